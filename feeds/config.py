@@ -1,0 +1,349 @@
+"""The site configuration: `config.yaml` parsed into a typed, frozen `Config`.
+
+Every key is checked for type and meaning here, so later stages never see a bad setting:
+an unknown key, a wrong type, an unknown time zone or a relative URL raises `ConfigError`
+naming the key and the value.
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from feeds.model import Author, shorten
+from feeds.yamlload import YamlError, load_yaml
+
+FORMATS = ("rss", "atom", "json")
+
+
+class ConfigError(Exception):
+    """A setting that cannot be used; `key` is the dotted path, e.g. `site.timezone`."""
+
+    def __init__(self, key: str, value: object, message: str) -> None:
+        shown = "" if value is None else f" {shorten(value)!r}"
+        super().__init__(f"{key}{shown}: {message}")
+        self.key = key
+        self.value = value
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    title: str
+    url: str
+    description: str
+    language: str
+    timezone: str
+    author: Author | None = None
+    feeds_url: str = ""  # where the output folder is served; defaults to `url`
+    permalink: str = "{url}articles/{slug}/"
+    icon: str | None = None
+    logo: str | None = None
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryConfig:
+    """How a category is named and described; `aliases` are other names merged into it."""
+
+    title: str | None = None
+    description: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FeedsConfig:
+    max_items: int = 50
+    formats: tuple[str, ...] = ("rss", "atom")
+    archive: bool = False  # RFC 5005 archived feeds
+    archive_page_size: int = 50
+    max_bytes: int | None = None
+    stylesheet: str | None = None  # optional <?xml-stylesheet?> href
+    pages: bool = True  # index.html, feeds.opml and one HTML page per feed
+
+
+@dataclass(frozen=True, slots=True)
+class ServeConfig:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    max_age: int = 300
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """The whole configuration. Paths are absolute; `base_dir` is the config file's folder."""
+
+    site: SiteConfig
+    base_dir: Path
+    content_dir: Path
+    output_dir: Path
+    cache_dir: Path
+    feeds: FeedsConfig = FeedsConfig()
+    dayfirst: bool = False
+    categories: Mapping[str, CategoryConfig] = field(default_factory=dict)
+    drop_lines: tuple[str, ...] = ()
+    serve: ServeConfig = ServeConfig()
+    websub_hub: str | None = None
+
+    @property
+    def feeds_url(self) -> str:
+        return self.site.feeds_url or self.site.url
+
+    def display_path(self, path: Path) -> str:
+        """A path as the user should see it in messages: relative to the config folder."""
+        try:
+            return path.relative_to(self.base_dir).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+def load_config(
+    path: Path,
+    *,
+    content_dir: Path | None = None,
+    output_dir: Path | None = None,
+) -> Config:
+    """Read and check a config file; `content_dir`/`output_dir` override the file's values."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise ConfigError("config", str(path), f"cannot be read: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigError("config", str(path), "is not UTF-8 text") from None
+    try:
+        data = load_yaml(text)
+    except YamlError as error:
+        raise ConfigError("config", str(path), f"is not valid YAML: {error}") from None
+    return parse_config(
+        data, path.resolve().parent, content_dir=content_dir, output_dir=output_dir
+    )
+
+
+_TOP = {"site", "content_dir", "output_dir", "cache_dir", "feeds", "dates", "categories",
+        "text", "serve", "websub"}
+_SITE = {"title", "url", "description", "language", "timezone", "author", "feeds_url",
+         "permalink", "icon", "logo"}
+_FEEDS = {"max_items", "formats", "archive", "archive_page_size", "max_bytes", "stylesheet",
+          "pages"}
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+
+
+def parse_config(
+    data: object,
+    base_dir: Path,
+    *,
+    content_dir: Path | None = None,
+    output_dir: Path | None = None,
+) -> Config:
+    """Turn the parsed YAML document into a `Config`, or raise `ConfigError`."""
+    top = _mapping("config", data, _TOP)
+    site = _parse_site(top.get("site"))
+    content = content_dir or base_dir / _string("content_dir", top.get("content_dir", "content"))
+    output = output_dir or base_dir / _string("output_dir", top.get("output_dir", "public"))
+    cache = base_dir / _string("cache_dir", top.get("cache_dir", ".feeds"))
+    content, output, cache = (p.resolve() for p in (content, output, cache))
+    if cache == output or output in cache.parents:
+        raise ConfigError("cache_dir", str(cache), "must not be inside output_dir")
+    if output == content or content in output.parents or output in content.parents:
+        raise ConfigError("output_dir", str(output), "must not overlap content_dir")
+
+    dates = _mapping("dates", top.get("dates", {}), {"dayfirst"})
+    text = _mapping("text", top.get("text", {}), {"drop_lines"})
+    drop_lines = tuple(_string_list("text.drop_lines", text.get("drop_lines", [])))
+    for i, pattern in enumerate(drop_lines):
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise ConfigError(f"text.drop_lines[{i}]", pattern, f"bad regular expression: {error}")
+
+    websub = _mapping("websub", top.get("websub", {}), {"hub"})
+    hub = websub.get("hub")
+    return Config(
+        site=site,
+        base_dir=base_dir,
+        content_dir=content,
+        output_dir=output,
+        cache_dir=cache,
+        feeds=_parse_feeds(top.get("feeds", {})),
+        dayfirst=_bool("dates.dayfirst", dates.get("dayfirst", False)),
+        categories=_parse_categories(top.get("categories", {})),
+        drop_lines=drop_lines,
+        serve=_parse_serve(top.get("serve", {})),
+        websub_hub=None if hub is None else _absolute_url("websub.hub", hub),
+    )
+
+
+def _parse_site(value: object) -> SiteConfig:
+    if value is None:
+        raise ConfigError("site", None, "is required (title, url, description, language, timezone)")
+    site = _mapping("site", value, _SITE)
+    for key in ("title", "url", "description", "language", "timezone"):
+        if key not in site:
+            raise ConfigError(f"site.{key}", None, "is required")
+    url = _absolute_url("site.url", site["url"], directory=True)
+    timezone = _string("site.timezone", site["timezone"])
+    try:
+        zoneinfo.ZoneInfo(timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            "site.timezone", timezone, "is not an IANA time zone name (e.g. Europe/Berlin)"
+        ) from None
+    language = _string("site.language", site["language"])
+    if not _LANGUAGE.match(language):
+        raise ConfigError("site.language", language, "is not a language tag (e.g. en, de-AT)")
+    permalink = _string("site.permalink", site.get("permalink", "{url}articles/{slug}/"))
+    if "{slug}" not in permalink:
+        raise ConfigError("site.permalink", permalink, "must contain {slug}")
+    try:
+        sample = permalink.format(url=url, slug="x", year="2000", month="01", day="01")
+    except (KeyError, IndexError, ValueError) as error:
+        raise ConfigError(
+            "site.permalink", permalink,
+            f"unknown placeholder {error}; use {{url}}, {{slug}}, {{year}}, {{month}}, {{day}}",
+        ) from None
+    _absolute_url("site.permalink", sample)
+    feeds_url = site.get("feeds_url")
+    return SiteConfig(
+        title=_string("site.title", site["title"], required=True),
+        url=url,
+        description=_string("site.description", site["description"]),
+        language=language,
+        timezone=timezone,
+        author=_parse_author(site.get("author")),
+        feeds_url="" if feeds_url is None
+        else _absolute_url("site.feeds_url", feeds_url, directory=True),
+        permalink=permalink,
+        icon=_optional_url("site.icon", site.get("icon"), url),
+        logo=_optional_url("site.logo", site.get("logo"), url),
+    )
+
+
+def _parse_author(value: object) -> Author | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return Author(name=_string("site.author", value, required=True))
+    author = _mapping("site.author", value, {"name", "email"})
+    email = author.get("email")
+    return Author(
+        name=_string("site.author.name", author.get("name"), required=True),
+        email=None if email is None else _string("site.author.email", email),
+    )
+
+
+def _parse_feeds(value: object) -> FeedsConfig:
+    feeds = _mapping("feeds", value, _FEEDS)
+    formats = tuple(_string_list("feeds.formats", feeds.get("formats", ["rss", "atom"])))
+    for name in formats:
+        if name not in FORMATS:
+            raise ConfigError("feeds.formats", name, f"unknown format; use {', '.join(FORMATS)}")
+    if not formats or len(set(formats)) != len(formats):
+        raise ConfigError("feeds.formats", list(formats), "must list each format once")
+    max_bytes = feeds.get("max_bytes")
+    stylesheet = feeds.get("stylesheet")
+    return FeedsConfig(
+        max_items=_int("feeds.max_items", feeds.get("max_items", 50), minimum=1),
+        formats=formats,
+        archive=_bool("feeds.archive", feeds.get("archive", False)),
+        archive_page_size=_int(
+            "feeds.archive_page_size", feeds.get("archive_page_size", 50), minimum=1
+        ),
+        max_bytes=None if max_bytes is None else _int("feeds.max_bytes", max_bytes, minimum=1024),
+        stylesheet=None if stylesheet is None else _string("feeds.stylesheet", stylesheet),
+        pages=_bool("feeds.pages", feeds.get("pages", True)),
+    )
+
+
+def _parse_categories(value: object) -> dict[str, CategoryConfig]:
+    categories = _mapping("categories", value, None)
+    result: dict[str, CategoryConfig] = {}
+    for name, settings in categories.items():
+        key = f"categories.{name}"
+        _string(key, name, required=True)
+        entry = _mapping(key, settings if settings is not None else {},
+                         {"title", "description", "aliases"})
+        title = entry.get("title")
+        description = entry.get("description")
+        result[str(name)] = CategoryConfig(
+            title=None if title is None else _string(f"{key}.title", title, required=True),
+            description=None if description is None
+            else _string(f"{key}.description", description),
+            aliases=tuple(_string_list(f"{key}.aliases", entry.get("aliases", []))),
+        )
+    return result
+
+
+def _parse_serve(value: object) -> ServeConfig:
+    serve = _mapping("serve", value, {"host", "port", "max_age"})
+    return ServeConfig(
+        host=_string("serve.host", serve.get("host", "127.0.0.1"), required=True),
+        port=_int("serve.port", serve.get("port", 8000), minimum=0, maximum=65535),
+        max_age=_int("serve.max_age", serve.get("max_age", 300), minimum=0),
+    )
+
+
+# Small typed readers: each names the key and the value it refuses.
+
+def _mapping(key: str, value: object, allowed: set[str] | None) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ConfigError(key, value, f"must be a mapping, not {type(value).__name__}")
+    if allowed is not None:
+        for name in value:
+            if name not in allowed:
+                where = f"{key}.{name}" if key != "config" else str(name)
+                raise ConfigError(
+                    where, None, f"unknown key; known keys: {', '.join(sorted(allowed))}"
+                )
+    return value
+
+
+def _string(key: str, value: object, *, required: bool = False) -> str:
+    if not isinstance(value, str):
+        raise ConfigError(key, value, f"must be a string, not {type(value).__name__}")
+    if required and not value.strip():
+        raise ConfigError(key, value, "must not be empty")
+    return value
+
+
+def _string_list(key: str, value: object) -> list[str]:
+    if isinstance(value, str) or not isinstance(value, list):
+        raise ConfigError(key, value, "must be a list of strings")
+    return [_string(f"{key}[{i}]", item) for i, item in enumerate(value)]
+
+
+def _bool(key: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(key, value, "must be true or false")
+    return value
+
+
+def _int(key: str, value: object, *, minimum: int, maximum: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(key, value, "must be a whole number")
+    if value < minimum or (maximum is not None and value > maximum):
+        bound = f"from {minimum} to {maximum}" if maximum is not None else f"at least {minimum}"
+        raise ConfigError(key, value, f"must be {bound}")
+    return value
+
+
+def _absolute_url(key: str, value: object, *, directory: bool = False) -> str:
+    url = _string(key, value, required=True).strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(key, url, "must be an absolute http(s) URL, e.g. https://example.org/")
+    if directory and not url.endswith("/"):
+        url += "/"
+    return url
+
+
+def _optional_url(key: str, value: object, base: str) -> str | None:
+    if value is None:
+        return None
+    return urljoin(base, _string(key, value, required=True))

@@ -1,0 +1,160 @@
+"""The records that flow through the pipeline: raw records from readers, normalised articles,
+categories, and the problems any stage may report. All frozen; no stage mutates another's output."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+class Level(enum.Enum):
+    """How bad a problem is: an error skips the article (or feed); a warning only informs."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong with the input, named precisely enough for an editor to fix it.
+
+    `source` is the file as the user knows it (relative to the config file's folder where
+    possible), with `:LINE` for one record of a multi-record file; `field` is the key
+    (`date`, `title`, `category`, ... or `file` for the file as a whole); `value` is the
+    offending value as text (shortened when huge); `message` says what is wrong and what to do.
+    """
+
+    source: str
+    field: str
+    value: str | None
+    message: str
+    level: Level = Level.ERROR
+
+    def __str__(self) -> str:
+        shown = "" if self.value is None else f" {self.value!r}"
+        return f"{self.source}: {self.field}{shown}: {self.message}"
+
+
+class ContentError(Exception):
+    """Raised by readers and normalisers when one record cannot be published."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def shorten(value: object, limit: int = 80) -> str:
+    """A value as it may appear in a message: repr-safe text, cut at `limit` characters."""
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class BodyFormat(enum.Enum):
+    """How an article body is written; it is rendered to HTML only when a feed needs it."""
+
+    MARKDOWN = "markdown"
+    HTML = "html"
+    TEXT = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class RawRecord:
+    """One article as a reader found it: fields still untyped, body still raw.
+
+    `fields` holds front-matter / record keys as read (values may be any YAML/JSON type;
+    normalisation type-checks every one). Plain-text articles put their header's date and
+    category and their title under `date`, `category` and `title`.
+    `default_slug` is the file name without extension for one-article files, None for records
+    taken from a list or JSONL file (which must name `slug` or `id`).
+    """
+
+    source: str
+    fields: Mapping[str, object]
+    body: str
+    body_format: BodyFormat
+    default_slug: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReadResult:
+    """What a reader returns for one file: the records it could read and what it could not."""
+
+    records: tuple[RawRecord, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    name: str
+    email: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Enclosure:
+    """RSS 2.0 <enclosure> / Atom rel="enclosure": an absolute URL, a MIME type, a size in bytes."""
+
+    url: str
+    type: str
+    length: int
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Category:
+    """A category path, root first: one display name and one slug per level.
+
+    Two categories are the same when their slugs are equal; display names are the
+    canonical spellings chosen site-wide (config title, else a deterministic pick).
+    """
+
+    slugs: tuple[str, ...]
+    names: tuple[str, ...] = field(compare=False)
+
+    @property
+    def term(self) -> str:
+        """The slug path, e.g. `phones/accessories`: the category's stable identity."""
+        return "/".join(self.slugs)
+
+    @property
+    def label(self) -> str:
+        """The display path, e.g. `Phones / Accessories`."""
+        return " / ".join(self.names)
+
+    def lineage(self) -> tuple[Category, ...]:
+        """This category and every ancestor, root first (`Phones`, `Phones / Accessories`)."""
+        return tuple(
+            Category(slugs=self.slugs[: i + 1], names=self.names[: i + 1])
+            for i in range(len(self.slugs))
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A normalised article. Dates are timezone-aware; links and ids are absolute IRIs.
+
+    `body` is kept raw in `body_format`; HTML is produced lazily (feeds.body) only for
+    articles that land in some feed. `summary` is the explicit summary as plain text, or
+    None, in which case renderers derive one from the body's first paragraph.
+    """
+
+    source: str
+    slug: str
+    id: str
+    link: str
+    title: str
+    published: datetime
+    updated: datetime
+    categories: tuple[Category, ...]
+    body: str
+    body_format: BodyFormat
+    tags: tuple[str, ...] = ()
+    author: Author | None = None
+    summary: str | None = None
+    image: str | None = None
+    enclosure: Enclosure | None = None
+    draft: bool = False
+
+    def sort_key(self) -> tuple[float, str]:
+        """Feed order is newest first, then id: sort ascending on this key."""
+        return (-self.published.timestamp(), self.id)
