@@ -1,0 +1,313 @@
+"""The `feeds` command: parses arguments, calls the library, prints reports, picks exit codes.
+
+Exit codes: 0 everything published; 1 an article was skipped, a feed not published or (with
+--strict) any problem; 2 usage or configuration error; 3 another build holds the lock.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from feeds import __version__
+from feeds.build import BuildError, BuildReport, Progress, build_site
+from feeds.config import Config, ConfigError, load_config
+from feeds.dates import DateError, parse_date
+from feeds.findings import Finding, Severity
+from feeds.model import Level
+from feeds.publish import LockHeld, PublishError
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+
+
+def _parse_now(_ctx: click.Context, _param: click.Parameter, value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = parse_date(value, UTC)  # type: ignore[arg-type]
+    except DateError as error:
+        raise click.BadParameter(f"{value!r} {error}") from None
+    return parsed.instant
+
+
+def _load(config_path: Path, content: Path | None = None, output: Path | None = None) -> Config:
+    try:
+        return load_config(config_path, content_dir=content, output_dir=output)
+    except ConfigError as error:
+        click.echo(f"feeds: config error in {config_path}: {error}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
+
+
+config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default="config.yaml",
+    show_default=True,
+    help="The site's configuration file; relative paths in it are relative to its folder.",
+)
+now_option = click.option(
+    "--now",
+    callback=_parse_now,
+    metavar="ISO-INSTANT",
+    help="Build as if it were this instant (default: the real clock), e.g. 2026-01-01T08:00Z. "
+    "Articles dated later are scheduled, not published.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="feeds")
+def cli() -> None:
+    """Publish per-category RSS 2.0, Atom 1.0 (and JSON Feed) files from the articles in a
+    content folder: Markdown with YAML front matter, scraped plain-text news articles, and
+    YAML/JSON/JSONL records.
+
+    Start with `feeds build` in the folder holding config.yaml.
+    """
+
+
+@cli.command()
+@config_option
+@click.option("--content", type=click.Path(path_type=Path, file_okay=False),
+              help="Read articles from this folder instead of the config's content_dir.")
+@click.option("--output", type=click.Path(path_type=Path, file_okay=False),
+              help="Publish into this folder instead of the config's output_dir.")
+@now_option
+@click.option("--strict", is_flag=True,
+              help="Treat every problem and warning as a failure: publish nothing, exit 1.")
+@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+@click.option("--no-validate", is_flag=True,
+              help="Emergency only: publish feeds without checking them first.")
+@click.option("--wait", is_flag=True,
+              help="Wait for a running build to finish instead of exiting with code 3.")
+@click.option("--watch", is_flag=True,
+              help="Keep running: rebuild whenever content or config.yaml changes.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+def build(
+    config_path: Path,
+    content: Path | None,
+    output: Path | None,
+    now: datetime | None,
+    strict: bool,
+    dry_run: bool,
+    no_validate: bool,
+    wait: bool,
+    watch: bool,
+    quiet: bool,
+) -> None:
+    """Build and publish every feed of the site.
+
+    Articles with bad input are reported (file, field, value) and skipped; the rest of the site
+    is still published. Exit code 0 when everything published, 1 when an article was skipped
+    or a feed not published, 2 for a usage or config error, 3 when another build holds the lock.
+    """
+    def once() -> int:
+        config = _load(config_path, content, output)
+        return _run_build(config, now, strict, dry_run, not no_validate, wait, quiet)
+
+    code = once()
+    if not watch:
+        sys.exit(code)
+    from feeds.watch import watch_and_rebuild
+
+    config = _load(config_path, content, output)
+    watch_and_rebuild([config.content_dir, config_path.resolve()], once, echo=click.echo)
+
+
+def _run_build(
+    config: Config,
+    now: datetime | None,
+    strict: bool,
+    dry_run: bool,
+    validate: bool,
+    wait: bool,
+    quiet: bool,
+) -> int:
+    moment = now or datetime.now(UTC)
+    if not validate:
+        click.echo("feeds: WARNING: --no-validate: feeds are published without checking them",
+                   err=True)
+    try:
+        with _progress_bar(quiet) as progress:
+            report = build_site(config, now=moment, strict=strict, dry_run=dry_run,
+                                validate=validate, wait_for_lock=wait, progress=progress)
+    except LockHeld:
+        click.echo(f"feeds: another build is running (lock in {config.cache_dir}); "
+                   "try again when it ends, or pass --wait", err=True)
+        return EXIT_LOCKED
+    except ConfigError as error:
+        click.echo(f"feeds: config error: {error}", err=True)
+        return EXIT_USAGE
+    except (BuildError, PublishError) as error:
+        click.echo(f"feeds: {error}", err=True)
+        return EXIT_PROBLEMS
+    _print_report(report, config, quiet)
+    if report.strict_blocked:
+        return EXIT_PROBLEMS
+    return EXIT_OK if report.complete else EXIT_PROBLEMS
+
+
+class _progress_bar:  # noqa: N801 - used as a context manager
+    """A click progress bar on stderr for long builds on a terminal; silent otherwise."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.enabled = not quiet and sys.stderr.isatty()
+        self.bar: Any = None
+        self.stage = ""
+
+    def __enter__(self) -> Progress | None:
+        if not self.enabled:
+            return None
+        return self.update
+
+    def update(self, stage: str, done: int, total: int) -> None:
+        if total < 500:
+            return
+        if stage != self.stage:
+            self._close()
+            self.stage = stage
+            label = {"read": "reading articles", "render": "rendering feeds"}.get(stage, stage)
+            self.bar = click.progressbar(length=total, label=label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(1)
+
+    def _close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+    def __exit__(self, *exc: object) -> None:
+        self._close()
+
+
+def _print_report(report: BuildReport, config: Config, quiet: bool) -> None:
+    for problem in sorted(report.problems, key=lambda p: (p.level is not Level.ERROR, p.source)):
+        click.echo(f"{problem.level.value}: {problem}", err=True)
+    for source in report.kept:
+        click.echo(f"error: {source}: no longer reads; its last good version stays published "
+                   "until it is fixed (this output differs from a clean build)", err=True)
+    for finding in report.findings:
+        click.echo(str(finding), err=True)
+    for path in report.refused:
+        click.echo(f"error: {path}: failed validation; the previously published file stays",
+                   err=True)
+    for path, message in report.publish.failed:
+        click.echo(f"error: {path}: {message}", err=True)
+    if quiet:
+        return
+    pub = report.publish
+    verb = "would be" if report.dry_run or report.strict_blocked else "were"
+    click.echo(
+        f"feeds: {report.files_total} files ({report.files_read} read), "
+        f"{report.articles} articles published, {report.drafts} drafts, "
+        f"{len(report.scheduled)} scheduled"
+    )
+    click.echo(
+        f"feeds: {report.feeds_total} feed files: {len(pub.written)} {verb} written, "
+        f"{len(pub.unchanged)} unchanged, {len(pub.removed)} {verb} removed, "
+        f"{len(report.refused) + len(pub.failed)} not published"
+        + ("" if report.validated else " (NOT validated)")
+    )
+    errors = len(report.errors) + len(report.kept)
+    click.echo(f"feeds: {errors} errors, {len(report.warnings)} warnings"
+               f" -> {config.display_path(config.output_dir)}/")
+    upcoming = report.next_scheduled
+    if upcoming is not None:
+        click.echo(f"feeds: next scheduled: {upcoming.title!r} ({upcoming.source}) at "
+                   f"{upcoming.published.isoformat()}; run the build again then "
+                   "(cron or a systemd timer: see the README)")
+    if report.strict_blocked:
+        click.echo("feeds: --strict: problems found, nothing was published", err=True)
+
+
+@cli.command()
+@config_option
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="json prints a list of finding objects for CI.")
+@now_option
+def validate(config_path: Path, files: tuple[Path, ...], output_format: str,
+             now: datetime | None) -> None:
+    """Check feeds. With FILES: lint any RSS/Atom file. Without: check the published output
+    folder against the content it was built from (site mode).
+
+    Exit code 1 when any error is found (warnings alone exit 0), 2 for a usage error.
+    """
+    from feeds.check import lint_files, validate_site
+
+    if files:
+        findings = lint_files(files)
+    else:
+        config = _load(config_path)
+        try:
+            findings = validate_site(config, now=now or datetime.now(UTC))
+        except (BuildError, ConfigError) as error:
+            click.echo(f"feeds: {error}", err=True)
+            sys.exit(EXIT_USAGE)
+    _print_findings(findings, output_format)
+    sys.exit(EXIT_PROBLEMS if any(f.level is Severity.ERROR for f in findings) else EXIT_OK)
+
+
+def _print_findings(findings: list[Finding], output_format: str) -> None:
+    if output_format == "json":
+        click.echo(json.dumps([f.to_json() for f in findings], indent=2, ensure_ascii=False))
+        return
+    for finding in findings:
+        click.echo(str(finding))
+    errors = sum(f.level is Severity.ERROR for f in findings)
+    click.echo(f"feeds: {errors} errors, {len(findings) - errors} warnings", err=True)
+
+
+@cli.command()
+@config_option
+@click.option("--host", help="Address to bind (default: serve.host, 127.0.0.1).")
+@click.option("--port", type=int, help="Port (default: serve.port, 8000).")
+@click.option("--watch", is_flag=True, help="Rebuild on changes while serving.")
+def serve(config_path: Path, host: str | None, port: int | None, watch: bool) -> None:
+    """Preview the output folder over HTTP, with the headers a good production server sends
+    (content types, ETag, Last-Modified, 304, gzip, Cache-Control)."""
+    import threading
+
+    from feeds.serve import make_server
+
+    config = _load(config_path)
+    server = make_server(config.output_dir, host=host or config.serve.host,
+                         port=config.serve.port if port is None else port,
+                         max_age=config.serve.max_age)
+    address = server.server_address
+    click.echo(f"feeds: serving {config.display_path(config.output_dir)}/ at "
+               f"http://{address[0]}:{address[1]}/ (Ctrl-C stops)")
+    if watch:
+        from feeds.watch import watch_and_rebuild
+
+        def once() -> int:
+            return _run_build(_load(config_path), None, False, False, True, True, False)
+
+        once()
+        threading.Thread(
+            target=watch_and_rebuild,
+            args=([config.content_dir, config_path.resolve()], once),
+            kwargs={"echo": click.echo},
+            daemon=True,
+        ).start()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the `feeds` command and of `python -m feeds`."""
+    try:
+        cli.main(args=argv, prog_name="feeds")
+    except PublishError as error:
+        click.echo(f"feeds: {error}", err=True)
+        sys.exit(EXIT_PROBLEMS)
+
