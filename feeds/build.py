@@ -25,6 +25,7 @@ from feeds.findings import Finding, Severity
 from feeds.lint import lint_feed
 from feeds.model import Article, ContentError, Level, Problem
 from feeds.normalise import normalise_record, resolve_site
+from feeds.pages import render_pages
 from feeds.plan import FeedSpec, SitePlan, plan_site
 from feeds.publish import PublishReport, build_lock, existing_feed_files, publish_files
 from feeds.render import render_feed
@@ -69,7 +70,10 @@ class BuildReport:
     def complete(self) -> bool:
         """True when every article and every feed was published as the content says."""
         return not (
-            self.errors or self.refused or self.kept or self.publish.failed
+            self.errors
+            or self.refused
+            or self.kept
+            or self.publish.failed
             or self.strict_blocked
             or any(f.level is Severity.ERROR for f in self.findings)
         )
@@ -82,8 +86,12 @@ class BuildError(Exception):
 def reading_key(config: Config) -> str:
     """Fingerprint of every setting that changes how files become articles."""
     relevant = (
-        __version__, config.site, config.dayfirst, sorted(config.categories.items()),
-        config.drop_lines, config.content_dir,
+        __version__,
+        config.site,
+        config.dayfirst,
+        sorted(config.categories.items()),
+        config.drop_lines,
+        config.content_dir,
     )
     return hashlib.sha256(repr(relevant).encode()).hexdigest()
 
@@ -155,7 +163,10 @@ def _load_files(
         if progress is not None:
             progress("read", done, len(files))
         before = previous.get(relative)
-        if before is not None and (before.size, before.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+        if before is not None and (before.size, before.mtime_ns) == (
+            stat.st_size,
+            stat.st_mtime_ns,
+        ):
             states[relative] = before
             problems.extend(before.problems)
             continue
@@ -282,6 +293,10 @@ def _build_locked(
     )
     blocked = strict and bool(site.problems or findings or site.kept)
     planned = set(site.plan.paths())
+    if config.feeds.pages:
+        pages = render_pages(site.plan, config)
+        files.update(pages)
+        planned.update(pages)
     stale = sorted(existing_feed_files(config.output_dir) - planned)
     report = publish_files(config.output_dir, files, stale=stale, dry_run=dry_run or blocked)
     if not (dry_run or blocked):
@@ -297,7 +312,7 @@ def _build_locked(
         refused=tuple(refused),
         kept=tuple(site.kept),
         publish=report,
-        feeds_total=len(planned),
+        feeds_total=len(site.plan.paths()),
         validated=validate,
         dry_run=dry_run,
         strict_blocked=blocked,
@@ -319,9 +334,7 @@ class ContentSource:
         self.config = config
         self.previous = cache.contents if cache.reading_key == reading_key(config) else {}
         self.fresh = fresh
-        self.digests = {
-            a.source: state.digest for state in states.values() for a in state.good
-        }
+        self.digests = {a.source: state.digest for state in states.values() for a in state.good}
         self.files = {a.source: relative for relative, state in states.items() for a in state.good}
         self.used: dict[str, EntryContent] = {}
 
@@ -355,8 +368,20 @@ def feed_fingerprint(
 ) -> str:
     """Everything the bytes of one feed file depend on, hashed."""
     h = hashlib.sha256()
-    h.update(repr((render_key(config), fmt, feed.key, feed.title, feed.description,
-                   feed.html_url, feed.updated, feed.total)).encode())
+    h.update(
+        repr(
+            (
+                render_key(config),
+                fmt,
+                feed.key,
+                feed.title,
+                feed.description,
+                feed.html_url,
+                feed.updated,
+                feed.total,
+            )
+        ).encode()
+    )
     for article in feed.entries:
         h.update(repr((digest(article), article.categories)).encode())
     return h.hexdigest()
@@ -381,8 +406,10 @@ def _render_all(
         path = feed.path(fmt)
         fingerprint = feed_fingerprint(feed, fmt, config, contents.digest)
         before = cache.feeds.get(path)
-        if before is not None and before.fingerprint == fingerprint and _untouched(
-            config.output_dir / path, before
+        if (
+            before is not None
+            and before.fingerprint == fingerprint
+            and _untouched(config.output_dir / path, before)
         ):
             states[path] = before
             continue

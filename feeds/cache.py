@@ -64,7 +64,7 @@ def load_cache(cache_dir: Path) -> BuildCache:
     """The saved state, or an empty one when missing, unreadable, corrupt or of another version."""
     try:
         with open(cache_dir / CACHE_FILE, "rb") as handle:
-            version, cache = pickle.load(handle)  # noqa: S301 - our own file in cache_dir
+            version, cache = pickle.load(handle)  # our own file in cache_dir
     except Exception:  # any damage means: start clean
         return BuildCache()
     if version != CACHE_VERSION or not isinstance(cache, BuildCache):

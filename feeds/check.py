@@ -25,8 +25,11 @@ def lint_files(paths: Iterable[Path]) -> list[Finding]:
         try:
             data = path.read_bytes()
         except OSError as error:
-            findings.append(Finding(str(path), "Unreadable", Severity.ERROR,
-                                    f"cannot be read: {error.strerror}"))
+            findings.append(
+                Finding(
+                    str(path), "Unreadable", Severity.ERROR, f"cannot be read: {error.strerror}"
+                )
+            )
             continue
         findings.extend(lint_feed(data, str(path)))
     return findings

@@ -73,20 +73,34 @@ def cli() -> None:
 
 @cli.command()
 @config_option
-@click.option("--content", type=click.Path(path_type=Path, file_okay=False),
-              help="Read articles from this folder instead of the config's content_dir.")
-@click.option("--output", type=click.Path(path_type=Path, file_okay=False),
-              help="Publish into this folder instead of the config's output_dir.")
+@click.option(
+    "--content",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Read articles from this folder instead of the config's content_dir.",
+)
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Publish into this folder instead of the config's output_dir.",
+)
 @now_option
-@click.option("--strict", is_flag=True,
-              help="Treat every problem and warning as a failure: publish nothing, exit 1.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Treat every problem and warning as a failure: publish nothing, exit 1.",
+)
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
-@click.option("--no-validate", is_flag=True,
-              help="Emergency only: publish feeds without checking them first.")
-@click.option("--wait", is_flag=True,
-              help="Wait for a running build to finish instead of exiting with code 3.")
-@click.option("--watch", is_flag=True,
-              help="Keep running: rebuild whenever content or config.yaml changes.")
+@click.option(
+    "--no-validate", is_flag=True, help="Emergency only: publish feeds without checking them first."
+)
+@click.option(
+    "--wait",
+    is_flag=True,
+    help="Wait for a running build to finish instead of exiting with code 3.",
+)
+@click.option(
+    "--watch", is_flag=True, help="Keep running: rebuild whenever content or config.yaml changes."
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 def build(
     config_path: Path,
@@ -106,6 +120,7 @@ def build(
     is still published. Exit code 0 when everything published, 1 when an article was skipped
     or a feed not published, 2 for a usage or config error, 3 when another build holds the lock.
     """
+
     def once() -> int:
         config = _load(config_path, content, output)
         return _run_build(config, now, strict, dry_run, not no_validate, wait, quiet)
@@ -130,15 +145,26 @@ def _run_build(
 ) -> int:
     moment = now or datetime.now(UTC)
     if not validate:
-        click.echo("feeds: WARNING: --no-validate: feeds are published without checking them",
-                   err=True)
+        click.echo(
+            "feeds: WARNING: --no-validate: feeds are published without checking them", err=True
+        )
     try:
         with _progress_bar(quiet) as progress:
-            report = build_site(config, now=moment, strict=strict, dry_run=dry_run,
-                                validate=validate, wait_for_lock=wait, progress=progress)
+            report = build_site(
+                config,
+                now=moment,
+                strict=strict,
+                dry_run=dry_run,
+                validate=validate,
+                wait_for_lock=wait,
+                progress=progress,
+            )
     except LockHeld:
-        click.echo(f"feeds: another build is running (lock in {config.cache_dir}); "
-                   "try again when it ends, or pass --wait", err=True)
+        click.echo(
+            f"feeds: another build is running (lock in {config.cache_dir}); "
+            "try again when it ends, or pass --wait",
+            err=True,
+        )
         return EXIT_LOCKED
     except ConfigError as error:
         click.echo(f"feeds: config error: {error}", err=True)
@@ -152,7 +178,7 @@ def _run_build(
     return EXIT_OK if report.complete else EXIT_PROBLEMS
 
 
-class _progress_bar:  # noqa: N801 - used as a context manager
+class _progress_bar:
     """A click progress bar on stderr for long builds on a terminal; silent otherwise."""
 
     def __init__(self, quiet: bool) -> None:
@@ -189,13 +215,17 @@ def _print_report(report: BuildReport, config: Config, quiet: bool) -> None:
     for problem in sorted(report.problems, key=lambda p: (p.level is not Level.ERROR, p.source)):
         click.echo(f"{problem.level.value}: {problem}", err=True)
     for source in report.kept:
-        click.echo(f"error: {source}: no longer reads; its last good version stays published "
-                   "until it is fixed (this output differs from a clean build)", err=True)
+        click.echo(
+            f"error: {source}: no longer reads; its last good version stays published "
+            "until it is fixed (this output differs from a clean build)",
+            err=True,
+        )
     for finding in report.findings:
         click.echo(str(finding), err=True)
     for path in report.refused:
-        click.echo(f"error: {path}: failed validation; the previously published file stays",
-                   err=True)
+        click.echo(
+            f"error: {path}: failed validation; the previously published file stays", err=True
+        )
     for path, message in report.publish.failed:
         click.echo(f"error: {path}: {message}", err=True)
     if quiet:
@@ -214,13 +244,17 @@ def _print_report(report: BuildReport, config: Config, quiet: bool) -> None:
         + ("" if report.validated else " (NOT validated)")
     )
     errors = len(report.errors) + len(report.kept)
-    click.echo(f"feeds: {errors} errors, {len(report.warnings)} warnings"
-               f" -> {config.display_path(config.output_dir)}/")
+    click.echo(
+        f"feeds: {errors} errors, {len(report.warnings)} warnings"
+        f" -> {config.display_path(config.output_dir)}/"
+    )
     upcoming = report.next_scheduled
     if upcoming is not None:
-        click.echo(f"feeds: next scheduled: {upcoming.title!r} ({upcoming.source}) at "
-                   f"{upcoming.published.isoformat()}; run the build again then "
-                   "(cron or a systemd timer: see the README)")
+        click.echo(
+            f"feeds: next scheduled: {upcoming.title!r} ({upcoming.source}) at "
+            f"{upcoming.published.isoformat()}; run the build again then "
+            "(cron or a systemd timer: see the README)"
+        )
     if report.strict_blocked:
         click.echo("feeds: --strict: problems found, nothing was published", err=True)
 
@@ -228,11 +262,18 @@ def _print_report(report: BuildReport, config: Config, quiet: bool) -> None:
 @cli.command()
 @config_option
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="json prints a list of finding objects for CI.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json prints a list of finding objects for CI.",
+)
 @now_option
-def validate(config_path: Path, files: tuple[Path, ...], output_format: str,
-             now: datetime | None) -> None:
+def validate(
+    config_path: Path, files: tuple[Path, ...], output_format: str, now: datetime | None
+) -> None:
     """Check feeds. With FILES: lint any RSS/Atom file. Without: check the published output
     folder against the content it was built from (site mode).
 
@@ -276,12 +317,17 @@ def serve(config_path: Path, host: str | None, port: int | None, watch: bool) ->
     from feeds.serve import make_server
 
     config = _load(config_path)
-    server = make_server(config.output_dir, host=host or config.serve.host,
-                         port=config.serve.port if port is None else port,
-                         max_age=config.serve.max_age)
+    server = make_server(
+        config.output_dir,
+        host=host or config.serve.host,
+        port=config.serve.port if port is None else port,
+        max_age=config.serve.max_age,
+    )
     address = server.server_address
-    click.echo(f"feeds: serving {config.display_path(config.output_dir)}/ at "
-               f"http://{address[0]}:{address[1]}/ (Ctrl-C stops)")
+    click.echo(
+        f"feeds: serving {config.display_path(config.output_dir)}/ at "
+        f"http://{address[0]}:{address[1]}/ (Ctrl-C stops)"
+    )
     if watch:
         from feeds.watch import watch_and_rebuild
 
@@ -310,4 +356,3 @@ def main(argv: list[str] | None = None) -> None:
     except PublishError as error:
         click.echo(f"feeds: {error}", err=True)
         sys.exit(EXIT_PROBLEMS)
-

@@ -25,7 +25,10 @@ class ConfigError(Exception):
     """A setting that cannot be used; `key` is the dotted path, e.g. `site.timezone`."""
 
     def __init__(self, key: str, value: object, message: str) -> None:
-        shown = "" if value is None else f" {shorten(value)!r}"
+        if value is None:
+            shown = ""
+        else:
+            shown = " " + (repr(shorten(value)) if isinstance(value, str) else shorten(value))
         super().__init__(f"{key}{shown}: {message}")
         self.key = key
         self.value = value
@@ -121,17 +124,42 @@ def load_config(
         data = load_yaml(text)
     except YamlError as error:
         raise ConfigError("config", str(path), f"is not valid YAML: {error}") from None
-    return parse_config(
-        data, path.resolve().parent, content_dir=content_dir, output_dir=output_dir
-    )
+    return parse_config(data, path.resolve().parent, content_dir=content_dir, output_dir=output_dir)
 
 
-_TOP = {"site", "content_dir", "output_dir", "cache_dir", "feeds", "dates", "categories",
-        "text", "serve", "websub"}
-_SITE = {"title", "url", "description", "language", "timezone", "author", "feeds_url",
-         "permalink", "icon", "logo"}
-_FEEDS = {"max_items", "formats", "archive", "archive_page_size", "max_bytes", "stylesheet",
-          "pages"}
+_TOP = {
+    "site",
+    "content_dir",
+    "output_dir",
+    "cache_dir",
+    "feeds",
+    "dates",
+    "categories",
+    "text",
+    "serve",
+    "websub",
+}
+_SITE = {
+    "title",
+    "url",
+    "description",
+    "language",
+    "timezone",
+    "author",
+    "feeds_url",
+    "permalink",
+    "icon",
+    "logo",
+}
+_FEEDS = {
+    "max_items",
+    "formats",
+    "archive",
+    "archive_page_size",
+    "max_bytes",
+    "stylesheet",
+    "pages",
+}
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 
 
@@ -161,7 +189,9 @@ def parse_config(
         try:
             re.compile(pattern)
         except re.error as error:
-            raise ConfigError(f"text.drop_lines[{i}]", pattern, f"bad regular expression: {error}")
+            raise ConfigError(
+                f"text.drop_lines[{i}]", pattern, f"bad regular expression: {error}"
+            ) from None
 
     websub = _mapping("websub", top.get("websub", {}), {"hub"})
     hub = websub.get("hub")
@@ -205,7 +235,8 @@ def _parse_site(value: object) -> SiteConfig:
         sample = permalink.format(url=url, slug="x", year="2000", month="01", day="01")
     except (KeyError, IndexError, ValueError) as error:
         raise ConfigError(
-            "site.permalink", permalink,
+            "site.permalink",
+            permalink,
             f"unknown placeholder {error}; use {{url}}, {{slug}}, {{year}}, {{month}}, {{day}}",
         ) from None
     _absolute_url("site.permalink", sample)
@@ -217,7 +248,8 @@ def _parse_site(value: object) -> SiteConfig:
         language=language,
         timezone=timezone,
         author=_parse_author(site.get("author")),
-        feeds_url="" if feeds_url is None
+        feeds_url=""
+        if feeds_url is None
         else _absolute_url("site.feeds_url", feeds_url, directory=True),
         permalink=permalink,
         icon=_optional_url("site.icon", site.get("icon"), url),
@@ -267,14 +299,14 @@ def _parse_categories(value: object) -> dict[str, CategoryConfig]:
     for name, settings in categories.items():
         key = f"categories.{name}"
         _string(key, name, required=True)
-        entry = _mapping(key, settings if settings is not None else {},
-                         {"title", "description", "aliases"})
+        entry = _mapping(
+            key, settings if settings is not None else {}, {"title", "description", "aliases"}
+        )
         title = entry.get("title")
         description = entry.get("description")
         result[str(name)] = CategoryConfig(
             title=None if title is None else _string(f"{key}.title", title, required=True),
-            description=None if description is None
-            else _string(f"{key}.description", description),
+            description=None if description is None else _string(f"{key}.description", description),
             aliases=tuple(_string_list(f"{key}.aliases", entry.get("aliases", []))),
         )
     return result
@@ -290,6 +322,7 @@ def _parse_serve(value: object) -> ServeConfig:
 
 
 # Small typed readers: each names the key and the value it refuses.
+
 
 def _mapping(key: str, value: object, allowed: set[str] | None) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):

@@ -34,9 +34,20 @@ class Finding:
     def to_json(self) -> dict[str, object]:
         data = asdict(self)
         data["level"] = self.level.value
-        return {key: data[key] for key in (
-            "file", "line", "rule", "level", "entry", "field", "expected", "found", "message"
-        )}
+        return {
+            key: data[key]
+            for key in (
+                "file",
+                "line",
+                "rule",
+                "level",
+                "entry",
+                "field",
+                "expected",
+                "found",
+                "message",
+            )
+        }
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file

@@ -21,12 +21,18 @@ def watch_and_rebuild(
     files = {p for p in paths if not p.is_dir()}
     for changes in watch(*targets, debounce=debounce_ms, raise_interrupt=False):
         changed = sorted(
-            {Path(path) for _, path in changes
-             if any(Path(path).is_relative_to(t) for t in paths if t.is_dir())
-             or Path(path) in files}
+            {
+                Path(path)
+                for _, path in changes
+                if any(Path(path).is_relative_to(t) for t in paths if t.is_dir())
+                or Path(path) in files
+            }
         )
         if not changed:
             continue
-        echo("feeds: changed: " + ", ".join(str(p) for p in changed[:10])
-             + (f" and {len(changed) - 10} more" if len(changed) > 10 else ""))
+        echo(
+            "feeds: changed: "
+            + ", ".join(str(p) for p in changed[:10])
+            + (f" and {len(changed) - 10} more" if len(changed) > 10 else "")
+        )
         rebuild()

@@ -21,7 +21,7 @@ class YamlError(ValueError):
 def load_yaml(text: str) -> object:
     """Parse one YAML document with a safe loader, or raise `YamlError`."""
     try:
-        return yaml.load(text, Loader=SafeLoader)  # noqa: S506 - SafeLoader/CSafeLoader only
+        return yaml.load(text, Loader=SafeLoader)  # safe loaders only
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         where = f"line {mark.line + 1}: " if mark is not None else ""
