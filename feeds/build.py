@@ -379,6 +379,8 @@ def feed_fingerprint(
                 feed.html_url,
                 feed.updated,
                 feed.total,
+                feed.page,
+                feed.archive_pages,
             )
         ).encode()
     )
@@ -400,6 +402,7 @@ def _render_all(
     refused: list[str] = []
     states: dict[str, FeedState] = {}
     jobs = [(feed, fmt) for feed in plan.feeds for fmt in plan.formats]
+    jobs += plan.archive_jobs()
     for done, (feed, fmt) in enumerate(jobs, 1):
         if progress is not None:
             progress("render", done, len(jobs))

@@ -6,6 +6,7 @@ plan, whatever order the files were read in, so incremental and clean builds agr
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -40,10 +41,20 @@ class FeedSpec:
     entries: tuple[Article, ...]
     updated: datetime | None
     total: int  # how many published articles belong to the feed (before max_items)
+    page: int | None = None  # RFC 5005 archive page number (1 = oldest); None: subscription feed
+    archive_pages: int = 0  # how many archive pages the feed has (RFC 5005), 0 when off
 
     @property
     def stem(self) -> str:
         """Output path without suffix, relative to the output folder."""
+        base = "all" if self.category is None else f"category/{self.key}"
+        if self.page is None:
+            return f"feeds/{base}"
+        return f"feeds/archive/{base}/{self.page}"
+
+    @property
+    def subscription_stem(self) -> str:
+        """The stem of the subscription feed this feed (or archive page) belongs to."""
         return "feeds/all" if self.category is None else f"feeds/category/{self.key}"
 
     def path(self, fmt: str) -> str:
@@ -52,14 +63,43 @@ class FeedSpec:
     def page_path(self) -> str:
         return self.stem + ".html"
 
+    def archive_path(self, page: int, fmt: str) -> str:
+        base = "all" if self.category is None else f"category/{self.key}"
+        return f"feeds/archive/{base}/{page}{SUFFIXES[fmt]}"
+
+
+def extra_links(feed: FeedSpec, fmt: str, config: Config) -> tuple[tuple[str, str], ...]:
+    """The (rel, href) links a feed carries beyond alternate and self: WebSub `hub`, and the
+    RFC 5005 §4 archive links (`current`, `prev-archive`). Archive pages never carry
+    `next-archive` (optional in RFC 5005), so a full page is never rewritten by a newer one."""
+    links: list[tuple[str, str]] = []
+    if config.websub_hub and feed.page is None:
+        links.append(("hub", config.websub_hub))
+    if feed.page is None:
+        if feed.archive_pages:
+            links.append(
+                ("prev-archive", feed_url(config, feed.archive_path(feed.archive_pages, fmt)))
+            )
+    else:
+        links.append(("current", feed_url(config, feed.subscription_stem + SUFFIXES[fmt])))
+        if feed.page > 1:
+            links.append(("prev-archive", feed_url(config, feed.archive_path(feed.page - 1, fmt))))
+    return tuple(links)
+
 
 @dataclass(frozen=True, slots=True)
 class SitePlan:
     feeds: tuple[FeedSpec, ...]
     formats: tuple[str, ...]
 
+    archives: tuple[FeedSpec, ...] = ()  # RFC 5005 archive pages (rss and atom only)
+
     def paths(self) -> tuple[str, ...]:
-        return tuple(feed.path(fmt) for feed in self.feeds for fmt in self.formats)
+        feeds = tuple(feed.path(fmt) for feed in self.feeds for fmt in self.formats)
+        return feeds + tuple(page.path(fmt) for page, fmt in self.archive_jobs())
+
+    def archive_jobs(self) -> tuple[tuple[FeedSpec, str], ...]:
+        return tuple((page, fmt) for page in self.archives for fmt in self.formats if fmt != "json")
 
 
 def feed_url(config: Config, relative_path: str) -> str:
@@ -88,7 +128,38 @@ def plan_site(articles: Iterable[Article], config: Config) -> SitePlan:
     feeds = [_feed(config, None, ordered)]
     for slugs in sorted(members):
         feeds.append(_feed(config, categories[slugs], members[slugs]))
-    return SitePlan(feeds=tuple(feeds), formats=config.feeds.formats)
+    archives: list[FeedSpec] = []
+    if config.feeds.archive:
+        for index, feed in enumerate(feeds):
+            pages = _archive_pages(
+                config, feed, members[feed.category.slugs] if feed.category else ordered
+            )
+            feeds[index] = dataclasses.replace(feed, archive_pages=len(pages))
+            archives.extend(pages)
+    return SitePlan(feeds=tuple(feeds), formats=config.feeds.formats, archives=tuple(archives))
+
+
+def _archive_pages(config: Config, feed: FeedSpec, members: list[Article]) -> list[FeedSpec]:
+    """RFC 5005 archive pages for what falls outside the subscription feed: fixed-size pages
+    counted from the oldest entry, so a new article only ever changes the newest, partial page
+    (and deleting an old article shifts the pages after it)."""
+    older = members[config.feeds.max_items :]
+    oldest_first = older[::-1]
+    size = config.feeds.archive_page_size
+    pages = []
+    for number, start in enumerate(range(0, len(oldest_first), size), 1):
+        chunk = tuple(oldest_first[start : start + size][::-1])  # newest first within a page
+        pages.append(
+            dataclasses.replace(
+                feed,
+                title=f"{feed.title} (archive {number})",
+                entries=chunk,
+                updated=max(a.updated for a in chunk),
+                page=number,
+                total=len(chunk),
+            )
+        )
+    return pages
 
 
 def _feed(config: Config, category: Category | None, members: list[Article]) -> FeedSpec:
