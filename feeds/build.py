@@ -53,6 +53,7 @@ class BuildReport:
     validated: bool
     dry_run: bool
     strict_blocked: bool = False
+    cut: tuple[tuple[str, int, int], ...] = ()  # (path, entries kept, entries planned)
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -288,9 +289,8 @@ def _build_locked(
 ) -> BuildReport:
     cache = load_cache(config.cache_dir)
     site = prepare(config, cache, now, progress)
-    files, findings, refused, feed_states = _render_all(
-        config, site.plan, cache, site.contents, validate, progress
-    )
+    rendered = _render_all(config, site.plan, cache, site.contents, validate, progress)
+    files, findings, refused = rendered.files, rendered.findings, rendered.refused
     blocked = strict and bool(site.problems or findings or site.kept)
     planned = set(site.plan.paths())
     if config.feeds.pages:
@@ -300,7 +300,7 @@ def _build_locked(
     stale = sorted(existing_feed_files(config.output_dir) - planned)
     report = publish_files(config.output_dir, files, stale=stale, dry_run=dry_run or blocked)
     if not (dry_run or blocked):
-        _save(config, site.states, site.contents, feed_states, report)
+        _save(config, site.states, site.contents, rendered.states, report)
     return BuildReport(
         files_total=site.files_total,
         files_read=site.files_read,
@@ -316,6 +316,7 @@ def _build_locked(
         validated=validate,
         dry_run=dry_run,
         strict_blocked=blocked,
+        cut=tuple(rendered.cut),
     )
 
 
@@ -389,6 +390,15 @@ def feed_fingerprint(
     return h.hexdigest()
 
 
+@dataclass(slots=True)
+class _Rendered:
+    files: dict[str, bytes] = dataclasses.field(default_factory=dict)
+    findings: list[Finding] = dataclasses.field(default_factory=list)
+    refused: list[str] = dataclasses.field(default_factory=list)
+    states: dict[str, FeedState] = dataclasses.field(default_factory=dict)
+    cut: list[tuple[str, int, int]] = dataclasses.field(default_factory=list)
+
+
 def _render_all(
     config: Config,
     plan: SitePlan,
@@ -396,11 +406,8 @@ def _render_all(
     contents: ContentSource,
     validate: bool,
     progress: Progress | None,
-) -> tuple[dict[str, bytes], list[Finding], list[str], dict[str, FeedState]]:
-    files: dict[str, bytes] = {}
-    findings: list[Finding] = []
-    refused: list[str] = []
-    states: dict[str, FeedState] = {}
+) -> _Rendered:
+    out = _Rendered()
     jobs = [(feed, fmt) for feed in plan.feeds for fmt in plan.formats]
     jobs += plan.archive_jobs()
     for done, (feed, fmt) in enumerate(jobs, 1):
@@ -414,18 +421,46 @@ def _render_all(
             and before.fingerprint == fingerprint
             and _untouched(config.output_dir / path, before)
         ):
-            states[path] = before
+            out.states[path] = before
+            if before.kept is not None:
+                out.cut.append((path, before.kept, len(feed.entries)))
             continue
-        data = render_feed(feed, fmt, config, contents)
+        fitted, data = _render_within_budget(feed, fmt, config, contents)
+        kept = None if fitted is feed else len(fitted.entries)
+        if kept is not None:
+            out.cut.append((path, kept, len(feed.entries)))
         if validate:
-            found = _check(data, fmt, feed, config, contents, path)
-            findings.extend(found)
+            found = _check(data, fmt, fitted, config, contents, path)
+            out.findings.extend(found)
             if any(f.level is Severity.ERROR for f in found):
-                refused.append(path)
+                out.refused.append(path)
                 continue
-        files[path] = data
-        states[path] = FeedState(fingerprint=fingerprint, size=len(data), mtime_ns=0)
-    return files, findings, refused, states
+        out.files[path] = data
+        out.states[path] = FeedState(fingerprint, size=len(data), mtime_ns=0, kept=kept)
+    return out
+
+
+def _render_within_budget(
+    feed: FeedSpec, fmt: str, config: Config, contents: ContentSource
+) -> tuple[FeedSpec, bytes]:
+    """Render the feed; past `feeds.max_bytes`, drop the oldest entries until it fits
+    (binary search over how many of the newest entries to keep; at least one is kept)."""
+    data = render_feed(feed, fmt, config, contents)
+    limit = config.feeds.max_bytes
+    if limit is None or len(data) <= limit or len(feed.entries) <= 1:
+        return feed, data
+    low, high = 1, len(feed.entries) - 1  # the largest count that fits lies in [low, high]
+    best = dataclasses.replace(feed, entries=feed.entries[:1])
+    best_data = render_feed(best, fmt, config, contents)
+    while low <= high:
+        middle = (low + high) // 2
+        candidate = dataclasses.replace(feed, entries=feed.entries[:middle])
+        candidate_data = render_feed(candidate, fmt, config, contents)
+        if len(candidate_data) <= limit:
+            best, best_data, low = candidate, candidate_data, middle + 1
+        else:
+            high = middle - 1
+    return best, best_data
 
 
 def _check(

@@ -45,6 +45,7 @@ class FeedState:
     fingerprint: str
     size: int
     mtime_ns: int
+    kept: int | None = None  # entries kept when feeds.max_bytes cut the feed
 
 
 @dataclass(slots=True)

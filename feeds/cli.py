@@ -226,6 +226,11 @@ def _print_report(report: BuildReport, config: Config, quiet: bool) -> None:
         click.echo(
             f"error: {path}: failed validation; the previously published file stays", err=True
         )
+    for path, kept, planned in report.cut:
+        click.echo(
+            f"warning: {path}: over feeds.max_bytes; kept the newest {kept} of {planned} entries",
+            err=True,
+        )
     for path, message in report.publish.failed:
         click.echo(f"error: {path}: {message}", err=True)
     if quiet:
