@@ -30,3 +30,6 @@ def load_yaml(text: str) -> object:
         raise YamlError(str(error).splitlines()[0]) from None
     except RecursionError:
         raise YamlError("nested too deeply") from None
+    except (ValueError, KeyError, TypeError, OverflowError) as error:
+        # the safe constructors raise these for e.g. `2021-02-30` or `!!int abc`
+        raise YamlError(f"a value cannot be read: {error}") from None
