@@ -20,6 +20,7 @@ from pathlib import Path
 from feeds import __version__
 from feeds.body import EntryContent, entry_content
 from feeds.cache import BuildCache, FeedState, FileState, file_digest, load_cache, save_cache
+from feeds.categories import check_category_config
 from feeds.config import Config, ConfigError
 from feeds.findings import Finding, Severity
 from feeds.lint import lint_feed
@@ -255,6 +256,7 @@ def prepare(
     config: Config, cache: BuildCache, now: datetime, progress: Progress | None = None
 ) -> Prepared:
     """Read (incrementally), normalise, resolve and plan; raises `BuildError` for an empty site."""
+    check_category_config(config)
     states, fresh, problems, kept, files_total, files_read = _load_files(config, cache, progress)
     everything = [a for state in states.values() for a in state.good]
     if not everything and not any(p.level is Level.ERROR for p in problems):
@@ -262,9 +264,11 @@ def prepare(
             f"no articles found in {config.display_path(config.content_dir)}; "
             "nothing was published (check content_dir)"
         )
-    live, site_problems = resolve_site([a for a in everything if not a.draft], config)
+    # Drafts and scheduled articles take no part in resolution, so neither can block (by a
+    # duplicate id or a slug clash) an article that is already published.
+    live = [a for a in everything if not a.draft]
+    published, site_problems = resolve_site([a for a in live if a.published <= now], config)
     problems.extend(site_problems)
-    published = [a for a in live if a.published <= now]
     return Prepared(
         plan=plan_site(published, config),
         contents=ContentSource(config, cache, fresh, states),

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from feeds.categories import category_settings
 from feeds.config import Config
 from feeds.model import Article, Category
 
@@ -170,7 +171,7 @@ def _feed(config: Config, category: Category | None, members: list[Article]) -> 
     else:
         key = category.term
         title = f"{site.title}: {category.label}"
-        settings = config.categories.get(category.names[-1])
+        settings = category_settings(config, category)
         description = (
             settings.description
             if settings is not None and settings.description
