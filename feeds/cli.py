@@ -20,9 +20,11 @@ from feeds.config import Config, ConfigError, load_config
 from feeds.dates import DateError, parse_date
 from feeds.findings import Finding, Severity
 from feeds.model import Level
+from feeds.plan import SUFFIXES
 from feeds.publish import LockHeld, PublishError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+FEED_SUFFIXES = tuple(SUFFIXES.values())
 
 
 def _parse_now(_ctx: click.Context, _param: click.Parameter, value: str | None) -> datetime | None:
@@ -211,6 +213,10 @@ class _progress_bar:
         self._close()
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
 def _print_report(report: BuildReport, config: Config, quiet: bool) -> None:
     for problem in sorted(report.problems, key=lambda p: (p.level is not Level.ERROR, p.source)):
         click.echo(f"{problem.level.value}: {problem}", err=True)
@@ -239,13 +245,18 @@ def _print_report(report: BuildReport, config: Config, quiet: bool) -> None:
     verb = "would be" if report.dry_run or report.strict_blocked else "were"
     click.echo(
         f"feeds: {report.files_total} files ({report.files_read} read), "
-        f"{report.articles} articles published, {report.drafts} drafts, "
+        f"{_count(report.articles, 'article')} published, {_count(report.drafts, 'draft')}, "
         f"{len(report.scheduled)} scheduled"
     )
+    feed_written = [p for p in pub.written if p.endswith(FEED_SUFFIXES)]
+    feed_failed = [p for p, _ in pub.failed if p.endswith(FEED_SUFFIXES)]
+    not_published = len(report.refused) + len(feed_failed)
+    unchanged = report.feeds_total - len(feed_written) - not_published
+    pages = len(pub.written) - len(feed_written)
     click.echo(
-        f"feeds: {report.feeds_total} feed files: {len(pub.written)} {verb} written, "
-        f"{len(pub.unchanged)} unchanged, {len(pub.removed)} {verb} removed, "
-        f"{len(report.refused) + len(pub.failed)} not published"
+        f"feeds: {report.feeds_total} feed files: {len(feed_written)} {verb} written, "
+        f"{unchanged} unchanged, {not_published} not published; "
+        f"{len(pub.removed)} old files {verb} removed, {pages} pages {verb} written"
         + ("" if report.validated else " (NOT validated)")
     )
     errors = len(report.errors) + len(report.kept)
