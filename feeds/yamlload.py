@@ -31,5 +31,6 @@ def load_yaml(text: str) -> object:
     except RecursionError:
         raise YamlError("nested too deeply") from None
     except (ValueError, KeyError, TypeError, OverflowError) as error:
-        # the safe constructors raise these for e.g. `2021-02-30` or `!!int abc`
-        raise YamlError(f"a value cannot be read: {error}") from None
+        # the safe constructors raise these for e.g. `2021-02-30`, `!!int abc`, `!!bool maybe`
+        detail = str(error) if isinstance(error, ValueError) else f"bad value {error}"
+        raise YamlError(f"a value cannot be read: {detail}") from None
