@@ -16,6 +16,7 @@ import os
 import re
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -165,6 +166,7 @@ def publish_files(
     removed: list[str] = []
     failed: list[tuple[str, str]] = []
 
+    staged: list[tuple[str, Path, Path]] = []  # (relative, target, temp) written, not yet live
     for relative in sorted(files):
         data = files[relative]
         try:
@@ -175,13 +177,32 @@ def publish_files(
         if _has_bytes(target, data):
             unchanged.append(relative)
             continue
-        if not dry_run:
-            try:
-                _write_atomically(target, data, open_temp)
-            except OSError as error:
-                failed.append((relative, _cannot("write", target, error)))
-                continue
+        if dry_run:
+            written.append(relative)
+            continue
+        try:
+            staged.append((relative, target, _stage(target, data, open_temp)))
+        except OSError as error:
+            failed.append((relative, _cannot("write", target, error)))
+
+    # Flush every staged file before any of them goes live (one fsync each, run side by side:
+    # the file system commits them together), then rename each over its target.
+    flushed = _fsync_all([temp for _, _, temp in staged])
+    folders: set[Path] = set()
+    for (relative, target, temp), flush_error in zip(staged, flushed, strict=True):
+        try:
+            if flush_error is not None:
+                raise flush_error
+            _advance_mtime(target, temp)
+            os.replace(temp, target)
+        except OSError as failure:
+            _remove_quietly(temp)
+            failed.append((relative, _cannot("write", target, failure)))
+            continue
+        folders.add(target.parent)
         written.append(relative)
+    for folder in sorted(folders):
+        _fsync_dir(folder)
 
     for relative in sorted(set(stale) - set(files)):
         try:
@@ -314,20 +335,38 @@ def _temp_path(target: Path) -> Path:
     return target.with_name(f".{stem or 'file'}.{secrets.token_hex(_TEMP_TOKEN // 2)}.tmp")
 
 
-def _write_atomically(target: Path, data: bytes, open_temp: Opener) -> None:
+def _stage(target: Path, data: bytes, open_temp: Opener) -> Path:
+    """Write `data` to a new temporary file beside `target`; the caller makes it live."""
     _make_folders(target.parent)
     temp = _temp_path(target)
     try:
         with open_temp(temp) as stream:
             stream.write(data)
             stream.flush()
-            os.fsync(stream.fileno())
-        _advance_mtime(target, temp)
-        os.replace(temp, target)
     except BaseException:
         _remove_quietly(temp)
         raise
-    _fsync_dir(target.parent)
+    return temp
+
+
+def _fsync_all(paths: list[Path]) -> list[OSError | None]:
+    """fsync(2) each file, several at once; the error for each file, or None."""
+
+    def flush(path: Path) -> OSError | None:
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as error:
+            return error
+        return None
+
+    if len(paths) <= 1:
+        return [flush(path) for path in paths]
+    with ThreadPoolExecutor(max_workers=min(16, len(paths))) as pool:
+        return list(pool.map(flush, paths))
 
 
 def _advance_mtime(target: Path, temp: Path) -> None:
