@@ -20,7 +20,7 @@ from feeds.config import Config, ConfigError, load_config
 from feeds.dates import DateError, parse_date
 from feeds.findings import Finding, Severity
 from feeds.model import Level
-from feeds.plan import SUFFIXES
+from feeds.plan import SUFFIXES, feed_url
 from feeds.publish import LockHeld, PublishError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
@@ -175,9 +175,42 @@ def _run_build(
         click.echo(f"feeds: {error}", err=True)
         return EXIT_PROBLEMS
     _print_report(report, config, quiet)
+    if config.websub_hub and not (dry_run or report.strict_blocked):
+        _ping_hub(config, config.websub_hub, report.publish.written, quiet)
     if report.strict_blocked:
         return EXIT_PROBLEMS
     return EXIT_OK if report.complete else EXIT_PROBLEMS
+
+
+def changed_topics(config: Config, written: tuple[str, ...]) -> list[str]:
+    """The WebSub topic URLs among written files: subscription feeds (not archive pages,
+    which never change for subscribers, nor HTML pages)."""
+    return [
+        feed_url(config, path)
+        for path in written
+        if path.endswith(FEED_SUFFIXES) and not path.startswith("feeds/archive/")
+    ]
+
+
+def _ping_hub(config: Config, hub: str, written: tuple[str, ...], quiet: bool) -> None:
+    """WebSub: after the feeds are written, one publish ping per changed feed; a failure is
+    reported as a warning and never changes the exit code."""
+    from feeds.websub import notify_hub
+
+    topics = changed_topics(config, written)
+    if not topics:
+        return
+    results = notify_hub(hub, topics)
+    for ping in results:
+        if not ping.ok:
+            click.echo(
+                f"warning: WebSub hub {hub}: {ping.url}: {ping.error} "
+                f"(after {ping.attempts} attempts); readers will still poll",
+                err=True,
+            )
+    if not quiet:
+        sent = sum(p.ok for p in results)
+        click.echo(f"feeds: WebSub: {sent} of {len(results)} changed feeds announced to {hub}")
 
 
 class _progress_bar:
@@ -333,16 +366,23 @@ def serve(config_path: Path, host: str | None, port: int | None, watch: bool) ->
     from feeds.serve import make_server
 
     config = _load(config_path)
+    if not watch and not config.output_dir.is_dir():
+        click.echo(
+            f"feeds: {config.display_path(config.output_dir)}/ does not exist yet; "
+            "run `feeds build` first (or `feeds serve --watch`)",
+            err=True,
+        )
+        sys.exit(EXIT_USAGE)
     server = make_server(
         config.output_dir,
         host=host or config.serve.host,
         port=config.serve.port if port is None else port,
         max_age=config.serve.max_age,
     )
-    address = server.server_address
+    bound_host, bound_port = server.server_address[:2]
     click.echo(
         f"feeds: serving {config.display_path(config.output_dir)}/ at "
-        f"http://{address[0]}:{address[1]}/ (Ctrl-C stops)"
+        f"http://{bound_host!s}:{bound_port}/ (Ctrl-C stops)"
     )
     if watch:
         from feeds.watch import watch_and_rebuild

@@ -1,4 +1,4 @@
-"""Findings of the validator (lint and round-trip), one shape for both, ready for `--format json`."""
+"""What the validator reports (lint and round trip), in one shape, ready for `--format json`."""
 
 from __future__ import annotations
 

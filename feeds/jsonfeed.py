@@ -1,0 +1,93 @@
+"""JSON Feed 1.1 (https://jsonfeed.org/version/1.1) for one planned feed, from the same records
+and the same rules as the RSS and Atom files (`feeds.render`): same ids, links, times (RFC 3339
+in the site zone), authors and content.
+
+Mapping decisions:
+- `authors` carry a `url` of `mailto:EMAIL` when an email is known (JSON Feed 1.1 §author
+  allows a mailto: URL); JSON Feed has no email field.
+- `tags` are the article's category display paths, then its tags, each once.
+- `favicon` is `site.icon` (small and square, as Atom's icon); a logo has no JSON Feed field.
+- An item without HTML carries `content_text` (its summary), as one of the two is required.
+- `hubs` lists the WebSub hub when one is configured.
+Keys are written in the spec's order, two-space indented, UTF-8 (not ASCII-escaped), with a
+final newline.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from feeds.config import Config
+from feeds.dates import rfc3339
+from feeds.model import Article, Author
+from feeds.plan import extra_links
+from feeds.render import entry_time, feed_author, feed_description, self_url
+
+if TYPE_CHECKING:
+    from datetime import tzinfo
+
+    from feeds.plan import FeedSpec
+    from feeds.render import ContentFn
+
+VERSION = "https://jsonfeed.org/version/1.1"
+
+
+def render_json(feed: FeedSpec, config: Config, content: ContentFn) -> bytes:
+    """The JSON Feed 1.1 document for `feed`, as UTF-8 bytes."""
+    site = config.site
+    document: dict[str, object] = {
+        "version": VERSION,
+        "title": feed.title,
+        "home_page_url": feed.html_url,
+        "feed_url": self_url(config, feed, "json"),
+        "description": feed_description(feed),
+    }
+    if site.icon:
+        document["favicon"] = site.icon
+    document["authors"] = [author_object(feed_author(config))]
+    document["language"] = site.language
+    hubs = [href for rel, href in extra_links(feed, "json", config) if rel == "hub"]
+    if hubs:
+        document["hubs"] = [{"type": "WebSub", "url": href} for href in hubs]
+    zone = site.tzinfo
+    document["items"] = [_item(article, config, zone, content) for article in feed.entries]
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def author_object(author: Author) -> dict[str, str]:
+    found = {"name": author.name}
+    if author.email:
+        found["url"] = f"mailto:{author.email}"
+    return found
+
+
+def item_tags(article: Article) -> list[str]:
+    """Category display paths, then tags, each once, in that order."""
+    return list(dict.fromkeys([c.label for c in article.categories] + list(article.tags)))
+
+
+def _item(article: Article, config: Config, zone: tzinfo, content: ContentFn) -> dict[str, object]:
+    entry = content(article)
+    item: dict[str, object] = {"id": article.id, "url": article.link, "title": article.title}
+    if entry.html:
+        item["content_html"] = entry.html
+    else:
+        item["content_text"] = entry.summary
+    if entry.summary:
+        item["summary"] = entry.summary
+    if article.image:
+        item["image"] = article.image
+    item["date_published"] = rfc3339(entry_time(article.published, zone, article.source, "date"))
+    item["date_modified"] = rfc3339(entry_time(article.updated, zone, article.source, "updated"))
+    if article.author is not None:
+        item["authors"] = [author_object(article.author)]
+    tags = item_tags(article)
+    if tags:
+        item["tags"] = tags
+    if article.enclosure is not None:
+        enclosure = article.enclosure
+        item["attachments"] = [
+            {"url": enclosure.url, "mime_type": enclosure.type, "size_in_bytes": enclosure.length}
+        ]
+    return item

@@ -1,0 +1,351 @@
+"""Feed bytes for one planned feed: RSS 2.0 and Atom 1.0 through feedgen, JSON Feed 1.1 through
+`feeds.jsonfeed`. The only module that imports feedgen.
+
+The bytes depend on the feed, the config and the entry content only (DEVELOPERS.md "Feed
+representation"). feedgen would read the clock for every `updated`/`lastBuildDate` left
+unset and prepends entries by default; here every time is set and entries are appended, so
+the written order is exactly `feed.entries` (newest first). What feedgen cannot write (RSS
+`atom:link`s other than self, RSS `atom:updated`, RFC 5005 `fh:archive`, Atom enclosure
+links, `content:encoded` without a description) comes from a small feedgen extension, never
+from editing the XML text afterwards. Links beyond alternate and self (WebSub hub, RFC 5005
+`current`/`prev-archive`) are `plan.extra_links`.
+
+Decisions readers and the validator rely on:
+- Times are shown in the site zone with whole seconds; a moment whose zone offset has
+  seconds (Berlin before 1893: LMT +00:53:28) is written in UTC, as RFC 822/3339 need.
+- An empty feed's `updated`/`lastBuildDate` is the Unix epoch (`EMPTY_FEED_UPDATED`).
+- The feed author is `site.author`, else the site title as a name (RFC 4287 §4.1.1 wants an
+  author on the feed when entries may lack one). RSS `managingEditor` only with an email.
+- An empty site description falls back to the feed title (RSS 2.0 requires description).
+- RSS items carry `atom:updated` (as Blogger's feeds do), so the update time round-trips.
+- RSS `description` (item and channel) is HTML by RSS 2.0, so the plain-text summary goes
+  in HTML-escaped: every reader shows the text exactly. RSS titles are written as plain text
+  (escaped once, as the RSS Best Practices Profile advises); feedparser guesses that a title
+  holding an entity reference such as "&amp;" is HTML, which validate reports as a warning.
+- An article image is Media RSS `<media:content url=... medium="image"/>` in RSS and Atom.
+- An entry whose summary is empty has no RSS description / Atom summary; one whose HTML is
+  empty has no content element.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import quoteattr
+
+from lxml import etree
+
+# isort: split
+# feedgen.util uses `lxml.etree` having only imported `lxml`: lxml.etree must come first.
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
+from feedgen.ext.dc import DcEntryExtension, DcExtension
+from feedgen.ext.media import MediaEntryExtension, MediaExtension
+from feedgen.feed import FeedGenerator
+
+from feeds import __version__
+from feeds.config import Config
+from feeds.dates import rfc3339
+from feeds.model import Article, Author, ContentError, Enclosure, Problem, shorten
+from feeds.plan import MEDIA_TYPES, FeedSpec, extra_links, feed_url
+
+if TYPE_CHECKING:
+    from feeds.body import EntryContent
+
+ContentFn = Callable[[Article], "EntryContent"]
+
+GENERATOR = "feeds"
+EMPTY_FEED_UPDATED = datetime(1970, 1, 1, tzinfo=UTC)
+ATOM_NS = "http://www.w3.org/2005/Atom"
+CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
+HISTORY_NS = "http://purl.org/syndication/history/1.0"  # RFC 5005
+RSS_DOCS = "https://www.rssboard.org/rss-specification"
+
+# XML 1.0 §2.2 Char; anything else makes the whole document ill-formed.
+_XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+# -- representation rules shared with jsonfeed and validate ------------------------------
+
+
+def self_url(config: Config, feed: FeedSpec, fmt: str) -> str:
+    """The feed file's public URL: `atom:link rel="self"`, the Atom id, JSON `feed_url`."""
+    return feed_url(config, feed.path(fmt))
+
+
+def feed_author(config: Config) -> Author:
+    return config.site.author or Author(name=config.site.title)
+
+
+def feed_description(feed: FeedSpec) -> str:
+    return feed.description or feed.title
+
+
+def feed_updated(feed: FeedSpec) -> datetime:
+    return feed.updated or EMPTY_FEED_UPDATED
+
+
+def category_scheme(config: Config) -> str:
+    return f"{config.site.url}categories"
+
+
+def tag_scheme(config: Config) -> str:
+    return f"{config.site.url}tags"
+
+
+def shown(moment: datetime, zone: tzinfo) -> datetime:
+    """`moment` as the feeds write it: in the site zone, whole seconds, and in UTC when the
+    zone's offset then has seconds (RFC 822 §5 and RFC 3339 §5.6 offsets are hours:minutes)."""
+    local = moment.astimezone(zone).replace(microsecond=0)
+    offset = local.utcoffset()
+    if offset is None or offset % timedelta(minutes=1):
+        return local.astimezone(UTC)
+    return local
+
+
+# -- the front door -------------------------------------------------------------------------
+
+
+def render_feed(feed: FeedSpec, fmt: str, config: Config, content: ContentFn) -> bytes:
+    """The complete file for `feed` in `fmt` (`rss`, `atom` or `json`): UTF-8, deterministic.
+
+    Raises `ContentError` naming the article and field when a text holds a character XML 1.0
+    cannot carry, or a date cannot be written with a four-digit year (normalisation keeps
+    both out; this is the last guard before the writer)."""
+    if fmt == "json":
+        from feeds.jsonfeed import render_json  # jsonfeed builds on the rules above
+
+        return render_json(feed, config, content)
+    if fmt not in ("rss", "atom"):
+        raise ValueError(f"unknown feed format {fmt!r}; use rss, atom or json")
+    zone = config.site.tzinfo
+    times = [
+        (
+            entry_time(article.published, zone, article.source, "date"),
+            entry_time(article.updated, zone, article.source, "updated"),
+        )
+        for article in feed.entries
+    ]  # checked before the feed's own time, which is one of them
+    generator = _feed_generator(feed, fmt, config)
+    for article, (published, updated) in zip(feed.entries, times, strict=True):
+        _add_entry(generator, article, fmt, config, published, updated, content(article))
+    # feedgen's *_str() would serialise without our stylesheet PI; the tree is the same.
+    root, document = generator._create_rss() if fmt == "rss" else generator._create_atom()
+    if config.feeds.stylesheet:
+        root.addprevious(_stylesheet(config.feeds.stylesheet))
+    data: bytes = etree.tostring(
+        document, pretty_print=True, xml_declaration=True, encoding="UTF-8"
+    )
+    return data
+
+
+def _feed_generator(feed: FeedSpec, fmt: str, config: Config) -> Any:
+    site = config.site
+    generator = FeedGenerator()
+    # The same extensions for every feed of a format, so the root element (and its namespace
+    # declarations) is byte-identical across feeds; validate's entry memo relies on it.
+    generator.register_extension("media", MediaExtension, MediaEntryExtension)
+    if fmt == "rss":
+        generator.register_extension("dc", DcExtension, DcEntryExtension)
+    generator.register_extension("house", _HouseFeed, _HouseEntry)
+    generator.title(_checked(feed.title, feed.key, "title"))
+    own_url = self_url(config, feed, fmt)
+    generator.id(own_url)  # RFC 4287 §4.2.6: a permanent IRI; the feed's own URL is one
+    # RSS <link> is the last link added (feedgen), so the alternate link goes last.
+    generator.link(href=own_url, rel="self", type=MEDIA_TYPES[fmt])
+    for rel, href in extra_links(feed, fmt, config):  # WebSub hub, RFC 5005 archive links
+        if fmt == "atom":
+            generator.link(href=href, rel=rel)
+        else:  # feedgen writes only rel="self" as atom:link in RSS
+            generator.house.links.append((rel, href))
+    generator.house.archive = feed.page is not None
+    generator.link(href=feed.html_url, rel="alternate", type="text/html")
+    description = _checked(feed_description(feed), feed.key, "description")
+    # RSS 2.0 description holds HTML, so plain text goes in escaped (readers unescape it).
+    generator.description(description if fmt == "atom" else _as_html(description))
+    generator.language(site.language)
+    updated = shown(feed_updated(feed), site.tzinfo)
+    generator.updated(updated)  # also RSS lastBuildDate; never feedgen's "now"
+    author = feed_author(config)
+    if fmt == "atom":
+        generator.author(_author_fields(author))
+        generator.generator(GENERATOR, version=__version__)
+        if site.icon:
+            generator.icon(site.icon)
+        if site.logo:
+            generator.logo(site.logo)
+    else:
+        if author.email:  # RSS 2.0: managingEditor is an email address
+            generator.managingEditor(f"{author.email} ({author.name})")
+        generator.generator(f"{GENERATOR} {__version__}")
+        generator.docs(RSS_DOCS)
+        image = site.logo or site.icon
+        if image:  # RSS 2.0 <image>: url, title and link, the latter two as the channel's
+            generator.image(url=image, title=feed.title, link=feed.html_url)
+    return generator
+
+
+def _add_entry(
+    generator: Any,
+    article: Article,
+    fmt: str,
+    config: Config,
+    published: datetime,
+    updated: datetime,
+    entry: EntryContent,
+) -> None:
+    for field, value in (
+        ("title", article.title),
+        ("summary", entry.summary),
+        ("body", entry.html),
+        ("author", article.author.name if article.author else ""),
+        ("categories", " ".join(c.label for c in article.categories)),
+        ("tags", " ".join(article.tags)),
+    ):
+        _checked(value, article.source, field)
+    item = generator.add_entry(order="append")  # feedgen prepends by default
+    # RSS 2.0 guid: isPermaLink="true" only when the id is the link readers can open.
+    item.guid(article.id, permalink=article.id == article.link)
+    item.title(article.title)
+    item.link(href=article.link, rel="alternate")
+    item.published(published)
+    item.updated(updated)  # Atom; never feedgen's "now"
+    if article.author is not None:
+        item.author(_author_fields(article.author))  # RSS <author> only when it has an email
+        if fmt == "rss" and not article.author.email:
+            item.dc.dc_creator(article.author.name)
+    categories = [
+        {"term": c.term, "label": c.label, "scheme": category_scheme(config)}
+        for c in article.categories
+    ] + [{"term": tag, "scheme": tag_scheme(config)} for tag in article.tags]
+    if categories:
+        item.category(categories)
+    if fmt == "rss":
+        item.house.updated = rfc3339(updated)
+        if entry.html and not entry.summary:  # feedgen would move the HTML into description
+            item.house.content = entry.html
+        elif entry.html:
+            item.content(entry.html, type="html")
+    elif entry.html:
+        item.content(entry.html, type="html")
+    if entry.summary:
+        if fmt == "rss":
+            item.summary(_as_html(entry.summary))
+        else:
+            item.summary(entry.summary, type="text")
+    if article.enclosure is not None:
+        enclosure = article.enclosure
+        if fmt == "rss":
+            item.enclosure(url=enclosure.url, length=enclosure.length, type=enclosure.type)
+        else:  # feedgen 1.0 drops rel/type/length from Atom entry links
+            item.house.enclosure = enclosure
+    if article.image:
+        item.media.content(url=article.image, medium="image", group=None)
+
+
+def entry_time(moment: datetime, zone: tzinfo, source: str, field: str) -> datetime:
+    """`shown(moment)`, or `ContentError` for the article `source` when a feed cannot carry it."""
+    try:
+        written: datetime | None = shown(moment, zone)
+    except OverflowError:  # the site zone takes it past datetime's years 1-9999
+        written = None
+    if written is None or not 1000 <= written.year <= 9999:  # RFC 822 §5, RFC 3339 §5.6
+        raise ContentError(
+            Problem(
+                source,
+                field,
+                moment.isoformat(),
+                "cannot be written in a feed (its year, as written in the feed, is outside "
+                "1000-9999); use a date between those years",
+            )
+        )
+    return written
+
+
+def _as_html(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def _author_fields(author: Author) -> dict[str, str]:
+    return {"name": author.name, "email": author.email} if author.email else {"name": author.name}
+
+
+def _checked(value: str, source: str, field: str) -> str:
+    found = _XML_ILLEGAL.search(value)
+    if found:
+        raise ContentError(
+            Problem(
+                source,
+                field,
+                shorten(value),
+                f"contains U+{ord(found.group()):04X}, which XML 1.0 cannot carry; "
+                "remove the character from the source",
+            )
+        )
+    return value
+
+
+def _stylesheet(href: str) -> Any:
+    kind = "text/css" if href.lower().endswith(".css") else "text/xsl"
+    # W3C "Associating Style Sheets with XML documents": pseudo-attributes, quoted.
+    return etree.ProcessingInstruction("xml-stylesheet", f'type="{kind}" href={quoteattr(href)}')
+
+
+# -- feedgen extension for what feedgen cannot express --------------------------------------
+
+
+class _HouseFeed(BaseExtension):  # type: ignore[misc]  # feedgen is untyped
+    """RSS channel `atom:link`s beyond rel="self" (W3C WebSub §4, RFC 5005 §4); Atom's come
+    from feedgen. The RFC 5005 §4 `fh:archive` marker of an archive page, in both formats."""
+
+    def __init__(self) -> None:
+        self.links: list[tuple[str, str]] = []
+        self.archive = False
+
+    def extend_rss(self, feed: Any) -> Any:
+        channel = feed[0]
+        for rel, href in self.links:
+            etree.SubElement(channel, f"{{{ATOM_NS}}}link", href=href, rel=rel)
+        self._mark(channel)
+        return feed
+
+    def extend_atom(self, feed: Any) -> Any:
+        self._mark(feed)
+        return feed
+
+    def _mark(self, parent: Any) -> None:
+        if self.archive:  # declared here, so subscription feeds keep their root element
+            etree.SubElement(parent, f"{{{HISTORY_NS}}}archive", nsmap={"fh": HISTORY_NS})
+
+
+class _HouseEntry(BaseEntryExtension):  # type: ignore[misc]
+    """RSS item `atom:updated` (RFC 4287 §4.2.15 element, as an RSS 2.0 extension) and
+    `content:encoded` for an item that has HTML but no summary; the Atom enclosure link
+    (RFC 4287 §4.2.7.2), which feedgen 1.0 writes without its rel, type and length."""
+
+    def __init__(self) -> None:
+        self.updated: str | None = None
+        self.content: str | None = None
+        self.enclosure: Enclosure | None = None
+
+    def extend_atom(self, entry: Any) -> Any:
+        if self.enclosure is not None:
+            # feedgen builds Atom elements without a namespace under a literal xmlns attribute
+            etree.SubElement(
+                entry,
+                "link",
+                href=self.enclosure.url,
+                rel="enclosure",
+                type=self.enclosure.type,
+                length=str(self.enclosure.length),
+            )
+        return entry
+
+    def extend_rss(self, item: Any) -> Any:
+        if self.content is not None:
+            etree.SubElement(item, f"{{{CONTENT_NS}}}encoded").text = self.content
+        if self.updated is not None:
+            etree.SubElement(item, f"{{{ATOM_NS}}}updated").text = self.updated
+        return item
