@@ -12,6 +12,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 # Answers a hub gives to a publish ping that mean "received" (most give 204 or 202).
@@ -52,29 +53,42 @@ def notify_hub(
     timeout: float = 5.0,
     attempts: int = 3,
     backoff: float = 0.5,
+    deadline: float = 30.0,
+    workers: int = 4,
     post: Post = _post,
     sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
 ) -> list[Ping]:
-    """Send one publish ping per topic URL; retry a failed one up to `attempts` times with
-    doubling delays (only for network errors and 5xx answers; a 4xx is final)."""
-    results = []
-    for topic in topics:
+    """Send one publish ping per topic URL, a few at a time; retry a failed one up to
+    `attempts` times with doubling delays (network errors and 5xx only; a 4xx is final).
+    The whole call ends within about `deadline` seconds however the hub behaves: a topic not
+    announced by then is reported as such. Results are in the order of `topics`."""
+    give_up = clock() + deadline
+
+    def announce(topic: str) -> Ping:
         body = urllib.parse.urlencode({"hub.mode": "publish", "hub.url": topic}).encode()
-        error: str | None = None
+        error: str | None = "not sent: the WebSub deadline passed"
         tries = 0
-        for tries in range(1, attempts + 1):
+        while tries < attempts:
+            left = give_up - clock()
+            if left <= 0:
+                break
+            tries += 1
             try:
-                status = post(hub, body, timeout)
+                status = post(hub, body, min(timeout, left))
             except (OSError, ValueError) as failure:
                 error = f"hub unreachable: {getattr(failure, 'reason', failure)}"
             else:
                 if status in _OK:
-                    error = None
-                    break
+                    return Ping(url=topic, ok=True, attempts=tries)
                 error = f"hub answered HTTP {status}"
                 if 400 <= status < 500:
                     break
             if tries < attempts:
-                sleep(backoff * 2 ** (tries - 1))
-        results.append(Ping(url=topic, ok=error is None, attempts=tries, error=error))
-    return results
+                sleep(min(backoff * 2 ** (tries - 1), max(give_up - clock(), 0)))
+        return Ping(url=topic, ok=False, attempts=tries, error=error)
+
+    if len(topics) <= 1 or workers <= 1:
+        return [announce(topic) for topic in topics]
+    with ThreadPoolExecutor(max_workers=min(workers, len(topics))) as pool:
+        return list(pool.map(announce, topics))

@@ -73,7 +73,7 @@ def test_one_publish_ping_per_changed_feed(make_hub: Callable[[int], Hub]) -> No
     results = notify_hub(hub.url, TOPICS, sleep=no_sleep)
     assert [r.ok for r in results] == [True, True]
     assert [r.attempts for r in results] == [1, 1]
-    assert hub.pings == [
+    assert sorted(hub.pings, key=str) == [  # sent side by side: any order
         {"hub.mode": ["publish"], "hub.url": [TOPICS[0]]},
         {"hub.mode": ["publish"], "hub.url": [TOPICS[1]]},
     ]
@@ -114,3 +114,31 @@ def test_no_topics_no_requests(make_hub: Callable[[int], Hub]) -> None:
     hub = make_hub(204)
     assert notify_hub(hub.url, [], sleep=no_sleep) == []
     assert hub.pings == []
+
+
+def test_the_whole_call_respects_its_deadline() -> None:
+    now = [0.0]
+
+    def slow_post(_hub: str, _body: bytes, timeout: float) -> int:
+        now[0] += timeout  # every attempt uses its whole timeout, then fails
+        raise OSError("timed out")
+
+    def fake_sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    results = notify_hub(
+        "http://hub.invalid/",
+        TOPICS,
+        timeout=5.0,
+        attempts=3,
+        deadline=7.0,
+        workers=1,
+        post=slow_post,
+        sleep=fake_sleep,
+        clock=lambda: now[0],
+    )
+    assert now[0] <= 7.0
+    assert [r.ok for r in results] == [False, False]
+    assert results[0].attempts == 2  # 5 s, 0.5 s pause, then the 1.5 s that were left
+    assert results[1].attempts == 0
+    assert results[1].error == "not sent: the WebSub deadline passed"
