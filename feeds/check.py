@@ -15,11 +15,12 @@ from feeds.cache import load_cache
 from feeds.config import Config
 from feeds.findings import Finding, Severity
 from feeds.lint import lint_feed
-from feeds.validate import check_site
+from feeds.validate import check_site, lint_json_feed
 
 
 def lint_files(paths: Iterable[Path]) -> list[Finding]:
-    """Lint each file (RSS or Atom); unreadable files are findings too."""
+    """Lint each file (RSS, Atom, or JSON Feed by its `.json` name or a leading `{`);
+    unreadable files are findings too."""
     findings: list[Finding] = []
     for path in paths:
         try:
@@ -31,7 +32,10 @@ def lint_files(paths: Iterable[Path]) -> list[Finding]:
                 )
             )
             continue
-        findings.extend(lint_feed(data, str(path)))
+        if path.suffix.lower() == ".json" or data.lstrip()[:1] == b"{":
+            findings.extend(lint_json_feed(data, str(path)))
+        else:
+            findings.extend(lint_feed(data, str(path)))
     return findings
 
 

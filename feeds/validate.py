@@ -227,6 +227,13 @@ def _check_file(
     return findings + check_round_trip(data, fmt, feed, config, content, file=shown_path, memo=memo)
 
 
+def lint_json_feed(data: bytes, file: str) -> list[Finding]:
+    """Lint mode for JSON Feed 1.1 files: the spec's required fields and value types."""
+    report = _Report(file)
+    _parse_json(data, report)
+    return report.findings
+
+
 def memo_key(head: bytes, entry: bytes) -> bytes:
     """The memo key of one entry's bytes in a document whose head is `head`."""
     digest = hashlib.sha1(_MEMO_SALT, usedforsecurity=False)
