@@ -288,7 +288,9 @@ def _parse_feeds(value: object) -> FeedsConfig:
             "feeds.archive_page_size", feeds.get("archive_page_size", 50), minimum=1
         ),
         max_bytes=None if max_bytes is None else _int("feeds.max_bytes", max_bytes, minimum=1024),
-        stylesheet=None if stylesheet is None else _string("feeds.stylesheet", stylesheet),
+        stylesheet=None
+        if stylesheet is None
+        else _string("feeds.stylesheet", stylesheet, required=True),
         pages=_bool("feeds.pages", feeds.get("pages", True)),
     )
 

@@ -34,6 +34,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 from xml.sax.saxutils import quoteattr
 
 from lxml import etree
@@ -288,7 +289,8 @@ def _checked(value: str, source: str, field: str) -> str:
 
 
 def _stylesheet(href: str) -> Any:
-    kind = "text/css" if href.lower().endswith(".css") else "text/xsl"
+    path = urlsplit(href).path.lower()
+    kind = "text/css" if path.endswith(".css") else "text/xsl"
     # W3C "Associating Style Sheets with XML documents": pseudo-attributes, quoted.
     return etree.ProcessingInstruction("xml-stylesheet", f'type="{kind}" href={quoteattr(href)}')
 

@@ -165,3 +165,7 @@ def test_command_line_overrides_paths(tmp_path: Path) -> None:
     config = parse_config(minimal(), BASE, content_dir=tmp_path / "c", output_dir=tmp_path / "o")
     assert config.content_dir == tmp_path / "c"
     assert config.output_dir == tmp_path / "o"
+
+
+def test_empty_stylesheet_is_refused() -> None:
+    assert error_of(minimal(feeds={"stylesheet": ""})) == "feeds.stylesheet '': must not be empty"

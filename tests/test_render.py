@@ -448,3 +448,16 @@ def test_archive_pages_are_marked_and_linked() -> None:
         ("self", "https://news.example.org/feeds/all.rss.xml"),
         ("prev-archive", "https://news.example.org/feeds/archive/all/2.rss.xml"),
     }
+
+
+def test_stylesheet_type_ignores_the_query_string() -> None:
+    from lxml import etree
+
+    from feeds.render import _stylesheet
+
+    assert etree.tostring(_stylesheet("/feed.css?v=2")) == (
+        b'<?xml-stylesheet type="text/css" href="/feed.css?v=2"?>'
+    )
+    assert etree.tostring(_stylesheet("/pretty.xsl")) == (
+        b'<?xml-stylesheet type="text/xsl" href="/pretty.xsl"?>'
+    )
