@@ -12,14 +12,23 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from feeds import __version__
 from feeds.body import EntryContent, entry_content
-from feeds.cache import BuildCache, FeedState, FileState, file_digest, load_cache, save_cache
+from feeds.cache import (
+    BuildCache,
+    FeedState,
+    FileState,
+    content_key,
+    file_digest,
+    load_cache,
+    save_cache,
+)
 from feeds.categories import check_category_config
 from feeds.config import Config, ConfigError
 from feeds.findings import Finding, Severity
@@ -86,22 +95,33 @@ class BuildError(Exception):
 
 
 def reading_key(config: Config) -> str:
-    """Fingerprint of every setting that changes how files become articles."""
+    """Fingerprint of every setting that changes how files become articles: what normalisation
+    reads (site url, permalink and time zone for links, ids and dates; dates.dayfirst; the
+    categories' names and aliases), text.drop_lines, and the content folder as sources name
+    it. A change here reads every file again; other settings only re-render (`render_key`)."""
+    site = config.site
     relevant = (
         __version__,
-        config.site,
+        (site.url, site.permalink, site.timezone),
         config.dayfirst,
         sorted(config.categories.items()),
         config.drop_lines,
-        config.content_dir,
+        config.display_path(config.content_dir),
     )
     return hashlib.sha256(repr(relevant).encode()).hexdigest()
 
 
 def render_key(config: Config) -> str:
-    """Fingerprint of every setting that changes feed bytes."""
-    relevant = (reading_key(config), config.feeds, config.websub_hub)
+    """Fingerprint of every setting that changes feed bytes (the whole site section, feeds,
+    the WebSub hub, and everything `reading_key` covers)."""
+    relevant = (reading_key(config), config.site, config.feeds, config.websub_hub)
     return hashlib.sha256(repr(relevant).encode()).hexdigest()
+
+
+# A stat taken this close to the file's last write is not trusted by the next build: a second
+# write within the file system's timestamp granularity (a kernel clock tick; a whole second
+# on ext3, HFS+ or some network file systems; two on FAT) would leave size and times equal.
+RACY_NS = 2_000_000_000
 
 
 def scan_content(content_dir: Path) -> list[tuple[str, os.stat_result]]:
@@ -149,12 +169,14 @@ def _without_body(article: Article) -> Article:
 
 
 def _load_files(
-    config: Config, cache: BuildCache, progress: Progress | None
+    config: Config, cache: BuildCache, progress: Progress | None, started_ns: int | None
 ) -> tuple[dict[str, FileState], dict[str, Article], list[Problem], list[str], int, int]:
     """Read what changed, reuse what did not. Returns the new file states, the articles with
-    bodies read in this build (by source), problems, kept sources, files total and files read."""
-    key = reading_key(config)
-    previous = cache.files if cache.reading_key == key else {}
+    bodies read in this build (by source), problems, kept sources, files total and files read.
+
+    `started_ns` is the wall clock when the build began (None: the states will not be saved);
+    stats taken within `RACY_NS` of it are marked racy."""
+    same_reading = cache.reading_key == reading_key(config)
     states: dict[str, FileState] = {}
     fresh: dict[str, Article] = {}
     problems: list[Problem] = []
@@ -164,57 +186,97 @@ def _load_files(
     for done, (relative, stat) in enumerate(files, 1):
         if progress is not None:
             progress("read", done, len(files))
-        before = previous.get(relative)
-        if before is not None and (before.size, before.mtime_ns) == (
-            stat.st_size,
-            stat.st_mtime_ns,
-        ):
+        # `last` may come from another config: only its last good versions are used then.
+        last = cache.files.get(relative)
+        before = last if same_reading else None
+        if before is not None and before.matches(stat):
             states[relative] = before
             problems.extend(before.problems)
+            kept.extend(before.kept)
             continue
+        racy = started_ns is not None and stat.st_mtime_ns > started_ns - RACY_NS
         path = config.content_dir / relative
         try:
             data = path.read_bytes()
         except OSError as error:
             source = config.display_path(path)
-            problems.append(Problem(source, "file", None, f"cannot be read: {error.strerror}"))
+            problem = Problem(source, "file", None, f"cannot be read: {error.strerror}")
+            problems.append(problem)
+            if last is not None and last.good:  # unreadable is failing to read, too
+                states[relative] = dataclasses.replace(  # retried, and parsed, next time
+                    last,
+                    digest="",
+                    problems=(problem,),
+                    kept=tuple(a.source for a in last.good),
+                    racy=True,
+                )
+                kept.extend(a.source for a in last.good)
             continue
         read += 1
         digest = file_digest(data)
         if before is not None and before.digest == digest:
-            states[relative] = dataclasses.replace(
-                before, size=stat.st_size, mtime_ns=stat.st_mtime_ns
-            )
+            states[relative] = _restat(before, stat, racy)
             problems.extend(before.problems)
+            kept.extend(before.kept)
             continue
         articles, file_problems = read_file(config, relative, data)
         for article in articles:
             fresh[article.source] = article
-        good, kept_here = _last_good(articles, file_problems, before)
+        entries = tuple((_without_body(a), content_key(a)) for a in articles)
+        entries, kept_here = _last_good(entries, file_problems, last)
         kept.extend(kept_here)
         problems.extend(file_problems)
-        states[relative] = FileState(
-            size=stat.st_size,
-            mtime_ns=stat.st_mtime_ns,
+        state = FileState(
+            size=0,
+            mtime_ns=0,
+            ctime_ns=0,
+            ino=0,
             digest=digest,
-            articles=tuple(_without_body(a) for a in articles),
             problems=file_problems,
-            good=tuple(_without_body(a) for a in good),
+            good=tuple(article for article, _ in entries),
+            content_keys=tuple(key for _, key in entries),
+            kept=kept_here,
         )
+        states[relative] = _restat(state, stat, racy)
     return states, fresh, problems, kept, len(files), read
 
 
+def _restat(state: FileState, stat: os.stat_result, racy: bool) -> FileState:
+    return dataclasses.replace(
+        state,
+        size=stat.st_size,
+        mtime_ns=stat.st_mtime_ns,
+        ctime_ns=stat.st_ctime_ns,
+        ino=stat.st_ino,
+        racy=racy,
+    )
+
+
+Entry = tuple[Article, str]  # an article (body dropped) and its content key
+
+
 def _last_good(
-    articles: tuple[Article, ...], problems: tuple[Problem, ...], before: FileState | None
-) -> tuple[tuple[Article, ...], list[str]]:
+    entries: tuple[Entry, ...], problems: tuple[Problem, ...], before: FileState | None
+) -> tuple[tuple[Entry, ...], tuple[str, ...]]:
     """The articles to publish from a file: what read cleanly, plus, for a record that used to
-    read and now fails, its last good version (the one case a build differs from a clean one)."""
+    read and now fails, its last good version (the one case a build differs from a clean one).
+    A failure names a record (`file.jsonl:3`, `list.yaml#2`) or the whole file (`file.md`)."""
     failed = {p.source for p in problems if p.level is Level.ERROR}
     if not failed or before is None:
-        return articles, []
-    have = {a.source for a in articles}
-    kept = [a for a in before.good if a.source in failed and a.source not in have]
-    return articles + tuple(kept), [a.source for a in kept]
+        return entries, ()
+    have = {article.source for article, _ in entries}
+
+    def fails(source: str) -> bool:
+        return source in failed or any(
+            source.startswith(f + mark) for f in failed for mark in (":", "#")
+        )
+
+    kept = tuple(
+        (article, key)
+        for article, key in zip(before.good, before.content_keys, strict=True)
+        if article.source not in have and fails(article.source)
+    )
+    return entries + kept, tuple(article.source for article, _ in kept)
 
 
 def build_site(
@@ -253,11 +315,20 @@ class Prepared:
 
 
 def prepare(
-    config: Config, cache: BuildCache, now: datetime, progress: Progress | None = None
+    config: Config,
+    cache: BuildCache,
+    now: datetime,
+    progress: Progress | None = None,
+    *,
+    started_ns: int | None = None,
 ) -> Prepared:
-    """Read (incrementally), normalise, resolve and plan; raises `BuildError` for an empty site."""
+    """Read (incrementally), normalise, resolve and plan; raises `BuildError` for an empty site.
+    `started_ns` (wall clock, ns) marks stats too fresh to trust; pass it when the returned
+    states will be saved."""
     check_category_config(config)
-    states, fresh, problems, kept, files_total, files_read = _load_files(config, cache, progress)
+    states, fresh, problems, kept, files_total, files_read = _load_files(
+        config, cache, progress, started_ns
+    )
     everything = [a for state in states.values() for a in state.good]
     if not everything and not any(p.level is Level.ERROR for p in problems):
         raise BuildError(
@@ -292,19 +363,26 @@ def _build_locked(
     progress: Progress | None,
 ) -> BuildReport:
     cache = load_cache(config.cache_dir)
-    site = prepare(config, cache, now, progress)
+    site = prepare(config, cache, now, progress, started_ns=time.time_ns())
     rendered = _render_all(config, site.plan, cache, site.contents, validate, progress)
     files, findings, refused = rendered.files, rendered.findings, rendered.refused
+    site.problems.extend(site.contents.lost_problems())
     blocked = strict and bool(site.problems or findings or site.kept)
     planned = set(site.plan.paths())
+    pages: dict[str, bytes] = {}
     if config.feeds.pages:
         pages = render_pages(site.plan, config)
         files.update(pages)
         planned.update(pages)
-    stale = sorted(existing_feed_files(config.output_dir) - planned)
+    # Stale: managed files under feeds/, and any other file this build wrote last time (the
+    # top-level discovery pages) that is no longer planned and is still as the build left it.
+    ours = {p for p, state in cache.feeds.items() if _untouched(config.output_dir / p, state)}
+    stale = sorted((existing_feed_files(config.output_dir) | ours) - planned)
     report = publish_files(config.output_dir, files, stale=stale, dry_run=dry_run or blocked)
     if not (dry_run or blocked):
-        _save(config, site.states, site.contents, rendered.states, report)
+        feed_states = dict(rendered.states)
+        feed_states.update((path, FeedState("", size=0, mtime_ns=0)) for path in pages)
+        _save(config, cache, site, feed_states, report)
     return BuildReport(
         files_total=site.files_total,
         files_read=site.files_read,
@@ -325,9 +403,9 @@ def _build_locked(
 
 
 class ContentSource:
-    """Entry content for the renderer, computed at most once per article: from the cache when
-    the article is unchanged, else from its body (read again from its file when the body was
-    not read in this build)."""
+    """Entry content for the renderer, computed at most once per article version: from the
+    cache when its `content_key` is known, else from its body (read again from its file when
+    the body was not read in this build)."""
 
     def __init__(
         self,
@@ -337,35 +415,59 @@ class ContentSource:
         states: dict[str, FileState],
     ) -> None:
         self.config = config
-        self.previous = cache.contents if cache.reading_key == reading_key(config) else {}
+        self.previous = cache.contents  # valid under any config: the key covers every input
         self.fresh = fresh
-        self.digests = {a.source: state.digest for state in states.values() for a in state.good}
-        self.files = {a.source: relative for relative, state in states.items() for a in state.good}
+        self.keys: dict[str, str] = {}
+        self.files: dict[str, str] = {}
+        for relative, state in states.items():
+            for article, key in zip(state.good, state.content_keys, strict=True):
+                self.keys[article.source] = key
+                self.files[article.source] = relative
         self.used: dict[str, EntryContent] = {}
+        self.lost: set[str] = set()
 
     def digest(self, article: Article) -> str:
-        return f"{self.digests.get(article.source, '')}:{article.source}"
+        """The article's content key: equal keys, equal `EntryContent`."""
+        return self.keys.get(article.source, "")
 
     def __call__(self, article: Article) -> EntryContent:
         key = self.digest(article)
         found = self.used.get(key) or self.previous.get(key)
-        if found is None:
-            found = entry_content(self._with_body(article))
-        self.used[key] = found
+        if found is not None:
+            self.used[key] = found
+            return found
+        full = self._with_body(article)
+        if full is None:  # a kept version whose content was never cached: no body to show
+            self.lost.add(article.source)
+            return entry_content(article)
+        found = entry_content(full)
+        self.used[content_key(full)] = found  # its own key: the file may have changed since
         return found
 
-    def _with_body(self, article: Article) -> Article:
+    def _with_body(self, article: Article) -> Article | None:
         if article.source not in self.fresh:
             relative = self.files[article.source]
             try:
                 data = (self.config.content_dir / relative).read_bytes()
             except OSError:  # removed since the scan: the next build drops it
-                return article
+                return None
             for fresh in read_file(self.config, relative, data)[0]:
                 self.fresh[fresh.source] = fresh
-        if article.source not in self.fresh:  # the file changed under us: render what we know
-            return article
-        return dataclasses.replace(self.fresh[article.source], categories=article.categories)
+        return self.fresh.get(article.source)
+
+    def lost_problems(self) -> list[Problem]:
+        """A warning for each kept article published without its body (see `__call__`)."""
+        return [
+            Problem(
+                source,
+                "body",
+                None,
+                "its last good version was never in a feed, so its text is not in the build "
+                "cache: it is published without a body until the file is fixed",
+                Level.WARNING,
+            )
+            for source in sorted(self.lost)
+        ]
 
 
 def feed_fingerprint(
@@ -389,8 +491,9 @@ def feed_fingerprint(
             )
         ).encode()
     )
-    for article in feed.entries:
-        h.update(repr((digest(article), article.categories)).encode())
+    for article in feed.entries:  # every field; the content key stands for the body
+        fields = dataclasses.replace(article, body="") if article.body else article
+        h.update(repr((digest(article), fields)).encode())
     return h.hexdigest()
 
 
@@ -485,13 +588,14 @@ def _untouched(path: Path, state: FeedState) -> bool:
 
 def _save(
     config: Config,
-    states: dict[str, FileState],
-    contents: ContentSource,
+    cache: BuildCache,
+    site: Prepared,
     feed_states: dict[str, FeedState],
     report: PublishReport,
 ) -> None:
     """Remember what this build read and wrote; a feed that failed to publish is forgotten so
-    the next build tries it again."""
+    the next build tries it again. Content is kept for every article still in some file, so
+    a feed that is not re-rendered does not lose it. An unchanged state is not written."""
     failed = {path for path, _ in report.failed}
     feeds: dict[str, FeedState] = {}
     for path, state in feed_states.items():
@@ -501,14 +605,36 @@ def _save(
             stat = (config.output_dir / path).stat()
         except OSError:
             continue
-        feeds[path] = dataclasses.replace(state, mtime_ns=stat.st_mtime_ns, size=stat.st_size)
+        if (state.size, state.mtime_ns) != (stat.st_size, stat.st_mtime_ns):
+            state = dataclasses.replace(state, mtime_ns=stat.st_mtime_ns, size=stat.st_size)
+        feeds[path] = _same_object(state, cache.feeds.get(path))
+    contents: dict[str, EntryContent] = {}
+    for file_state in site.states.values():
+        for key in file_state.content_keys:
+            found = site.contents.used.get(key) or site.contents.previous.get(key)
+            if found is not None:
+                contents[key] = found
     new = BuildCache(
         reading_key=reading_key(config),
-        files=states,
-        contents=contents.used,
+        files=site.states,
+        contents=contents,
         feeds=feeds,
     )
+    if new.reading_key == cache.reading_key and all(
+        _same_dict(getattr(new, name), getattr(cache, name))
+        for name in ("files", "contents", "feeds")
+    ):
+        return
     save_cache(config.cache_dir, new)
+
+
+def _same_object(state: FeedState, before: FeedState | None) -> FeedState:
+    return before if before is not None and before == state else state
+
+
+def _same_dict(new: Mapping[str, object], old: Mapping[str, object]) -> bool:
+    """Same keys and the very same values (reused states are the cached objects)."""
+    return len(new) == len(old) and all(old.get(key) is value for key, value in new.items())
 
 
 def iter_problems(report: BuildReport) -> Iterator[str]:

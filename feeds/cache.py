@@ -18,7 +18,7 @@ from feeds import __version__
 from feeds.body import EntryContent
 from feeds.model import Article, Problem
 
-CACHE_VERSION = f"feeds-cache-{__version__}-3"
+CACHE_VERSION = f"feeds-cache-{__version__}-4"
 CACHE_FILE = "build-cache.pickle"
 
 
@@ -26,21 +26,42 @@ CACHE_FILE = "build-cache.pickle"
 class FileState:
     """What one content file gave: keyed on its stat, confirmed by its digest.
 
-    `articles` have their bodies dropped (memory stays flat); `good` is the last version of
-    the file that read without errors, kept so a broken edit does not unpublish an article.
+    The stat key is size, mtime, ctime and inode: a file edited and given back its old mtime
+    (`cp -p`, `rsync -t`, an unpacked archive) still has a new ctime, and two files that swap
+    names swap inodes. `racy` marks a stat taken so soon after the file was written that a
+    second write within the file system's timestamp granularity could leave it unchanged:
+    the next build hashes such a file again instead of trusting its stat.
+
+    `good` are the articles to publish from the file, bodies dropped (memory stays flat):
+    what read without errors, plus, for a record that used to read and now fails, its last
+    good version (named in `kept`). `content_keys[i]` is the `content_key` of `good[i]`.
     """
 
     size: int
     mtime_ns: int
+    ctime_ns: int
+    ino: int
     digest: str
-    articles: tuple[Article, ...]
     problems: tuple[Problem, ...]
     good: tuple[Article, ...] = ()
+    content_keys: tuple[str, ...] = ()
+    kept: tuple[str, ...] = ()
+    racy: bool = False
+
+    def matches(self, stat: os.stat_result) -> bool:
+        """True when `stat` is the one this state was taken from (and may be trusted)."""
+        return not self.racy and (self.size, self.mtime_ns, self.ctime_ns, self.ino) == (
+            stat.st_size,
+            stat.st_mtime_ns,
+            stat.st_ctime_ns,
+            stat.st_ino,
+        )
 
 
 @dataclass(frozen=True, slots=True)
 class FeedState:
-    """A feed file as last written: its input fingerprint and the file's stat and digest."""
+    """A file the build wrote, as it left it: the fingerprint of its inputs (empty for the
+    discovery pages, which are rendered every build) and the file's size and mtime."""
 
     fingerprint: str
     size: int
@@ -50,6 +71,9 @@ class FeedState:
 
 @dataclass(slots=True)
 class BuildCache:
+    """`files` by path relative to content_dir; `contents` by `content_key`; `feeds` (feed
+    files and the discovery pages the build wrote) by path relative to output_dir."""
+
     reading_key: str = ""
     files: dict[str, FileState] = field(default_factory=dict)
     contents: dict[str, EntryContent] = field(default_factory=dict)
@@ -59,6 +83,14 @@ class BuildCache:
 
 def file_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def content_key(article: Article) -> str:
+    """The key of an article's `EntryContent`: a digest of everything `entry_content` reads
+    (body, body format, link, explicit summary), so an entry stays valid as long as those do,
+    whatever the file, the record's position in it or the rest of the config."""
+    fields = (article.body, article.body_format.value, article.link, article.summary)
+    return hashlib.sha256(repr(fields).encode()).hexdigest()
 
 
 def load_cache(cache_dir: Path) -> BuildCache:
