@@ -10,7 +10,7 @@ Rules an editor can rely on (the README's input table repeats them):
   A title over 1,000 characters is cut at a word boundary to at most 300 characters ending
   in `…`, with a warning.
 - `date` is required, `updated` defaults to it; an `updated` before the date is a warning and
-  becomes the date.
+  becomes the date. A date must lie in 1000-9999 as the feeds write it (RFC 822/3339).
 - `category` or `categories` (not both): text or a list of texts, each a path
   (`Phones: Accessories`). No category is allowed: the article is in the site feed only.
 - `tags`: text (split at commas) or a list of texts (not split).
@@ -33,7 +33,10 @@ Rules an editor can rely on (the README's input table repeats them):
 - `image`: a URL, resolved against the article's link. `enclosure`: `{url, type, length}`;
   url resolved like `image`, type a MIME type, length whole bytes >= 0 (default 0, which the
   RSS Advisory Board recommends when the size is unknown).
-- The body only loses characters XML 1.0 cannot carry (a warning says how many).
+- The body only loses characters XML 1.0 cannot carry (a warning says how many). A body over
+  `MAX_BODY` characters is an error: its HTML would pass the 10 MB a safe XML parser (libxml2
+  without XML_PARSE_HUGE, as in `feeds.lint` and most feed readers) accepts in one text node,
+  and the feed holding it could not be published at all.
 """
 
 from __future__ import annotations
@@ -51,7 +54,7 @@ from zoneinfo import ZoneInfo
 
 from feeds.categories import make_category, path_key, resolve_categories, slugify
 from feeds.config import Config
-from feeds.dates import DateError, parse_date
+from feeds.dates import DateError, parse_date, rfc3339
 from feeds.model import (
     Article,
     Author,
@@ -74,6 +77,9 @@ TITLE_LIMIT = 1000  # longer titles are cut ...
 TITLE_CUT = 300  # ... to at most this many characters, "…" included
 MAX_SLUG = 200
 MAX_TAG = 200
+# Characters of raw body. The entry HTML of a text or HTML body is at most about 5 bytes per
+# character (`&` -> `&amp;`), under libxml2's 10,000,000-byte limit per text node.
+MAX_BODY = 1_000_000
 # RFC 3986 §3.3 pchar minus "%": what a path segment may carry unencoded.
 _PCHAR = "-._~!$&'()*+,;=:@"
 _URL_SAFE = _PCHAR + "/?#[]%"  # for whole URLs: keep structure and existing %-escapes
@@ -207,6 +213,14 @@ def normalise_record(raw: RawRecord, config: Config) -> tuple[Article, tuple[Pro
     draft = _draft(record)
     image = _image(record, link)
     enclosure = _enclosure(record, link)
+    if len(raw.body) > MAX_BODY:
+        record.fail(
+            "body",
+            shorten(raw.body.strip()),
+            f"is {len(raw.body):,} characters long; a feed entry carries at most "
+            f"{MAX_BODY:,} (feed readers and XML parsers refuse bigger ones): shorten it, or "
+            "publish a summary that links to the full text",
+        )
     body, dropped = xml_safe(raw.body)
     if dropped:
         record.warn(
@@ -283,6 +297,19 @@ def _date(record: _Record, field: str, tz: ZoneInfo, dayfirst: bool) -> datetime
         parsed = parse_date(value, tz, dayfirst=dayfirst)
     except DateError as error:
         record.fail(field, shown(value), str(error))
+    try:
+        # What every feed writes (RFC 3339 §5.6 / RFC 822 §5 offsets are whole minutes): a
+        # local-mean-time offset such as Berlin's +00:53:28 before 1893 is written in UTC,
+        # which can move 1000-01-01 00:10 into the year 999.
+        rfc3339(parsed.instant)
+    except (ValueError, OverflowError):
+        record.fail(
+            field,
+            shown(value),
+            "falls outside the years 1000-9999 once written in a feed (in UTC, as the site "
+            "time zone's offset then was not whole minutes); write a date inside those years, "
+            "e.g. 2021-03-23 10:18",
+        )
     for warning in parsed.warnings:
         record.warn(field, shown(value), warning)
     return parsed.instant
