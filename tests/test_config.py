@@ -169,3 +169,9 @@ def test_command_line_overrides_paths(tmp_path: Path) -> None:
 
 def test_empty_stylesheet_is_refused() -> None:
     assert error_of(minimal(feeds={"stylesheet": ""})) == "feeds.stylesheet '': must not be empty"
+
+
+def test_characters_xml_cannot_carry_are_refused() -> None:
+    assert error_of(site(title="Bad\x01title")) == (
+        "site.title 'Bad\\x01title': contains U+0001, which XML 1.0 cannot carry; remove it"
+    )

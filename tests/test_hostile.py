@@ -648,12 +648,6 @@ def test_a_time_zone_that_does_not_exist_is_a_config_error(tmp_path: Path) -> No
     assert not (tmp_path / "public").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="config.py lets characters XML 1.0 cannot carry into site.title (and description, "
-    "author, category titles); render.py then raises ContentError, which build.py does not "
-    "catch: a traceback instead of a config error naming the key",
-)
 def test_a_control_character_in_the_config_is_a_config_error(tmp_path: Path) -> None:
     config = make_site(tmp_path, {})
     config.write_text(config.read_text().replace("title: Hostile Input", 'title: "Bad\\x01title"'))
