@@ -10,11 +10,13 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
+from feeds.budget import fit_to_budget
 from feeds.build import prepare
 from feeds.cache import load_cache
 from feeds.config import Config
 from feeds.findings import Finding, Severity
 from feeds.lint import lint_feed
+from feeds.plan import FeedSpec
 from feeds.validate import check_site, lint_json_feed
 
 
@@ -43,4 +45,10 @@ def validate_site(config: Config, *, now: datetime) -> list[Finding]:
     """Site mode: every feed the content calls for exists in the output folder and
     round-trips; content problems are not repeated here (`feeds build` reports them)."""
     site = prepare(config, load_cache(config.cache_dir), now)
-    return check_site(config.output_dir, site.plan, config, site.contents)
+
+    def fit(feed: FeedSpec, fmt: str) -> FeedSpec:
+        if config.feeds.max_bytes is None:
+            return feed
+        return fit_to_budget(feed, fmt, config, site.contents)[0]
+
+    return check_site(config.output_dir, site.plan, config, site.contents, fit=fit)

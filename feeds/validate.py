@@ -41,7 +41,7 @@ import hashlib
 import html
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -172,10 +172,12 @@ def check_site(
     *,
     memo: EntryMemo | None = None,
     owned: Iterable[str] = (),
+    fit: Callable[[FeedSpec, str], FeedSpec] | None = None,
 ) -> list[Finding]:
     """Site mode: every planned feed file exists, lints clean in strict mode and round-trips;
     a feed file under `output_dir/feeds/` that no planned feed (nor `owned`, paths relative
-    to `output_dir` that other parts of the build write) accounts for is a `StrayFeed`."""
+    to `output_dir` that other parts of the build write) accounts for is a `StrayFeed`.
+    `fit` maps a planned feed and format to what the file should hold (the size budget)."""
     memo = {} if memo is None else memo
     cached: dict[str, Any] = {}
 
@@ -187,7 +189,8 @@ def check_site(
     findings: list[Finding] = []
     jobs = [(feed, fmt) for feed in plan.feeds for fmt in plan.formats]
     for feed, fmt in jobs + list(plan.archive_jobs()):
-        findings.extend(_check_file(output_dir, feed, fmt, config, once, memo))
+        expected = feed if fit is None else fit(feed, fmt)
+        findings.extend(_check_file(output_dir, expected, fmt, config, once, memo))
     planned = set(plan.paths()) | set(owned)
     for relative in _feed_files(output_dir):
         if relative not in planned:
