@@ -292,9 +292,11 @@ def _print_report(report: BuildReport, config: Config, quiet: bool) -> None:
         f"{len(pub.removed)} old files {verb} removed, {pages} pages {verb} written"
         + ("" if report.validated else " (NOT validated)")
     )
-    errors = len(report.errors) + len(report.kept)
+    failed = sum(f.level is Severity.ERROR for f in report.findings)
+    errors = len(report.errors) + len(report.kept) + failed
+    warnings = len(report.warnings) + len(report.findings) - failed
     click.echo(
-        f"feeds: {errors} errors, {len(report.warnings)} warnings"
+        f"feeds: {errors} errors, {warnings} warnings"
         f" -> {config.display_path(config.output_dir)}/"
     )
     upcoming = report.next_scheduled

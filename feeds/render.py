@@ -80,6 +80,16 @@ def feed_author(config: Config) -> Author:
     return config.site.author or Author(name=config.site.title)
 
 
+def entry_author(article: Article, fmt: str, config: Config) -> Author | None:
+    """The author an entry carries: its own, else in Atom the feed's. RFC 4287 §4.2.1 lets
+    entries inherit the feed author, but readers such as newsboat show none, so it is written
+    out. RSS shows `managingEditor` and JSON Feed 1.1 items inherit the top-level `authors`,
+    so their items carry only the article's own author."""
+    if article.author is not None or fmt != "atom":
+        return article.author
+    return feed_author(config)
+
+
 def feed_description(feed: FeedSpec) -> str:
     return feed.description or feed.title
 
@@ -213,10 +223,11 @@ def _add_entry(
     item.link(href=article.link, rel="alternate")
     item.published(published)
     item.updated(updated)  # Atom; never feedgen's "now"
-    if article.author is not None:
-        item.author(_author_fields(article.author))  # RSS <author> only when it has an email
-        if fmt == "rss" and not article.author.email:
-            item.dc.dc_creator(article.author.name)
+    author = entry_author(article, fmt, config)
+    if author is not None:
+        item.author(_author_fields(author))  # RSS <author> only when it has an email
+        if fmt == "rss" and not author.email:
+            item.dc.dc_creator(author.name)
     categories = [
         {"term": c.term, "label": c.label, "scheme": category_scheme(config)}
         for c in article.categories

@@ -441,21 +441,7 @@ def test_reader_stores_every_entry_as_the_records_say(
         assert (item["feedurl"], item["unread"], item["deleted"]) == (site.url(path), 1, 0)
 
 
-@pytest.mark.parametrize(
-    "fmt",
-    [
-        "rss",
-        pytest.param(
-            "atom",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="newsboat 2.21 ignores the feed-level atom:author (RFC 4287 §4.2.1) and "
-                "stores '' for entries without their own author; render writes the site "
-                "author only at feed level",
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("fmt", ["rss", "atom"])
 def test_reader_shows_every_entrys_author(
     site: Site, reader: Callable[..., Reader], fmt: str
 ) -> None:

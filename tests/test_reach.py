@@ -141,3 +141,15 @@ def test_a_feed_over_the_size_budget_drops_its_oldest_entries(tmp_path: Path) ->
     assert len(data) <= 4000
     titles = [e.title for e in feedparser.parse(data).entries]
     assert titles == [f"Article {n}" for n in range(6, 6 - kept, -1)]  # the newest survive
+
+
+def test_an_email_feedparser_misreads_does_not_block_rss(tmp_path: Path) -> None:
+    # feedparser reads `email (name)` with a 2-4 letter TLD pattern; `.online` is valid.
+    config = make_site(tmp_path, 2)
+    text = config.read_text(encoding="utf-8").replace("desk@example.org", "desk@daily.online")
+    config.write_text(text, encoding="utf-8")
+    report = build_site(load_config(config), now=NOW)
+    assert report.refused == ()
+    assert {f.rule for f in report.findings} <= {"ReaderAltersText"}
+    rss = (tmp_path / "public/feeds/all.rss.xml").read_text(encoding="utf-8")
+    assert "<managingEditor>desk@daily.online (Desk)</managingEditor>" in rss
