@@ -1,0 +1,51 @@
+"""The findings of one lint call, each at its rule's level for the mode; quoted values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from feeds.findings import Finding
+from feeds.lint.rules import RULES
+
+_MAX_QUOTED = 80
+
+
+def quote(value: str) -> str:
+    """A value quoted for a message, shortened when long."""
+    if len(value) > _MAX_QUOTED:
+        value = value[: _MAX_QUOTED - 1] + "…"
+    return repr(value)
+
+
+@dataclass(slots=True)
+class Report:
+    """The findings of one lint call (a local accumulator, never shared between calls)."""
+
+    file: str
+    strict: bool
+    findings: list[Finding] = field(default_factory=list)
+
+    def add(
+        self,
+        rule: str,
+        line: int | None,
+        message: str,
+        *,
+        entry: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        spec = RULES[rule]
+        level = spec.strict_level if self.strict else spec.level
+        if level is None:
+            return
+        self.findings.append(
+            Finding(
+                file=self.file,
+                rule=rule,
+                level=level,
+                message=message,
+                line=line,
+                entry=entry,
+                field=field,
+            )
+        )

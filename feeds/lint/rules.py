@@ -1,0 +1,88 @@
+"""The lint rules: W3C rule names, lint-mode and site-mode levels, one-line summaries."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from feeds.findings import Severity
+
+ERROR = Severity.ERROR
+WARNING = Severity.WARNING
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One lint rule. `level` is the lint-mode level (the W3C service's where it has the check;
+    None when the rule runs in site mode only); `strict_level` applies in site mode."""
+
+    name: str
+    level: Severity | None
+    strict_level: Severity
+    summary: str
+    w3c: bool  # the W3C Feed Validation Service uses this name for the same check
+
+
+def _rules(*rules: Rule) -> Mapping[str, Rule]:
+    return MappingProxyType({rule.name: rule for rule in rules})
+
+
+# fmt: off
+RULES: Mapping[str, Rule] = _rules(
+    # XML: well-formedness and safety (XML 1.0 §2, Namespaces in XML 1.0 §5)
+    Rule("SAXError", ERROR, ERROR, "not well-formed XML", True),
+    Rule("InvalidCharacter", ERROR, ERROR, "a character XML 1.0 forbids, raw or as &#...;", False),
+    Rule("UnicodeError", ERROR, ERROR, "bytes that are not valid in the document's encoding", True),
+    Rule("UndefinedNamedEntity", ERROR, ERROR, "an entity XML does not define (&nbsp;)", True),
+    Rule("MissingNamespace", ERROR, ERROR, "an element prefix with no xmlns declaration", True),
+    Rule("EntityDeclaration", ERROR, ERROR, "the DOCTYPE declares entities (not expanded)", False),
+    Rule("ContainsSystemEntity", ERROR, ERROR, "the DOCTYPE declares an external entity", True),
+    Rule("ValidatorLimit", ERROR, ERROR, "too deep or too large for a safe parse", True),
+    Rule("UnsupportedFormat", ERROR, ERROR, "neither RSS 2.0 nor Atom 1.0", False),
+    Rule("BadCharacters", WARNING, WARNING, "C1 control characters or U+FFFD (mojibake)", True),
+    Rule("ReservedPrefix", WARNING, ERROR, "a well-known prefix bound to another namespace", True),
+    # shared structure
+    Rule("MissingElement", ERROR, ERROR, "a required element is missing", True),
+    Rule("DuplicateElement", ERROR, ERROR, "a single-valued element appears twice", True),
+    Rule("MissingAttribute", ERROR, ERROR, "a required attribute is missing", True),
+    Rule("InvalidFullLink", ERROR, ERROR, "a link or id that is not an absolute URI", True),
+    # RSS 2.0
+    Rule("InvalidRSSVersion", ERROR, ERROR, "rss version is not 2.0 (or 0.91/0.92)", True),
+    Rule("InvalidRFC2822Date", ERROR, ERROR, "not an RFC 822 date-time", True),
+    Rule("IncorrectDOW", ERROR, ERROR, "the weekday does not match the date", True),
+    Rule("ProblematicalRFC822Date", WARNING, ERROR, "an RFC 822 date readers may misread", True),
+    Rule("ItemMustContainTitleOrDescription", ERROR, ERROR, "item without title and description",
+         True),
+    Rule("MissingGuid", WARNING, ERROR, "item without guid", True),
+    Rule("DuplicateValue", ERROR, ERROR, "two items with the same guid", True),
+    Rule("InvalidHttpGUID", ERROR, ERROR, "permalink guid that is not a full URL", True),
+    Rule("InvalidPermalink", ERROR, ERROR, "permalink guid with a non-web scheme (tag:, urn:)",
+         True),
+    Rule("InvalidBooleanAttribute", ERROR, ERROR, "isPermaLink is not true or false", True),
+    Rule("PermalinkMismatch", None, ERROR, "permalink guid differs from the item link", False),
+    Rule("InvalidURLAttribute", ERROR, ERROR, "enclosure url is not a full http(s) URL", True),
+    Rule("InvalidIntegerAttribute", ERROR, ERROR, "enclosure length is not an integer >= 0",
+         True),
+    Rule("InvalidMIMEAttribute", ERROR, ERROR, "enclosure type is not a MIME type", True),
+    Rule("MissingAtomSelfLink", WARNING, ERROR, "channel without atom:link rel=self", True),
+    # Atom 1.0
+    Rule("InvalidRFC3339Date", ERROR, ERROR, "not an RFC 3339 date-time with a zone", True),
+    Rule("DuplicateEntries", WARNING, ERROR, "two entries with the same id", True),
+    Rule("MissingSelf", WARNING, ERROR, "feed without link rel=self", True),
+    Rule("MissingHref", ERROR, ERROR, "link without href", True),
+    Rule("RelativeSelf", WARNING, ERROR, "relative rel=self link and no absolute xml:base", True),
+    Rule("RelativeLink", WARNING, ERROR, "relative link and no absolute xml:base", False),
+    Rule("InvalidTextType", ERROR, ERROR, "text construct type not text, html or xhtml", True),
+    Rule("UndefinedElement", ERROR, ERROR, "raw markup inside a text or html construct", True),
+    Rule("MissingXhtmlDiv", ERROR, ERROR, "type=xhtml without its xhtml:div wrapper", True),
+    Rule("MissingContentOrAlternate", ERROR, ERROR, "entry without content or alternate link",
+         True),
+    # HTML carried in feeds
+    Rule("SecurityRisk", WARNING, ERROR, "HTML with script, style, iframe, object...", True),
+    Rule("SecurityRiskAttr", WARNING, ERROR, "HTML with on* event-handler attributes", True),
+    Rule("SecurityRiskURL", WARNING, ERROR, "HTML with javascript:, vbscript: or data: URLs",
+         False),
+    Rule("ContainsRelRef", WARNING, ERROR, "HTML with relative URLs", True),
+)
+# fmt: on

@@ -1,0 +1,37 @@
+"""URL checks: absolute URIs (RFC 3986 §4.3), web URLs, an absolute xml:base in scope."""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_HIERARCHICAL = ("http", "https", "ftp")
+_URL_FORBIDDEN = re.compile(r'[\s<>"{}|\\^`]')
+
+
+def scheme_of(url: str) -> str | None:
+    match = _SCHEME.match(url)
+    return match.group()[:-1].lower() if match else None
+
+
+def is_absolute_uri(url: str) -> bool:
+    """True for an absolute URI/IRI (RFC 3986 §4.3), with a host for http, https and ftp."""
+    url = url.strip()
+    scheme = scheme_of(url)
+    if scheme is None or _URL_FORBIDDEN.search(url):
+        return False
+    if scheme in _HIERARCHICAL:
+        return re.match(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#]", url) is not None
+    return len(url) > len(scheme) + 1
+
+
+def is_web_url(url: str) -> bool:
+    return is_absolute_uri(url) and scheme_of(url.strip()) in ("http", "https")
+
+
+def has_absolute_base(el: etree._Element) -> bool:
+    # XML Base §4.2 (RFC 4287 §2): relative references resolve against xml:base in scope.
+    base = el.base
+    return base is not None and is_absolute_uri(base)
