@@ -64,6 +64,7 @@ from feeds.model import (
     Level,
     Problem,
     RawRecord,
+    kind,
     shorten,
 )
 from feeds.textclean import clean_text, xml_safe
@@ -97,27 +98,6 @@ _INLINE = re.compile(
     r"</?(?:a|abbr|b|cite|code|del|em|i|ins|kbd|mark|q|s|small|span|strong|sub|sup|u)\b",
     re.IGNORECASE,
 )
-
-
-def kind(value: object) -> str:
-    """A loaded value's type in an editor's words."""
-    if value is None:
-        return "empty"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, datetime):
-        return "a date and time"
-    if isinstance(value, date):
-        return "a date"
-    if isinstance(value, Mapping):
-        return "a mapping"
-    if isinstance(value, list | tuple | set):
-        return "a list"
-    return f"a {type(value).__name__}"
 
 
 def shown(value: object) -> str | None:

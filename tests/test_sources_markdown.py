@@ -176,7 +176,7 @@ def test_non_string_keys_are_problems() -> None:
             for value, kind in [
                 ("1", "a number"),
                 ("2021-01-08", "a date"),
-                ("null", "an empty value"),
+                ("null", "empty"),
             ]
         )
     )

@@ -115,7 +115,7 @@ def test_body_format_of_wrong_type() -> None:
         ("[a, b]", "['a', 'b']", "a list"),
         ("3", "3", "a number"),
         ("{a: 1}", "{'a': 1}", "a mapping"),
-        ("true", "true", "a true/false value"),
+        ("true", "true", "true/false"),
     ],
 )
 def test_body_of_wrong_type(body: str, value: str, kind: str) -> None:

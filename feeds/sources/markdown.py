@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from feeds.model import BodyFormat, Problem, RawRecord, ReadResult, shorten
-from feeds.sources.records import describe_yaml_error, key_problem, kind, parse_yaml
+from feeds.model import BodyFormat, Problem, RawRecord, ReadResult, kind, shorten
+from feeds.sources.records import describe_yaml_error, key_problem, parse_yaml
 from feeds.yamlload import YamlError
 
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)

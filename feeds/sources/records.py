@@ -11,9 +11,8 @@ import datetime
 import json
 import re
 import reprlib
-from collections.abc import Mapping
 
-from feeds.model import BodyFormat, Problem, RawRecord, ReadResult, shorten
+from feeds.model import BodyFormat, Problem, RawRecord, ReadResult, kind, shorten
 from feeds.yamlload import YamlError, load_yaml
 
 # --- YAML, shared with the Markdown reader ---------------------------------------------
@@ -60,25 +59,6 @@ def describe_yaml_error(error: YamlError, fix: str) -> str:
 
 _FORMATS = {fmt.value: fmt for fmt in BodyFormat}
 _FORMAT_NAMES = ", ".join(fmt.value for fmt in BodyFormat)
-
-
-def kind(value: object) -> str:
-    """A value's type in an editor's words, for messages."""
-    if value is None:
-        return "an empty value"
-    if isinstance(value, bool):
-        return "a true/false value"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, datetime.date):
-        return "a date"
-    if isinstance(value, Mapping):
-        return "a mapping"
-    if isinstance(value, list | tuple | set):
-        return "a list"
-    return f"a {type(value).__name__}"
 
 
 _REPR = reprlib.Repr()
