@@ -21,7 +21,6 @@ from feeds.plan import MEDIA_TYPES, FeedSpec, SitePlan, feed_url
 INDEX_PATH = "index.html"
 OPML_PATH = "feeds.opml"
 FORMAT_NAMES = {"rss": "RSS", "atom": "Atom", "json": "JSON Feed"}
-OPML_DOCS = "http://opml.org/spec2.opml"  # OPML 2.0 <docs>: where the format is described
 
 _STYLE = (
     "body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:0 auto;padding:1rem;"
@@ -217,6 +216,11 @@ def _xml_attr(value: str) -> str:
     return '"' + text.replace("\t", "&#9;").replace("\n", "&#10;").replace("\r", "&#13;") + '"'
 
 
+def _html_attr(value: str) -> str:
+    """Plain text for an attribute whose value readers treat as HTML: escaped twice."""
+    return _xml_attr(escape(value, quote=False))
+
+
 def render_opml(plan: SitePlan, config: Config) -> bytes:
     """OPML 2.0 subscription list, one `type="rss"` outline per feed, flat (readers import a
     flat list as one folder). OPML 2.0 "Subscription lists": `type`, `text` and `xmlUrl` are
@@ -227,9 +231,12 @@ def render_opml(plan: SitePlan, config: Config) -> bytes:
     # or JSON Feed, so it is left out for them.
     version = ' version="RSS"' if fmt == "rss" else ""
     language = _xml_attr(config.site.language)
+    # OPML 2.0: `text` "may contain encoded HTML markup", so readers render it as HTML: plain
+    # names are HTML-escaped before XML-escaping (likewise title and description, which the
+    # W3C validator checks the same way).
     outlines = "".join(
-        f'    <outline type="rss" text={_xml_attr(feed.title)} title={_xml_attr(feed.title)} '
-        f"description={_xml_attr(feed.description)} language={language}{version} "
+        f'    <outline type="rss" text={_html_attr(feed.title)} title={_html_attr(feed.title)} '
+        f"description={_html_attr(feed.description)} language={language}{version} "
         f"xmlUrl={_xml_attr(feed_url(config, feed.path(fmt)))} "
         f"htmlUrl={_xml_attr(feed.html_url)}/>\n"
         for feed in plan.feeds
@@ -249,7 +256,6 @@ def render_opml(plan: SitePlan, config: Config) -> bytes:
         head.append(f"    <ownerName>{escape(owner.name)}</ownerName>\n")
         if owner.email:
             head.append(f"    <ownerEmail>{escape(owner.email)}</ownerEmail>\n")
-    head.append(f"    <docs>{OPML_DOCS}</docs>\n")
     text = (
         '<?xml version="1.0" encoding="UTF-8"?>\n<opml version="2.0">\n  <head>\n'
         f"{''.join(head)}  </head>\n  <body>\n{outlines}  </body>\n</opml>\n"
