@@ -149,7 +149,19 @@ def render_feed(feed: FeedSpec, fmt: str, config: Config, content: ContentFn) ->
     data: bytes = etree.tostring(
         document, pretty_print=True, xml_declaration=True, encoding="UTF-8"
     )
+    if fmt == "rss":
+        data = _hex_references(data)
     return data
+
+
+def _hex_references(data: bytes) -> bytes:
+    """RSS Best Practices Profile (RSS Advisory Board, "Encoding"): write `&` and `<` in text
+    as `&#x26;` and `&#x3C;`, which every RSS parser decodes, rather than `&amp;`/`&lt;`. The
+    same characters in XML terms, so the document means exactly what lxml wrote; our RSS
+    carries no CDATA section, where the swap would change the text (checked)."""
+    if b"<![CDATA[" in data:
+        return data
+    return data.replace(b"&amp;", b"&#x26;").replace(b"&lt;", b"&#x3C;")
 
 
 def _feed_generator(feed: FeedSpec, fmt: str, config: Config) -> Any:

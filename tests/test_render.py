@@ -296,7 +296,8 @@ def test_stylesheet_processing_instruction_before_the_root() -> None:
 
 def test_markup_characters_in_titles_are_text() -> None:
     data = render(PLAN.feeds[3], "rss", CONFIG)
-    assert b'<title>Cases &amp; covers: the "&lt;best&gt;" picks</title>' in data
+    # RSS Best Practices Profile: hex references for & and <
+    assert b'<title>Cases &#x26; covers: the "&#x3C;best&gt;" picks</title>' in data
     data = render(PLAN.feeds[3], "atom", CONFIG)
     assert b'<title>Cases &amp; covers: the "&lt;best&gt;" picks</title>' in data
 
@@ -304,7 +305,7 @@ def test_markup_characters_in_titles_are_text() -> None:
 def test_rss_description_is_html_escaped_plain_text() -> None:
     feed = PLAN.feeds[1]  # laptops: "Drei Geräte im Vergleich & ein Fazit."
     rss = render(feed, "rss", CONFIG)
-    assert "<description>Drei Geräte im Vergleich &amp;amp; ein Fazit.</description>" in (
+    assert "<description>Drei Geräte im Vergleich &#x26;amp; ein Fazit.</description>" in (
         rss.decode()
     )
     atom = render(feed, "atom", CONFIG)

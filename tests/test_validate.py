@@ -166,7 +166,7 @@ TAMPERING = [
     ("rss", "<description>Our picks", "<description>My picks", url("podcast-12"), "summary"),
     ("atom", '<summary type="text">Our picks', '<summary type="text">My picks',
      url("podcast-12"), "summary"),
-    ("rss", "&lt;li&gt;Battery", "&lt;li&gt;Charger", PHONE_OR_LAPTOP, "content"),
+    ("rss", "&#x3C;li&gt;Battery", "&#x3C;li&gt;Charger", PHONE_OR_LAPTOP, "content"),
     ("atom", "&lt;li&gt;Battery", "&lt;li&gt;Charger", PHONE_OR_LAPTOP, "content"),
     ("json", "<li>Battery", "<li>Charger", PHONE_OR_LAPTOP, "content"),
     ("rss", 'length="38400000"', 'length="38400001"', url("podcast-12"), "enclosure"),
