@@ -201,13 +201,16 @@ def _ping_hub(config: Config, hub: str, written: tuple[str, ...], quiet: bool) -
     if not topics:
         return
     results = notify_hub(hub, topics)
+    failures: dict[str, list[str]] = {}
     for ping in results:
         if not ping.ok:
-            click.echo(
-                f"warning: WebSub hub {hub}: {ping.url}: {ping.error} "
-                f"(after {ping.attempts} attempts); readers will still poll",
-                err=True,
-            )
+            failures.setdefault(ping.error or "failed", []).append(ping.url)
+    for error, urls in sorted(failures.items()):
+        which = urls[0] if len(urls) == 1 else f"{len(urls)} changed feeds (first: {urls[0]})"
+        click.echo(
+            f"warning: WebSub hub {hub}: {which} not announced: {error}; readers will still poll",
+            err=True,
+        )
     if not quiet:
         sent = sum(p.ok for p in results)
         click.echo(f"feeds: WebSub: {sent} of {len(results)} changed feeds announced to {hub}")
@@ -296,8 +299,7 @@ def _print_report(report: BuildReport, config: Config, quiet: bool) -> None:
     errors = len(report.errors) + len(report.kept) + failed
     warnings = len(report.warnings) + len(report.findings) - failed
     click.echo(
-        f"feeds: {errors} errors, {warnings} warnings"
-        f" -> {config.display_path(config.output_dir)}/"
+        f"feeds: {errors} errors, {warnings} warnings -> {config.display_path(config.output_dir)}/"
     )
     upcoming = report.next_scheduled
     if upcoming is not None:
