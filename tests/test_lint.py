@@ -4,6 +4,7 @@ content, safe parsing (billion laughs, XXE, no network) and never raising on any
 from __future__ import annotations
 
 import json
+import re
 import socket
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime
@@ -13,6 +14,7 @@ from xml.sax.saxutils import escape
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from feeds.findings import Finding, Severity
 from feeds.lint import (
@@ -23,6 +25,7 @@ from feeds.lint import (
     is_absolute_uri,
     lint_feed,
 )
+from feeds.lint.source import Written, source_map, written
 
 CORPUS = Path(__file__).parent / "corpus" / "lint"
 BROKEN = sorted(p for p in CORPUS.glob("*.xml") if not p.name.startswith("valid-"))
@@ -56,12 +59,13 @@ def test_valid_file_is_clean(path: Path, strict: bool) -> None:
     assert lint_feed(path.read_bytes(), path.name, strict=strict) == []
 
 
-def test_corpus_covers_every_rule_in_both_formats() -> None:
+def test_corpus_covers_every_rule_in_every_format() -> None:
     assert len(BROKEN) >= 25
     assert {intended_rule(p) for p in BROKEN} == set(RULES)
     assert sum(p.name.startswith("rss-") for p in BROKEN) >= 10
     assert sum(p.name.startswith("atom-") for p in BROKEN) >= 10
-    assert len(VALID) >= 4
+    assert sum(p.name.startswith("opml-") for p in BROKEN) >= 10
+    assert len(VALID) >= 5
 
 
 def test_site_only_rule_is_silent_in_lint_mode() -> None:
@@ -113,6 +117,15 @@ W3C_LEVELS = {
     "SecurityRisk": Severity.WARNING,
     "SecurityRiskAttr": Severity.WARNING,
     "ContainsRelRef": Severity.WARNING,
+    "ContainsHTML": Severity.WARNING,
+    "ContainsUndeclaredHTML": Severity.WARNING,
+    "CharacterData": Severity.WARNING,
+    "ImplausibleDate": Severity.WARNING,
+    "DuplicateUpdated": Severity.WARNING,
+    "InvalidOPMLVersion": Severity.ERROR,
+    "MissingXmlURL": Severity.WARNING,
+    "MissingTitleAttr": Severity.WARNING,
+    "MissingOutlineType": Severity.WARNING,
 }
 
 
@@ -123,9 +136,34 @@ def test_lint_mode_uses_the_w3c_levels() -> None:
     assert ours == W3C_LEVELS
 
 
-def test_site_mode_makes_every_rule_an_error_except_bad_characters() -> None:
+# Legitimate content can trip these (two articles updated in the same minute, a title about
+# <em>, an article from 1985): the build refuses a feed on any site-mode error, so they stay
+# warnings there.
+CONTENT_WARNINGS = {
+    "BadCharacters",
+    "CharacterData",
+    "ContainsHTML",
+    "ContainsUndeclaredHTML",
+    "DuplicateUpdated",
+    "ImplausibleDate",
+}
+
+
+def test_site_mode_makes_every_rule_an_error_except_content_warnings() -> None:
     softer = {name for name, rule in RULES.items() if rule.strict_level is not Severity.ERROR}
-    assert softer == {"BadCharacters"}
+    assert softer == CONTENT_WARNINGS
+    assert all(RULES[name].strict_level is Severity.WARNING for name in softer)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in BROKEN if intended_rule(p) in CONTENT_WARNINGS],
+    ids=lambda p: p.name,
+)
+def test_content_warnings_stay_warnings_in_site_mode(path: Path) -> None:
+    findings = lint_feed(path.read_bytes(), path.name, strict=True)
+    assert findings
+    assert {f.level for f in findings} == {Severity.WARNING}
 
 
 def test_duplicate_atom_id_is_a_warning_in_lint_mode_and_an_error_in_site_mode() -> None:
@@ -265,6 +303,8 @@ def test_unsupported_format_names_the_root() -> None:
         (b'<rss version="2.0"><channel/></rss>', "rss"),
         (b'<feed xmlns="http://www.w3.org/2005/Atom"/>', "atom"),
         (b'<a:feed xmlns:a="http://www.w3.org/2005/Atom"/>', "atom"),
+        (b'<opml version="2.0"><head/><body/></opml>', "opml"),
+        (b'<opml xmlns="http://example.com/opml"/>', None),
         (b'<feed xmlns="http://purl.org/atom/ns#"/>', None),  # Atom 0.3
         (b"<feed/>", None),
         (b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>', None),
@@ -567,6 +607,388 @@ def test_security_risks_are_errors_in_site_mode() -> None:
     assert [(f.rule, f.level) for f in findings] == [("SecurityRisk", Severity.ERROR)]
 
 
+# --------------------------------------------------------------------------- plain text
+
+
+def rss_with_title(title: str, version: str = "2.0") -> bytes:
+    """An RSS feed whose item title is `title`, written into the XML as it is (raw source)."""
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="{version}" xmlns:atom="http://www.w3.org/2005/Atom"
+     xmlns:dc="http://purl.org/dc/elements/1.1/">
+  <channel>
+    <title>T</title>
+    <link>https://news.example.com/</link>
+    <description>D</description>
+    <atom:link href="https://news.example.com/feed.rss" rel="self" type="application/rss+xml"/>
+    <item>
+      <title>{title}</title>
+      <link>https://news.example.com/a</link>
+      <guid>https://news.example.com/a</guid>
+    </item>
+  </channel>
+</rss>""".encode()
+
+
+# What the W3C service reports for each title (checked with its code, offline), except where
+# a comment says otherwise.
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Why &lt;em&gt; matters", {"CharacterData"}),
+        ("Why &#x3C;em&gt; matters", set()),
+        ("Why &#x3c;em> matters", set()),
+        ("Why &#60;em> matters", {"CharacterData"}),  # decimal is not the profile's form
+        ("<![CDATA[Why <em> matters]]>", {"CharacterData"}),
+        ("Tom &amp; Jerry &lt;3", set()),  # neither reads as markup
+        ("AT&amp;T", set()),
+        ("Fish &amp;amp; chips", {"ContainsHTML"}),
+        ("Fish &#x26;amp; chips", set()),  # meant: the text really is "&amp;"
+        ("&amp;#169; 2024", {"ContainsHTML"}),
+        ("Lists &lt;/li&gt; here", {"ContainsHTML"}),
+        ("Lists &#x3C;/li> here", {"ContainsHTML"}),  # an end tag, however it is written
+        ("Lists &lt;/foo&gt; here", {"CharacterData"}),  # not an HTML element
+        ("Why &lt;em&gt; and &#x3C;b> differ", {"CharacterData"}),
+        # W3C: silent, because some '&#x' is on the line; we look at each '<'.
+        ("Why &#x3C;em> and &lt;b> differ", {"CharacterData"}),
+        # W3C: silent, because 'AT&T' sends it down its entity branch first.
+        ("AT&amp;T &lt;b&gt;deal", {"CharacterData"}),
+    ],
+)
+def test_plain_text_title(title: str, expected: set[str]) -> None:
+    findings = lint_feed(rss_with_title(title), "f.rss")
+    assert rules_of(findings) == expected
+    assert all(f.level is Severity.WARNING for f in findings)
+
+
+def test_character_data_is_only_about_rss_2() -> None:
+    data = rss_with_title("Why &lt;em&gt; matters", version="0.92")
+    assert lint_feed(data, "f.rss") == []
+    assert rules_of(lint_feed(rss_with_title("a &lt;/b&gt;", "0.92"), "f.rss")) == {"ContainsHTML"}
+
+
+def test_character_data_finding_names_the_title() -> None:
+    [finding] = lint_feed(rss_with_title("Why &lt;em&gt; matters"), "f.rss", strict=True)
+    assert finding == Finding(
+        file="f.rss",
+        rule="CharacterData",
+        level=Severity.WARNING,
+        message="<title> 'Why <em> matters' has its '<' written as &lt; or in CDATA; the RSS "
+        "Best Practices Profile asks for '&' and '<' in plain text as &#x26; and &#x3C;, so "
+        "that readers do not take the text for HTML",
+        line=10,
+        entry="https://news.example.com/a",
+        field="title",
+    )
+
+
+def test_entity_in_plain_text_says_what_a_reader_shows() -> None:
+    [finding] = lint_feed(rss_with_title("Fish &amp;amp; chips"), "f.rss")
+    assert finding.message == (
+        "<title> 'Fish &amp; chips' contains the text '&amp;', which a reader that takes it "
+        "for HTML shows as '&'; write the character itself, or write its '&' as &#x26; to "
+        "keep the text"
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ("<description>D</description>", "<description>Use &lt;p&gt;</description>",
+         "description"),
+        ("<title>T</title>", "<title>&lt;b&gt;T</title>", "title"),
+        ("<guid>", "<category>&lt;i&gt;x</category><guid>", "category"),
+        ("<guid>", '<source url="https://x.example/rss">&lt;i&gt;x</source><guid>', "source"),
+        ("<guid>", "<author>a@example.com (A &lt;b&gt;)</author><guid>", "author"),
+        ("<guid>", "<dc:rights>&lt;i&gt;x</dc:rights><guid>", "dc:rights"),
+    ],
+)  # fmt: skip
+def test_character_data_in_other_plain_text_elements(old: str, new: str, field: str) -> None:
+    data = rss_with_title("A").decode().replace(old, new, 1).encode()
+    [finding] = lint_feed(data, "f.rss")
+    assert (finding.rule, finding.field) == ("CharacterData", field)
+
+
+def test_dc_creator_and_html_elements_are_not_plain_text() -> None:
+    data = rss_with_title("A").decode()
+    data = data.replace("<guid>", "<dc:creator>&lt;b&gt;A</dc:creator><guid>")
+    data = data.replace("<guid>", "<description>&lt;b&gt;A&lt;/b&gt;</description><guid>")
+    assert lint_feed(data.encode(), "f.rss") == []
+
+
+def test_plain_text_checks_read_the_source_in_any_encoding() -> None:
+    hexed = rss_with_title("Why &#x3C;em> matters").decode()
+    utf16 = hexed.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
+    assert lint_feed(utf16, "f.rss") == []
+    plain = rss_with_title("Why &lt;em> matters").decode()
+    utf16 = plain.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
+    assert rules_of(lint_feed(utf16, "f.rss")) == {"CharacterData"}
+
+
+def test_markup_around_elements_does_not_confuse_the_source_map() -> None:
+    data = rss_with_title("Why &#x3C;em> matters").decode()
+    data = data.replace(
+        "<rss ",
+        "<!-- <title>&lt;x&gt;</title> -->\n<?pi <title> ?>\n<!DOCTYPE rss [ <!-- ] > --> ]>\n"
+        "<rss ",
+    ).replace(
+        "<channel>",
+        '<channel data-x="a > b"><!-- <item> --><![CDATA[ <title> ]]>',
+    )
+    assert lint_feed(data.encode(), "f.rss") == []  # the '<' is known to be &#x3C;
+
+
+def atom_with(old: str, new: str) -> bytes:
+    data = (CORPUS / "valid-atom-basic.xml").read_text(encoding="utf-8")
+    assert old in data
+    return data.replace(old, new, 1).encode()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("<title>Comet visible tonight</title>",
+         "<title>Comet &lt;em&gt;visible&lt;/em&gt;</title>", {"ContainsUndeclaredHTML"}),
+        ("<title>Comet visible tonight</title>",
+         '<title type="html">Comet &lt;em&gt;visible&lt;/em&gt;</title>', set()),
+        ("<title>Comet visible tonight</title>",
+         "<title>Comet &lt;em&gt; visible</title>", set()),  # no CharacterData in Atom
+        ('<summary type="text">Look north-east after 21:00.</summary>',
+         '<summary type="text">Look &amp;amp; see</summary>', {"ContainsUndeclaredHTML"}),
+        ('label="Science / Space"', 'label="Sci &amp;amp; Space"', {"ContainsHTML"}),
+        ('label="Science / Space"', 'label="Sci &#x26;amp; Space"', set()),
+        ('label="Science / Space"', "label='Sci &lt;/b&gt; Space'", {"ContainsHTML"}),
+        ("<name>Example News</name>", "<name>Example &lt;/b&gt;</name>", {"ContainsHTML"}),
+    ],
+)  # fmt: skip
+def test_atom_plain_text(old: str, new: str, expected: set[str]) -> None:
+    findings = lint_feed(atom_with(old, new), "f.atom", strict=True)
+    assert rules_of(findings) == expected
+    assert all(f.level is Severity.WARNING for f in findings)
+
+
+def test_written_tells_hex_references_from_other_spellings() -> None:
+    found = written("a&#x3C;b&lt;c<![CDATA[<d]]>&#60;e&amp;f&#x26;<!-- <g> --><i>h</i>")
+    assert found.text == "a<b<c<d<e&f&h"
+    assert found.hex_at == frozenset({1, 11})
+
+
+def test_source_map_finds_each_elements_content_and_attributes() -> None:
+    data = b"<a x=\"1 > 0\"><b y='&#x26;'>t&#x3C;</b><c/><d>u<e/>v</d></a>"
+    root = etree.fromstring(data)
+    found = source_map(data, root)
+    assert found is not None
+    b, c, d = root
+    assert found.content(b) == Written("t<", frozenset({1}))
+    assert found.attribute(b, "y") == Written("&", frozenset({0}))
+    assert found.attribute(b, "z") is None
+    assert found.content(c) == Written("", frozenset())
+    assert found.content(d) == Written("uv", frozenset())
+
+
+# Titles made of the pieces that matter here: markup-like and reference-like sequences.
+_XML_TEXT_FOR_TITLES = st.lists(
+    st.sampled_from(["<", ">", "&", "/", ";", "#", "x3C", "a", "b", "em", "amp", "copy", " ", "é"]),
+    max_size=20,
+).map("".join)
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(title=_XML_TEXT_FOR_TITLES)
+def test_hex_references_never_draw_character_data(title: str) -> None:
+    hexed = title.replace("&", "&#x26;").replace("<", "&#x3C;")
+    findings = lint_feed(rss_with_title(hexed), "f.rss")
+    assert "CharacterData" not in rules_of(findings)
+    # Only an HTML end tag is reported however it is written.
+    if rules_of(findings):
+        assert rules_of(findings) == {"ContainsHTML"}
+        assert "</" in title
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(title=_XML_TEXT_FOR_TITLES)
+def test_escaped_markup_draws_a_warning_exactly_when_it_looks_like_markup(title: str) -> None:
+    findings = lint_feed(rss_with_title(escape(title)), "f.rss")
+    looks_like_markup = re.search(r"<[/A-Za-z]", title) is not None
+    assert ("CharacterData" in rules_of(findings)) <= looks_like_markup
+    assert bool(findings) >= looks_like_markup
+
+
+# --------------------------------------------------------------------------- dates in content
+
+
+@pytest.mark.parametrize(
+    ("date", "expected"),
+    [
+        ("Mon, 01 Jan 1990 00:00:00 +0100", set()),  # 1989 in UTC: the year as written counts
+        ("Sun, 31 Dec 1989 23:59:59 -0500", {"ImplausibleDate"}),
+        ("Sun, 01 Jun 1000 11:06:32 +0000", {"ImplausibleDate"}),
+        ("Sun, 31 Dec 89 23:59:59 +0000", {"ProblematicalRFC822Date"}),  # one finding
+        ("Thu, 31 Dec 2099 23:59:59 +0000", set()),  # no clock: the future is not checked
+    ],
+)
+def test_implausible_rss_dates(date: str, expected: set[str]) -> None:
+    data = rss_with_title("A").decode().replace("<guid>", f"<pubDate>{date}</pubDate><guid>")
+    assert rules_of(lint_feed(data.encode(), "f.rss", strict=True)) == expected
+
+
+@pytest.mark.parametrize(
+    ("date", "expected"),
+    [
+        ("1990-01-01T00:00:00+01:00", set()),
+        ("1989-12-31T23:00:00-05:00", {"ImplausibleDate"}),
+        ("0001-01-01T00:00:00Z", {"ImplausibleDate"}),
+        ("1989-12-31", {"InvalidRFC3339Date"}),
+    ],
+)
+def test_implausible_atom_dates(date: str, expected: set[str]) -> None:
+    data = atom_with(
+        "<published>2024-03-05T08:00:00+01:00</published>", f"<published>{date}</published>"
+    )
+    assert rules_of(lint_feed(data, "f.atom")) == expected
+
+
+def test_implausible_date_message() -> None:
+    [finding] = lint_feed((CORPUS / "rss-ImplausibleDate.xml").read_bytes(), "f.rss")
+    assert finding.message == (
+        "<pubDate> 'Thu, 09 Nov 1989 18:00:00 +0100' is before 1990, which the W3C validator "
+        "reports as implausible (usually a wrong year); check the year (a date really that "
+        "old may stay)"
+    )
+    assert finding.field == "pubDate"
+
+
+def atom_entries(*updated: str) -> bytes:
+    entries = "".join(
+        f"""
+  <entry>
+    <id>https://news.example.com/{n}</id>
+    <title>Story {n}</title>
+    <updated>{value}</updated>
+    <link href="https://news.example.com/{n}"/>
+  </entry>"""
+        for n, value in enumerate(updated, start=1)
+    )
+    return f"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <id>https://news.example.com/</id>
+  <title>Example News</title>
+  <updated>2024-03-05T09:30:00Z</updated>
+  <link rel="self" href="https://news.example.com/feed.atom"/>
+  <author><name>Example News</name></author>{entries}
+</feed>""".encode()
+
+
+def test_duplicate_updated_is_one_warning_per_value() -> None:
+    data = atom_entries(
+        "2024-03-05T09:30:00Z",
+        "2024-03-04T09:30:00Z",
+        "2024-03-05T09:30:00Z",
+        "2024-03-04T09:30:00Z",
+        "2024-03-05T09:30:00Z",
+    )
+    at_23, at_29 = lint_feed(data, "f.atom", strict=True)  # document order
+    assert at_29 == Finding(
+        file="f.atom",
+        rule="DuplicateUpdated",
+        level=Severity.WARNING,
+        message="2 entries have the same <updated> '2024-03-04T09:30:00Z' (lines 17, 29), "
+        "often the sign of an update time that is not the real one, and readers that order "
+        "entries by it cannot tell them apart; if these are the real times, keep them",
+        line=29,
+        entry="https://news.example.com/4",
+        field="updated",
+    )
+    assert (at_23.line, at_23.entry) == (23, "https://news.example.com/3")
+    assert "3 entries have the same <updated> '2024-03-05T09:30:00Z' (lines 11, 23, 35)" in (
+        at_23.message
+    )
+
+
+def test_duplicate_updated_names_at_most_five_lines() -> None:
+    [finding] = lint_feed(atom_entries(*["2024-03-05T09:30:00Z"] * 8), "f.atom")
+    assert "(lines 11, 17, 23, 29, 35 and 3 more)" in finding.message
+
+
+def test_duplicate_updated_compares_values_as_written_like_w3c() -> None:
+    # The same instant written in two zones is not reported (nor by the W3C service); the
+    # feed's own <updated> does not count.
+    data = atom_entries("2024-03-05T09:30:00Z", "2024-03-05T10:30:00+01:00")
+    assert lint_feed(data, "f.atom") == []
+
+
+# --------------------------------------------------------------------------- OPML
+
+
+def opml_with(old: str, new: str) -> bytes:
+    data = (CORPUS / "valid-opml.xml").read_text(encoding="utf-8")
+    assert old in data
+    return data.replace(old, new, 1).encode()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ('<opml version="2.0">', '<opml version="1.0">', set()),
+        ('<opml version="2.0">', '<opml version="1.1">', set()),
+        ('type="rss" text="Example News"', 'type="RSS" text="Example News"', set()),
+        ("<ownerName>", "<ex:note xmlns:ex='https://example.com/ns'>x</ex:note><ownerName>",
+         set()),  # namespaced elements extend OPML
+        ("<body>", "<body><p>x</p>", {"UndefinedElement"}),
+        ('<outline text="Sections">', '<outline text="Sections"><item/>', {"UndefinedElement"}),
+        ('<outline text="Sections">', '<outline text="Sections" title="Sections">',
+         {"MissingOutlineType"}),
+        ('text="About our feeds"', 'text="About &lt;script&gt;x()&lt;/script&gt;"',
+         {"SecurityRisk"}),
+        ('description="World &amp; science news"',
+         'description="See &lt;a href=&quot;/about&quot;&gt;us&lt;/a&gt;"', {"ContainsRelRef"}),
+        ('description="World &amp; science news"',
+         'description="&lt;img src=&quot;https://x.example/i.png&quot; '
+         'onerror=&quot;x()&quot;&gt;"',
+         {"SecurityRiskAttr"}),
+        ("<title>Example News: all feeds</title>", "<title>&lt;script&gt;x&lt;/script&gt;</title>",
+         {"SecurityRisk"}),
+        ("Mon, 04 Mar 2024 18:00:00 GMT", "Tue, 04 Mar 2024 18:00:00 GMT", {"IncorrectDOW"}),
+        ("Mon, 04 Mar 2024 18:00:00 GMT", "Sat, 04 Mar 1989 18:00:00 GMT", {"ImplausibleDate"}),
+        ("Tue, 05 Mar 2024 09:30:00 +0100", "Tue, 05 Mar 2024 09:30:00 EST",
+         {"ProblematicalRFC822Date"}),
+        ('url="https://news.example.com/feeds/"', 'url="feeds/"', {"InvalidFullLink"}),
+    ],
+)  # fmt: skip
+def test_opml_checks(old: str, new: str, expected: set[str]) -> None:
+    assert rules_of(lint_feed(opml_with(old, new), "feeds.opml")) == expected
+
+
+def test_opml_findings_name_the_outline() -> None:
+    data = opml_with('htmlUrl="https://news.example.com/world/"', 'htmlUrl="/world/"')
+    [finding] = lint_feed(data, "feeds.opml", strict=True)
+    assert finding == Finding(
+        file="feeds.opml",
+        rule="InvalidFullLink",
+        level=Severity.ERROR,
+        message="outline htmlUrl '/world/' is not an absolute URI; write the full address "
+        "(https://example.com/...)",
+        line=13,
+        entry="https://news.example.com/feeds/world.rss",
+        field="outline@htmlUrl",
+    )
+
+
+def test_opml_docs_element_is_reported_as_the_w3c_service_does() -> None:
+    [finding] = lint_feed((CORPUS / "opml-UndefinedElement--docs.xml").read_bytes(), "f.opml")
+    assert finding.message == (
+        "<head> contains <docs>; OPML 2.0 lists <docs>, but the W3C validator rejects it: "
+        "remove it if the file must pass there"
+    )
+
+
+def test_opml_without_body_or_head() -> None:
+    findings = lint_feed(b'<opml version="2.0"/>', "f.opml")
+    assert [(f.rule, f.field) for f in findings] == [
+        ("MissingElement", "head"),
+        ("MissingElement", "body"),
+    ]
+
+
 # --------------------------------------------------------------------------- never raises
 
 
@@ -582,7 +1004,7 @@ def _check_findings(findings: list[Finding]) -> None:
 def test_lint_never_raises_on_arbitrary_bytes(data: bytes) -> None:
     _check_findings(lint_feed(data, "any.xml"))
     _check_findings(lint_feed(data, "any.xml", strict=True))
-    assert detect_format(data) in ("rss", "atom", None)
+    assert detect_format(data) in ("rss", "atom", "opml", None)
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])

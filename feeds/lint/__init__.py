@@ -1,5 +1,5 @@
-"""Lint any RSS 2.0 or Atom 1.0 file: a safe parse, then the rules of the specs, reported under
-the W3C Feed Validation Service's rule names (and levels) wherever it has the same check.
+"""Lint any RSS 2.0, Atom 1.0 or OPML file: a safe parse, then the rules of the specs, reported
+under the W3C Feed Validation Service's rule names (and levels) wherever it has the same check.
 
 `lint_feed(data, file)` is lint mode (any feed, W3C levels); `strict=True` is site mode, where
 house rules turn some warnings into errors and add checks only our own feeds must pass.
@@ -19,6 +19,8 @@ from feeds.lint.document import (
     parse,
     root_format,
 )
+from feeds.lint.opml import lint_opml
+from feeds.lint.plaintext import lint_plain_text
 from feeds.lint.report import Report, quote
 from feeds.lint.rss import lint_rss
 from feeds.lint.rules import ERROR, RULES, WARNING, Rule
@@ -66,13 +68,18 @@ def lint_feed(data: bytes, file: str, *, strict: bool = False) -> list[Finding]:
             "UnsupportedFormat",
             line_of(root),
             f"the root element is {quote(clark_to_display(root.tag))}; this linter reads RSS 2.0 "
-            '(<rss version="2.0">) and Atom 1.0 (<feed xmlns="http://www.w3.org/2005/Atom">)',
+            '(<rss version="2.0">), Atom 1.0 (<feed xmlns="http://www.w3.org/2005/Atom">) '
+            "and OPML (<opml>)",
         )
         return report.findings
     lint_characters(root, report)
     if fmt == "rss":
         lint_rss(root, report)
-    else:
+    elif fmt == "atom":
         lint_atom(root, report)
+    else:
+        lint_opml(root, report)
+    if fmt != "opml":
+        lint_plain_text(root, fmt, data, report)
     report.findings.sort(key=lambda f: f.line or 0)
     return report.findings

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from lxml import etree
 
-from feeds.lint.dates import RFC3339_EXAMPLE, check_rfc3339
+from feeds.lint.dates import RFC3339_EXAMPLE, check_rfc3339, implausible_rfc3339
 from feeds.lint.html import Where, html_field, lint_html, xhtml_elements
 from feeds.lint.report import Report, quote
 from feeds.lint.tree import (
@@ -31,11 +31,37 @@ _ENTRY_SINGLE = tuple(
                         "source")
 )  # fmt: skip
 _TEXT_TYPES = ("text", "html", "xhtml")
+_LINES_SHOWN = 5  # lines named in a DuplicateUpdated message
+
+
+def implausible(
+    el: etree._Element,
+    problem: str | None,
+    report: Report,
+    entry: str | None = None,
+    *,
+    field: str | None = None,
+) -> None:
+    """Reports W3C ImplausibleDate (a warning in both modes: old articles are real). `field`
+    names an attribute holding the date (`outline@created`), else the element is the date."""
+    if problem is not None:
+        name = field or display(el)
+        report.add(
+            "ImplausibleDate",
+            line_of(el),
+            f"{name if field else f'<{name}>'} {problem}; check the year (a date really that "
+            "old may stay)",
+            entry=entry,
+            field=name,
+        )
 
 
 def atom_date(el: etree._Element, report: Report, entry: str | None = None) -> None:
-    problem = check_rfc3339(text_of(el))
-    if problem is not None:
+    value = text_of(el)
+    problem = check_rfc3339(value)
+    if problem is None:
+        implausible(el, implausible_rfc3339(value), report, entry)
+    else:
         name = display(el)
         report.add(
             "InvalidRFC3339Date",
@@ -98,8 +124,45 @@ def lint_atom(feed: etree._Element, report: Report) -> None:
         missing(report, line_of(feed), "feed", "author",
                 "a feed without entries needs a feed-level author")  # fmt: skip
     ids: dict[str, int | None] = {}
+    times: dict[str, list[tuple[int | None, str | None]]] = {}
     for entry in entries:
         _lint_entry(entry, feed_author, ids, report)
+        _collect_updated(entry, times)
+    _duplicate_updated(times, report)
+
+
+def _collect_updated(
+    entry_el: etree._Element, updated: dict[str, list[tuple[int | None, str | None]]]
+) -> None:
+    el = entry_el.find(f"{ATOM}updated")
+    if el is None or not (value := text_of(el)):
+        return
+    id_el = entry_el.find(f"{ATOM}id")
+    entry = (text_of(id_el) or None) if id_el is not None else None
+    updated.setdefault(value, []).append((line_of(el), entry))
+
+
+def _duplicate_updated(
+    updated: dict[str, list[tuple[int | None, str | None]]], report: Report
+) -> None:
+    # W3C DuplicateUpdated: entries sharing one atom:updated value (compared as written).
+    # Legitimate (two articles edited in the same minute), so one warning per value.
+    for value, places in updated.items():
+        if len(places) < 2:
+            continue
+        shown = [str(line) for line, _ in places[:_LINES_SHOWN]]
+        more = len(places) - len(shown)
+        lines = ", ".join(shown) + (f" and {more} more" if more else "")
+        line, entry = places[1]
+        report.add(
+            "DuplicateUpdated",
+            line,
+            f"{len(places)} entries have the same <updated> {quote(value)} (lines {lines}), "
+            "often the sign of an update time that is not the real one, and readers that order "
+            "entries by it cannot tell them apart; if these are the real times, keep them",
+            entry=entry,
+            field="updated",
+        )
 
 
 def _lint_entry(

@@ -10,6 +10,9 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 RFC822_EXAMPLE = "'Mon, 02 Jan 2006 15:04:05 +0000'"
 RFC3339_EXAMPLE = "'2006-01-02T15:04:05Z' or '2006-01-02T15:04:05+01:00'"
+# W3C ImplausibleDate: a date before 1990 (its year as written, in the date's own zone). The
+# W3C service also flags dates more than ten minutes in the future; lint has no clock, so not.
+PLAUSIBLE_FROM = 1990
 
 # RFC 822 §5.1 as tightened by RFC 2822 §3.3: [day ","] date time zone, four-digit year.
 _RFC822 = re.compile(
@@ -129,3 +132,24 @@ def check_rfc3339(value: str) -> str | None:
     if problem is None and zone != "Z" and (int(zone[1:3]) > 23 or int(zone[4:]) > 59):
         problem = f"the offset {zone} is out of range"
     return None if problem is None else f"{quote(value)}: {problem}"
+
+
+def implausible_rfc822(value: str) -> str | None:
+    """Why an RFC 822 date `check_rfc822` accepts is implausible (W3C ImplausibleDate), or None."""
+    match = _RFC822.fullmatch(value.strip())
+    return None if match is None else _implausible(value, int(match["year"]))
+
+
+def implausible_rfc3339(value: str) -> str | None:
+    """Why an RFC 3339 date `check_rfc3339` accepts is implausible, or None."""
+    match = _RFC3339.fullmatch(value.strip())
+    return None if match is None else _implausible(value, int(match["year"]))
+
+
+def _implausible(value: str, year: int) -> str | None:
+    if year >= PLAUSIBLE_FROM:
+        return None
+    return (
+        f"{quote(value)} is before {PLAUSIBLE_FROM}, which the W3C validator reports as "
+        "implausible (usually a wrong year)"
+    )

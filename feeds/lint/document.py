@@ -11,7 +11,7 @@ from lxml import etree
 from feeds.lint.report import Report, quote
 from feeds.lint.tree import ATOM_NS, WELL_KNOWN_PREFIXES, display, line_of
 
-_Format = Literal["rss", "atom"]
+_Format = Literal["rss", "atom", "opml"]
 
 
 def _parser() -> etree.XMLParser:
@@ -83,7 +83,7 @@ PARSE_ADVICE = {
 
 
 def detect_format(data: bytes) -> str | None:
-    """'rss' or 'atom' by the root element of a safe parse; None for anything else."""
+    """'rss', 'atom' or 'opml' by the root element of a safe parse; None for anything else."""
     root, _ = parse(data)
     return None if root is None else root_format(root)
 
@@ -93,6 +93,8 @@ def root_format(root: etree._Element) -> _Format | None:
         return "rss"
     if root.tag == f"{{{ATOM_NS}}}feed":  # RFC 4287 §4.1.1
         return "atom"
+    if root.tag == "opml":  # OPML 1.0/2.0: <opml> in no namespace
+        return "opml"
     return None
 
 

@@ -146,6 +146,11 @@ def html_field(el: etree._Element, where: Where, report: Report, is_html: bool =
     lint_html(chain(raw, parsed), where, report)
 
 
+def html_value(value: str, where: Where, report: Report) -> None:
+    """A string holding HTML outside an element's text (OPML 2.0 text, title, description)."""
+    lint_html(_html_elements(value), where, report)
+
+
 def _descendants(roots: list[etree._Element]) -> Iterator[etree._Element]:
     for root in roots:
         yield from root.iter(etree.Element)

@@ -6,8 +6,8 @@ import re
 
 from lxml import etree
 
-from feeds.lint.atom import atom_date, check_atom_link
-from feeds.lint.dates import RFC822_EXAMPLE, check_rfc822
+from feeds.lint.atom import atom_date, check_atom_link, implausible
+from feeds.lint.dates import RFC822_EXAMPLE, check_rfc822, implausible_rfc822
 from feeds.lint.html import Where, html_field
 from feeds.lint.report import Report, quote
 from feeds.lint.tree import (
@@ -79,7 +79,7 @@ def _lint_channel(channel: etree._Element, report: Report) -> None:
     for name in ("pubDate", "lastBuildDate"):
         el = first(groups, name)
         if el is not None:
-            _rss_date(el, report)
+            rss_date(el, report)
     has_self = False
     for atom_link in groups.get(f"{ATOM}link", []):
         rel_href = check_atom_link(atom_link, report)
@@ -97,9 +97,13 @@ def _lint_channel(channel: etree._Element, report: Report) -> None:
         _lint_item(item, guids, report)
 
 
-def _rss_date(el: etree._Element, report: Report, entry: str | None = None) -> None:
-    found = check_rfc822(text_of(el))
-    if found is not None:
+def rss_date(el: etree._Element, report: Report, entry: str | None = None) -> None:
+    """An RFC 822 date-time (RSS 2.0 pubDate, lastBuildDate; OPML 2.0 head dates)."""
+    value = text_of(el)
+    found = check_rfc822(value)
+    if found is None:
+        implausible(el, implausible_rfc822(value), report, entry)
+    else:
         rule, problem = found
         advice = (
             f"write an RFC 822 date-time with a numeric or GMT zone, e.g. {RFC822_EXAMPLE}"
@@ -148,7 +152,7 @@ def _lint_item(item: etree._Element, guids: dict[str, int | None], report: Repor
         _lint_guid(guid, link, guids, report)
     date = first(groups, "pubDate")
     if date is not None:
-        _rss_date(date, report, entry)
+        rss_date(date, report, entry)
     for tag in (f"{ATOM}updated", f"{ATOM}published"):
         el = first(groups, tag)
         if el is not None:

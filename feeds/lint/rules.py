@@ -39,7 +39,7 @@ RULES: Mapping[str, Rule] = _rules(
     Rule("EntityDeclaration", ERROR, ERROR, "the DOCTYPE declares entities (not expanded)", False),
     Rule("ContainsSystemEntity", ERROR, ERROR, "the DOCTYPE declares an external entity", True),
     Rule("ValidatorLimit", ERROR, ERROR, "too deep or too large for a safe parse", True),
-    Rule("UnsupportedFormat", ERROR, ERROR, "neither RSS 2.0 nor Atom 1.0", False),
+    Rule("UnsupportedFormat", ERROR, ERROR, "neither RSS 2.0, Atom 1.0 nor OPML", False),
     Rule("BadCharacters", WARNING, WARNING, "C1 control characters or U+FFFD (mojibake)", True),
     Rule("ReservedPrefix", WARNING, ERROR, "a well-known prefix bound to another namespace", True),
     # shared structure
@@ -74,7 +74,9 @@ RULES: Mapping[str, Rule] = _rules(
     Rule("RelativeSelf", WARNING, ERROR, "relative rel=self link and no absolute xml:base", True),
     Rule("RelativeLink", WARNING, ERROR, "relative link and no absolute xml:base", False),
     Rule("InvalidTextType", ERROR, ERROR, "text construct type not text, html or xhtml", True),
-    Rule("UndefinedElement", ERROR, ERROR, "raw markup inside a text or html construct", True),
+    Rule("UndefinedElement", ERROR, ERROR,
+         "an element not allowed there: raw markup in text or html, an unknown OPML element",
+         True),
     Rule("MissingXhtmlDiv", ERROR, ERROR, "type=xhtml without its xhtml:div wrapper", True),
     Rule("MissingContentOrAlternate", ERROR, ERROR, "entry without content or alternate link",
          True),
@@ -84,5 +86,24 @@ RULES: Mapping[str, Rule] = _rules(
     Rule("SecurityRiskURL", WARNING, ERROR, "HTML with javascript:, vbscript: or data: URLs",
          False),
     Rule("ContainsRelRef", WARNING, ERROR, "HTML with relative URLs", True),
+    # Plain text that looks like HTML, and content that looks wrong but may be real: warnings
+    # in site mode too, so such an article still publishes.
+    Rule("ContainsHTML", WARNING, WARNING, "HTML markup or references in a plain-text element",
+         True),
+    Rule("ContainsUndeclaredHTML", WARNING, WARNING,
+         'HTML markup or references in an Atom type="text" construct', True),
+    Rule("CharacterData", WARNING, WARNING,
+         "RSS plain text with markup-like '<' not written as &#x3C; (RSS Best Practices Profile)",
+         True),
+    Rule("ImplausibleDate", WARNING, WARNING,
+         "a date before 1990 (W3C also flags future dates; lint has no clock, so not those)",
+         True),
+    Rule("DuplicateUpdated", WARNING, WARNING, "two Atom entries with the same updated value",
+         True),
+    # OPML 1.0/2.0 (subscription lists)
+    Rule("InvalidOPMLVersion", ERROR, ERROR, "opml version is not 1.0, 1.1 or 2.0", True),
+    Rule("MissingXmlURL", WARNING, ERROR, 'outline type="rss" without xmlUrl', True),
+    Rule("MissingTitleAttr", WARNING, ERROR, 'outline type="rss" without title', True),
+    Rule("MissingOutlineType", WARNING, ERROR, "outline with feed attributes but no type", True),
 )
 # fmt: on
