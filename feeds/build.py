@@ -5,44 +5,97 @@ only formats the report and picks the exit code.
 Incremental by design: a content file whose stat and digest are unchanged is not read again,
 and a feed whose inputs are unchanged (same fingerprint) and whose file is untouched is not
 rendered again. The result is always byte-identical to a clean build of the same content.
+
+Fast where it counts (issue 6):
+- Nothing changed (every content file's stat as recorded and trusted, the same settings, the
+  same articles due at `now`, every file the last build wrote untouched and no other feed
+  file in the way): the last build's summary is the report, and nothing else is read,
+  planned, rendered or written (`_unchanged`).
+- Big work (many files to read, or a settings change that re-renders many feeds) is shared
+  with worker processes (`feeds.parallel`): reading files, computing entry content, and
+  rendering + linting + round-tripping feeds. Results are put together in a fixed order, so
+  the output never depends on the number of workers (`workers=1` or FEEDS_WORKERS=1: none).
+- Bodies are not kept when many files are read: the few thousand articles that land in feeds
+  are read again for their content, so memory stays flat in the number of articles.
+- One round-trip memo serves the whole build and is kept for the entries still in feeds, so
+  a one-article change parses only the entries whose bytes changed.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
+import gc
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
-from feeds import __version__
 from feeds.body import EntryContent, entry_content
 from feeds.cache import (
     BuildCache,
     FeedState,
     FileState,
+    Manifest,
+    Memo,
+    Summary,
     content_key,
-    file_digest,
-    load_cache,
+    load_manifest,
+    load_store,
     save_cache,
 )
 from feeds.categories import check_category_config
-from feeds.config import Config, ConfigError
+from feeds.config import Config
 from feeds.findings import Finding, Severity
-from feeds.lint import lint_feed
-from feeds.model import Article, ContentError, Level, Problem
-from feeds.normalise import normalise_record, resolve_site
-from feeds.pages import render_pages
-from feeds.plan import FeedSpec, SitePlan, plan_site
-from feeds.publish import PublishReport, build_lock, existing_feed_files, publish_files
-from feeds.render import render_feed
-from feeds.sources import EXTENSIONS, ReaderOptions, read_source
-from feeds.validate import check_round_trip
+from feeds.model import Article, Level, Problem
+from feeds.normalise import resolve_site
+from feeds.parallel import Workers, worker_count
+from feeds.plan import SitePlan, plan_site
+from feeds.publish import (
+    PublishReport,
+    build_lock,
+    existing_feed_files,
+    explain,
+    publish_files,
+)
+from feeds.reading import (
+    RACY_NS,
+    Progress,
+    load_files,
+    read_file,
+    reading_key,
+    scan_content,
+)
+from feeds.rendering import (
+    Rendered,
+    feed_fingerprint,
+    page_fingerprints,
+    render_all,
+    render_changed_pages,
+    render_key,
+    untouched,
+)
 
-Progress = Callable[[str, int, int], None]  # (stage, done, total)
+__all__ = [  # the front door, and what it is made of that callers use
+    "RACY_NS",
+    "BuildError",
+    "BuildReport",
+    "ContentSource",
+    "Prepared",
+    "Progress",
+    "build_site",
+    "feed_fingerprint",
+    "iter_problems",
+    "prepare",
+    "read_file",
+    "reading_key",
+    "render_key",
+    "scan_content",
+]
+
+# When a build forks workers (see feeds.parallel); below these, one process does it faster.
+MIN_FILES_FOR_POOL = 300  # content files to read
+MIN_FEEDS_FOR_POOL = 20  # feed files to render after a settings change
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +117,7 @@ class BuildReport:
     dry_run: bool
     strict_blocked: bool = False
     cut: tuple[tuple[str, int, int], ...] = ()  # (path, entries kept, entries planned)
+    workers: int = 1  # processes that shared the work
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -94,189 +148,7 @@ class BuildError(Exception):
     """The build as a whole cannot run (missing content folder, empty site)."""
 
 
-def reading_key(config: Config) -> str:
-    """Fingerprint of every setting that changes how files become articles: what normalisation
-    reads (site url, permalink and time zone for links, ids and dates; dates.dayfirst; the
-    categories' names and aliases), text.drop_lines, and the content folder as sources name
-    it. A change here reads every file again; other settings only re-render (`render_key`)."""
-    site = config.site
-    relevant = (
-        __version__,
-        (site.url, site.permalink, site.timezone),
-        config.dayfirst,
-        sorted(config.categories.items()),
-        config.drop_lines,
-        config.display_path(config.content_dir),
-    )
-    return hashlib.sha256(repr(relevant).encode()).hexdigest()
-
-
-def render_key(config: Config) -> str:
-    """Fingerprint of every setting that changes feed bytes (the whole site section, feeds,
-    the WebSub hub, and everything `reading_key` covers)."""
-    relevant = (reading_key(config), config.site, config.feeds, config.websub_hub)
-    return hashlib.sha256(repr(relevant).encode()).hexdigest()
-
-
-# A stat taken this close to the file's last write is not trusted by the next build: a second
-# write within the file system's timestamp granularity (a kernel clock tick; a whole second
-# on ext3, HFS+ or some network file systems; two on FAT) would leave size and times equal.
-RACY_NS = 2_000_000_000
-
-
-def scan_content(content_dir: Path) -> list[tuple[str, os.stat_result]]:
-    """Every article file below `content_dir` (hidden names skipped), sorted by path."""
-    if not content_dir.is_dir():
-        raise ConfigError("content_dir", str(content_dir), "is not a folder")
-    found: list[tuple[str, os.stat_result]] = []
-
-    def walk(folder: str, prefix: str) -> None:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.name.startswith("."):
-                    continue
-                if entry.is_dir():
-                    walk(entry.path, prefix + entry.name + "/")
-                elif entry.is_file() and Path(entry.name).suffix.lower() in EXTENSIONS:
-                    found.append((prefix + entry.name, entry.stat()))
-
-    walk(str(content_dir), "")
-    found.sort(key=lambda item: item[0])
-    return found
-
-
-def read_file(
-    config: Config, relative: str, data: bytes
-) -> tuple[tuple[Article, ...], tuple[Problem, ...]]:
-    """One content file's bytes -> its normalised articles and every problem found."""
-    source = config.display_path(config.content_dir / relative)
-    result = read_source(source, data, ReaderOptions(drop_lines=config.drop_lines))
-    articles: list[Article] = []
-    problems = list(result.problems)
-    for raw in result.records:
-        try:
-            article, warnings = normalise_record(raw, config)
-        except ContentError as error:
-            problems.append(error.problem)
-            continue
-        articles.append(article)
-        problems.extend(warnings)
-    return tuple(articles), tuple(problems)
-
-
-def _without_body(article: Article) -> Article:
-    return dataclasses.replace(article, body="")
-
-
-def _load_files(
-    config: Config, cache: BuildCache, progress: Progress | None, started_ns: int | None
-) -> tuple[dict[str, FileState], dict[str, Article], list[Problem], list[str], int, int]:
-    """Read what changed, reuse what did not. Returns the new file states, the articles with
-    bodies read in this build (by source), problems, kept sources, files total and files read.
-
-    `started_ns` is the wall clock when the build began (None: the states will not be saved);
-    stats taken within `RACY_NS` of it are marked racy."""
-    same_reading = cache.reading_key == reading_key(config)
-    states: dict[str, FileState] = {}
-    fresh: dict[str, Article] = {}
-    problems: list[Problem] = []
-    kept: list[str] = []
-    files = scan_content(config.content_dir)
-    read = 0
-    for done, (relative, stat) in enumerate(files, 1):
-        if progress is not None:
-            progress("read", done, len(files))
-        # `last` may come from another config: only its last good versions are used then.
-        last = cache.files.get(relative)
-        before = last if same_reading else None
-        if before is not None and before.matches(stat):
-            states[relative] = before
-            problems.extend(before.problems)
-            kept.extend(before.kept)
-            continue
-        racy = started_ns is not None and stat.st_mtime_ns > started_ns - RACY_NS
-        path = config.content_dir / relative
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            source = config.display_path(path)
-            problem = Problem(source, "file", None, f"cannot be read: {error.strerror}")
-            problems.append(problem)
-            if last is not None and last.good:  # unreadable is failing to read, too
-                states[relative] = dataclasses.replace(  # retried, and parsed, next time
-                    last,
-                    digest="",
-                    problems=(problem,),
-                    kept=tuple(a.source for a in last.good),
-                    racy=True,
-                )
-                kept.extend(a.source for a in last.good)
-            continue
-        read += 1
-        digest = file_digest(data)
-        if before is not None and before.digest == digest:
-            states[relative] = _restat(before, stat, racy)
-            problems.extend(before.problems)
-            kept.extend(before.kept)
-            continue
-        articles, file_problems = read_file(config, relative, data)
-        for article in articles:
-            fresh[article.source] = article
-        entries = tuple((_without_body(a), content_key(a)) for a in articles)
-        entries, kept_here = _last_good(entries, file_problems, last)
-        kept.extend(kept_here)
-        problems.extend(file_problems)
-        state = FileState(
-            size=0,
-            mtime_ns=0,
-            ctime_ns=0,
-            ino=0,
-            digest=digest,
-            problems=file_problems,
-            good=tuple(article for article, _ in entries),
-            content_keys=tuple(key for _, key in entries),
-            kept=kept_here,
-        )
-        states[relative] = _restat(state, stat, racy)
-    return states, fresh, problems, kept, len(files), read
-
-
-def _restat(state: FileState, stat: os.stat_result, racy: bool) -> FileState:
-    return dataclasses.replace(
-        state,
-        size=stat.st_size,
-        mtime_ns=stat.st_mtime_ns,
-        ctime_ns=stat.st_ctime_ns,
-        ino=stat.st_ino,
-        racy=racy,
-    )
-
-
-Entry = tuple[Article, str]  # an article (body dropped) and its content key
-
-
-def _last_good(
-    entries: tuple[Entry, ...], problems: tuple[Problem, ...], before: FileState | None
-) -> tuple[tuple[Entry, ...], tuple[str, ...]]:
-    """The articles to publish from a file: what read cleanly, plus, for a record that used to
-    read and now fails, its last good version (the one case a build differs from a clean one).
-    A failure names a record (`file.jsonl:3`, `list.yaml#2`) or the whole file (`file.md`)."""
-    failed = {p.source for p in problems if p.level is Level.ERROR}
-    if not failed or before is None:
-        return entries, ()
-    have = {article.source for article, _ in entries}
-
-    def fails(source: str) -> bool:
-        return source in failed or any(
-            source.startswith(f + mark) for f in failed for mark in (":", "#")
-        )
-
-    kept = tuple(
-        (article, key)
-        for article, key in zip(before.good, before.content_keys, strict=True)
-        if article.source not in have and fails(article.source)
-    )
-    return entries + kept, tuple(article.source for article, _ in kept)
+# -- the build ---------------------------------------------------------------------------------
 
 
 def build_site(
@@ -288,14 +160,17 @@ def build_site(
     validate: bool = True,
     wait_for_lock: bool = False,
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> BuildReport:
     """Build every feed of the site as of `now` (an aware datetime) and publish what validates.
 
+    `workers` caps the processes a big build may use (default: $FEEDS_WORKERS, else every
+    CPU; 1: this process only); the output is the same whatever their number.
     Raises `LockHeld` when another build runs, `ConfigError`/`BuildError` when the build
     cannot start. Problems with single articles or feeds are in the report, never raised.
     """
     with build_lock(config.cache_dir, wait=wait_for_lock):
-        return _build_locked(config, now, strict, dry_run, validate, progress)
+        return _build_locked(config, now, strict, dry_run, validate, progress, workers)
 
 
 @dataclass(slots=True)
@@ -312,6 +187,7 @@ class Prepared:
     scheduled: tuple[Article, ...]
     files_total: int
     files_read: int
+    latest: datetime | None = None  # the newest publication time among the articles due
 
 
 def prepare(
@@ -321,14 +197,18 @@ def prepare(
     progress: Progress | None = None,
     *,
     started_ns: int | None = None,
+    files: list[tuple[str, os.stat_result]] | None = None,
+    pool: Workers | None = None,
 ) -> Prepared:
     """Read (incrementally), normalise, resolve and plan; raises `BuildError` for an empty site.
     `started_ns` (wall clock, ns) marks stats too fresh to trust; pass it when the returned
-    states will be saved."""
+    states will be saved. `files` is `scan_content`'s answer when already taken; `pool`
+    shares the reading when it has workers."""
     check_category_config(config)
-    states, fresh, problems, kept, files_total, files_read = _load_files(
-        config, cache, progress, started_ns
-    )
+    if files is None:
+        files = scan_content(config.content_dir)
+    loaded = load_files(config, cache, files, progress, started_ns, pool or Workers(1))
+    states, problems = loaded.states, loaded.problems
     everything = [a for state in states.values() for a in state.good]
     if not everything and not any(p.level is Level.ERROR for p in problems):
         raise BuildError(
@@ -338,19 +218,21 @@ def prepare(
     # Drafts and scheduled articles take no part in resolution, so neither can block (by a
     # duplicate id or a slug clash) an article that is already published.
     live = [a for a in everything if not a.draft]
-    published, site_problems = resolve_site([a for a in live if a.published <= now], config)
+    due = [a for a in live if a.published <= now]
+    published, site_problems = resolve_site(due, config)
     problems.extend(site_problems)
     return Prepared(
         plan=plan_site(published, config),
-        contents=ContentSource(config, cache, fresh, states),
+        contents=ContentSource(config, cache, loaded.bodies, states),
         states=states,
         problems=problems,
-        kept=kept,
+        kept=loaded.kept,
         drafts=sum(a.draft for a in everything),
         published=len(published),
         scheduled=tuple(a for a in live if a.published > now),
-        files_total=files_total,
-        files_read=files_read,
+        files_total=loaded.files_total,
+        files_read=loaded.files_read,
+        latest=max((a.published for a in due), default=None),
     )
 
 
@@ -361,28 +243,94 @@ def _build_locked(
     dry_run: bool,
     validate: bool,
     progress: Progress | None,
+    workers: int | None,
 ) -> BuildReport:
-    cache = load_cache(config.cache_dir)
-    site = prepare(config, cache, now, progress, started_ns=time.time_ns())
-    rendered = _render_all(config, site.plan, cache, site.contents, validate, progress)
-    files, findings, refused = rendered.files, rendered.findings, rendered.refused
+    check_category_config(config)
+    started_ns = time.time_ns()
+    try:
+        manifest = load_manifest(config.cache_dir)
+        files = scan_content(config.content_dir)
+        gc.freeze()  # see _build_stages
+        stats = manifest.stats if manifest is not None else {}
+        changed = sum(
+            stats.get(relative) != (s.st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_ino)
+            for relative, s in files
+        )  # a racy stat is None: never equal
+        if not changed and len(stats) == len(files):
+            unchanged = _unchanged(config, manifest, now, strict, dry_run, validate)
+            if unchanged is not None:
+                return unchanged
+        if manifest is None or manifest.reading_key != reading_key(config) or not manifest.store:
+            changed = len(files)
+        return _build_stages(
+            config, now, strict, dry_run, validate, progress, workers, started_ns, manifest, files,
+            changed,
+        )  # fmt: skip
+    finally:
+        gc.unfreeze()
+
+
+def _build_stages(
+    config: Config,
+    now: datetime,
+    strict: bool,
+    dry_run: bool,
+    validate: bool,
+    progress: Progress | None,
+    workers: int | None,
+    started_ns: int,
+    manifest: Manifest | None,
+    files: list[tuple[str, os.stat_result]],
+    changed: int,
+) -> BuildReport:
+    with Workers(_pool_size(config, manifest, changed, workers)) as pool:
+        cache = load_store(config.cache_dir, manifest)
+        # The state read from the cache lives for the whole build and forms no cycles: out of
+        # the cycle collector's sight (gc.freeze), which would otherwise go through it again
+        # and again. The caller gives it back (gc.unfreeze) when the build ends.
+        gc.freeze()
+        site = prepare(config, cache, now, progress, started_ns=started_ns, files=files, pool=pool)
+        rendered = render_all(
+            config, site.plan, cache, site.contents, validate, progress, pool, workers
+        )
+        processes = max(pool.count, rendered.processes)
+    files_out, findings, refused = rendered.files, rendered.findings, rendered.refused
+    summary_problems = tuple(site.problems)
     site.problems.extend(site.contents.lost_problems())
     blocked = strict and bool(site.problems or findings or site.kept)
     planned = set(site.plan.paths())
-    pages: dict[str, bytes] = {}
+    pages: dict[str, str] = {}  # page path -> fingerprint
     if config.feeds.pages:
-        pages = render_pages(site.plan, config)
-        files.update(pages)
+        pages = page_fingerprints(site.plan, rendered.fingerprints)
         planned.update(pages)
+        for path, data in render_changed_pages(site.plan, config, pages, cache).items():
+            files_out[path] = data
     # Stale: managed files under feeds/, and any other file this build wrote last time (the
     # top-level discovery pages) that is no longer planned and is still as the build left it.
-    ours = {p for p, state in cache.feeds.items() if _untouched(config.output_dir / p, state)}
+    ours = {p for p, state in cache.feeds.items() if untouched(config.output_dir / p, state)}
     stale = sorted((existing_feed_files(config.output_dir) | ours) - planned)
-    report = publish_files(config.output_dir, files, stale=stale, dry_run=dry_run or blocked)
+    report = publish_files(config.output_dir, files_out, stale=stale, dry_run=dry_run or blocked)
     if not (dry_run or blocked):
         feed_states = dict(rendered.states)
-        feed_states.update((path, FeedState("", size=0, mtime_ns=0)) for path in pages)
-        _save(config, cache, site, feed_states, report)
+        feed_states.update(
+            (path, FeedState(mark, size=0, mtime_ns=0)) for path, mark in pages.items()
+        )
+        summary = Summary(
+            files_total=site.files_total,
+            articles=site.published,
+            drafts=site.drafts,
+            scheduled=site.scheduled,
+            problems=summary_problems,
+            kept=tuple(site.kept),
+            cut=tuple(rendered.cut),
+            feeds_total=len(site.plan.paths()),
+            planned=(*site.plan.paths(), *pages),
+            latest=site.latest,
+            next_due=min((a.published for a in site.scheduled), default=None),
+        )
+        failure = _save(config, cache, site, rendered, feed_states, report, summary)
+        if failure is not None:
+            site.problems.append(failure)
     return BuildReport(
         files_total=site.files_total,
         files_read=site.files_read,
@@ -399,38 +347,138 @@ def _build_locked(
         dry_run=dry_run,
         strict_blocked=blocked,
         cut=tuple(rendered.cut),
+        workers=processes,
     )
+
+
+def _unchanged(
+    config: Config,
+    manifest: Manifest | None,
+    now: datetime,
+    strict: bool,
+    dry_run: bool,
+    validate: bool,
+) -> BuildReport | None:
+    """The report of a build with nothing to do, or None when there is something to do.
+
+    The caller has found every content file present with the stat the last build took (and
+    trusted). Nothing to do: besides, the same settings; the same articles due at `now`; every
+    file the last build was to publish published and untouched, and no other feed file under
+    feeds/. The full build would then re-read, re-render and re-write nothing, and report
+    what the last one did."""
+    if manifest is None or manifest.summary is None:
+        return None
+    summary = manifest.summary
+    if manifest.reading_key != reading_key(config) or manifest.render_key != render_key(config):
+        return None
+    if not summary.covers(now):
+        return None
+    recorded = manifest.feeds
+    planned = summary.planned
+    if len(recorded) != len(planned):
+        return None
+    for path in planned:
+        state = recorded.get(path)
+        if state is None or not untouched(config.output_dir / path, state):
+            return None
+    if not existing_feed_files(config.output_dir) <= set(planned):
+        return None
+    return BuildReport(
+        files_total=len(manifest.stats),
+        files_read=0,
+        articles=summary.articles,
+        drafts=summary.drafts,
+        scheduled=summary.scheduled,
+        problems=summary.problems,
+        findings=(),
+        refused=(),
+        kept=summary.kept,
+        publish=PublishReport(),  # nothing to write, nothing rendered to compare
+        feeds_total=summary.feeds_total,
+        validated=validate,
+        dry_run=dry_run,
+        strict_blocked=strict and bool(summary.problems or summary.kept),
+        cut=summary.cut,
+    )
+
+
+def _pool_size(
+    config: Config, manifest: Manifest | None, changed: int, requested: int | None
+) -> int:
+    """How many processes this build uses: more than one only when the work pays for them
+    (`changed` files to read, or many feeds to render after a settings change)."""
+    count = worker_count(requested)
+    if count == 1:
+        return 1
+    if changed >= MIN_FILES_FOR_POOL:
+        return count
+    if (
+        manifest is not None
+        and manifest.render_key != render_key(config)
+        and len(manifest.feeds) >= MIN_FEEDS_FOR_POOL
+    ):
+        return count
+    return 1
+
+
+# -- entry content -------------------------------------------------------------------------------
 
 
 class ContentSource:
     """Entry content for the renderer, computed at most once per article version: from the
     cache when its `content_key` is known, else from its body (read again from its file when
-    the body was not read in this build)."""
+    the body was not kept in this build)."""
 
     def __init__(
         self,
         config: Config,
         cache: BuildCache,
-        fresh: dict[str, Article],
+        bodies: dict[str, str],
         states: dict[str, FileState],
     ) -> None:
         self.config = config
         self.previous = cache.contents  # valid under any config: the key covers every input
-        self.fresh = fresh
-        self.keys: dict[str, str] = {}
-        self.files: dict[str, str] = {}
+        self.bodies = bodies
+        # By source: (its file, its content key, the article as its file gave it, the file's
+        # digest). An article as its file gave it is a function of the file's bytes, its path
+        # and the reading settings (`reading_key`, part of every feed fingerprint), so the
+        # digest and the source stand for its fields; not for a kept version (an older
+        # file's), which gets an empty digest.
+        self.articles: dict[str, tuple[str, str, Article, str]] = {}
         for relative, state in states.items():
+            digest = state.digest
             for article, key in zip(state.good, state.content_keys, strict=True):
-                self.keys[article.source] = key
-                self.files[article.source] = relative
+                self.articles[article.source] = (relative, key, article, digest)
+            for source in state.kept:
+                relative, key, article, _ = self.articles[source]
+                self.articles[source] = (relative, key, article, "")
         self.used: dict[str, EntryContent] = {}
+        self.by_source: dict[str, EntryContent] = {}
+        self.reread: dict[str, Article] = {}
         self.lost: set[str] = set()
 
     def digest(self, article: Article) -> str:
         """The article's content key: equal keys, equal `EntryContent`."""
-        return self.keys.get(article.source, "")
+        found = self.articles.get(article.source)
+        return found[1] if found is not None else ""
+
+    def stand_in(self, article: Article) -> str | None:
+        """A text that stands for all fields of `article` in a feed fingerprint: its file's
+        digest and its source, when it is the very article its file gave (site-wide
+        resolution renames categories by making another); else None."""
+        found = self.articles.get(article.source)
+        if found is None or found[2] is not article or not found[3]:
+            return None
+        return f"file {found[3]} {article.source}"
 
     def __call__(self, article: Article) -> EntryContent:
+        found = self.by_source.get(article.source)
+        if found is None:
+            found = self._content(article)
+            self.by_source[article.source] = found
+        return found
+
+    def _content(self, article: Article) -> EntryContent:
         key = self.digest(article)
         found = self.used.get(key) or self.previous.get(key)
         if found is not None:
@@ -445,15 +493,45 @@ class ContentSource:
         return found
 
     def _with_body(self, article: Article) -> Article | None:
-        if article.source not in self.fresh:
-            relative = self.files[article.source]
-            try:
-                data = (self.config.content_dir / relative).read_bytes()
-            except OSError:  # removed since the scan: the next build drops it
-                return None
-            for fresh in read_file(self.config, relative, data)[0]:
-                self.fresh[fresh.source] = fresh
-        return self.fresh.get(article.source)
+        body = self.bodies.get(article.source)
+        if body is not None:
+            return dataclasses.replace(article, body=body)
+        if article.source not in self.reread:
+            self.reread.update(_read_again(self.config, self.articles[article.source][0]))
+        return self.reread.get(article.source)
+
+    def prefetch(self, articles: Iterable[Article], pool: Workers) -> None:
+        """Compute the content of all `articles` now: on the pool's workers when it has some
+        and there are several to compute, else here."""
+        missing: dict[str, Article] = {}
+        for article in articles:
+            source = article.source
+            if source in self.by_source or source in missing:
+                continue
+            key = self.digest(article)
+            found = self.used.get(key) or self.previous.get(key)
+            if found is not None:
+                self.used[key] = found
+                self.by_source[source] = found
+            else:
+                missing[source] = article
+        if pool.count < 2 or len(missing) < 2:
+            for article in missing.values():
+                self(article)
+            return
+        items = [
+            (article, self.bodies.get(source), self.articles[source][0])
+            for source, article in missing.items()
+        ]
+        results = pool.map(_entry_contents, (self.config,), items)
+        for (source, article), result in zip(missing.items(), results, strict=True):
+            if result is None:
+                self.lost.add(source)
+                found = entry_content(article)
+            else:
+                key, found = result
+                self.used[key] = found
+            self.by_source[source] = found
 
     def lost_problems(self) -> list[Problem]:
         """A warning for each kept article published without its body (see `__call__`)."""
@@ -470,132 +548,48 @@ class ContentSource:
         ]
 
 
-def feed_fingerprint(
-    feed: FeedSpec, fmt: str, config: Config, digest: Callable[[Article], str]
-) -> str:
-    """Everything the bytes of one feed file depend on, hashed."""
-    h = hashlib.sha256()
-    h.update(
-        repr(
-            (
-                render_key(config),
-                fmt,
-                feed.key,
-                feed.title,
-                feed.description,
-                feed.html_url,
-                feed.updated,
-                feed.total,
-                feed.page,
-                feed.archive_pages,
-            )
-        ).encode()
-    )
-    for article in feed.entries:  # every field; the content key stands for the body
-        fields = dataclasses.replace(article, body="") if article.body else article
-        h.update(repr((digest(article), fields)).encode())
-    return h.hexdigest()
-
-
-@dataclass(slots=True)
-class _Rendered:
-    files: dict[str, bytes] = dataclasses.field(default_factory=dict)
-    findings: list[Finding] = dataclasses.field(default_factory=list)
-    refused: list[str] = dataclasses.field(default_factory=list)
-    states: dict[str, FeedState] = dataclasses.field(default_factory=dict)
-    cut: list[tuple[str, int, int]] = dataclasses.field(default_factory=list)
-
-
-def _render_all(
-    config: Config,
-    plan: SitePlan,
-    cache: BuildCache,
-    contents: ContentSource,
-    validate: bool,
-    progress: Progress | None,
-) -> _Rendered:
-    out = _Rendered()
-    jobs = [(feed, fmt) for feed in plan.feeds for fmt in plan.formats]
-    jobs += plan.archive_jobs()
-    for done, (feed, fmt) in enumerate(jobs, 1):
-        if progress is not None:
-            progress("render", done, len(jobs))
-        path = feed.path(fmt)
-        fingerprint = feed_fingerprint(feed, fmt, config, contents.digest)
-        before = cache.feeds.get(path)
-        if (
-            before is not None
-            and before.fingerprint == fingerprint
-            and _untouched(config.output_dir / path, before)
-        ):
-            out.states[path] = before
-            if before.kept is not None:
-                out.cut.append((path, before.kept, len(feed.entries)))
-            continue
-        fitted, data = _render_within_budget(feed, fmt, config, contents)
-        kept = None if fitted is feed else len(fitted.entries)
-        if kept is not None:
-            out.cut.append((path, kept, len(feed.entries)))
-        if validate:
-            found = _check(data, fmt, fitted, config, contents, path)
-            out.findings.extend(found)
-            if any(f.level is Severity.ERROR for f in found):
-                out.refused.append(path)
-                continue
-        out.files[path] = data
-        out.states[path] = FeedState(fingerprint, size=len(data), mtime_ns=0, kept=kept)
-    return out
-
-
-def _render_within_budget(
-    feed: FeedSpec, fmt: str, config: Config, contents: ContentSource
-) -> tuple[FeedSpec, bytes]:
-    """Render the feed; past `feeds.max_bytes`, drop the oldest entries until it fits
-    (binary search over how many of the newest entries to keep; at least one is kept)."""
-    data = render_feed(feed, fmt, config, contents)
-    limit = config.feeds.max_bytes
-    if limit is None or len(data) <= limit or len(feed.entries) <= 1:
-        return feed, data
-    low, high = 1, len(feed.entries) - 1  # the largest count that fits lies in [low, high]
-    best = dataclasses.replace(feed, entries=feed.entries[:1])
-    best_data = render_feed(best, fmt, config, contents)
-    while low <= high:
-        middle = (low + high) // 2
-        candidate = dataclasses.replace(feed, entries=feed.entries[:middle])
-        candidate_data = render_feed(candidate, fmt, config, contents)
-        if len(candidate_data) <= limit:
-            best, best_data, low = candidate, candidate_data, middle + 1
-        else:
-            high = middle - 1
-    return best, best_data
-
-
-def _check(
-    data: bytes, fmt: str, feed: FeedSpec, config: Config, contents: ContentSource, path: str
-) -> list[Finding]:
-    found = [] if fmt == "json" else lint_feed(data, path, strict=True)
-    found += check_round_trip(data, fmt, feed, config, contents, file=path)
-    return found
-
-
-def _untouched(path: Path, state: FeedState) -> bool:
+def _read_again(config: Config, relative: str) -> dict[str, Article]:
+    """The articles of one content file, bodies included (none when it cannot be read: it
+    was removed since the scan, and the next build drops it)."""
     try:
-        stat = path.stat()
+        data = (config.content_dir / relative).read_bytes()
     except OSError:
-        return False
-    return (stat.st_size, stat.st_mtime_ns) == (state.size, state.mtime_ns)
+        return {}
+    return {article.source: article for article in read_file(config, relative, data)[0]}
+
+
+def _entry_contents(
+    config: Config, items: list[tuple[Article, str | None, str]]
+) -> list[tuple[str, EntryContent] | None]:
+    """A worker's share of `ContentSource.prefetch`: for each (article, its body when kept,
+    its file) the content key and content, or None when the body is lost."""
+    reread: dict[str, Article] = {}
+    results: list[tuple[str, EntryContent] | None] = []
+    for article, body, relative in items:
+        if body is not None:
+            full: Article | None = dataclasses.replace(article, body=body)
+        else:
+            if article.source not in reread:
+                reread.update(_read_again(config, relative))
+            full = reread.get(article.source)
+        results.append(None if full is None else (content_key(full), entry_content(full)))
+    return results
 
 
 def _save(
     config: Config,
     cache: BuildCache,
     site: Prepared,
+    rendered: Rendered,
     feed_states: dict[str, FeedState],
     report: PublishReport,
-) -> None:
+    summary: Summary,
+) -> Problem | None:
     """Remember what this build read and wrote; a feed that failed to publish is forgotten so
     the next build tries it again. Content is kept for every article still in some file, so
-    a feed that is not re-rendered does not lose it. An unchanged state is not written."""
+    a feed that is not re-rendered does not lose it; memo entries for the entries still in
+    some feed. What did not change is not written. A cache that cannot be written is an
+    error in the report (the feeds are published; the next build does this one's work again)."""
     failed = {path for path, _ in report.failed}
     feeds: dict[str, FeedState] = {}
     for path, state in feed_states.items():
@@ -607,34 +601,37 @@ def _save(
             continue
         if (state.size, state.mtime_ns) != (stat.st_size, stat.st_mtime_ns):
             state = dataclasses.replace(state, mtime_ns=stat.st_mtime_ns, size=stat.st_size)
-        feeds[path] = _same_object(state, cache.feeds.get(path))
-    contents: dict[str, EntryContent] = {}
-    for file_state in site.states.values():
-        for key in file_state.content_keys:
-            found = site.contents.used.get(key) or site.contents.previous.get(key)
-            if found is not None:
-                contents[key] = found
+        before = cache.feeds.get(path)
+        feeds[path] = before if before is not None and before == state else state
+    wanted = {key for file_state in site.states.values() for key in file_state.content_keys}
+    contents = {key: found for key, found in site.contents.previous.items() if key in wanted}
+    for key, found in site.contents.used.items():  # in the order computed: stable shards
+        if key in wanted:
+            contents.setdefault(key, found)
+    feed_memo = {
+        path: rendered.feed_memo.get(path, ()) for path in feeds if path in rendered.feed_memo
+    }
     new = BuildCache(
         reading_key=reading_key(config),
+        render_key=render_key(config),
         files=site.states,
         contents=contents,
         feeds=feeds,
+        memo=Memo(rendered.memo),  # what this build read or parsed; the rest is in `cache`
+        feed_memo=feed_memo,
+        summary=summary,
     )
-    if new.reading_key == cache.reading_key and all(
-        _same_dict(getattr(new, name), getattr(cache, name))
-        for name in ("files", "contents", "feeds")
-    ):
-        return
-    save_cache(config.cache_dir, new)
-
-
-def _same_object(state: FeedState, before: FeedState | None) -> FeedState:
-    return before if before is not None and before == state else state
-
-
-def _same_dict(new: Mapping[str, object], old: Mapping[str, object]) -> bool:
-    """Same keys and the very same values (reused states are the cached objects)."""
-    return len(new) == len(old) and all(old.get(key) is value for key, value in new.items())
+    try:
+        save_cache(config.cache_dir, new, cache)
+    except OSError as error:
+        return Problem(
+            config.display_path(config.cache_dir),
+            "cache",
+            None,
+            f"cannot be saved: {explain(error)} (the feeds are published; the next build "
+            "does this one's work again)",
+        )
+    return None
 
 
 def iter_problems(report: BuildReport) -> Iterator[str]:

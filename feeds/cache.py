@@ -1,25 +1,59 @@
-"""Build state kept between builds in `cache_dir`: what each content file gave last time, the
-rendered content of articles that were in feeds, and a fingerprint of every feed file written.
+"""Build state kept between builds in `cache_dir`:
 
-The cache only saves work; deleting it (or a corrupt or outdated one) gives a clean build with
-the same bytes. It is versioned: another version of feeds ignores it.
+- the manifest (`CACHE_FILE`), read by every build: the settings keys, the stat of every
+  content file, the state of every file the build wrote, a summary of the last build, and
+  the names of the store's files. That is enough to answer a build with nothing to do
+  without reading anything else;
+- the store (`STORE_DIR`), read only when something changed: shards of what each content
+  file gave and of the entry content of articles that were in feeds (dealt out by a hash of
+  their key, all read), and of the round-trip memo (one shard per feed file: the entries
+  that feed was the first to use, read only for the feeds a build renders again).
+
+A shard file is never changed: a shard whose records changed is written to a new file, then
+the manifest that names it replaces the old one (temporary file + rename), then the files no
+manifest names are removed. A build killed at any point leaves a manifest whose files all
+exist, so a one-article change writes a few shards and the manifest, never the whole store.
+The cache only saves work: deleting it (or a corrupt or outdated one) gives a clean build
+with the same bytes. It is versioned: another version of feeds ignores it.
+
+Records are pickled by constructor (`dumps`): unpickling calls each frozen dataclass with its
+fields in order, several times faster than pickle's default `__setstate__` per object. The
+cycle collector is paused while a file is unpickled (records form no cycles, and it would go
+through the growing heap again and again).
 """
 
 from __future__ import annotations
 
+import copyreg
+import dataclasses
+import gc
 import hashlib
+import io
+import operator
 import os
 import pickle
+import secrets
 import tempfile
+import zlib
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
 
 from feeds import __version__
 from feeds.body import EntryContent
-from feeds.model import Article, Problem
+from feeds.model import Article, Author, Category, Enclosure, Problem
 
-CACHE_VERSION = f"feeds-cache-{__version__}-4"
+if TYPE_CHECKING:
+    from feeds.validate import EntryView
+
+CACHE_VERSION = f"feeds-cache-{__version__}-5"
 CACHE_FILE = "build-cache.pickle"
+STORE_DIR = "build-store"
+_TEMP_PREFIX = ".cache-"
+
+Stat = tuple[int, int, int, int]  # st_size, st_mtime_ns, st_ctime_ns, st_ino
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,11 +91,16 @@ class FileState:
             stat.st_ino,
         )
 
+    @property
+    def stat(self) -> Stat | None:
+        """The stat key as the manifest keeps it; None for a racy state (never trusted)."""
+        return None if self.racy else (self.size, self.mtime_ns, self.ctime_ns, self.ino)
+
 
 @dataclass(frozen=True, slots=True)
 class FeedState:
-    """A file the build wrote, as it left it: the fingerprint of its inputs (empty for the
-    discovery pages, which are rendered every build) and the file's size and mtime."""
+    """A file the build wrote, as it left it: the fingerprint of its inputs and the file's
+    size and mtime (a feed file, or a discovery page)."""
 
     fingerprint: str
     size: int
@@ -69,16 +108,134 @@ class FeedState:
     kept: int | None = None  # entries kept when feeds.max_bytes cut the feed
 
 
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What a complete build reported, for the next build when it finds nothing changed.
+
+    The published set depends on the clock only through which articles are due: it stays the
+    same while `latest <= now < next_due` (`latest`: the newest publication time among the
+    articles that were due, `next_due`: the earliest among the scheduled ones; None: none).
+    `problems` are those found reading and resolving the content (no feed was rendered).
+    `planned` is every file the build was to publish (feeds, archives, pages)."""
+
+    files_total: int
+    articles: int
+    drafts: int
+    scheduled: tuple[Article, ...]
+    problems: tuple[Problem, ...]
+    kept: tuple[str, ...]
+    cut: tuple[tuple[str, int, int], ...]
+    feeds_total: int
+    planned: tuple[str, ...]
+    latest: datetime | None
+    next_due: datetime | None
+
+    def covers(self, now: datetime) -> bool:
+        """True when the same articles are due at `now` as at the summarised build."""
+        return (self.latest is None or self.latest <= now) and (
+            self.next_due is None or now < self.next_due
+        )
+
+
+class Memo:
+    """Round-trip memo entries (`validate.EntryMemo` values) by key: those given, and those of
+    the store, each shard read when one of its entries is first asked for."""
+
+    def __init__(
+        self,
+        entries: Mapping[bytes, EntryView] | None = None,
+        *,
+        folder: Path | None = None,
+        files: Mapping[str, str] | None = None,
+        where: Mapping[bytes, str] | None = None,
+    ) -> None:
+        self.entries: dict[bytes, EntryView] = dict(entries or {})
+        self._folder = folder
+        self._files = dict(files or {})  # shard name -> file name
+        self._where = dict(where or {})  # key -> shard name
+        self._read: set[str] = set()
+
+    def get(self, key: bytes) -> EntryView | None:
+        found = self.entries.get(key)
+        if found is None:
+            shard = self._where.get(key)
+            if shard is not None and shard not in self._read:
+                self._read.add(shard)
+                self.entries.update(self._shard(shard))
+                found = self.entries.get(key)
+        return found
+
+    def _shard(self, shard: str) -> dict[bytes, EntryView]:
+        name = self._files.get(shard)
+        if self._folder is None or name is None:
+            return {}
+        try:
+            part = _load(self._folder / name)
+        except Exception:  # a damaged shard: its entries are parsed again
+            return {}
+        return part if isinstance(part, dict) else {}
+
+
 @dataclass(slots=True)
 class BuildCache:
-    """`files` by path relative to content_dir; `contents` by `content_key`; `feeds` (feed
-    files and the discovery pages the build wrote) by path relative to output_dir."""
+    """Everything one build leaves for the next. `files` by path relative to content_dir;
+    `contents` by `content_key`; `feeds` (feed files and the discovery pages the build wrote)
+    by path relative to output_dir; `memo` the round-trip memo and `feed_memo` the memo keys
+    each feed file's check read, in order (a key belongs to the shard of its first feed)."""
 
     reading_key: str = ""
+    render_key: str = ""
     files: dict[str, FileState] = field(default_factory=dict)
     contents: dict[str, EntryContent] = field(default_factory=dict)
     feeds: dict[str, FeedState] = field(default_factory=dict)
-    checked: set[bytes] = field(default_factory=set)
+    memo: Memo = field(default_factory=Memo)
+    feed_memo: dict[str, tuple[bytes, ...]] = field(default_factory=dict)
+    summary: Summary | None = None
+    shards: dict[str, _Shard] = field(default_factory=dict)  # the store as read, by name
+    manifest: Manifest | None = None  # as read
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """The small file every build reads (see the module docstring)."""
+
+    reading_key: str
+    render_key: str
+    stats: dict[str, Stat | None]  # every content file the last build read, by path
+    feeds: dict[str, FeedState]
+    summary: Summary | None
+    store: dict[str, str]  # shard name -> its file in STORE_DIR
+
+
+@dataclass(frozen=True, slots=True)
+class _Shard:
+    """One shard of the store: the keys of its records, in order, and its file."""
+
+    keys: tuple[str | bytes, ...]
+    file: str
+
+
+# Shards of the parts read whole; a record's shard is the CRC-32 of its key modulo the count.
+_SHARDS = {"files": 64, "contents": 16}
+FEED_MEMO = "feed-memo"
+
+
+_SHARD_NAMES = {part: [f"{part}/{n:02d}" for n in range(count)] for part, count in _SHARDS.items()}
+
+
+def _shard_name(part: str, key: str) -> str:
+    names = _SHARD_NAMES[part]
+    return names[zlib.crc32(key.encode("utf-8", "surrogatepass")) % len(names)]
+
+
+def _memo_shards(feed_memo: Mapping[str, Iterable[bytes]]) -> dict[bytes, str]:
+    """Each memo key's shard: `memo/` and the first feed (in `feed_memo`'s order) using it."""
+    where: dict[bytes, str] = {}
+    for path, keys in feed_memo.items():
+        shard = f"memo/{path}"
+        for key in keys:
+            where.setdefault(key, shard)
+    return where
 
 
 def file_digest(data: bytes) -> str:
@@ -89,30 +246,257 @@ def content_key(article: Article) -> str:
     """The key of an article's `EntryContent`: a digest of everything `entry_content` reads
     (body, body format, link, explicit summary), so an entry stays valid as long as those do,
     whatever the file, the record's position in it or the rest of the config."""
-    fields = (article.body, article.body_format.value, article.link, article.summary)
-    return hashlib.sha256(repr(fields).encode()).hexdigest()
+    head = repr((article.body_format.value, article.link, article.summary, len(article.body)))
+    digest = hashlib.sha256(head.encode())
+    digest.update(article.body.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+# -- pickling by constructor ---------------------------------------------------------------
+
+
+def _by_constructor(cls: type) -> Callable[[Any], tuple[type, tuple[Any, ...]]]:
+    fields = operator.attrgetter(*(f.name for f in dataclasses.fields(cls)))
+
+    def reduce(record: Any) -> tuple[type, tuple[Any, ...]]:
+        return cls, fields(record)
+
+    return reduce
+
+
+_DISPATCH = copyreg.dispatch_table.copy()
+
+
+def pickle_by_constructor(*classes: type) -> None:
+    """Pickle these dataclasses by constructor from now on (their fields must be `__init__`
+    parameters in order, as for every frozen record here)."""
+    for cls in classes:
+        _DISPATCH[cls] = _by_constructor(cls)
+
+
+pickle_by_constructor(
+    Article, Author, Category, Enclosure, Problem, EntryContent, FileState, FeedState
+)
+pickle_by_constructor(Summary, Manifest)
+
+
+def dump(value: object, handle: IO[bytes]) -> None:
+    """Pickle `value` to `handle`, records by constructor (see the module docstring)."""
+    pickler = pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _DISPATCH
+    pickler.dump(value)
+
+
+def dumps(value: object) -> bytes:
+    buffer = io.BytesIO()
+    dump(value, buffer)
+    return buffer.getvalue()
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+
+def _load(path: Path) -> object:
+    with open(path, "rb") as handle:
+        data = handle.read()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.loads(data)  # our own file in cache_dir
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def load_manifest(cache_dir: Path) -> Manifest | None:
+    """The manifest, or None when missing, unreadable, corrupt or of another version."""
+    try:
+        loaded = _load(cache_dir / CACHE_FILE)
+    except Exception:  # any damage means: start clean
+        return None
+    if not (isinstance(loaded, tuple) and len(loaded) == 2 and loaded[0] == CACHE_VERSION):
+        return None
+    manifest = loaded[1]
+    return manifest if isinstance(manifest, Manifest) else None
+
+
+def load_store(cache_dir: Path, manifest: Manifest | None) -> BuildCache:
+    """The whole state the manifest names (memo shards are read when first needed). Without a
+    manifest: an empty state; with a store that is damaged: the manifest's part only (every
+    content file is then read again)."""
+    if manifest is None:
+        return BuildCache()
+    cache = BuildCache(
+        reading_key=manifest.reading_key,
+        render_key=manifest.render_key,
+        feeds=manifest.feeds,
+        summary=manifest.summary,
+        manifest=manifest,
+    )
+    folder = cache_dir / STORE_DIR
+    files: dict[str, FileState] = {}
+    contents: dict[str, EntryContent] = {}
+    shards: dict[str, _Shard] = {}
+    feed_memo: dict[str, tuple[bytes, ...]] = {}
+    try:
+        for name, file in manifest.store.items():
+            if name.startswith("memo/"):
+                continue
+            part = _load(folder / file)
+            if not isinstance(part, dict):
+                return cache
+            shards[name] = _Shard(tuple(part), file)
+            if name.startswith("files/"):
+                files.update(part)  # written with the manifest's stats (see `_same_records`)
+            elif name.startswith("contents/"):
+                contents.update(part)
+            elif name == FEED_MEMO:
+                feed_memo = part
+    except Exception:  # any damage means: read every file again
+        return cache
+    if files.keys() != manifest.stats.keys():
+        return cache
+    where = _memo_shards(feed_memo)
+    memo_keys: dict[str, list[bytes]] = {}
+    for key, shard in where.items():
+        memo_keys.setdefault(shard, []).append(key)
+    for name, file in manifest.store.items():
+        if name.startswith("memo/"):
+            shards[name] = _Shard(tuple(memo_keys.get(name, ())), file)
+    cache.files, cache.contents, cache.feed_memo, cache.shards = files, contents, feed_memo, shards
+    cache.memo = Memo(folder=folder, files=manifest.store, where=where)
+    return cache
 
 
 def load_cache(cache_dir: Path) -> BuildCache:
     """The saved state, or an empty one when missing, unreadable, corrupt or of another version."""
-    try:
-        with open(cache_dir / CACHE_FILE, "rb") as handle:
-            version, cache = pickle.load(handle)  # our own file in cache_dir
-    except Exception:  # any damage means: start clean
-        return BuildCache()
-    if version != CACHE_VERSION or not isinstance(cache, BuildCache):
-        return BuildCache()
-    return cache
+    return load_store(cache_dir, load_manifest(cache_dir))
 
 
-def save_cache(cache_dir: Path, cache: BuildCache) -> None:
-    """Write the state atomically (temp file + rename), so a killed build leaves the old one."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=cache_dir, prefix=".cache-", suffix=".tmp")
+# -- writing ----------------------------------------------------------------------------------
+
+
+def save_cache(cache_dir: Path, cache: BuildCache, before: BuildCache | None = None) -> None:
+    """Write what changed since `before` (the state this build started from): the shards whose
+    records differ, then the manifest when anything in it does; nothing when nothing did.
+    `cache.memo` needs to hold only the entries this build read or parsed: the others come
+    from `before`. Temporary files of killed builds and shards no manifest names are removed
+    on the way (the caller holds the build lock)."""
+    before = before or BuildCache()
+    folder = cache_dir / STORE_DIR
+    shards: dict[str, _Shard] = {}
+    for name, records in _grouped(cache).items():
+        last = before.shards.get(name)
+        if last is not None and _same_records(name, records, last.keys, before):
+            shards[name] = last
+            continue
+        part: dict[Any, Any] = {}
+        if name.startswith("memo/"):
+            for key in records:
+                view = cache.memo.get(key) or before.memo.get(key)
+                if view is not None:  # never missing; if it were, it is parsed again
+                    part[key] = view
+        else:
+            part = dict(records)
+        shards[name] = _Shard(tuple(part), _write_new(folder, part))
+    cache.shards = shards
+    manifest = _manifest_of(cache)
+    if manifest == (before.manifest or _manifest_of(before)):
+        return
+    _write(cache_dir, CACHE_FILE, (CACHE_VERSION, manifest))
+    _remove_leftovers(cache_dir, {shard.file for shard in shards.values()})
+
+
+def _grouped(cache: BuildCache) -> dict[str, dict[Any, Any]]:
+    """The store's records by shard (the memo's by key only: values are looked up later)."""
+    grouped: dict[str, dict[Any, Any]] = {}
+    for relative, state in cache.files.items():
+        grouped.setdefault(_shard_name("files", relative), {})[relative] = state
+    for key, content in cache.contents.items():
+        grouped.setdefault(_shard_name("contents", key), {})[key] = content
+    for memo_key, shard in _memo_shards(cache.feed_memo).items():
+        grouped.setdefault(shard, {})[memo_key] = None
+    grouped[FEED_MEMO] = dict(cache.feed_memo)
+    return grouped
+
+
+def _same_records(
+    name: str, records: Mapping[Any, Any], keys: Iterable[str | bytes], old: BuildCache
+) -> bool:
+    """True when a shard of `old` holding `keys` also holds `records`: the same keys in the
+    same order (entry contents and memo entries are what their key says, a feed's memo keys
+    must be equal, and a content file's state the same: its stat, which the manifest repeats,
+    and the very same objects, as unchanged states are)."""
+    if list(records) != list(keys):
+        return False
+    if name == FEED_MEMO:
+        return all(records[path] == old.feed_memo.get(path) for path in records)
+    if not name.startswith("files/"):
+        return True
+    for relative, state in records.items():
+        last = old.files.get(relative)
+        if last is None:
+            return False
+        if state is not last and not (
+            state.stat == last.stat
+            and state.digest == last.digest
+            and state.good is last.good
+            and state.problems is last.problems
+            and state.content_keys is last.content_keys
+            and state.kept is last.kept
+        ):
+            return False
+    return True
+
+
+def _manifest_of(cache: BuildCache) -> Manifest:
+    return Manifest(
+        reading_key=cache.reading_key,
+        render_key=cache.render_key,
+        stats={relative: s.stat for relative, s in cache.files.items()},
+        feeds=cache.feeds,
+        summary=cache.summary,
+        store={name: shard.file for name, shard in cache.shards.items()},
+    )
+
+
+def _write_new(folder: Path, value: object) -> str:
+    """Pickle `value` to a new file in `folder`; its name."""
+    folder.mkdir(parents=True, exist_ok=True)
+    while True:
+        name = f"{secrets.token_hex(8)}.pickle"
+        if not (folder / name).exists():
+            break
+    _write(folder, name, value)
+    return name
+
+
+def _write(folder: Path, name: str, value: object) -> None:
+    """Write `value` atomically (temp file + rename), so a killed build leaves the old file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=folder, prefix=_TEMP_PREFIX, suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump((CACHE_VERSION, cache), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temp, cache_dir / CACHE_FILE)
+            dump(value, handle)
+        os.replace(temp, folder / name)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def _remove_leftovers(cache_dir: Path, keep: set[str]) -> None:
+    """Temporary files of killed builds, and the store's files the manifest no longer names."""
+    for folder, store in ((cache_dir, False), (cache_dir / STORE_DIR, True)):
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            temporary = name.startswith(_TEMP_PREFIX) and name.endswith(".tmp")
+            unnamed = store and name.endswith(".pickle") and name not in keep
+            if (temporary or unnamed) and entry.is_file(follow_symlinks=False):
+                try:
+                    os.unlink(entry.path)
+                except OSError:
+                    continue

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import operator
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
@@ -321,8 +322,8 @@ def make_category(text: str, config: Config) -> tuple[Category, tuple[str, ...]]
 # --- site-wide resolution ---------------------------------------------------------------
 
 
-def _order(article: Article) -> tuple[str, str, str]:
-    return (article.source, article.id, article.slug)
+# (source, id, slug) of an article; attrgetter builds the sort key in C (issue 6: speed).
+_order = operator.attrgetter("source", "id", "slug")
 
 
 _Spelling = TypeVar("_Spelling", str, tuple[str, ...])
@@ -346,17 +347,25 @@ def resolve_categories(
     left out. Returns the kept articles sorted by source, and the problems.
     """
     ordered = sorted(articles, key=_order)
-    # node (slug path) -> key path -> spelled path -> uses; and which articles use it
+    # Speed (issue 6): a site's articles share a few hundred category lists, so everything
+    # below is counted once per distinct list, weighted by how many articles have it.
+    groups: dict[_CategoryList, list[int]] = defaultdict(list)
+    for index, article in enumerate(ordered):
+        groups[tuple((c.slugs, c.names) for c in article.categories)].append(index)
+    # node (slug path) -> key path -> spelled path -> uses; and which lists use it
     spelled: dict[tuple[str, ...], dict[tuple[str, ...], Counter[tuple[str, ...]]]]
     spelled = defaultdict(dict)
-    users: dict[tuple[tuple[str, ...], tuple[str, ...]], set[int]] = defaultdict(set)
-    for index, article in enumerate(ordered):
-        for category in article.categories:
-            keys = path_key(category.names)
+    users: dict[tuple[tuple[str, ...], tuple[str, ...]], list[_CategoryList]] = defaultdict(list)
+    for listed, indexes in groups.items():
+        for slugs, names in listed:
+            keys = path_key(names)
             for depth in range(1, len(keys) + 1):
-                node, key = category.slugs[:depth], keys[:depth]
-                spelled[node].setdefault(key, Counter())[category.names[:depth]] += 1
-                users[(node, key)].add(index)
+                node, key = slugs[:depth], keys[:depth]
+                spelled[node].setdefault(key, Counter())[names[:depth]] += len(indexes)
+                users[(node, key)].append(listed)
+
+    def using(node: tuple[str, ...], key: tuple[str, ...]) -> set[int]:
+        return {index for listed in users[(node, key)] for index in groups[listed]}
 
     problems: list[Problem] = []
     left_out: set[int] = set()
@@ -370,15 +379,27 @@ def resolve_categories(
             continue
         named: list[tuple[str, list[str]]] = []
         for key in sorted(by_key):
-            out = users[(node, key)]
+            out = using(node, key)
             left_out |= out
             named.append((": ".join(_pick(by_key[key])), sorted(ordered[i].source for i in out)))
-        count = len({i for key in by_key for i in users[(node, key)]})
+        count = len({i for key in by_key for i in using(node, key)})
         problems.append(_collision(node, named, count))
 
-    kept = [a for i, a in enumerate(ordered) if i not in left_out]
-    display = _display_names(kept, category_table(config))
-    return tuple(_renamed(article, display) for article in kept), tuple(problems)
+    kept_by_list = {
+        listed: [i for i in indexes if i not in left_out] for listed, indexes in groups.items()
+    }
+    display = _display_names(kept_by_list, category_table(config))
+    renamed = {listed: _renamed(listed, display) for listed, kept in kept_by_list.items() if kept}
+    resolved: list[Article] = []
+    for index, article in enumerate(ordered):
+        if index in left_out:
+            continue
+        categories = renamed[tuple((c.slugs, c.names) for c in article.categories)]
+        resolved.append(article if categories is None else replace(article, categories=categories))
+    return tuple(resolved), tuple(problems)
+
+
+_CategoryList = tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]  # (slugs, names) each
 
 
 def _collision(
@@ -403,25 +424,33 @@ def _collision(
     )
 
 
-def _display_names(articles: Sequence[Article], table: CategoryTable) -> dict[tuple[str, ...], str]:
+def _display_names(
+    kept: Mapping[_CategoryList, Sequence[int]], table: CategoryTable
+) -> dict[tuple[str, ...], str]:
     counts: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
-    for article in articles:
-        for category in article.categories:
-            for depth in range(1, len(category.slugs) + 1):
-                counts[category.slugs[:depth]][category.names[depth - 1]] += 1
+    for listed, indexes in kept.items():
+        for slugs, names in listed:
+            for depth in range(1, len(slugs) + 1):
+                counts[slugs[:depth]][names[depth - 1]] += len(indexes)
     display: dict[tuple[str, ...], str] = {}
     for node, spellings in counts.items():
+        if not +spellings:  # only left-out articles use it
+            continue
         entry = _entry_for(table, node)
-        display[node] = entry.display if entry is not None else _pick(spellings)
+        display[node] = entry.display if entry is not None else _pick(+spellings)
     return display
 
 
-def _renamed(article: Article, display: Mapping[tuple[str, ...], str]) -> Article:
+def _renamed(
+    listed: _CategoryList, display: Mapping[tuple[str, ...], str]
+) -> tuple[Category, ...] | None:
+    """The categories of articles filed under `listed`, displayed site-wide (each path
+    once, sorted by slugs), or None when they are shown as filed."""
     categories: dict[tuple[str, ...], Category] = {}
-    for category in article.categories:
-        names = tuple(display[category.slugs[:d]] for d in range(1, len(category.slugs) + 1))
-        categories.setdefault(category.slugs, Category(slugs=category.slugs, names=names))
+    for slugs, _ in listed:
+        names = tuple(display[slugs[:d]] for d in range(1, len(slugs) + 1))
+        categories.setdefault(slugs, Category(slugs=slugs, names=names))
     resolved = tuple(categories[slugs] for slugs in sorted(categories))
-    if [(c.slugs, c.names) for c in resolved] == [(c.slugs, c.names) for c in article.categories]:
-        return article
-    return replace(article, categories=resolved)
+    if [(c.slugs, c.names) for c in resolved] == list(listed):
+        return None
+    return resolved

@@ -117,14 +117,23 @@ def plan_site(articles: Iterable[Article], config: Config) -> SitePlan:
     ordered = sorted(articles, key=Article.sort_key)
     members: dict[tuple[str, ...], list[Article]] = defaultdict(list)
     categories: dict[tuple[str, ...], Category] = {}
+    # Speed (issue 6): articles share a few hundred category lists; the feeds of a list (its
+    # categories and their ancestors, each once) are worked out at its first article. Lists
+    # are equal when their slugs are (Category equality), and a feed's category is the one
+    # its first article names, so later articles with the list change nothing else.
+    feeds_of: dict[tuple[Category, ...], list[tuple[str, ...]]] = {}
     for article in ordered:
-        seen: set[tuple[str, ...]] = set()
-        for category in article.categories:
-            for level in category.lineage():
-                if level.slugs not in seen:
-                    seen.add(level.slugs)
-                    members[level.slugs].append(article)
-                    categories.setdefault(level.slugs, level)
+        found = feeds_of.get(article.categories)
+        if found is None:
+            found = []
+            for category in article.categories:
+                for level in category.lineage():
+                    if level.slugs not in found:
+                        found.append(level.slugs)
+                        categories.setdefault(level.slugs, level)
+            feeds_of[article.categories] = found
+        for slugs in found:
+            members[slugs].append(article)
 
     feeds = [_feed(config, None, ordered)]
     for slugs in sorted(members):

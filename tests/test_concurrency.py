@@ -233,11 +233,6 @@ def test_a_full_or_read_only_disk_is_a_clear_error_and_the_feeds_stay(
     assert output(site) == clean_output(tmp_path / "clean", "second")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="build.py/cli.py: an OSError from saving the build cache (a full disk hits cache_dir "
-    "too) is not caught: the CLI dies with a traceback instead of a clear error and exit 1",
-)
 def test_a_full_disk_under_the_cache_is_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -165,12 +165,6 @@ def test_temporary_files_of_a_killed_build_are_cleaned_up(tmp_path: Path) -> Non
     assert [p for p in leftovers if p.exists()] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cache.py: save_cache writes `.cache-XXXX.tmp` in cache_dir; a build killed before "
-    "the rename leaves it there for good (nothing removes them), so repeated kills fill the "
-    "disk with copies of the cache",
-)
 def test_a_killed_cache_write_leaves_nothing_behind(tmp_path: Path) -> None:
     site = make_site(tmp_path / "site", "A")
     subprocess.run(command(site), check=True, timeout=120)

@@ -1,0 +1,241 @@
+"""More than one core for big builds: a few forked worker processes that each run a function
+on a share of the work and send the result back through a pipe.
+
+- The workers are forked once per build, early, before the build loads its big state, so
+  what they share with the build process stays small (the resident set of a forked process
+  counts every page it inherited).
+- `run` gives share 0 to the build process itself and one share to each worker; results come
+  back in the order of the shares, so nothing depends on the number of workers or on which
+  finished first.
+- A worker that fails (killed, out of memory, or raising) has its share run again in the
+  build process: a genuine error is then raised there, as it would be without workers.
+- A worker closes every file descriptor it inherited but its two pipes (the build lock
+  above all: a killed build must not leave its lock held by a worker), ignores SIGINT
+  (Ctrl-C is the build process's to handle) and, on Linux, dies with the build process.
+- No workers are forked while other threads run (`feeds serve --watch` builds in a thread):
+  a forked child would inherit locks those threads hold.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import pickle
+import signal
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from types import TracebackType
+from typing import IO, Any, TypeVar
+
+from feeds.cache import dump
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+WORKERS_ENV = "FEEDS_WORKERS"
+MAX_WORKERS = 8
+
+
+def worker_count(requested: int | None = None) -> int:
+    """How many processes a big build may use: `requested`, else $FEEDS_WORKERS, else the
+    CPUs this process may run on (at most `MAX_WORKERS`); 1 while other threads run."""
+    if threading.active_count() > 1:
+        return 1
+    if requested is None:
+        text = os.environ.get(WORKERS_ENV, "").strip()
+        if text.isdigit() and int(text) > 0:
+            requested = int(text)
+        else:
+            try:
+                requested = len(os.sched_getaffinity(0))
+            except (AttributeError, OSError):
+                requested = os.cpu_count() or 1
+    return max(1, min(requested, MAX_WORKERS))
+
+
+@dataclass(slots=True)
+class _Child:
+    pid: int
+    tasks: IO[bytes]
+    results: IO[bytes]
+    alive: bool = True
+
+
+class Workers:
+    """`count` processes for one build: this one and `count - 1` forked workers (started on
+    entering the `with` block, ended on leaving it). With `count == 1` nothing is forked and
+    every share runs here."""
+
+    def __init__(self, count: int = 1) -> None:
+        self.count = max(1, count)
+        self._children: list[_Child] = []
+
+    def __enter__(self) -> Workers:
+        if self.count > 1 and hasattr(os, "fork"):
+            for _ in range(self.count - 1):
+                child = _fork()
+                if child is None:
+                    break
+                self._children.append(child)
+        self.count = 1 + len(self._children)
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        for child in self._children:
+            with contextlib.suppress(OSError):
+                child.tasks.close()
+            if kind is not None and child.alive:  # do not wait for work no one will use
+                with contextlib.suppress(OSError):
+                    os.kill(child.pid, signal.SIGKILL)
+        for child in self._children:
+            with contextlib.suppress(OSError):
+                child.results.close()
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(child.pid, 0)
+        self._children = []
+        self.count = 1
+
+    def run(self, function: Callable[..., R], shares: Sequence[tuple[Any, ...]]) -> list[R]:
+        """`[function(*share) for share in shares]`, the shares run side by side (at most
+        `count` of them: share 0 here, share i on worker i)."""
+        if len(shares) > self.count:
+            raise ValueError(f"{len(shares)} shares for {self.count} processes")
+        sent: list[_Child | None] = [None]
+        for child, share in zip(self._children, shares[1:], strict=False):
+            sent.append(_send(child, (function, share)))
+        results: list[R] = [function(*shares[0])] if shares else []
+        for index in range(1, len(shares)):
+            target = sent[index]
+            outcome = _receive(target) if target is not None else None
+            if outcome is None:  # the worker failed: do its share here
+                results.append(function(*shares[index]))
+            else:
+                results.append(outcome[0])
+        return results
+
+    def map(
+        self, function: Callable[..., list[R]], common: tuple[Any, ...], items: Sequence[T]
+    ) -> list[R]:
+        """`function(*common, items)` (which returns one result per item, in order) with the
+        items dealt out to the processes in turn; the results in the order of `items`."""
+        count = min(self.count, len(items))
+        if count <= 1:
+            return function(*common, list(items))
+        shares = [list(items[start::count]) for start in range(count)]
+        results = self.run(function, [(*common, share) for share in shares])
+        merged: list[R] = [None] * len(items)  # type: ignore[list-item]
+        for start, result in enumerate(results):
+            if len(result) != len(shares[start]):
+                raise RuntimeError(f"{function.__name__} returned {len(result)} results")
+            merged[start::count] = result
+        return merged
+
+
+def split(costs: Sequence[tuple[str, float]], count: int) -> list[list[str]]:
+    """Deal out named groups of work to `count` processes, the costliest first, each to the
+    least loaded process (ties: the lower index); groups of equal cost in name order."""
+    loads = [0.0] * count
+    shares: list[list[str]] = [[] for _ in range(count)]
+    for name, cost in sorted(costs, key=lambda item: (-item[1], item[0])):
+        target = min(range(count), key=lambda index: (loads[index], index))
+        loads[target] += cost
+        shares[target].append(name)
+    return [share for share in shares if share]
+
+
+# -- the two ends of a worker ------------------------------------------------------------------
+
+
+def _fork() -> _Child | None:
+    task_read, task_write = os.pipe()
+    result_read, result_write = os.pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        pid = os.fork()
+    except OSError:
+        for fd in (task_read, task_write, result_read, result_write):
+            os.close(fd)
+        return None
+    if pid == 0:  # the worker
+        code = 1
+        try:
+            os.close(task_write)
+            os.close(result_read)
+            _detach(task_read, result_write)
+            _serve(os.fdopen(task_read, "rb"), os.fdopen(result_write, "wb"))
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(task_read)
+    os.close(result_write)
+    return _Child(pid, os.fdopen(task_write, "wb"), os.fdopen(result_read, "rb"))
+
+
+def _detach(*keep: int) -> None:
+    """Close every inherited descriptor but stdio and `keep`; ignore Ctrl-C; die with the
+    parent where the system can say so (Linux PR_SET_PDEATHSIG)."""
+    low = 3
+    for fd in sorted(keep):
+        os.closerange(low, fd)
+        low = fd + 1
+    os.closerange(low, _max_fd())
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the parent is already gone
+            os._exit(1)
+
+
+def _max_fd() -> int:
+    try:
+        return int(os.sysconf("SC_OPEN_MAX"))
+    except (ValueError, OSError):
+        return 65536
+
+
+def _serve(tasks: IO[bytes], results: IO[bytes]) -> None:
+    """Run tasks until the build process closes the pipe."""
+    while True:
+        try:
+            function, share = pickle.load(tasks)
+        except EOFError:
+            return
+        try:
+            outcome: tuple[bool, Any] = (True, function(*share))
+        except Exception as error:  # reported; the build process runs the share itself
+            outcome = (False, f"{type(error).__name__}: {error}")
+        dump(outcome, results)
+        results.flush()
+
+
+def _send(child: _Child, task: tuple[Callable[..., Any], tuple[Any, ...]]) -> _Child | None:
+    if not child.alive:
+        return None
+    try:
+        dump(task, child.tasks)
+        child.tasks.flush()
+    except (OSError, pickle.PicklingError):
+        child.alive = False
+        return None
+    return child
+
+
+def _receive(child: _Child) -> tuple[Any] | None:
+    """The result of the task sent to `child`, or None when it failed."""
+    try:
+        ok, value = pickle.load(child.results)
+    except Exception:  # EOF: the worker died
+        child.alive = False
+        return None
+    return (value,) if ok else None

@@ -1,0 +1,314 @@
+"""Content files into file states, incrementally: a file whose stat is the one the cache
+trusts is not read; one whose bytes are unchanged (same digest) is not parsed; the others
+are read, parsed and normalised (on the build's worker processes when it has several), and a
+record that stops reading keeps its last good version (`_last_good`).
+
+States hold articles without their bodies, each category list and author one shared object;
+the bodies read are kept for the entry content only while there are few of them
+(`KEEP_BODIES_UP_TO`), so memory stays flat in the number of articles.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import operator
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from feeds import __version__
+from feeds.cache import BuildCache, FileState, content_key, file_digest
+from feeds.config import Config, ConfigError
+from feeds.model import Article, Author, Category, ContentError, Level, Problem
+from feeds.normalise import normalise_record
+from feeds.parallel import Workers
+from feeds.sources import EXTENSIONS, ReaderOptions, read_source
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+# Up to this many files read in one build, their bodies stay in memory for the entry content;
+# beyond it they are dropped and the articles that land in feeds are read again.
+KEEP_BODIES_UP_TO = 20_000
+
+
+def reading_key(config: Config) -> str:
+    """Fingerprint of every setting that changes how files become articles: what normalisation
+    reads (site url, permalink and time zone for links, ids and dates; dates.dayfirst; the
+    categories' names and aliases), text.drop_lines, and the content folder as sources name
+    it. A change here reads every file again; other settings only re-render (`render_key`)."""
+    site = config.site
+    relevant = (
+        __version__,
+        (site.url, site.permalink, site.timezone),
+        config.dayfirst,
+        sorted(config.categories.items()),
+        config.drop_lines,
+        config.display_path(config.content_dir),
+    )
+    return hashlib.sha256(repr(relevant).encode()).hexdigest()
+
+
+# A stat taken this close to the file's last write is not trusted by the next build: a second
+# write within the file system's timestamp granularity (a kernel clock tick; a whole second
+# on ext3, HFS+ or some network file systems; two on FAT) would leave size and times equal.
+RACY_NS = 2_000_000_000
+
+
+def scan_content(content_dir: Path) -> list[tuple[str, os.stat_result]]:
+    """Every article file below `content_dir` (hidden names skipped), sorted by path."""
+    if not content_dir.is_dir():
+        raise ConfigError("content_dir", str(content_dir), "is not a folder")
+    found: list[tuple[str, os.stat_result]] = []
+    folders = [(str(content_dir), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                name = entry.name
+                if name.startswith("."):
+                    continue
+                if entry.is_dir():
+                    folders.append((entry.path, prefix + name + "/"))
+                elif name[name.rfind(".") :].lower() in EXTENSIONS and entry.is_file():
+                    found.append((prefix + name, entry.stat()))
+    found.sort()  # by path: paths are unique, so the stats are never compared
+    return found
+
+
+def read_file(
+    config: Config, relative: str, data: bytes
+) -> tuple[tuple[Article, ...], tuple[Problem, ...]]:
+    """One content file's bytes -> its normalised articles and every problem found."""
+    result = read_source(
+        _source_prefix(config) + relative, data, ReaderOptions(drop_lines=config.drop_lines)
+    )
+    articles: list[Article] = []
+    problems = list(result.problems)
+    for raw in result.records:
+        try:
+            article, warnings = normalise_record(raw, config)
+        except ContentError as error:
+            problems.append(error.problem)
+            continue
+        articles.append(article)
+        problems.extend(warnings)
+    return tuple(articles), tuple(problems)
+
+
+_SOURCE_PREFIXES: dict[tuple[Path, Path], str] = {}
+
+
+def _source_prefix(config: Config) -> str:
+    """What goes before a file's path relative to content_dir to name it as the user knows
+    it (`config.display_path` of the file; the same for every file, so worked out once)."""
+    key = (config.content_dir, config.base_dir)
+    prefix = _SOURCE_PREFIXES.get(key)
+    if prefix is None:
+        shown = config.display_path(config.content_dir)
+        prefix = _SOURCE_PREFIXES[key] = "" if shown == "." else shown.rstrip("/") + "/"
+    return prefix
+
+
+class _Shared:
+    """Drops bodies, and makes articles share one object per equal category list and author
+    (less memory, and the cache pickles each once)."""
+
+    def __init__(self) -> None:
+        self.categories: dict[
+            tuple[tuple[tuple[str, ...], tuple[str, ...]], ...], tuple[Category, ...]
+        ] = {}
+        self.authors: dict[Author, Author] = {}
+
+    def __call__(self, article: Article) -> Article:
+        key = tuple((c.slugs, c.names) for c in article.categories)
+        categories = self.categories.setdefault(key, article.categories)
+        author = article.author
+        if author is not None:
+            author = self.authors.setdefault(author, author)
+        fields = list(_ARTICLE_FIELDS(article))  # dataclasses.replace, without its overhead
+        fields[_BODY], fields[_CATEGORIES], fields[_AUTHOR] = "", categories, author
+        return Article(*fields)
+
+
+_ARTICLE_FIELDS = operator.attrgetter(*(f.name for f in dataclasses.fields(Article)))
+_NAMES = [f.name for f in dataclasses.fields(Article)]
+_BODY, _CATEGORIES, _AUTHOR = (_NAMES.index(n) for n in ("body", "categories", "author"))
+
+
+# What reading one file gave: ("error", strerror), ("same", digest) when its digest is the
+# known one, or ("read", digest, articles without bodies, problems, content keys, bodies or
+# None when they are not kept).
+_Outcome = tuple[object, ...]
+
+
+def _read_one(
+    config: Config, relative: str, known: str, keep_bodies: bool, shared: _Shared
+) -> _Outcome:
+    try:
+        data = (config.content_dir / relative).read_bytes()
+    except OSError as error:
+        return ("error", error.strerror)
+    digest = file_digest(data)
+    if digest == known:
+        return ("same", digest)
+    articles, problems = read_file(config, relative, data)
+    keys = tuple(content_key(a) for a in articles)
+    bodies = tuple(a.body for a in articles) if keep_bodies else None
+    return ("read", digest, tuple(shared(a) for a in articles), problems, keys, bodies)
+
+
+def _read_files(config: Config, keep_bodies: bool, items: list[tuple[str, str]]) -> list[_Outcome]:
+    """`_read_one` for each (relative path, known digest): a share of a worker's reading."""
+    shared = _Shared()
+    return [_read_one(config, relative, known, keep_bodies, shared) for relative, known in items]
+
+
+@dataclass(slots=True)
+class Loaded:
+    states: dict[str, FileState]
+    bodies: dict[str, str]  # the bodies read in this build (when kept), by source
+    problems: list[Problem]
+    kept: list[str]
+    files_total: int
+    files_read: int
+
+
+def load_files(
+    config: Config,
+    cache: BuildCache,
+    files: list[tuple[str, os.stat_result]],
+    progress: Progress | None,
+    started_ns: int | None,
+    pool: Workers,
+) -> Loaded:
+    """Read what changed, reuse what did not.
+
+    `started_ns` is the wall clock when the build began (None: the states will not be saved);
+    stats taken within `RACY_NS` of it are marked racy."""
+    same_reading = cache.reading_key == reading_key(config)
+    known = cache.files if same_reading else {}
+    outcomes: dict[str, _Outcome] = {}
+    keep_bodies = True  # in this process: for the first KEEP_BODIES_UP_TO files read
+    if pool.count > 1:
+        wanted: list[tuple[str, str]] = []
+        for relative, stat in files:
+            before = known.get(relative)
+            if before is None or not before.matches(stat):
+                wanted.append((relative, before.digest if before is not None else ""))
+        if len(wanted) > 1:
+            keep_bodies = len(wanted) <= KEEP_BODIES_UP_TO
+            results = pool.map(_read_files, (config, keep_bodies), wanted)
+            outcomes = dict(zip((relative for relative, _ in wanted), results, strict=True))
+    shared = _Shared()
+
+    loaded = Loaded({}, {}, [], [], len(files), 0)
+    states, problems, kept = loaded.states, loaded.problems, loaded.kept
+    for done, (relative, stat) in enumerate(files, 1):
+        if progress is not None:
+            progress("read", done, len(files))
+        # `last` may come from another config: only its last good versions are used then.
+        last = cache.files.get(relative)
+        before = last if same_reading else None
+        if before is not None and before.matches(stat):
+            states[relative] = before
+            problems.extend(before.problems)
+            kept.extend(before.kept)
+            continue
+        racy = started_ns is not None and stat.st_mtime_ns > started_ns - RACY_NS
+        outcome = outcomes.get(relative) or _read_one(
+            config,
+            relative,
+            before.digest if before is not None else "",
+            keep_bodies and loaded.files_read < KEEP_BODIES_UP_TO,
+            shared,
+        )
+        if outcome[0] == "error":
+            source = config.display_path(config.content_dir / relative)
+            problem = Problem(source, "file", None, f"cannot be read: {outcome[1]}")
+            problems.append(problem)
+            if last is not None and last.good:  # unreadable is failing to read, too
+                states[relative] = dataclasses.replace(  # retried, and parsed, next time
+                    last,
+                    digest="",
+                    problems=(problem,),
+                    kept=tuple(a.source for a in last.good),
+                    racy=True,
+                )
+                kept.extend(a.source for a in last.good)
+            continue
+        loaded.files_read += 1
+        if outcome[0] == "same" and before is not None:
+            states[relative] = _restat(before, stat, racy)
+            problems.extend(before.problems)
+            kept.extend(before.kept)
+            continue
+        _, digest, articles, file_problems, keys, bodies = outcome
+        assert isinstance(digest, str) and isinstance(articles, tuple)
+        assert isinstance(file_problems, tuple) and isinstance(keys, tuple)
+        if isinstance(bodies, tuple):
+            for article, body in zip(articles, bodies, strict=True):
+                loaded.bodies[article.source] = body
+        good: tuple[Article, ...] = articles
+        kept_here: tuple[str, ...] = ()
+        if file_problems:
+            problems.extend(file_problems)
+            entries, kept_here = _last_good(
+                tuple(zip(good, keys, strict=True)), file_problems, last
+            )
+            if kept_here:
+                kept.extend(kept_here)
+                good = tuple(article for article, _ in entries)
+                keys = tuple(key for _, key in entries)
+        states[relative] = FileState(
+            stat.st_size,
+            stat.st_mtime_ns,
+            stat.st_ctime_ns,
+            stat.st_ino,
+            digest,
+            file_problems,
+            good,
+            keys,
+            kept_here,
+            racy,
+        )
+    return loaded
+
+
+def _restat(state: FileState, stat: os.stat_result, racy: bool) -> FileState:
+    return dataclasses.replace(
+        state,
+        size=stat.st_size,
+        mtime_ns=stat.st_mtime_ns,
+        ctime_ns=stat.st_ctime_ns,
+        ino=stat.st_ino,
+        racy=racy,
+    )
+
+
+Entry = tuple[Article, str]  # an article (body dropped) and its content key
+
+
+def _last_good(
+    entries: tuple[Entry, ...], problems: tuple[Problem, ...], before: FileState | None
+) -> tuple[tuple[Entry, ...], tuple[str, ...]]:
+    """The articles to publish from a file: what read cleanly, plus, for a record that used to
+    read and now fails, its last good version (the one case a build differs from a clean one).
+    A failure names a record (`file.jsonl:3`, `list.yaml#2`) or the whole file (`file.md`)."""
+    failed = {p.source for p in problems if p.level is Level.ERROR}
+    if not failed or before is None:
+        return entries, ()
+    have = {article.source for article, _ in entries}
+
+    def fails(source: str) -> bool:
+        return source in failed or any(
+            source.startswith(f + mark) for f in failed for mark in (":", "#")
+        )
+
+    kept = tuple(
+        (article, key)
+        for article, key in zip(before.good, before.content_keys, strict=True)
+        if article.source not in have and fails(article.source)
+    )
+    return entries + kept, tuple(article.source for article, _ in kept)

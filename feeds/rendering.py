@@ -1,0 +1,432 @@
+"""The feed files of a plan: each reused when its fingerprint (everything its bytes depend
+on) and its file are as the cache says, else rendered, linted and round-tripped.
+
+With several processes (`feeds.parallel`) the feeds are dealt out by format (an entry's bytes
+recur only within one format, so each process parses each of its entries once), each process
+given the entry content and memo entries it needs; a small site with a few changed feeds forks
+one worker late, which inherits them instead. Results are put together in the plan's order,
+so the output never depends on the number of processes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from feeds.body import EntryContent
+from feeds.cache import BuildCache, FeedState, pickle_by_constructor
+from feeds.config import Config
+from feeds.findings import Finding, Severity
+from feeds.lint import lint_feed
+from feeds.model import Article
+from feeds.pages import (
+    INDEX_PATH,
+    OPML_PATH,
+    render_feed_page,
+    render_index,
+    render_opml,
+    render_pages,
+)
+from feeds.parallel import Workers, split, worker_count
+from feeds.plan import FeedSpec, SitePlan
+from feeds.reading import Progress, reading_key
+from feeds.render import ContentFn, render_feed
+from feeds.validate import EntryView, check_round_trip
+
+pickle_by_constructor(EntryView, FeedSpec, Finding)
+
+# A build with few files to read forks a worker to render feeds when they hold this many
+# entries in all (about ten full feeds: below, the fork costs what it saves, measured), if the
+# site is small enough that a fork is cheap (a forked process shares its parent's memory, but
+# the resident set of each counts all of it).
+LATE_FORK_ENTRIES = 500
+LATE_FORK_FILES = 30_000
+
+
+class Contents(Protocol):
+    """Entry content by article, as `feeds.build.ContentSource` gives it."""
+
+    def __call__(self, article: Article) -> EntryContent: ...
+
+    def digest(self, article: Article) -> str: ...
+
+    def stand_in(self, article: Article) -> str | None: ...
+
+    def prefetch(self, articles: Iterable[Article], pool: Workers) -> None: ...
+
+
+def render_key(config: Config) -> str:
+    """Fingerprint of every setting that changes feed bytes (the whole site section, feeds,
+    the WebSub hub, and everything `reading_key` covers)."""
+    relevant = (reading_key(config), config.site, config.feeds, config.websub_hub)
+    return hashlib.sha256(repr(relevant).encode()).hexdigest()
+
+
+def feed_fingerprint(
+    feed: FeedSpec, fmt: str, config: Config, digest: Callable[[Article], str]
+) -> str:
+    """Everything the bytes of one feed file depend on, hashed."""
+    return _Fingerprints(config, digest)(feed, fmt)
+
+
+class _Fingerprints:
+    """`feed_fingerprint` for many feeds: each article's part is computed once per build."""
+
+    def __init__(
+        self,
+        config: Config,
+        digest: Callable[[Article], str],
+        stand_in: Callable[[Article], str | None] | None = None,
+    ) -> None:
+        self.render_key = render_key(config)
+        self.digest = digest
+        self.stand_in = stand_in  # what may stand for an article's fields (see `Contents.stand_in`)
+        self.entries: dict[int, tuple[Article, bytes]] = {}  # by id(article), kept alive
+
+    def __call__(self, feed: FeedSpec, fmt: str) -> str:
+        h = hashlib.sha256()
+        h.update(
+            repr(
+                (
+                    self.render_key,
+                    fmt,
+                    feed.key,
+                    feed.title,
+                    feed.description,
+                    feed.html_url,
+                    feed.updated,
+                    feed.total,
+                    feed.page,
+                    feed.archive_pages,
+                )
+            ).encode()
+        )
+        for article in feed.entries:  # every field; the content key stands for the body
+            h.update(self._entry(article))
+        return h.hexdigest()
+
+    def _entry(self, article: Article) -> bytes:
+        cached = self.entries.get(id(article))
+        if cached is not None and cached[0] is article:
+            return cached[1]
+        known = self.stand_in(article) if self.stand_in is not None else None
+        if known is not None:
+            data = repr((self.digest(article), known)).encode()
+        else:
+            fields = dataclasses.replace(article, body="") if article.body else article
+            data = repr((self.digest(article), fields)).encode()
+        self.entries[id(article)] = (article, data)
+        return data
+
+
+@dataclass(slots=True)
+class Rendered:
+    files: dict[str, bytes] = dataclasses.field(default_factory=dict)
+    findings: list[Finding] = dataclasses.field(default_factory=list)
+    refused: list[str] = dataclasses.field(default_factory=list)
+    states: dict[str, FeedState] = dataclasses.field(default_factory=dict)
+    cut: list[tuple[str, int, int]] = dataclasses.field(default_factory=list)
+    memo: dict[bytes, EntryView] = dataclasses.field(default_factory=dict)
+    feed_memo: dict[str, tuple[bytes, ...]] = dataclasses.field(default_factory=dict)
+    fingerprints: dict[str, str] = dataclasses.field(default_factory=dict)  # by path
+    processes: int = 1  # that rendered feeds
+
+
+class _MemoUse(dict[bytes, EntryView]):
+    """The round-trip memo (`validate.EntryMemo`), noting the keys the checks read since
+    `used` was last reset: the entries of the feed just checked, kept for the next build."""
+
+    def __init__(self, known: Mapping[bytes, EntryView]) -> None:
+        super().__init__(known)
+        self.used: dict[bytes, None] = {}
+
+    def __getitem__(self, key: bytes) -> EntryView:
+        self.used[key] = None
+        return super().__getitem__(key)
+
+
+Job = tuple[FeedSpec, str, str]  # feed, format, path
+JobResult = tuple[int | None, bytes, tuple[Finding, ...], tuple[bytes, ...]]
+# (entries kept when cut by max_bytes, the bytes, the findings, the memo keys the check read)
+
+
+def _render_jobs(
+    config: Config, jobs: Sequence[Job], content: ContentFn, memo: _MemoUse, validate: bool
+) -> list[JobResult]:
+    """Render, lint and round-trip each feed file (in a worker or here)."""
+    results: list[JobResult] = []
+    for feed, fmt, path in jobs:
+        memo.used = {}
+        fitted, data = _render_within_budget(feed, fmt, config, content)
+        kept = None if fitted is feed else len(fitted.entries)
+        found = _check(data, fmt, fitted, config, content, path, memo) if validate else []
+        results.append((kept, data, tuple(found), tuple(memo.used)))
+    return results
+
+
+def _render_in_worker(
+    config: Config,
+    jobs: list[Job],
+    contents: dict[str, EntryContent],
+    memo: dict[bytes, EntryView],
+    validate: bool,
+) -> tuple[list[JobResult], dict[bytes, EntryView]]:
+    """A worker's share of the feeds: the results, and the memo entries it parsed."""
+    known = _MemoUse(memo)
+    results = _render_jobs(config, jobs, lambda article: contents[article.source], known, validate)
+    return results, {key: view for key, view in known.items() if key not in memo}
+
+
+def render_all(
+    config: Config,
+    plan: SitePlan,
+    cache: BuildCache,
+    contents: Contents,
+    validate: bool,
+    progress: Progress | None,
+    pool: Workers,
+    workers: int | None = None,
+) -> Rendered:
+    """Every feed file of the plan: reused when its fingerprint and file are as the cache
+    says, else rendered, linted and round-tripped (on the pool's processes when it has
+    several; on two forked late when only a few feeds change on a small site)."""
+    out = Rendered()
+    jobs = [(feed, fmt) for feed in plan.feeds for fmt in plan.formats]
+    jobs += plan.archive_jobs()
+    fingerprint_of = _Fingerprints(config, contents.digest, contents.stand_in)
+    decided: list[tuple[str, str, FeedState | None]] = []  # (path, fingerprint, reused state)
+    todo: list[Job] = []
+    for feed, fmt in jobs:
+        path = feed.path(fmt)
+        fingerprint = out.fingerprints[path] = fingerprint_of(feed, fmt)
+        before = cache.feeds.get(path)
+        if (
+            before is not None
+            and before.fingerprint == fingerprint
+            and untouched(config.output_dir / path, before)
+        ):
+            decided.append((path, fingerprint, before))
+        else:
+            decided.append((path, fingerprint, None))
+            todo.append((feed, fmt, path))
+    # The memo entries the feeds to render had last time (read from the cache's shards).
+    memo = _MemoUse(
+        {
+            key: view
+            for _, _, path in todo
+            for key in cache.feed_memo.get(path, ())
+            if (view := cache.memo.get(key)) is not None
+        }
+    )
+    results: dict[str, JobResult] = {}
+    if pool.count > 1 and len(todo) > 1:
+        results = _render_on_workers(config, todo, cache, contents, validate, pool, memo)
+    elif (
+        sum(len(feed.entries) for feed, _, _ in todo) >= LATE_FORK_ENTRIES
+        and len(cache.files) <= LATE_FORK_FILES
+        and worker_count(workers) > 1
+    ):
+        results, out.processes = _render_forked_late(config, todo, contents, validate, memo)
+    for done, ((feed, fmt), (path, fingerprint, before)) in enumerate(
+        zip(jobs, decided, strict=True), 1
+    ):
+        if progress is not None:
+            progress("render", done, len(jobs))
+        if before is not None:
+            out.states[path] = before
+            out.feed_memo[path] = cache.feed_memo.get(path, ())
+            if before.kept is not None:
+                out.cut.append((path, before.kept, len(feed.entries)))
+            continue
+        result = results.get(path)
+        if result is None:
+            (result,) = _render_jobs(config, [(feed, fmt, path)], contents, memo, validate)
+        kept, data, found, used = result
+        out.feed_memo[path] = used
+        if kept is not None:
+            out.cut.append((path, kept, len(feed.entries)))
+        if validate:
+            out.findings.extend(found)
+            if any(f.level is Severity.ERROR for f in found):
+                out.refused.append(path)
+                continue
+        out.files[path] = data
+        out.states[path] = FeedState(fingerprint, size=len(data), mtime_ns=0, kept=kept)
+    out.memo = dict(memo)
+    return out
+
+
+def _render_on_workers(
+    config: Config,
+    todo: list[Job],
+    cache: BuildCache,
+    contents: Contents,
+    validate: bool,
+    pool: Workers,
+    memo: _MemoUse,
+) -> dict[str, JobResult]:
+    """Share the feeds among the pool's processes (see `_shares`); each gets the entry content
+    and memo entries it needs."""
+    contents.prefetch((a for feed, _, _ in todo for a in feed.entries), pool)
+    shares = []
+    for indexes in _shares(todo, pool.count):
+        share = [todo[index] for index in indexes]
+        wanted = {a.source: contents(a) for feed, _, _ in share for a in feed.entries}
+        known = {
+            key: memo[key]
+            for _, _, path in share
+            for key in cache.feed_memo.get(path, ())
+            if key in memo
+        }
+        shares.append((config, share, wanted, known, validate))
+    results: dict[str, JobResult] = {}
+    for (_, share, *_), (done, parsed) in zip(
+        shares, pool.run(_render_in_worker, shares), strict=True
+    ):
+        memo.update(parsed)
+        for (_, _, path), result in zip(share, done, strict=True):
+            results[path] = result
+    return results
+
+
+def _shares(todo: Sequence[Job], count: int) -> list[list[int]]:
+    """The feeds (indexes into `todo`) for each of `count` processes: all feeds of one format
+    together when there are as many formats as processes (an entry's bytes recur only within
+    one format, so each is parsed once), else by format and top-level category; balanced by
+    entries (a JSON entry costs a third: no XML parse)."""
+    by_format = len({fmt for _, fmt, _ in todo}) >= count
+    groups: dict[str, list[int]] = {}
+    for index, (feed, fmt, _) in enumerate(todo):
+        name = fmt if by_format else f"{fmt} {feed.key.split('/', 1)[0]}"
+        groups.setdefault(name, []).append(index)
+    costs = [
+        (name, sum(len(todo[i][0].entries) * (1 if todo[i][1] == "json" else 3) + 5 for i in group))
+        for name, group in groups.items()
+    ]
+    return [sorted(i for name in names for i in groups[name]) for names in split(costs, count)]
+
+
+# What workers forked late read instead of receiving it (see `_render_forked_late`).
+_INHERITED: tuple[Config, list[Job], Contents, _MemoUse, bool] | None = None
+
+
+def _render_forked_late(
+    config: Config, todo: list[Job], contents: Contents, validate: bool, memo: _MemoUse
+) -> tuple[dict[str, JobResult], int]:
+    """Render the feeds here and on one worker forked now, which inherits the feeds, their
+    entry content (computed first, once) and the memo instead of receiving them."""
+    global _INHERITED
+    contents.prefetch((a for feed, _, _ in todo for a in feed.entries), Workers(1))
+    _INHERITED = (config, todo, contents, memo, validate)
+    try:
+        with Workers(2) as late:
+            shares = [(indexes,) for indexes in _shares(todo, late.count)]
+            done = late.run(_render_inherited, shares)
+            processes = late.count
+    finally:
+        _INHERITED = None
+    results: dict[str, JobResult] = {}
+    for (indexes,), (share_results, parsed) in zip(shares, done, strict=True):
+        memo.update(parsed)
+        for index, result in zip(indexes, share_results, strict=True):
+            results[todo[index][2]] = result
+    return results, processes
+
+
+def _render_inherited(indexes: list[int]) -> tuple[list[JobResult], dict[bytes, EntryView]]:
+    """A share of `_render_forked_late`: the results, and the memo entries it parsed."""
+    assert _INHERITED is not None
+    config, todo, contents, memo, validate = _INHERITED
+    mine = _MemoUse(memo)
+    results = _render_jobs(config, [todo[index] for index in indexes], contents, mine, validate)
+    return results, {key: view for key, view in mine.items() if key not in memo}
+
+
+def _render_within_budget(
+    feed: FeedSpec, fmt: str, config: Config, contents: ContentFn
+) -> tuple[FeedSpec, bytes]:
+    """Render the feed; past `feeds.max_bytes`, drop the oldest entries until it fits
+    (binary search over how many of the newest entries to keep; at least one is kept)."""
+    data = render_feed(feed, fmt, config, contents)
+    limit = config.feeds.max_bytes
+    if limit is None or len(data) <= limit or len(feed.entries) <= 1:
+        return feed, data
+    low, high = 1, len(feed.entries) - 1  # the largest count that fits lies in [low, high]
+    best = dataclasses.replace(feed, entries=feed.entries[:1])
+    best_data = render_feed(best, fmt, config, contents)
+    while low <= high:
+        middle = (low + high) // 2
+        candidate = dataclasses.replace(feed, entries=feed.entries[:middle])
+        candidate_data = render_feed(candidate, fmt, config, contents)
+        if len(candidate_data) <= limit:
+            best, best_data, low = candidate, candidate_data, middle + 1
+        else:
+            high = middle - 1
+    return best, best_data
+
+
+def _check(
+    data: bytes,
+    fmt: str,
+    feed: FeedSpec,
+    config: Config,
+    contents: ContentFn,
+    path: str,
+    memo: _MemoUse,
+) -> list[Finding]:
+    found = [] if fmt == "json" else lint_feed(data, path, strict=True)
+    found += check_round_trip(data, fmt, feed, config, contents, file=path, memo=memo)
+    return found
+
+
+def page_fingerprints(plan: SitePlan, fingerprints: Mapping[str, str]) -> dict[str, str]:
+    """Each discovery page's path and the fingerprint of its inputs: a feed's page shows that
+    feed (its fingerprint in the first format covers all it shows, the settings included);
+    the index and the OPML file show every feed."""
+    first = plan.formats[0]
+    every = hashlib.sha256()
+    pages: dict[str, str] = {}
+    for feed in plan.feeds:
+        fingerprint = fingerprints[feed.path(first)]
+        every.update(fingerprint.encode())
+        pages[feed.page_path()] = "page " + fingerprint
+    whole = "pages " + every.hexdigest()
+    return {INDEX_PATH: whole, OPML_PATH: whole, **pages}
+
+
+def render_changed_pages(
+    plan: SitePlan, config: Config, pages: Mapping[str, str], cache: BuildCache
+) -> dict[str, bytes]:
+    """The discovery pages (`pages.render_pages`) whose fingerprint or file changed."""
+
+    def stale(path: str) -> bool:
+        before = cache.feeds.get(path)
+        return not (
+            before is not None
+            and before.fingerprint == pages[path]
+            and untouched(config.output_dir / path, before)
+        )
+
+    if all(stale(path) for path in pages):
+        return render_pages(plan, config)
+    files: dict[str, bytes] = {}
+    if stale(INDEX_PATH):
+        files[INDEX_PATH] = render_index(plan, config)
+    if stale(OPML_PATH):
+        files[OPML_PATH] = render_opml(plan, config)
+    for feed in plan.feeds:
+        if stale(feed.page_path()):
+            files[feed.page_path()] = render_feed_page(feed, plan, config)
+    return files
+
+
+def untouched(path: Path, state: FeedState) -> bool:
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    return (stat.st_size, stat.st_mtime_ns) == (state.size, state.mtime_ns)

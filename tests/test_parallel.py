@@ -1,0 +1,223 @@
+"""Worker processes (`feeds.parallel`) and what the build does with them: shares run side by
+side and come back in order, a failing worker's share is run again in the build process, a
+worker holds none of the build's file descriptors (the build lock above all), and a build
+gives the same bytes with one process or several."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from test_incremental import (
+    CHANGES,
+    NOW,
+    assert_same_output,
+    clean_build,
+    make_site,
+    snapshot,
+)
+
+import feeds.build
+import feeds.reading
+import feeds.rendering
+from feeds.parallel import Workers, split, worker_count
+
+# --- the pool ---------------------------------------------------------------------------------
+
+
+def pid_and(value: int) -> tuple[int, int]:
+    return os.getpid(), value * 10
+
+
+def tens(values: list[int]) -> list[int]:
+    return [value * 10 for value in values]
+
+
+def test_share_0_runs_here_and_share_1_on_a_worker() -> None:
+    with Workers(2) as pool:
+        assert pool.count == 2
+        (here, a), (there, b) = pool.run(pid_and, [(1,), (2,)])
+    assert (a, b) == (10, 20)
+    assert here == os.getpid()
+    assert there != os.getpid()
+
+
+def test_one_process_runs_everything_here() -> None:
+    with Workers(1) as pool:
+        results = pool.run(pid_and, [(3,)])
+    assert results == [(os.getpid(), 30)]
+
+
+def test_more_shares_than_processes_is_an_error() -> None:
+    with Workers(1) as pool, pytest.raises(ValueError, match="2 shares for 1 processes"):
+        pool.run(pid_and, [(1,), (2,)])
+
+
+@pytest.mark.parametrize("count", [1, 2, 3])
+def test_map_keeps_the_order_of_the_items(count: int) -> None:
+    with Workers(count) as pool:
+        assert pool.map(tens, (), [1, 2, 3, 4, 5, 6, 7]) == [10, 20, 30, 40, 50, 60, 70]
+        assert pool.map(tens, (), [4]) == [40]
+        assert pool.map(tens, (), []) == []
+
+
+def fails_on_a_worker(parent: int) -> str:
+    if os.getpid() != parent:
+        raise RuntimeError("only on the worker")
+    return "done here"
+
+
+def dies_on_a_worker(parent: int) -> str:
+    if os.getpid() != parent:
+        os._exit(3)
+    return "done here"
+
+
+def always_fails(_: int) -> str:
+    raise KeyError("everywhere")
+
+
+@pytest.mark.parametrize("function", [fails_on_a_worker, dies_on_a_worker])
+def test_a_failing_worker_has_its_share_run_here(function: object) -> None:
+    with Workers(2) as pool:
+        results = pool.run(function, [(os.getpid(),), (os.getpid(),)])  # type: ignore[arg-type]
+        assert results == ["done here", "done here"]
+        # the pool goes on without the dead worker
+        assert pool.run(function, [(os.getpid(),), (os.getpid(),)]) == ["done here"] * 2  # type: ignore[arg-type]
+
+
+def test_an_error_everywhere_is_raised_as_without_workers() -> None:
+    with Workers(2) as pool, pytest.raises(KeyError, match="everywhere"):
+        pool.run(always_fails, [(1,), (2,)])
+
+
+def descriptor_open(fd: int) -> bool:
+    try:
+        os.fstat(fd)
+    except OSError:
+        return False
+    return True
+
+
+def test_a_worker_holds_none_of_the_build_descriptors(tmp_path: Path) -> None:
+    """A killed build must not leave its lock held by a worker, so workers close what they
+    inherited (stdin, stdout and stderr aside)."""
+    fd = os.open(tmp_path / "lock", os.O_RDWR | os.O_CREAT)
+    try:
+        with Workers(2) as pool:
+            here, there = pool.run(descriptor_open, [(fd,), (fd,)])
+    finally:
+        os.close(fd)
+    assert (here, there) == (True, False)
+
+
+def test_split_deals_the_costliest_first_to_the_least_loaded() -> None:
+    costs = [("a", 5.0), ("b", 4.0), ("c", 3.0), ("d", 3.0), ("e", 1.0)]
+    # a -> 0 (5), b -> 1 (4), c -> 1 (7), d -> 0 (8), e -> 1 (8)
+    assert split(costs, 2) == [["a", "d"], ["b", "c", "e"]]
+    assert split(costs, 1) == [["a", "b", "c", "d", "e"]]
+    assert split([("x", 1.0)], 3) == [["x"]]
+
+
+def test_worker_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FEEDS_WORKERS", "3")
+    assert worker_count() == 3
+    assert worker_count(1) == 1
+    assert worker_count(100) == 8  # MAX_WORKERS
+    monkeypatch.setenv("FEEDS_WORKERS", "junk")
+    assert worker_count() == min(len(os.sched_getaffinity(0)), 8)
+
+
+def test_no_workers_while_other_threads_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    release = threading.Event()
+    thread = threading.Thread(target=release.wait)
+    thread.start()
+    try:
+        assert worker_count(4) == 1
+    finally:
+        release.set()
+        thread.join()
+
+
+# --- the build with workers -----------------------------------------------------------------
+
+
+@pytest.fixture
+def pool_for_everything(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers for any amount of work, so the small fixture site uses them."""
+    monkeypatch.setattr(feeds.build, "MIN_FILES_FOR_POOL", 0)
+    monkeypatch.setattr(feeds.build, "MIN_FEEDS_FOR_POOL", 0)
+    monkeypatch.setattr(feeds.rendering, "LATE_FORK_ENTRIES", 0)
+
+
+@pytest.mark.usefixtures("pool_for_everything")
+@pytest.mark.parametrize("keep_bodies", [True, False], ids=["bodies kept", "bodies read again"])
+def test_one_process_and_two_give_the_same_bytes(
+    keep_bodies: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not keep_bodies:
+        monkeypatch.setattr(feeds.reading, "KEEP_BODIES_UP_TO", 0)
+    alone = make_site(tmp_path / "alone")
+    shared = make_site(tmp_path / "shared")
+
+    one = alone.build(workers=1)
+    two = shared.build(workers=2)
+
+    assert (one.workers, two.workers) == (1, 2)
+    assert snapshot(alone.output) == snapshot(shared.output)
+    assert (one.problems, one.findings, one.cut) == (two.problems, two.findings, two.cut)
+    assert (one.articles, one.drafts, one.scheduled) == (two.articles, two.drafts, two.scheduled)
+    assert one.publish.written == two.publish.written
+
+
+@pytest.mark.usefixtures("pool_for_everything")
+@pytest.mark.parametrize("name", ["edit_body", "add_newest", "config_site_title", "delete"])
+def test_changes_built_with_workers_equal_a_clean_build(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site(tmp_path / "site")
+    site.build(workers=2)
+
+    CHANGES[name](site, monkeypatch)
+    report = site.build(workers=2)
+
+    assert report.complete
+    monkeypatch.setenv("FEEDS_WORKERS", "1")  # the reference: one process
+    assert_same_output(snapshot(site.output), clean_build(site, tmp_path / "clean"))
+    again = site.build(workers=2)
+    assert (again.files_read, again.publish.written) == (0, ())
+
+
+@pytest.mark.usefixtures("pool_for_everything")
+def test_workers_with_a_size_budget_cut_the_same_feeds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site(tmp_path / "site")
+    site.settings["feeds"].update(formats=["rss", "atom", "json"], max_bytes=2600)
+    site.save_config()
+
+    report = site.build(workers=2)
+
+    assert report.workers == 2 and report.cut
+    monkeypatch.setenv("FEEDS_WORKERS", "1")  # the reference: one process
+    assert_same_output(snapshot(site.output), clean_build(site, tmp_path / "clean", NOW))
+
+
+def test_a_small_change_renders_its_feeds_on_a_worker_forked_late(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Few files to read but several feeds to render: one worker is forked for the feeds
+    (it inherits their content and memo entries instead of receiving them)."""
+    monkeypatch.setattr(feeds.rendering, "LATE_FORK_ENTRIES", 0)
+    site = make_site(tmp_path / "site")
+    site.build(workers=2)
+
+    CHANGES["edit_title"](site, monkeypatch)
+    report = site.build(workers=2)
+
+    assert report.workers == 2
+    assert set(report.publish.written) >= {"feeds/all.atom.xml", "feeds/all.rss.xml"}
+    monkeypatch.setenv("FEEDS_WORKERS", "1")
+    assert_same_output(snapshot(site.output), clean_build(site, tmp_path / "clean"))
