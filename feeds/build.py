@@ -30,6 +30,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from feeds.body import EntryContent, entry_content
 from feeds.cache import (
@@ -50,7 +51,7 @@ from feeds.findings import Finding, Severity
 from feeds.model import Article, Level, Problem
 from feeds.normalise import resolve_site
 from feeds.parallel import Workers, worker_count
-from feeds.plan import SitePlan, plan_site
+from feeds.plan import FeedSpec, SitePlan, plan_site
 from feeds.publish import (
     PublishReport,
     build_lock,
@@ -236,6 +237,19 @@ def prepare(
     )
 
 
+def _advertised(plan: SitePlan, refused: set[str], output_dir: Path) -> SitePlan:
+    """The plan the discovery pages describe: without a category feed that the validator
+    refused in every format and that has never been published, so no page links a URL that
+    answers 404 (the site feed is always listed)."""
+
+    def never_published(feed: FeedSpec) -> bool:
+        paths = [feed.path(fmt) for fmt in plan.formats]
+        return all(p in refused and not (output_dir / p).exists() for p in paths)
+
+    kept = tuple(feed for feed in plan.feeds if feed.category is None or not never_published(feed))
+    return plan if len(kept) == len(plan.feeds) else dataclasses.replace(plan, feeds=kept)
+
+
 def _build_locked(
     config: Config,
     now: datetime,
@@ -301,9 +315,10 @@ def _build_stages(
     planned = set(site.plan.paths())
     pages: dict[str, str] = {}  # page path -> fingerprint
     if config.feeds.pages:
-        pages = page_fingerprints(site.plan, rendered.fingerprints)
+        shown = _advertised(site.plan, set(refused), config.output_dir)
+        pages = page_fingerprints(shown, rendered.fingerprints)
         planned.update(pages)
-        for path, data in render_changed_pages(site.plan, config, pages, cache).items():
+        for path, data in render_changed_pages(shown, config, pages, cache).items():
             files_out[path] = data
     # Stale: managed files under feeds/, and any other file this build wrote last time (the
     # top-level discovery pages) that is no longer planned and is still as the build left it.

@@ -25,7 +25,7 @@ from typing import Any
 import feedparser
 import pytest
 
-from feeds import build as build_module
+import feeds.lint
 from feeds.build import BuildReport, build_site
 from feeds.check import validate_site
 from feeds.config import load_config
@@ -729,25 +729,25 @@ def test_an_article_whose_html_is_too_big_is_refused_alone(tmp_path: Path) -> No
     assert set(entries_by_link(parse(atom_bytes(tmp_path)))) == {link_of("good.md")}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="build.py: index.html, feeds.opml and the feed's HTML page are published for a feed "
-    "the validator refused on its first build, so they advertise a URL that answers 404",
-)
 def test_pages_never_advertise_a_feed_that_was_not_published(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     config = make_site(tmp_path, {"web.md": EXPECTED_WEB_ARTICLE})
-    real_lint = build_module.lint_feed
+    real_lint = feeds.lint.lint_feed
 
     def refuse_web(data: bytes, file: str, *, strict: bool = False) -> list[Finding]:
-        if file.startswith("feeds/category/web."):
+        if "feeds/category/web." in file:
             return [Finding(file, "Injected", Severity.ERROR, "refused by the test")]
         return real_lint(data, file, strict=strict)
 
-    monkeypatch.setattr(build_module, "lint_feed", refuse_web)
+    for module in list(sys.modules.values()):  # wherever the build looks the linter up
+        if getattr(module, "lint_feed", None) is real_lint and module is not feeds.lint:
+            monkeypatch.setattr(module, "lint_feed", refuse_web)
     report = build_site(load_config(config), now=NOW)
-    assert report.refused == ("feeds/category/web.rss.xml", "feeds/category/web.atom.xml")
+    assert sorted(report.refused) == [
+        "feeds/category/web.atom.xml",
+        "feeds/category/web.rss.xml",
+    ]
     public = tmp_path / "public"
     for page in ("index.html", "feeds.opml"):
         assert b"feeds/category/web." not in (public / page).read_bytes()
