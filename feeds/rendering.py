@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 from feeds.body import EntryContent
+from feeds.budget import fit_to_budget
 from feeds.cache import BuildCache, FeedState, pickle_by_constructor
 from feeds.config import Config
 from feeds.findings import Finding, Severity
@@ -34,7 +35,7 @@ from feeds.pages import (
 from feeds.parallel import Workers, split, worker_count
 from feeds.plan import FeedSpec, SitePlan
 from feeds.reading import Progress, reading_key
-from feeds.render import ContentFn, render_feed
+from feeds.render import ContentFn
 from feeds.validate import EntryView, check_round_trip
 
 pickle_by_constructor(EntryView, FeedSpec, Finding)
@@ -161,7 +162,7 @@ def _render_jobs(
     results: list[JobResult] = []
     for feed, fmt, path in jobs:
         memo.used = {}
-        fitted, data = _render_within_budget(feed, fmt, config, content)
+        fitted, data = fit_to_budget(feed, fmt, config, content)
         kept = None if fitted is feed else len(fitted.entries)
         found = _check(data, fmt, fitted, config, content, path, memo) if validate else []
         results.append((kept, data, tuple(found), tuple(memo.used)))
@@ -344,29 +345,6 @@ def _render_inherited(indexes: list[int]) -> tuple[list[JobResult], dict[bytes, 
     mine = _MemoUse(memo)
     results = _render_jobs(config, [todo[index] for index in indexes], contents, mine, validate)
     return results, {key: view for key, view in mine.items() if key not in memo}
-
-
-def _render_within_budget(
-    feed: FeedSpec, fmt: str, config: Config, contents: ContentFn
-) -> tuple[FeedSpec, bytes]:
-    """Render the feed; past `feeds.max_bytes`, drop the oldest entries until it fits
-    (binary search over how many of the newest entries to keep; at least one is kept)."""
-    data = render_feed(feed, fmt, config, contents)
-    limit = config.feeds.max_bytes
-    if limit is None or len(data) <= limit or len(feed.entries) <= 1:
-        return feed, data
-    low, high = 1, len(feed.entries) - 1  # the largest count that fits lies in [low, high]
-    best = dataclasses.replace(feed, entries=feed.entries[:1])
-    best_data = render_feed(best, fmt, config, contents)
-    while low <= high:
-        middle = (low + high) // 2
-        candidate = dataclasses.replace(feed, entries=feed.entries[:middle])
-        candidate_data = render_feed(candidate, fmt, config, contents)
-        if len(candidate_data) <= limit:
-            best, best_data, low = candidate, candidate_data, middle + 1
-        else:
-            high = middle - 1
-    return best, best_data
 
 
 def _check(
