@@ -106,11 +106,7 @@ def lint_atom(feed: etree._Element, report: Report) -> None:
         for el in groups.get(ATOM + name, [])[:1]:
             _text_construct(el, report, None)
     _lint_authors(groups, report)
-    has_self = False
-    for link in groups.get(f"{ATOM}link", []):
-        rel_href = check_atom_link(link, report)
-        has_self = has_self or (rel_href is not None and rel_href[0] == "self")
-    if not has_self:
+    if not check_atom_links(groups, report):
         report.add(
             "MissingSelf",
             line_of(feed),
@@ -265,6 +261,16 @@ def _text_construct(el: etree._Element, report: Report, entry: str | None) -> No
         return
     where = Where(line_of(el), name, entry, has_absolute_base(div), atom=True)
     lint_html(xhtml_elements(div), where, report)
+
+
+def check_atom_links(groups: dict[str, list[etree._Element]], report: Report) -> bool:
+    """Checks every atom:link among a feed's (or RSS channel's) children; True when one of
+    them is `rel="self"` (RFC 4287 §4.1.1; RSS feeds carry it as atom:link too)."""
+    has_self = False
+    for link in groups.get(f"{ATOM}link", []):
+        rel_href = check_atom_link(link, report)
+        has_self = has_self or (rel_href is not None and rel_href[0] == "self")
+    return has_self
 
 
 def check_atom_link(

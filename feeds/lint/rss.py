@@ -6,7 +6,7 @@ import re
 
 from lxml import etree
 
-from feeds.lint.atom import atom_date, check_atom_link, implausible
+from feeds.lint.atom import atom_date, check_atom_links, implausible
 from feeds.lint.dates import RFC822_EXAMPLE, check_rfc822, implausible_rfc822
 from feeds.lint.html import Where, html_field
 from feeds.lint.report import Report, quote
@@ -80,11 +80,7 @@ def _lint_channel(channel: etree._Element, report: Report) -> None:
         el = first(groups, name)
         if el is not None:
             rss_date(el, report)
-    has_self = False
-    for atom_link in groups.get(f"{ATOM}link", []):
-        rel_href = check_atom_link(atom_link, report)
-        has_self = has_self or (rel_href is not None and rel_href[0] == "self")
-    if not has_self:
+    if not check_atom_links(groups, report):
         report.add(
             "MissingAtomSelfLink",
             line_of(channel),
