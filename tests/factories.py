@@ -24,6 +24,18 @@ SITE_URL = "https://news.example.org/"
 NEWSROOM = Author(name="Example Newsroom", email="newsroom@example.org")
 
 
+def raw_site(**overrides: object) -> dict[str, object]:
+    """The `site:` section of a small valid config.yaml, as YAML loads it (for parse_config)."""
+    return {
+        "title": "Example Tech News",
+        "url": SITE_URL,
+        "description": "Technology news",
+        "language": "en",
+        "timezone": "Europe/Berlin",
+        **overrides,
+    }
+
+
 def make_config(
     base_dir: Path = Path("/srv/site"),
     *,

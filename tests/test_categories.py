@@ -8,6 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from factories import raw_site
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -29,15 +30,7 @@ BERLIN = ZoneInfo("Europe/Berlin")
 
 def make_config(categories: dict[str, object] | None = None) -> Config:
     """A small valid config; `categories` is the `categories:` section as YAML would load it."""
-    data: dict[str, object] = {
-        "site": {
-            "title": "Example Tech News",
-            "url": "https://news.example.org/",
-            "description": "Technology news",
-            "language": "en",
-            "timezone": "Europe/Berlin",
-        }
-    }
+    data: dict[str, object] = {"site": raw_site()}
     if categories is not None:
         data["categories"] = categories
     return parse_config(data, Path("/site"))

@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from factories import raw_site
 
 from feeds.config import ConfigError, load_config, parse_config
 from feeds.model import Author
@@ -12,15 +13,7 @@ BASE = Path("/srv/site")
 
 
 def minimal(**overrides: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "site": {
-            "title": "Example Tech News",
-            "url": "https://news.example.org/",
-            "description": "Technology news",
-            "language": "en",
-            "timezone": "Europe/Berlin",
-        }
-    }
+    data: dict[str, Any] = {"site": raw_site()}
     data.update(overrides)
     return data
 

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from factories import raw_site
+
 from feeds.config import Config, parse_config
 from feeds.model import Article, BodyFormat, Category
 from feeds.plan import extra_links, plan_site
@@ -21,13 +23,7 @@ LAPTOPS = Category(("computing", "laptops"), ("Computing", "Laptops"))
 
 def make_config(**feeds: Any) -> Config:
     data: dict[str, Any] = {
-        "site": {
-            "title": "Example Tech News",
-            "url": "https://news.example.org/",
-            "description": "Technology news",
-            "language": "en",
-            "timezone": "Europe/Berlin",
-        },
+        "site": raw_site(),
         "feeds": feeds,
     }
     return parse_config(data, Path("/srv/site"))
