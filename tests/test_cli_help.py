@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import pytest
@@ -47,3 +48,15 @@ def test_python_dash_m_feeds() -> None:
 def test_unknown_option_is_a_usage_error() -> None:
     result = CliRunner().invoke(cli, ["build", "--no-such-option"])
     assert result.exit_code == 2
+
+
+def test_serve_before_any_build_says_what_to_do(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        "site:\n  title: T\n  url: https://news.example.org/\n  description: D\n"
+        "  language: en\n  timezone: UTC\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["serve", "--config", str(config)])
+    assert result.exit_code == 2
+    assert "public/ does not exist yet; run `feeds build` first" in result.output
