@@ -36,6 +36,7 @@ import cmarkgfm.cmark
 import nh3
 
 from feeds.model import Article, BodyFormat
+from feeds.textclean import strip_xml_illegal
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +56,7 @@ def entry_content(article: Article) -> EntryContent:
 
 def body_html(body: str, body_format: BodyFormat, base_url: str) -> str:
     """`body` as a sanitised HTML fragment whose relative URLs are resolved against `base_url`."""
-    body = _strip_xml_illegal(body)
+    body = strip_xml_illegal(body)  # XML 1.0 §2.2; lone surrogates cannot reach cmark or nh3
     if not body.strip():
         return ""
     match body_format:
@@ -70,19 +71,8 @@ def body_html(body: str, body_format: BodyFormat, base_url: str) -> str:
             assert_never(body_format)
     cleaned = _flatten(_CLEANER.clean(_limit_nesting(markup)))
     # html5ever writes U+00A0 as &nbsp;, which XML does not define; the character is fine.
-    cleaned = _strip_xml_illegal(cleaned.replace("&nbsp;", "\xa0"))
+    cleaned = strip_xml_illegal(cleaned.replace("&nbsp;", "\xa0"))
     return _absolute_urls(cleaned, base_url).strip()
-
-
-# -- characters ---------------------------------------------------------------------------
-
-# XML 1.0 §2.2 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].
-# Also drops lone surrogates, which cannot be encoded for cmark or nh3.
-_XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-def _strip_xml_illegal(text: str) -> str:
-    return _XML_ILLEGAL.sub("", text) if _XML_ILLEGAL.search(text) else text
 
 
 # -- Markdown -----------------------------------------------------------------------------

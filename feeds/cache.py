@@ -16,37 +16,26 @@ exist, so a one-article change writes a few shards and the manifest, never the w
 The cache only saves work: deleting it (or a corrupt or outdated one) gives a clean build
 with the same bytes. It is versioned: another version of feeds ignores it.
 
-Records are pickled by constructor (`dumps`): unpickling calls each frozen dataclass with its
-fields in order, several times faster than pickle's default `__setstate__` per object. The
-cycle collector is paused while a file is unpickled (records form no cycles, and it would go
-through the growing heap again and again).
+Records are pickled by constructor (`feeds.codec`).
 """
 
 from __future__ import annotations
 
-import copyreg
-import dataclasses
-import gc
-import hashlib
-import io
-import operator
 import os
-import pickle
 import secrets
 import tempfile
 import zlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import Any
 
 from feeds import __version__
 from feeds.body import EntryContent
+from feeds.codec import dump, load, pickle_by_constructor
 from feeds.model import Article, Author, Category, Enclosure, Problem
-
-if TYPE_CHECKING:
-    from feeds.validate import EntryView
+from feeds.views import EntryView
 
 CACHE_VERSION = f"feeds-cache-{__version__}-5"
 CACHE_FILE = "build-cache.pickle"
@@ -106,6 +95,15 @@ class FeedState:
     size: int
     mtime_ns: int
     kept: int | None = None  # entries kept when feeds.max_bytes cut the feed
+
+    def untouched(self, path: Path) -> bool:
+        """True when the file at `path` still has the size and mtime this state recorded
+        (nobody has written it since the build did)."""
+        try:
+            stat = path.stat()
+        except OSError:
+            return False
+        return (stat.st_size, stat.st_mtime_ns) == (self.size, self.mtime_ns)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +168,7 @@ class Memo:
         if self._folder is None or name is None:
             return {}
         try:
-            part = _load(self._folder / name)
+            part = load(self._folder / name)
         except Exception:  # a damaged shard: its entries are parsed again
             return {}
         return part if isinstance(part, dict) else {}
@@ -238,80 +236,19 @@ def _memo_shards(feed_memo: Mapping[str, Iterable[bytes]]) -> dict[bytes, str]:
     return where
 
 
-def file_digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def content_key(article: Article) -> str:
-    """The key of an article's `EntryContent`: a digest of everything `entry_content` reads
-    (body, body format, link, explicit summary), so an entry stays valid as long as those do,
-    whatever the file, the record's position in it or the rest of the config."""
-    head = repr((article.body_format.value, article.link, article.summary, len(article.body)))
-    digest = hashlib.sha256(head.encode())
-    digest.update(article.body.encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
-
-
-# -- pickling by constructor ---------------------------------------------------------------
-
-
-def _by_constructor(cls: type) -> Callable[[Any], tuple[type, tuple[Any, ...]]]:
-    fields = operator.attrgetter(*(f.name for f in dataclasses.fields(cls)))
-
-    def reduce(record: Any) -> tuple[type, tuple[Any, ...]]:
-        return cls, fields(record)
-
-    return reduce
-
-
-_DISPATCH = copyreg.dispatch_table.copy()
-
-
-def pickle_by_constructor(*classes: type) -> None:
-    """Pickle these dataclasses by constructor from now on (their fields must be `__init__`
-    parameters in order, as for every frozen record here)."""
-    for cls in classes:
-        _DISPATCH[cls] = _by_constructor(cls)
-
-
 pickle_by_constructor(
     Article, Author, Category, Enclosure, Problem, EntryContent, FileState, FeedState
 )
 pickle_by_constructor(Summary, Manifest)
 
 
-def dump(value: object, handle: IO[bytes]) -> None:
-    """Pickle `value` to `handle`, records by constructor (see the module docstring)."""
-    pickler = pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = _DISPATCH
-    pickler.dump(value)
-
-
-def dumps(value: object) -> bytes:
-    buffer = io.BytesIO()
-    dump(value, buffer)
-    return buffer.getvalue()
-
-
 # -- reading ----------------------------------------------------------------------------------
-
-
-def _load(path: Path) -> object:
-    with open(path, "rb") as handle:
-        data = handle.read()
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return pickle.loads(data)  # our own file in cache_dir
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def load_manifest(cache_dir: Path) -> Manifest | None:
     """The manifest, or None when missing, unreadable, corrupt or of another version."""
     try:
-        loaded = _load(cache_dir / CACHE_FILE)
+        loaded = load(cache_dir / CACHE_FILE)
     except Exception:  # any damage means: start clean
         return None
     if not (isinstance(loaded, tuple) and len(loaded) == 2 and loaded[0] == CACHE_VERSION):
@@ -342,7 +279,7 @@ def load_store(cache_dir: Path, manifest: Manifest | None) -> BuildCache:
         for name, file in manifest.store.items():
             if name.startswith("memo/"):
                 continue
-            part = _load(folder / file)
+            part = load(folder / file)
             if not isinstance(part, dict):
                 return cache
             shards[name] = _Shard(tuple(part), file)

@@ -15,16 +15,16 @@ from typing import Any
 import click
 
 from feeds import __version__
-from feeds.build import BuildError, BuildReport, Progress, build_site
+from feeds.build import BuildError, BuildReport, BuildRequest, run_build
 from feeds.config import Config, ConfigError, load_config
 from feeds.dates import DateError, parse_date
-from feeds.findings import Finding, Severity
-from feeds.model import Level
-from feeds.plan import SUFFIXES, feed_url
+from feeds.findings import Finding, Severity, has_errors
+from feeds.layout import FEED_SUFFIXES
+from feeds.model import Level, Progress
+from feeds.plan import feed_url
 from feeds.publish import LockHeld, PublishError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
-FEED_SUFFIXES = tuple(SUFFIXES.values())
 
 
 def _parse_now(_ctx: click.Context, _param: click.Parameter, value: str | None) -> datetime | None:
@@ -125,7 +125,15 @@ def build(
 
     def once() -> int:
         config = _load(config_path, content, output)
-        return _run_build(config, now, strict, dry_run, not no_validate, wait, quiet)
+        return _run_build(
+            config,
+            now=now,
+            strict=strict,
+            dry_run=dry_run,
+            validate=not no_validate,
+            wait=wait,
+            quiet=quiet,
+        )
 
     code = once()
     if not watch:
@@ -138,13 +146,16 @@ def build(
 
 def _run_build(
     config: Config,
-    now: datetime | None,
-    strict: bool,
-    dry_run: bool,
-    validate: bool,
-    wait: bool,
-    quiet: bool,
+    *,
+    now: datetime | None = None,
+    strict: bool = False,
+    dry_run: bool = False,
+    validate: bool = True,
+    wait: bool = False,
+    quiet: bool = False,
 ) -> int:
+    """One build as the command line runs it (the clock read here when `now` is None); its
+    exit code."""
     moment = now or datetime.now(UTC)
     if not validate:
         click.echo(
@@ -152,8 +163,7 @@ def _run_build(
         )
     try:
         with _progress_bar(quiet) as progress:
-            report = build_site(
-                config,
+            request = BuildRequest(
                 now=moment,
                 strict=strict,
                 dry_run=dry_run,
@@ -161,6 +171,7 @@ def _run_build(
                 wait_for_lock=wait,
                 progress=progress,
             )
+            report = run_build(config, request)
     except LockHeld:
         click.echo(
             f"feeds: another build is running (lock in {config.cache_dir}); "
@@ -332,7 +343,8 @@ def validate(
 
     Exit code 1 when any error is found (warnings alone exit 0), 2 for a usage error.
     """
-    from feeds.check import lint_files, validate_site
+    from feeds.build import validate_site
+    from feeds.validate import lint_files
 
     if files:
         findings = lint_files(files)
@@ -344,7 +356,7 @@ def validate(
             click.echo(f"feeds: {error}", err=True)
             sys.exit(EXIT_USAGE)
     _print_findings(findings, output_format)
-    sys.exit(EXIT_PROBLEMS if any(f.level is Severity.ERROR for f in findings) else EXIT_OK)
+    sys.exit(EXIT_PROBLEMS if has_errors(findings) else EXIT_OK)
 
 
 def _print_findings(findings: list[Finding], output_format: str) -> None:
@@ -392,7 +404,7 @@ def serve(config_path: Path, host: str | None, port: int | None, watch: bool) ->
         from feeds.watch import watch_and_rebuild
 
         def once() -> int:
-            return _run_build(_load(config_path), None, False, False, True, True, False)
+            return _run_build(_load(config_path), wait=True)
 
         once()
         threading.Thread(

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from feeds.model import Author, shorten
+from feeds.textclean import xml_illegal_char
 from feeds.yamlload import YamlError, load_yaml
 
 FORMATS = ("rss", "atom", "json")
@@ -339,19 +340,15 @@ def _mapping(key: str, value: object, allowed: set[str] | None) -> Mapping[str, 
     return value
 
 
-# XML 1.0 §2.2: characters a feed cannot carry (C0 controls but tab/LF/CR, surrogates, FFFE/F).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
 def _string(key: str, value: object, *, required: bool = False) -> str:
     if not isinstance(value, str):
         raise ConfigError(key, value, f"must be a string, not {type(value).__name__}")
     if required and not value.strip():
         raise ConfigError(key, value, "must not be empty")
-    bad = _NOT_XML.search(value)
+    bad = xml_illegal_char(value)  # XML 1.0 §2.2
     if bad is not None:
         raise ConfigError(
-            key, value, f"contains U+{ord(bad.group()):04X}, which XML 1.0 cannot carry; remove it"
+            key, value, f"contains U+{ord(bad):04X}, which XML 1.0 cannot carry; remove it"
         )
     return value
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 
@@ -59,5 +60,6 @@ class Finding:
         return text
 
 
-def has_errors(findings: list[Finding] | tuple[Finding, ...]) -> bool:
+def has_errors(findings: Iterable[Finding]) -> bool:
+    """True when any finding is an error (warnings alone never block publishing)."""
     return any(f.level is Severity.ERROR for f in findings)

@@ -4,9 +4,12 @@ categories, and the problems any stage may report. All frozen; no stage mutates 
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+
+Progress = Callable[[str, int, int], None]
+"""How a long stage reports progress to the shell: (stage, done, total)."""
 
 
 class Level(enum.Enum):

@@ -16,10 +16,9 @@ from html import escape
 
 from feeds.config import Config
 from feeds.dates import rfc822, rfc3339
-from feeds.plan import MEDIA_TYPES, FeedSpec, SitePlan, feed_url
+from feeds.layout import INDEX_PATH, MEDIA_TYPES, OPML_PATH
+from feeds.plan import FeedSpec, SitePlan, feed_url
 
-INDEX_PATH = "index.html"
-OPML_PATH = "feeds.opml"
 FORMAT_NAMES = {"rss": "RSS", "atom": "Atom", "json": "JSON Feed"}
 
 _STYLE = (

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import IO, Any, TypeVar
 
-from feeds.cache import dump
+from feeds.codec import dump
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -14,15 +14,8 @@ from datetime import datetime
 
 from feeds.categories import category_settings
 from feeds.config import Config
+from feeds.layout import SUFFIXES
 from feeds.model import Article, Category
-
-# File name suffix per format; the layout is public (readers subscribe to these URLs).
-SUFFIXES = {"rss": ".rss.xml", "atom": ".atom.xml", "json": ".json"}
-MEDIA_TYPES = {
-    "rss": "application/rss+xml",
-    "atom": "application/atom+xml",
-    "json": "application/feed+json",
-}
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-# Files under output_dir/feeds/ that the build manages (and may remove when stale).
-MANAGED_SUFFIXES = (".rss.xml", ".atom.xml", ".json", ".html")
+from feeds.layout import FEEDS_DIR
+
 LOCK_NAME = "lock"
 _NAME_MAX = 255  # bytes per path segment on Linux file systems (NAME_MAX)
 _TEMP_TOKEN = 12  # hex digits of randomness in a temporary file name
@@ -232,30 +232,21 @@ def publish_files(
     )
 
 
-def existing_feed_files(output_dir: Path) -> set[str]:
-    """Relative paths of the managed files under `output_dir/feeds/` (feeds and their pages).
-
-    Temporary files a killed build left behind (`.NAME.XXXX.tmp`) are deleted on the way,
-    under `feeds/` and at the top of `output_dir`. Call it while holding the build lock.
-    Symbolic links are not followed, and hidden files and folders are not listed.
-    """
-    found: set[str] = set()
+def remove_temp_files(output_dir: Path) -> None:
+    """Delete the temporary files a killed build left behind (`.NAME.XXXX.tmp`), under
+    `feeds/` and at the top of `output_dir`. Call it while holding the build lock. Symbolic
+    links are never removed and hidden folders not walked."""
     with suppress(OSError):
         for entry in os.scandir(output_dir):
             if _TEMP_NAME.match(entry.name) and entry.is_file(follow_symlinks=False):
                 _remove_quietly(Path(entry.path))
-    feeds = output_dir / "feeds"
-    for folder, dirs, names in os.walk(feeds):
+    for folder, dirs, names in os.walk(output_dir / FEEDS_DIR):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         here = Path(folder)
         for name in names:
             path = here / name
-            if name.startswith(".") and name.endswith(".tmp"):
-                if not path.is_symlink():
-                    _remove_quietly(path)
-            elif not name.startswith(".") and name.endswith(MANAGED_SUFFIXES):
-                found.add(path.relative_to(output_dir).as_posix())
-    return found
+            if name.startswith(".") and name.endswith(".tmp") and not path.is_symlink():
+                _remove_quietly(path)
 
 
 @contextmanager

@@ -11,104 +11,26 @@ the bodies read are kept for the entry content only while there are few of them
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import operator
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
-from feeds import __version__
-from feeds.cache import BuildCache, FileState, content_key, file_digest
-from feeds.config import Config, ConfigError
-from feeds.model import Article, Author, Category, ContentError, Level, Problem
-from feeds.normalise import normalise_record
+from feeds.cache import BuildCache, FileState
+from feeds.config import Config
+from feeds.contentfiles import read_content, read_file
+from feeds.keys import content_key, file_digest, reading_key
+from feeds.model import Article, Author, Category, Level, Problem, Progress
 from feeds.parallel import Workers
-from feeds.sources import EXTENSIONS, ReaderOptions, read_source
-
-Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 # Up to this many files read in one build, their bodies stay in memory for the entry content;
 # beyond it they are dropped and the articles that land in feeds are read again.
 KEEP_BODIES_UP_TO = 20_000
 
 
-def reading_key(config: Config) -> str:
-    """Fingerprint of every setting that changes how files become articles: what normalisation
-    reads (site url, permalink and time zone for links, ids and dates; dates.dayfirst; the
-    categories' names and aliases), text.drop_lines, and the content folder as sources name
-    it. A change here reads every file again; other settings only re-render (`render_key`)."""
-    site = config.site
-    relevant = (
-        __version__,
-        (site.url, site.permalink, site.timezone),
-        config.dayfirst,
-        sorted(config.categories.items()),
-        config.drop_lines,
-        config.display_path(config.content_dir),
-    )
-    return hashlib.sha256(repr(relevant).encode()).hexdigest()
-
-
 # A stat taken this close to the file's last write is not trusted by the next build: a second
 # write within the file system's timestamp granularity (a kernel clock tick; a whole second
 # on ext3, HFS+ or some network file systems; two on FAT) would leave size and times equal.
 RACY_NS = 2_000_000_000
-
-
-def scan_content(content_dir: Path) -> list[tuple[str, os.stat_result]]:
-    """Every article file below `content_dir` (hidden names skipped), sorted by path."""
-    if not content_dir.is_dir():
-        raise ConfigError("content_dir", str(content_dir), "is not a folder")
-    found: list[tuple[str, os.stat_result]] = []
-    folders = [(str(content_dir), "")]
-    while folders:
-        folder, prefix = folders.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                name = entry.name
-                if name.startswith("."):
-                    continue
-                if entry.is_dir():
-                    folders.append((entry.path, prefix + name + "/"))
-                elif name[name.rfind(".") :].lower() in EXTENSIONS and entry.is_file():
-                    found.append((prefix + name, entry.stat()))
-    found.sort()  # by path: paths are unique, so the stats are never compared
-    return found
-
-
-def read_file(
-    config: Config, relative: str, data: bytes
-) -> tuple[tuple[Article, ...], tuple[Problem, ...]]:
-    """One content file's bytes -> its normalised articles and every problem found."""
-    result = read_source(
-        _source_prefix(config) + relative, data, ReaderOptions(drop_lines=config.drop_lines)
-    )
-    articles: list[Article] = []
-    problems = list(result.problems)
-    for raw in result.records:
-        try:
-            article, warnings = normalise_record(raw, config)
-        except ContentError as error:
-            problems.append(error.problem)
-            continue
-        articles.append(article)
-        problems.extend(warnings)
-    return tuple(articles), tuple(problems)
-
-
-_SOURCE_PREFIXES: dict[tuple[Path, Path], str] = {}
-
-
-def _source_prefix(config: Config) -> str:
-    """What goes before a file's path relative to content_dir to name it as the user knows
-    it (`config.display_path` of the file; the same for every file, so worked out once)."""
-    key = (config.content_dir, config.base_dir)
-    prefix = _SOURCE_PREFIXES.get(key)
-    if prefix is None:
-        shown = config.display_path(config.content_dir)
-        prefix = _SOURCE_PREFIXES[key] = "" if shown == "." else shown.rstrip("/") + "/"
-    return prefix
 
 
 class _Shared:
@@ -147,7 +69,7 @@ def _read_one(
     config: Config, relative: str, known: str, keep_bodies: bool, shared: _Shared
 ) -> _Outcome:
     try:
-        data = (config.content_dir / relative).read_bytes()
+        data = read_content(config, relative)
     except OSError as error:
         return ("error", error.strerror)
     digest = file_digest(data)

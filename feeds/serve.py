@@ -27,6 +27,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
+from feeds.layout import feed_page_path, is_feed_path
+
 # Longest suffix first: `.rss.xml` before `.xml`. Feed JSON lives under feeds/ (see below).
 _TYPES: tuple[tuple[str, str], ...] = (
     (".rss.xml", "application/rss+xml; charset=utf-8"),
@@ -55,8 +57,6 @@ _TYPES: tuple[tuple[str, str], ...] = (
 )
 _FEED_JSON = "application/feed+json; charset=utf-8"  # JSON Feed 1.1 §"Suggestions"
 _DEFAULT_TYPE = "application/octet-stream"
-FEED_SUFFIXES = (".rss.xml", ".atom.xml", ".json")
-PAGE_SUFFIX = ".html"
 
 # Media types that mean "I can read a feed". The specific ones, when named at all, always
 # get the feed; the generic ones only when the client ranks them at least as high as HTML,
@@ -139,18 +139,6 @@ def content_type(relative: str) -> str:
         if name.endswith(suffix):
             return media_type
     return _DEFAULT_TYPE
-
-
-def is_feed(relative: str) -> bool:
-    return relative.startswith("feeds/") and relative.endswith(FEED_SUFFIXES)
-
-
-def page_for(relative: str) -> str:
-    """The HTML page beside a feed: `feeds/all.rss.xml` -> `feeds/all.html`."""
-    for suffix in FEED_SUFFIXES:
-        if relative.endswith(suffix):
-            return relative[: -len(suffix)] + PAGE_SUFFIX
-    raise ValueError(f"{relative!r} is not a feed path")
 
 
 def parse_accept(header: str | None) -> tuple[tuple[str, float], ...]:
@@ -356,12 +344,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._plain(HTTPStatus.MOVED_PERMANENTLY, extra={"Location": found})
             return
         vary = ["Accept-Encoding"]
-        if is_feed(found.relative):
-            page = self._existing(page_for(found.relative))
+        if is_feed_path(found.relative):
+            page = self._existing(feed_page_path(found.relative))
             if page is not None:
                 vary.insert(0, "Accept")
                 if wants_page(self.headers.get("Accept")):
-                    found = _File(real=page, relative=page_for(found.relative))
+                    found = _File(real=page, relative=feed_page_path(found.relative))
         self._send_file(found, vary, head=head)
 
     def _locate(self, target: Target) -> _File | str:

@@ -12,8 +12,10 @@ import unicodedata
 
 # XML 1.0 §2.2 forbids these outright: C0 controls except tab, LF and CR; lone surrogates
 # (a Python str can hold them, e.g. from JSON "\ud800"); U+FFFE and U+FFFF.
+# The one home of this rule: config, normalisation, body and the renderer all use it.
 _XML_ILLEGAL = r"\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff"
-_XML_ILLEGAL_RE = re.compile(f"[{_XML_ILLEGAL}]")
+XML_ILLEGAL = re.compile(f"[{_XML_ILLEGAL}]")
+_XML_ILLEGAL_RE = XML_ILLEGAL
 
 # Word's manual line break (Shift+Enter) is a vertical tab, its page break a form feed: they
 # separate words, so they become a space (titles) or a line feed (bodies), not nothing.
@@ -80,3 +82,14 @@ def xml_safe(value: str) -> tuple[str, int]:
     for char in _BREAKS:
         value = value.replace(char, "\n")
     return _XML_ILLEGAL_RE.sub("", value), count
+
+
+def xml_illegal_char(value: str) -> str | None:
+    """The first character of `value` that XML 1.0 §2.2 forbids, or None."""
+    found = XML_ILLEGAL.search(value)
+    return None if found is None else found.group()
+
+
+def strip_xml_illegal(value: str) -> str:
+    """`value` without the characters XML 1.0 §2.2 forbids."""
+    return XML_ILLEGAL.sub("", value) if XML_ILLEGAL.search(value) else value

@@ -11,8 +11,6 @@ try:
 except ImportError:  # pragma: no cover - libyaml missing
     from yaml import SafeLoader  # type: ignore[assignment]
 
-WITH_LIBYAML = SafeLoader.__name__ == "CSafeLoader"
-
 
 class YamlError(ValueError):
     """The text is not YAML a safe loader accepts; the message names the line."""

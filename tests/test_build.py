@@ -16,18 +16,12 @@ import pytest
 from click.testing import CliRunner
 from test_incremental import NOW, make_site, snapshot
 
-from feeds.build import (
-    BuildError,
-    build_site,
-    feed_fingerprint,
-    read_file,
-    reading_key,
-    render_key,
-    scan_content,
-)
+from feeds.build import BuildError, build_site
 from feeds.cache import CACHE_FILE
 from feeds.cli import cli
 from feeds.config import Config, ConfigError, FeedsConfig, ServeConfig
+from feeds.contentfiles import read_file, scan_content
+from feeds.keys import feed_fingerprint, reading_key, render_key
 from feeds.model import Level
 from feeds.plan import plan_site
 

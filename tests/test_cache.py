@@ -28,18 +28,19 @@ from test_incremental import (
 
 import feeds.build
 import feeds.cache
-import feeds.validate
+import feeds.contentfiles
+import feeds.validate.xml_reader
 from feeds.body import EntryContent
 from feeds.cache import (
     CACHE_FILE,
     STORE_DIR,
     FileState,
     Summary,
-    content_key,
-    dumps,
     load_cache,
     load_manifest,
 )
+from feeds.codec import dumps
+from feeds.keys import content_key
 from feeds.model import Author, Enclosure, Level, Problem
 
 
@@ -198,7 +199,7 @@ def test_the_store_written_by_another_version_is_ignored(
 
     assert report.files_read == 10
     assert load_cache(site.root / ".feeds").files.keys() == {
-        relative for relative, _ in feeds.build.scan_content(site.content)
+        relative for relative, _ in feeds.contentfiles.scan_content(site.content)
     }
 
 
@@ -254,13 +255,13 @@ def test_a_body_edit_parses_only_the_edited_entry(
     site = make_site(tmp_path / "site")
     site.build()
     parsed: list[object] = []
-    entry_view = feeds.validate._entry_view
+    entry_view = feeds.validate.xml_reader.entry_view
 
     def counting(entry: object) -> object:
         parsed.append(entry)
         return entry_view(entry)
 
-    monkeypatch.setattr(feeds.validate, "_entry_view", counting)
+    monkeypatch.setattr(feeds.validate.xml_reader, "entry_view", counting)
     CHANGES["edit_body"](site, monkeypatch)  # in 3 feeds x 2 formats, 3 entries each
 
     report = site.build()

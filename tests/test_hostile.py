@@ -26,8 +26,7 @@ import feedparser
 import pytest
 
 import feeds.lint
-from feeds.build import BuildReport, build_site
-from feeds.check import validate_site
+from feeds.build import BuildReport, build_site, validate_site
 from feeds.config import load_config
 from feeds.findings import Finding, Severity
 from feeds.model import Level, Problem

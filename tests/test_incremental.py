@@ -26,6 +26,7 @@ from click.testing import CliRunner
 
 import feeds.build
 import feeds.cache
+import feeds.contents
 from feeds.body import EntryContent
 from feeds.build import BuildReport, build_site
 from feeds.cache import CACHE_FILE
@@ -164,7 +165,7 @@ def all_feeds(*keys: str, formats: tuple[str, ...] = ("rss", "atom")) -> set[str
 
 # Content files get distinct modification times a second apart, long past: an edit is then
 # always visible in the mtime (as it is for an editor), and no stat is too fresh to be
-# trusted (see feeds.build.RACY_NS), whatever the speed of the machine running the tests.
+# trusted (see feeds.reading.RACY_NS), whatever the speed of the machine running the tests.
 FIRST_MTIME_NS = 1_767_225_600_000_000_000  # 2026-01-01T00:00:00Z
 
 
@@ -911,13 +912,13 @@ def test_unchanged_articles_are_not_rendered_again(
     site.build()
     site.build()
     rendered: list[str] = []
-    entry_content = feeds.build.entry_content
+    entry_content = feeds.contents.entry_content
 
     def counting(article: Article) -> EntryContent:
         rendered.append(article.source)
         return entry_content(article)
 
-    monkeypatch.setattr(feeds.build, "entry_content", counting)
+    monkeypatch.setattr(feeds.contents, "entry_content", counting)
     edit_body(site, monkeypatch)
 
     report = site.build()

@@ -20,8 +20,8 @@ from test_incremental import (
 )
 
 import feeds.build
+import feeds.feedfiles
 import feeds.reading
-import feeds.rendering
 from feeds.parallel import Workers, split, worker_count
 
 # --- the pool ---------------------------------------------------------------------------------
@@ -149,7 +149,7 @@ def pool_for_everything(monkeypatch: pytest.MonkeyPatch) -> None:
     """Workers for any amount of work, so the small fixture site uses them."""
     monkeypatch.setattr(feeds.build, "MIN_FILES_FOR_POOL", 0)
     monkeypatch.setattr(feeds.build, "MIN_FEEDS_FOR_POOL", 0)
-    monkeypatch.setattr(feeds.rendering, "LATE_FORK_ENTRIES", 0)
+    monkeypatch.setattr(feeds.feedfiles, "LATE_FORK_ENTRIES", 0)
 
 
 @pytest.mark.usefixtures("pool_for_everything")
@@ -210,7 +210,7 @@ def test_a_small_change_renders_its_feeds_on_a_worker_forked_late(
 ) -> None:
     """Few files to read but several feeds to render: one worker is forked for the feeds
     (it inherits their content and memo entries instead of receiving them)."""
-    monkeypatch.setattr(feeds.rendering, "LATE_FORK_ENTRIES", 0)
+    monkeypatch.setattr(feeds.feedfiles, "LATE_FORK_ENTRIES", 0)
     site = make_site(tmp_path / "site")
     site.build(workers=2)
 

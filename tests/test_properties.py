@@ -24,8 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from feeds.build import BuildReport, build_site
-from feeds.check import validate_site
+from feeds.build import BuildReport, build_site, validate_site
 from feeds.config import load_config
 from feeds.findings import Severity
 from feeds.model import Level

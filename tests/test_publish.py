@@ -20,13 +20,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from feeds.layout import managed_files
 from feeds.publish import (
     LockHeld,
     PublishError,
     PublishReport,
     build_lock,
-    existing_feed_files,
     publish_files,
+    remove_temp_files,
     safe_target,
 )
 
@@ -423,10 +424,10 @@ def test_a_folder_where_a_file_belongs_is_reported(tmp_path: Path) -> None:
     assert temp_files(tmp_path) == []
 
 
-# --- existing_feed_files -----------------------------------------------------------------
+# --- managed_files, remove_temp_files ---------------------------------------------------
 
 
-def test_existing_feed_files_lists_managed_files_and_cleans_leftover_temp_files(
+def test_managed_files_lists_ours_and_remove_temp_files_cleans_leftovers(
     tmp_path: Path,
 ) -> None:
     for name in (
@@ -450,20 +451,22 @@ def test_existing_feed_files_lists_managed_files_and_cleans_leftover_temp_files(
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"x")
 
-    assert existing_feed_files(tmp_path) == {
-        "feeds/all.rss.xml",
+    remove_temp_files(tmp_path)
+    assert managed_files(tmp_path) == [
         "feeds/all.atom.xml",
-        "feeds/all.json",
         "feeds/all.html",
+        "feeds/all.json",
+        "feeds/all.rss.xml",
         "feeds/category/a/b.rss.xml",
-    }
+    ]
     assert temp_files(tmp_path) == [".notes.tmp"]
     assert (tmp_path / "feeds/.git/config.json").exists()
 
 
-def test_existing_feed_files_of_an_empty_or_missing_folder(tmp_path: Path) -> None:
-    assert existing_feed_files(tmp_path) == set()
-    assert existing_feed_files(tmp_path / "missing") == set()
+def test_managed_files_of_an_empty_or_missing_folder(tmp_path: Path) -> None:
+    assert managed_files(tmp_path) == []
+    assert managed_files(tmp_path / "missing") == []
+    remove_temp_files(tmp_path / "missing")  # nothing to clean: no error
 
 
 # --- build_lock --------------------------------------------------------------------------
@@ -646,7 +649,8 @@ def test_sigkill_at_any_moment_leaves_every_file_old_or_new(tmp_path: Path) -> N
         mixed += len({(out / name).read_bytes() == a[name] for name in a}) == 2
     assert seen["a"] > 0 and seen["b"] > 0  # the writer really ran between kills
     assert mixed > 0  # and some kills landed in the middle of a publish
-    assert existing_feed_files(out) == set(a)
+    remove_temp_files(out)  # what the next build does first
+    assert set(managed_files(out)) == set(a)
     assert temp_files(out) == []
     assert set(publish_files(out, b).failed) == set()  # the next build completes the job
     assert {name: (out / name).read_bytes() for name in b} == b

@@ -12,8 +12,7 @@ from typing import Any
 import feedparser
 import yaml
 
-from feeds.build import BuildReport, build_site
-from feeds.check import validate_site
+from feeds.build import BuildReport, build_site, validate_site
 from feeds.config import load_config
 from feeds.findings import Severity
 

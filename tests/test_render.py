@@ -1,4 +1,4 @@
-"""feeds.render and feeds.jsonfeed: feed bytes for planned feeds.
+"""feeds.render (rss_atom and json_feed): feed bytes for planned feeds.
 
 The golden files in tests/golden/ are the fixture site's feeds (tests/factories.py), reviewed
 by hand. After an intended change of output, regenerate them with
@@ -454,11 +454,11 @@ def test_archive_pages_are_marked_and_linked() -> None:
 def test_stylesheet_type_ignores_the_query_string() -> None:
     from lxml import etree
 
-    from feeds.render import _stylesheet
+    from feeds.render.rss_atom import stylesheet_instruction
 
-    assert etree.tostring(_stylesheet("/feed.css?v=2")) == (
+    assert etree.tostring(stylesheet_instruction("/feed.css?v=2")) == (
         b'<?xml-stylesheet type="text/css" href="/feed.css?v=2"?>'
     )
-    assert etree.tostring(_stylesheet("/pretty.xsl")) == (
+    assert etree.tostring(stylesheet_instruction("/pretty.xsl")) == (
         b'<?xml-stylesheet type="text/xsl" href="/pretty.xsl"?>'
     )

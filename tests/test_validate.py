@@ -21,7 +21,8 @@ from feeds.model import Article, Author, BodyFormat
 from feeds.plan import FeedSpec, plan_site
 from feeds.render import render_feed
 from feeds.textclean import clean_text
-from feeds.validate import EntryView, check_round_trip, check_site, memo_key
+from feeds.validate import check_round_trip, check_site, memo_key
+from feeds.views import EntryView
 
 CONFIG, PLAN = fixture_site()
 SITE, LAPTOPS, PHONES, ACCESSORIES, PODCASTS = PLAN.feeds

@@ -8,6 +8,7 @@ house rules turn some warnings into errors and add checks only our own feeds mus
 from __future__ import annotations
 
 from feeds.findings import Finding
+from feeds.layout import ATOM_NS, CONTENT_NS, DC_NS, XHTML_NS
 from feeds.lint.atom import lint_atom
 from feeds.lint.dates import check_rfc822, check_rfc3339
 from feeds.lint.document import (
@@ -24,7 +25,7 @@ from feeds.lint.plaintext import lint_plain_text
 from feeds.lint.report import Report, quote
 from feeds.lint.rss import lint_rss
 from feeds.lint.rules import ERROR, RULES, WARNING, Rule
-from feeds.lint.tree import ATOM_NS, CONTENT_NS, DC_NS, XHTML_NS, line_of
+from feeds.lint.tree import line_of
 from feeds.lint.urls import is_absolute_uri
 
 __all__ = [

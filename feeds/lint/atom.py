@@ -6,12 +6,12 @@ from collections.abc import Mapping
 
 from lxml import etree
 
+from feeds.layout import XHTML_NS
 from feeds.lint.dates import RFC3339_EXAMPLE, check_rfc3339, implausible_rfc3339
 from feeds.lint.html import Where, html_field, lint_html, xhtml_elements
 from feeds.lint.report import Report, quote
 from feeds.lint.tree import (
     ATOM,
-    XHTML_NS,
     child_groups,
     display,
     duplicates,

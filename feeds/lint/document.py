@@ -8,8 +8,9 @@ from typing import Any, Literal, cast
 
 from lxml import etree
 
+from feeds.layout import ATOM_NS
 from feeds.lint.report import Report, quote
-from feeds.lint.tree import ATOM_NS, WELL_KNOWN_PREFIXES, display, line_of
+from feeds.lint.tree import WELL_KNOWN_PREFIXES, display, line_of
 
 _Format = Literal["rss", "atom", "opml"]
 

@@ -16,9 +16,10 @@ from html.entities import name2codepoint
 
 from lxml import etree
 
+from feeds.layout import DC_NS
 from feeds.lint.report import Report, quote
 from feeds.lint.source import SourceMap, Written, source_map
-from feeds.lint.tree import ATOM, DC_NS, display, line_of, text_of
+from feeds.lint.tree import ATOM, display, line_of, text_of
 
 # Element names of the HTML Living Standard, with its obsolete ones (§16), lower case.
 _HTML_NAMES = """

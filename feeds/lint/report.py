@@ -1,4 +1,5 @@
-"""The findings of one lint call, each at its rule's level for the mode; quoted values."""
+"""The findings of one check (lint or round trip), each at its rule's level for the mode;
+quoted values. The one report type of the validator."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ def quote(value: str) -> str:
 
 @dataclass(slots=True)
 class Report:
-    """The findings of one lint call (a local accumulator, never shared between calls)."""
+    """The findings of one check of one file (a local accumulator, never shared between
+    calls). `strict` is site mode (the build's own feeds), else lint mode (any feed)."""
 
     file: str
     strict: bool
@@ -33,6 +35,8 @@ class Report:
         *,
         entry: str | None = None,
         field: str | None = None,
+        expected: str | None = None,
+        found: str | None = None,
     ) -> None:
         spec = RULES[rule]
         level = spec.strict_level if self.strict else spec.level
@@ -47,5 +51,7 @@ class Report:
                 line=line,
                 entry=entry,
                 field=field,
+                expected=expected,
+                found=found,
             )
         )

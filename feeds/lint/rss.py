@@ -6,13 +6,13 @@ import re
 
 from lxml import etree
 
+from feeds.layout import CONTENT_NS
 from feeds.lint.atom import atom_date, check_atom_links, implausible
 from feeds.lint.dates import RFC822_EXAMPLE, check_rfc822, implausible_rfc822
 from feeds.lint.html import Where, html_field
 from feeds.lint.report import Report, quote
 from feeds.lint.tree import (
     ATOM,
-    CONTENT_NS,
     child_groups,
     display,
     duplicates,

@@ -22,6 +22,10 @@ class Rule:
     strict_level: Severity | None  # None: not reported in site mode
     summary: str
     w3c: bool  # the W3C Feed Validation Service uses this name for the same check
+    stage: str = "xml"  # xml: lint of RSS/Atom/OPML; json: JSON Feed lint; roundtrip; site
+
+
+STAGES = ("xml", "json", "roundtrip", "site")
 
 
 def _rules(*rules: Rule) -> Mapping[str, Rule]:
@@ -107,5 +111,29 @@ RULES: Mapping[str, Rule] = _rules(
     Rule("MissingXmlURL", WARNING, ERROR, 'outline type="rss" without xmlUrl', True),
     Rule("MissingTitleAttr", WARNING, ERROR, 'outline type="rss" without title', True),
     Rule("MissingOutlineType", WARNING, ERROR, "outline with feed attributes but no type", True),
+    # JSON Feed 1.1 (lint/jsonfeed.py): the spec's required members and value types
+    Rule("NotWellFormed", ERROR, ERROR, "not UTF-8 JSON, or XML feedparser cannot read", False,
+         "json"),
+    Rule("JsonFeedBadVersion", ERROR, ERROR, "version is not https://jsonfeed.org/version/1.1",
+         False, "json"),
+    Rule("JsonFeedMissingField", ERROR, ERROR, "a member JSON Feed 1.1 requires is missing",
+         False, "json"),
+    Rule("JsonFeedWrongType", ERROR, ERROR, "a member of the wrong JSON type", False, "json"),
+    Rule("JsonFeedBadDate", ERROR, ERROR, "a date that is not an RFC 3339 date-time", False,
+         "json"),
+    # Round trip (validate/): what a reader reads back differs from the records (site mode)
+    Rule("RoundTrip", None, ERROR, "a field a reader gets differs from the record", False,
+         "roundtrip"),
+    Rule("ReaderAltersText", None, WARNING,
+         "written right, but feedparser's heuristics change what its users see", False,
+         "roundtrip"),
+    Rule("TextLooksLikeHtml", None, WARNING,
+         "RSS text that readers guessing as feedparser does take for HTML", False, "roundtrip"),
+    # Site mode (validate/site.py): the published folder against the plan
+    Rule("MissingFeed", None, ERROR, "a planned feed file is not in the output folder", False,
+         "site"),
+    Rule("StrayFeed", None, ERROR, "a feed file under feeds/ that no planned feed owns", False,
+         "site"),
+    Rule("Unreadable", ERROR, ERROR, "a file that cannot be read", False, "site"),
 )
 # fmt: on

@@ -7,13 +7,10 @@ from typing import cast
 
 from lxml import etree
 
+from feeds.layout import ATOM_NS, CONTENT_NS, DC_NS, MEDIA_NS
 from feeds.lint.report import Report, quote
 from feeds.lint.urls import is_absolute_uri
 
-ATOM_NS = "http://www.w3.org/2005/Atom"
-CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
-DC_NS = "http://purl.org/dc/elements/1.1/"
-XHTML_NS = "http://www.w3.org/1999/xhtml"
 ATOM = f"{{{ATOM_NS}}}"  # the Clark-notation prefix of Atom tags
 
 # W3C ReservedPrefix: prefixes readers match by habit, with the namespace they stand for.
@@ -22,7 +19,7 @@ WELL_KNOWN_PREFIXES = {
     "content": CONTENT_NS,
     "dc": DC_NS,
     "dcterms": "http://purl.org/dc/terms/",
-    "media": "http://search.yahoo.com/mrss/",
+    "media": MEDIA_NS,
 }
 _PREFIXES = {ns: prefix for prefix, ns in WELL_KNOWN_PREFIXES.items()}
 

@@ -1,6 +1,6 @@
 """JSON Feed 1.1 (https://jsonfeed.org/version/1.1) for one planned feed, from the same records
-and the same rules as the RSS and Atom files (`feeds.render`): same ids, links, times (RFC 3339
-in the site zone), authors and content.
+and the same rules as the RSS and Atom files (`feeds.render.rules`): same ids, links, times
+(RFC 3339 in the site zone), authors and content.
 
 Mapping decisions:
 - `authors` carry a `url` of `mailto:EMAIL` when an email is known (JSON Feed 1.1 §author
@@ -20,24 +20,30 @@ from typing import TYPE_CHECKING
 
 from feeds.config import Config
 from feeds.dates import rfc3339
-from feeds.model import Article, Author
+from feeds.model import Article
 from feeds.plan import extra_links
-from feeds.render import entry_time, feed_author, feed_description, self_url
+from feeds.render.rules import (
+    JSON_VERSION,
+    ContentFn,
+    author_object,
+    entry_time,
+    feed_author,
+    feed_description,
+    item_tags,
+    self_url,
+)
 
 if TYPE_CHECKING:
     from datetime import tzinfo
 
     from feeds.plan import FeedSpec
-    from feeds.render import ContentFn
-
-VERSION = "https://jsonfeed.org/version/1.1"
 
 
 def render_json(feed: FeedSpec, config: Config, content: ContentFn) -> bytes:
     """The JSON Feed 1.1 document for `feed`, as UTF-8 bytes."""
     site = config.site
     document: dict[str, object] = {
-        "version": VERSION,
+        "version": JSON_VERSION,
         "title": feed.title,
         "home_page_url": feed.html_url,
         "feed_url": self_url(config, feed, "json"),
@@ -53,18 +59,6 @@ def render_json(feed: FeedSpec, config: Config, content: ContentFn) -> bytes:
     zone = site.tzinfo
     document["items"] = [_item(article, config, zone, content) for article in feed.entries]
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-def author_object(author: Author) -> dict[str, str]:
-    found = {"name": author.name}
-    if author.email:
-        found["url"] = f"mailto:{author.email}"
-    return found
-
-
-def item_tags(article: Article) -> list[str]:
-    """Category display paths, then tags, each once, in that order."""
-    return list(dict.fromkeys([c.label for c in article.categories] + list(article.tags)))
 
 
 def _item(article: Article, config: Config, zone: tzinfo, content: ContentFn) -> dict[str, object]:

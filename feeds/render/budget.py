@@ -8,14 +8,19 @@ build and the validator's site mode agree on what a published feed should hold.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 from feeds.config import Config
 from feeds.plan import FeedSpec
-from feeds.render import ContentFn, render_feed
+from feeds.render.rules import ContentFn
 
 
 def fit_to_budget(
-    feed: FeedSpec, fmt: str, config: Config, content: ContentFn
+    feed: FeedSpec,
+    fmt: str,
+    config: Config,
+    content: ContentFn,
+    render_feed: Callable[[FeedSpec, str, Config, ContentFn], bytes],
 ) -> tuple[FeedSpec, bytes]:
     """The feed as it should be published in `fmt`, and its bytes: `feed` itself when it fits
     (or no budget is set), else the newest entries that fit, found by binary search."""

@@ -1,5 +1,5 @@
-"""Feed bytes for one planned feed: RSS 2.0 and Atom 1.0 through feedgen, JSON Feed 1.1 through
-`feeds.jsonfeed`. The only module that imports feedgen.
+"""RSS 2.0 and Atom 1.0 bytes for one planned feed, through feedgen: the only module that
+imports feedgen.
 
 The bytes depend on the feed, the config and the entry content only (DEVELOPERS.md "Feed
 representation"). feedgen would read the clock for every `updated`/`lastBuildDate` left
@@ -30,9 +30,7 @@ Decisions readers and the validator rely on:
 from __future__ import annotations
 
 import html
-import re
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from xml.sax.saxutils import quoteattr
@@ -49,88 +47,36 @@ from feedgen.feed import FeedGenerator
 from feeds import __version__
 from feeds.config import Config
 from feeds.dates import rfc3339
+from feeds.layout import ATOM_NS, CONTENT_NS, HISTORY_NS, MEDIA_TYPES
 from feeds.model import Article, Author, ContentError, Enclosure, Problem, shorten
-from feeds.plan import MEDIA_TYPES, FeedSpec, extra_links, feed_url
+from feeds.plan import FeedSpec, extra_links
+from feeds.render.rules import (
+    GENERATOR,
+    ContentFn,
+    category_scheme,
+    entry_author,
+    entry_time,
+    feed_author,
+    feed_description,
+    feed_updated,
+    in_site_zone,
+    self_url,
+    tag_scheme,
+)
+from feeds.textclean import xml_illegal_char
 
 if TYPE_CHECKING:
     from feeds.body import EntryContent
 
-ContentFn = Callable[[Article], "EntryContent"]
-
-GENERATOR = "feeds"
-EMPTY_FEED_UPDATED = datetime(1970, 1, 1, tzinfo=UTC)
-ATOM_NS = "http://www.w3.org/2005/Atom"
-CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
-HISTORY_NS = "http://purl.org/syndication/history/1.0"  # RFC 5005
 RSS_DOCS = "https://www.rssboard.org/rss-specification"
 
-# XML 1.0 §2.2 Char; anything else makes the whole document ill-formed.
-_XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
-
-# -- representation rules shared with jsonfeed and validate ------------------------------
-
-
-def self_url(config: Config, feed: FeedSpec, fmt: str) -> str:
-    """The feed file's public URL: `atom:link rel="self"`, the Atom id, JSON `feed_url`."""
-    return feed_url(config, feed.path(fmt))
-
-
-def feed_author(config: Config) -> Author:
-    return config.site.author or Author(name=config.site.title)
-
-
-def entry_author(article: Article, fmt: str, config: Config) -> Author | None:
-    """The author an entry carries: its own, else in Atom the feed's. RFC 4287 §4.2.1 lets
-    entries inherit the feed author, but readers such as newsboat show none, so it is written
-    out. RSS shows `managingEditor` and JSON Feed 1.1 items inherit the top-level `authors`,
-    so their items carry only the article's own author."""
-    if article.author is not None or fmt != "atom":
-        return article.author
-    return feed_author(config)
-
-
-def feed_description(feed: FeedSpec) -> str:
-    return feed.description or feed.title
-
-
-def feed_updated(feed: FeedSpec) -> datetime:
-    return feed.updated or EMPTY_FEED_UPDATED
-
-
-def category_scheme(config: Config) -> str:
-    return f"{config.site.url}categories"
-
-
-def tag_scheme(config: Config) -> str:
-    return f"{config.site.url}tags"
-
-
-def shown(moment: datetime, zone: tzinfo) -> datetime:
-    """`moment` as the feeds write it: in the site zone, whole seconds, and in UTC when the
-    zone's offset then has seconds (RFC 822 §5 and RFC 3339 §5.6 offsets are hours:minutes)."""
-    local = moment.astimezone(zone).replace(microsecond=0)
-    offset = local.utcoffset()
-    if offset is None or offset % timedelta(minutes=1):
-        return local.astimezone(UTC)
-    return local
-
-
-# -- the front door -------------------------------------------------------------------------
-
-
-def render_feed(feed: FeedSpec, fmt: str, config: Config, content: ContentFn) -> bytes:
-    """The complete file for `feed` in `fmt` (`rss`, `atom` or `json`): UTF-8, deterministic.
+def render_xml(feed: FeedSpec, fmt: str, config: Config, content: ContentFn) -> bytes:
+    """The complete file for `feed` in `fmt` (`rss` or `atom`): UTF-8, deterministic.
 
     Raises `ContentError` naming the article and field when a text holds a character XML 1.0
     cannot carry, or a date cannot be written with a four-digit year (normalisation keeps
     both out; this is the last guard before the writer)."""
-    if fmt == "json":
-        from feeds.jsonfeed import render_json  # jsonfeed builds on the rules above
-
-        return render_json(feed, config, content)
-    if fmt not in ("rss", "atom"):
-        raise ValueError(f"unknown feed format {fmt!r}; use rss, atom or json")
     zone = config.site.tzinfo
     times = [
         (
@@ -145,7 +91,7 @@ def render_feed(feed: FeedSpec, fmt: str, config: Config, content: ContentFn) ->
     # feedgen's *_str() would serialise without our stylesheet PI; the tree is the same.
     root, document = generator._create_rss() if fmt == "rss" else generator._create_atom()
     if config.feeds.stylesheet:
-        root.addprevious(_stylesheet(config.feeds.stylesheet))
+        root.addprevious(stylesheet_instruction(config.feeds.stylesheet))
     data: bytes = etree.tostring(
         document, pretty_print=True, xml_declaration=True, encoding="UTF-8"
     )
@@ -189,7 +135,7 @@ def _feed_generator(feed: FeedSpec, fmt: str, config: Config) -> Any:
     # RSS 2.0 description holds HTML, so plain text goes in escaped (readers unescape it).
     generator.description(description if fmt == "atom" else _as_html(description))
     generator.language(site.language)
-    updated = shown(feed_updated(feed), site.tzinfo)
+    updated = in_site_zone(feed_updated(feed), site.tzinfo)
     generator.updated(updated)  # also RSS lastBuildDate; never feedgen's "now"
     author = feed_author(config)
     if fmt == "atom":
@@ -269,25 +215,6 @@ def _add_entry(
         item.media.content(url=article.image, medium="image", group=None)
 
 
-def entry_time(moment: datetime, zone: tzinfo, source: str, field: str) -> datetime:
-    """`shown(moment)`, or `ContentError` for the article `source` when a feed cannot carry it."""
-    try:
-        written: datetime | None = shown(moment, zone)
-    except OverflowError:  # the site zone takes it past datetime's years 1-9999
-        written = None
-    if written is None or not 1000 <= written.year <= 9999:  # RFC 822 §5, RFC 3339 §5.6
-        raise ContentError(
-            Problem(
-                source,
-                field,
-                moment.isoformat(),
-                "cannot be written in a feed (its year, as written in the feed, is outside "
-                "1000-9999); use a date between those years",
-            )
-        )
-    return written
-
-
 def _as_html(text: str) -> str:
     return html.escape(text, quote=False)
 
@@ -297,21 +224,22 @@ def _author_fields(author: Author) -> dict[str, str]:
 
 
 def _checked(value: str, source: str, field: str) -> str:
-    found = _XML_ILLEGAL.search(value)
-    if found:
+    found = xml_illegal_char(value)  # XML 1.0 §2.2
+    if found is not None:
         raise ContentError(
             Problem(
                 source,
                 field,
                 shorten(value),
-                f"contains U+{ord(found.group()):04X}, which XML 1.0 cannot carry; "
+                f"contains U+{ord(found):04X}, which XML 1.0 cannot carry; "
                 "remove the character from the source",
             )
         )
     return value
 
 
-def _stylesheet(href: str) -> Any:
+def stylesheet_instruction(href: str) -> Any:
+    """The `xml-stylesheet` processing instruction for `href` (CSS or XSLT by its path)."""
     path = urlsplit(href).path.lower()
     kind = "text/css" if path.endswith(".css") else "text/xsl"
     # W3C "Associating Style Sheets with XML documents": pseudo-attributes, quoted.

@@ -11,32 +11,24 @@ so the output never depends on the number of processes.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Protocol
 
 from feeds.body import EntryContent
-from feeds.budget import fit_to_budget
-from feeds.cache import BuildCache, FeedState, pickle_by_constructor
+from feeds.cache import BuildCache, FeedState
+from feeds.codec import pickle_by_constructor
 from feeds.config import Config
-from feeds.findings import Finding, Severity
-from feeds.lint import lint_feed
-from feeds.model import Article
-from feeds.pages import (
-    INDEX_PATH,
-    OPML_PATH,
-    render_feed_page,
-    render_index,
-    render_opml,
-    render_pages,
-)
+from feeds.contents import ContentSource
+from feeds.findings import Finding, has_errors
+from feeds.keys import Fingerprints
+from feeds.layout import INDEX_PATH, OPML_PATH
+from feeds.model import Progress
+from feeds.pages import render_feed_page, render_index, render_opml, render_pages
 from feeds.parallel import Workers, split, worker_count
 from feeds.plan import FeedSpec, SitePlan
-from feeds.reading import Progress, reading_key
-from feeds.render import ContentFn
-from feeds.validate import EntryView, check_round_trip
+from feeds.render import ContentFn, fit_feed
+from feeds.validate import check_file
+from feeds.views import EntryView
 
 pickle_by_constructor(EntryView, FeedSpec, Finding)
 
@@ -46,82 +38,6 @@ pickle_by_constructor(EntryView, FeedSpec, Finding)
 # the resident set of each counts all of it).
 LATE_FORK_ENTRIES = 500
 LATE_FORK_FILES = 30_000
-
-
-class Contents(Protocol):
-    """Entry content by article, as `feeds.build.ContentSource` gives it."""
-
-    def __call__(self, article: Article) -> EntryContent: ...
-
-    def digest(self, article: Article) -> str: ...
-
-    def stand_in(self, article: Article) -> str | None: ...
-
-    def prefetch(self, articles: Iterable[Article], pool: Workers) -> None: ...
-
-
-def render_key(config: Config) -> str:
-    """Fingerprint of every setting that changes feed bytes (the whole site section, feeds,
-    the WebSub hub, and everything `reading_key` covers)."""
-    relevant = (reading_key(config), config.site, config.feeds, config.websub_hub)
-    return hashlib.sha256(repr(relevant).encode()).hexdigest()
-
-
-def feed_fingerprint(
-    feed: FeedSpec, fmt: str, config: Config, digest: Callable[[Article], str]
-) -> str:
-    """Everything the bytes of one feed file depend on, hashed."""
-    return _Fingerprints(config, digest)(feed, fmt)
-
-
-class _Fingerprints:
-    """`feed_fingerprint` for many feeds: each article's part is computed once per build."""
-
-    def __init__(
-        self,
-        config: Config,
-        digest: Callable[[Article], str],
-        stand_in: Callable[[Article], str | None] | None = None,
-    ) -> None:
-        self.render_key = render_key(config)
-        self.digest = digest
-        self.stand_in = stand_in  # what may stand for an article's fields (see `Contents.stand_in`)
-        self.entries: dict[int, tuple[Article, bytes]] = {}  # by id(article), kept alive
-
-    def __call__(self, feed: FeedSpec, fmt: str) -> str:
-        h = hashlib.sha256()
-        h.update(
-            repr(
-                (
-                    self.render_key,
-                    fmt,
-                    feed.key,
-                    feed.title,
-                    feed.description,
-                    feed.html_url,
-                    feed.updated,
-                    feed.total,
-                    feed.page,
-                    feed.archive_pages,
-                )
-            ).encode()
-        )
-        for article in feed.entries:  # every field; the content key stands for the body
-            h.update(self._entry(article))
-        return h.hexdigest()
-
-    def _entry(self, article: Article) -> bytes:
-        cached = self.entries.get(id(article))
-        if cached is not None and cached[0] is article:
-            return cached[1]
-        known = self.stand_in(article) if self.stand_in is not None else None
-        if known is not None:
-            data = repr((self.digest(article), known)).encode()
-        else:
-            fields = dataclasses.replace(article, body="") if article.body else article
-            data = repr((self.digest(article), fields)).encode()
-        self.entries[id(article)] = (article, data)
-        return data
 
 
 @dataclass(slots=True)
@@ -162,9 +78,11 @@ def _render_jobs(
     results: list[JobResult] = []
     for feed, fmt, path in jobs:
         memo.used = {}
-        fitted, data = fit_to_budget(feed, fmt, config, content)
+        fitted, data = fit_feed(feed, fmt, config, content)
         kept = None if fitted is feed else len(fitted.entries)
-        found = _check(data, fmt, fitted, config, content, path, memo) if validate else []
+        found = (
+            check_file(data, fmt, fitted, config, content, file=path, memo=memo) if validate else []
+        )
         results.append((kept, data, tuple(found), tuple(memo.used)))
     return results
 
@@ -186,7 +104,7 @@ def render_all(
     config: Config,
     plan: SitePlan,
     cache: BuildCache,
-    contents: Contents,
+    contents: ContentSource,
     validate: bool,
     progress: Progress | None,
     pool: Workers,
@@ -198,7 +116,7 @@ def render_all(
     out = Rendered()
     jobs = [(feed, fmt) for feed in plan.feeds for fmt in plan.formats]
     jobs += plan.archive_jobs()
-    fingerprint_of = _Fingerprints(config, contents.digest, contents.stand_in)
+    fingerprint_of = Fingerprints(config, contents.digest, contents.stand_in)
     decided: list[tuple[str, str, FeedState | None]] = []  # (path, fingerprint, reused state)
     todo: list[Job] = []
     for feed, fmt in jobs:
@@ -208,7 +126,7 @@ def render_all(
         if (
             before is not None
             and before.fingerprint == fingerprint
-            and untouched(config.output_dir / path, before)
+            and before.untouched(config.output_dir / path)
         ):
             decided.append((path, fingerprint, before))
         else:
@@ -252,7 +170,7 @@ def render_all(
             out.cut.append((path, kept, len(feed.entries)))
         if validate:
             out.findings.extend(found)
-            if any(f.level is Severity.ERROR for f in found):
+            if has_errors(found):
                 out.refused.append(path)
                 continue
         out.files[path] = data
@@ -265,7 +183,7 @@ def _render_on_workers(
     config: Config,
     todo: list[Job],
     cache: BuildCache,
-    contents: Contents,
+    contents: ContentSource,
     validate: bool,
     pool: Workers,
     memo: _MemoUse,
@@ -312,11 +230,11 @@ def _shares(todo: Sequence[Job], count: int) -> list[list[int]]:
 
 
 # What workers forked late read instead of receiving it (see `_render_forked_late`).
-_INHERITED: tuple[Config, list[Job], Contents, _MemoUse, bool] | None = None
+_INHERITED: tuple[Config, list[Job], ContentSource, _MemoUse, bool] | None = None
 
 
 def _render_forked_late(
-    config: Config, todo: list[Job], contents: Contents, validate: bool, memo: _MemoUse
+    config: Config, todo: list[Job], contents: ContentSource, validate: bool, memo: _MemoUse
 ) -> tuple[dict[str, JobResult], int]:
     """Render the feeds here and on one worker forked now, which inherits the feeds, their
     entry content (computed first, once) and the memo instead of receiving them."""
@@ -347,35 +265,6 @@ def _render_inherited(indexes: list[int]) -> tuple[list[JobResult], dict[bytes, 
     return results, {key: view for key, view in mine.items() if key not in memo}
 
 
-def _check(
-    data: bytes,
-    fmt: str,
-    feed: FeedSpec,
-    config: Config,
-    contents: ContentFn,
-    path: str,
-    memo: _MemoUse,
-) -> list[Finding]:
-    found = [] if fmt == "json" else lint_feed(data, path, strict=True)
-    found += check_round_trip(data, fmt, feed, config, contents, file=path, memo=memo)
-    return found
-
-
-def page_fingerprints(plan: SitePlan, fingerprints: Mapping[str, str]) -> dict[str, str]:
-    """Each discovery page's path and the fingerprint of its inputs: a feed's page shows that
-    feed (its fingerprint in the first format covers all it shows, the settings included);
-    the index and the OPML file show every feed."""
-    first = plan.formats[0]
-    every = hashlib.sha256()
-    pages: dict[str, str] = {}
-    for feed in plan.feeds:
-        fingerprint = fingerprints[feed.path(first)]
-        every.update(fingerprint.encode())
-        pages[feed.page_path()] = "page " + fingerprint
-    whole = "pages " + every.hexdigest()
-    return {INDEX_PATH: whole, OPML_PATH: whole, **pages}
-
-
 def render_changed_pages(
     plan: SitePlan, config: Config, pages: Mapping[str, str], cache: BuildCache
 ) -> dict[str, bytes]:
@@ -386,7 +275,7 @@ def render_changed_pages(
         return not (
             before is not None
             and before.fingerprint == pages[path]
-            and untouched(config.output_dir / path, before)
+            and before.untouched(config.output_dir / path)
         )
 
     if all(stale(path) for path in pages):
@@ -400,11 +289,3 @@ def render_changed_pages(
         if stale(feed.page_path()):
             files[feed.page_path()] = render_feed_page(feed, plan, config)
     return files
-
-
-def untouched(path: Path, state: FeedState) -> bool:
-    try:
-        stat = path.stat()
-    except OSError:
-        return False
-    return (stat.st_size, stat.st_mtime_ns) == (state.size, state.mtime_ns)

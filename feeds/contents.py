@@ -1,0 +1,171 @@
+"""Entry content for the renderer (`EntryContent`: sanitised HTML and summary), computed at
+most once per article version: from the build cache when its content key is known, else from
+its body, read again from its file (`contentfiles.read_content`, as reading does) when the
+body was not kept in this build. With several processes the missing contents are computed on
+the build's workers (`prefetch`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+
+from feeds.body import EntryContent, entry_content
+from feeds.cache import BuildCache, FileState
+from feeds.config import Config
+from feeds.contentfiles import read_content, read_file
+from feeds.keys import content_key
+from feeds.model import Article, Level, Problem
+from feeds.parallel import Workers
+
+
+class ContentSource:
+    """Entry content for the renderer, computed at most once per article version: from the
+    cache when its `content_key` is known, else from its body (read again from its file when
+    the body was not kept in this build)."""
+
+    def __init__(
+        self,
+        config: Config,
+        cache: BuildCache,
+        bodies: dict[str, str],
+        states: dict[str, FileState],
+    ) -> None:
+        self.config = config
+        self.previous = cache.contents  # valid under any config: the key covers every input
+        self.bodies = bodies
+        # By source: (its file, its content key, the article as its file gave it, the file's
+        # digest). An article as its file gave it is a function of the file's bytes, its path
+        # and the reading settings (`reading_key`, part of every feed fingerprint), so the
+        # digest and the source stand for its fields; not for a kept version (an older
+        # file's), which gets an empty digest.
+        self.articles: dict[str, tuple[str, str, Article, str]] = {}
+        for relative, state in states.items():
+            digest = state.digest
+            for article, key in zip(state.good, state.content_keys, strict=True):
+                self.articles[article.source] = (relative, key, article, digest)
+            for source in state.kept:
+                relative, key, article, _ = self.articles[source]
+                self.articles[source] = (relative, key, article, "")
+        self.used: dict[str, EntryContent] = {}
+        self.by_source: dict[str, EntryContent] = {}
+        self.reread: dict[str, Article] = {}
+        self.lost: set[str] = set()
+
+    def digest(self, article: Article) -> str:
+        """The article's content key: equal keys, equal `EntryContent`."""
+        found = self.articles.get(article.source)
+        return found[1] if found is not None else ""
+
+    def stand_in(self, article: Article) -> str | None:
+        """A text that stands for all fields of `article` in a feed fingerprint: its file's
+        digest and its source, when it is the very article its file gave (site-wide
+        resolution renames categories by making another); else None."""
+        found = self.articles.get(article.source)
+        if found is None or found[2] is not article or not found[3]:
+            return None
+        return f"file {found[3]} {article.source}"
+
+    def __call__(self, article: Article) -> EntryContent:
+        found = self.by_source.get(article.source)
+        if found is None:
+            found = self._content(article)
+            self.by_source[article.source] = found
+        return found
+
+    def _content(self, article: Article) -> EntryContent:
+        key = self.digest(article)
+        found = self.used.get(key) or self.previous.get(key)
+        if found is not None:
+            self.used[key] = found
+            return found
+        full = self._with_body(article)
+        if full is None:  # a kept version whose content was never cached: no body to show
+            self.lost.add(article.source)
+            return entry_content(article)
+        found = entry_content(full)
+        self.used[content_key(full)] = found  # its own key: the file may have changed since
+        return found
+
+    def _with_body(self, article: Article) -> Article | None:
+        body = self.bodies.get(article.source)
+        if body is not None:
+            return dataclasses.replace(article, body=body)
+        if article.source not in self.reread:
+            self.reread.update(_read_again(self.config, self.articles[article.source][0]))
+        return self.reread.get(article.source)
+
+    def prefetch(self, articles: Iterable[Article], pool: Workers) -> None:
+        """Compute the content of all `articles` now: on the pool's workers when it has some
+        and there are several to compute, else here."""
+        missing: dict[str, Article] = {}
+        for article in articles:
+            source = article.source
+            if source in self.by_source or source in missing:
+                continue
+            key = self.digest(article)
+            found = self.used.get(key) or self.previous.get(key)
+            if found is not None:
+                self.used[key] = found
+                self.by_source[source] = found
+            else:
+                missing[source] = article
+        if pool.count < 2 or len(missing) < 2:
+            for article in missing.values():
+                self(article)
+            return
+        items = [
+            (article, self.bodies.get(source), self.articles[source][0])
+            for source, article in missing.items()
+        ]
+        results = pool.map(_entry_contents, (self.config,), items)
+        for (source, article), result in zip(missing.items(), results, strict=True):
+            if result is None:
+                self.lost.add(source)
+                found = entry_content(article)
+            else:
+                key, found = result
+                self.used[key] = found
+            self.by_source[source] = found
+
+    def lost_problems(self) -> list[Problem]:
+        """A warning for each kept article published without its body (see `__call__`)."""
+        return [
+            Problem(
+                source,
+                "body",
+                None,
+                "its last good version was never in a feed, so its text is not in the build "
+                "cache: it is published without a body until the file is fixed",
+                Level.WARNING,
+            )
+            for source in sorted(self.lost)
+        ]
+
+
+def _read_again(config: Config, relative: str) -> dict[str, Article]:
+    """The articles of one content file, bodies included (none when it cannot be read: it
+    was removed since the scan, and the next build drops it)."""
+    try:
+        data = read_content(config, relative)
+    except OSError:
+        return {}
+    return {article.source: article for article in read_file(config, relative, data)[0]}
+
+
+def _entry_contents(
+    config: Config, items: list[tuple[Article, str | None, str]]
+) -> list[tuple[str, EntryContent] | None]:
+    """A worker's share of `ContentSource.prefetch`: for each (article, its body when kept,
+    its file) the content key and content, or None when the body is lost."""
+    reread: dict[str, Article] = {}
+    results: list[tuple[str, EntryContent] | None] = []
+    for article, body, relative in items:
+        if body is not None:
+            full: Article | None = dataclasses.replace(article, body=body)
+        else:
+            if article.source not in reread:
+                reread.update(_read_again(config, relative))
+            full = reread.get(article.source)
+        results.append(None if full is None else (content_key(full), entry_content(full)))
+    return results

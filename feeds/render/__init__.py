@@ -1,0 +1,36 @@
+"""Feed bytes for one planned feed: `render_feed` dispatches on the format to the writers
+(`rss_atom` through feedgen, `json_feed`), which share the representation rules of `rules`
+with the validator. `fit_feed` applies the size budget (`feeds.max_bytes`).
+"""
+
+from __future__ import annotations
+
+from feeds.config import Config
+from feeds.plan import FeedSpec
+from feeds.render import budget
+from feeds.render.json_feed import render_json
+from feeds.render.rss_atom import render_xml
+from feeds.render.rules import ContentFn
+
+__all__ = ["ContentFn", "fit_feed", "render_feed"]
+
+
+def render_feed(feed: FeedSpec, fmt: str, config: Config, content: ContentFn) -> bytes:
+    """The complete file for `feed` in `fmt` (`rss`, `atom` or `json`): UTF-8, deterministic.
+
+    Raises `ContentError` naming the article and field when a text holds a character XML 1.0
+    cannot carry, or a date cannot be written with a four-digit year (normalisation keeps
+    both out; this is the last guard before the writer)."""
+    if fmt == "json":
+        return render_json(feed, config, content)
+    if fmt not in ("rss", "atom"):
+        raise ValueError(f"unknown feed format {fmt!r}; use rss, atom or json")
+    return render_xml(feed, fmt, config, content)
+
+
+def fit_feed(
+    feed: FeedSpec, fmt: str, config: Config, content: ContentFn
+) -> tuple[FeedSpec, bytes]:
+    """The feed as it should be published in `fmt` under the size budget, and its bytes
+    (`budget.fit_to_budget`)."""
+    return budget.fit_to_budget(feed, fmt, config, content, render_feed)

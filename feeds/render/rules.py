@@ -1,0 +1,105 @@
+"""The representation rules every writer and the validator share (DEVELOPERS.md "Feed
+representation"): which URL is a feed's own, which author a feed and an entry carry, which
+description and update time a feed shows, the category and tag schemes, how a moment is
+written (in the site zone, whole seconds) and what JSON Feed calls tags and authors.
+
+Writers (`rss_atom`, `json_feed`) and `feeds.validate` import these; neither imports the
+other. Pure functions of the config, the plan and the records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
+
+from feeds.config import Config
+from feeds.layout import JSON_FEED_VERSION
+from feeds.model import Article, Author, ContentError, Problem
+from feeds.plan import FeedSpec, feed_url
+
+if TYPE_CHECKING:
+    from feeds.body import EntryContent
+
+ContentFn = Callable[[Article], "EntryContent"]
+
+GENERATOR = "feeds"
+EMPTY_FEED_UPDATED = datetime(1970, 1, 1, tzinfo=UTC)
+JSON_VERSION = JSON_FEED_VERSION
+
+
+def self_url(config: Config, feed: FeedSpec, fmt: str) -> str:
+    """The feed file's public URL: `atom:link rel="self"`, the Atom id, JSON `feed_url`."""
+    return feed_url(config, feed.path(fmt))
+
+
+def feed_author(config: Config) -> Author:
+    return config.site.author or Author(name=config.site.title)
+
+
+def entry_author(article: Article, fmt: str, config: Config) -> Author | None:
+    """The author an entry carries: its own, else in Atom the feed's. RFC 4287 §4.2.1 lets
+    entries inherit the feed author, but readers such as newsboat show none, so it is written
+    out. RSS shows `managingEditor` and JSON Feed 1.1 items inherit the top-level `authors`,
+    so their items carry only the article's own author."""
+    if article.author is not None or fmt != "atom":
+        return article.author
+    return feed_author(config)
+
+
+def feed_description(feed: FeedSpec) -> str:
+    return feed.description or feed.title
+
+
+def feed_updated(feed: FeedSpec) -> datetime:
+    return feed.updated or EMPTY_FEED_UPDATED
+
+
+def category_scheme(config: Config) -> str:
+    return f"{config.site.url}categories"
+
+
+def tag_scheme(config: Config) -> str:
+    return f"{config.site.url}tags"
+
+
+def in_site_zone(moment: datetime, zone: tzinfo) -> datetime:
+    """`moment` as the feeds write it: in the site zone, whole seconds, and in UTC when the
+    zone's offset then has seconds (RFC 822 §5 and RFC 3339 §5.6 offsets are hours:minutes)."""
+    local = moment.astimezone(zone).replace(microsecond=0)
+    offset = local.utcoffset()
+    if offset is None or offset % timedelta(minutes=1):
+        return local.astimezone(UTC)
+    return local
+
+
+def entry_time(moment: datetime, zone: tzinfo, source: str, field: str) -> datetime:
+    """`in_site_zone(moment)`, or `ContentError` for the article `source` when a feed cannot
+    carry it."""
+    try:
+        written: datetime | None = in_site_zone(moment, zone)
+    except OverflowError:  # the site zone takes it past datetime's years 1-9999
+        written = None
+    if written is None or not 1000 <= written.year <= 9999:  # RFC 822 §5, RFC 3339 §5.6
+        raise ContentError(
+            Problem(
+                source,
+                field,
+                moment.isoformat(),
+                "cannot be written in a feed (its year, as written in the feed, is outside "
+                "1000-9999); use a date between those years",
+            )
+        )
+    return written
+
+
+def author_object(author: Author) -> dict[str, str]:
+    found = {"name": author.name}
+    if author.email:
+        found["url"] = f"mailto:{author.email}"
+    return found
+
+
+def item_tags(article: Article) -> list[str]:
+    """Category display paths, then tags, each once, in that order."""
+    return list(dict.fromkeys([c.label for c in article.categories] + list(article.tags)))

@@ -1,0 +1,98 @@
+"""The site as the content says it should be published at `now`, before rendering: content
+read (incrementally), normalised, resolved site-wide and planned (`prepare`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from feeds.cache import BuildCache, FileState
+from feeds.config import Config
+from feeds.contentfiles import scan_content
+from feeds.contents import ContentSource
+from feeds.model import Article, Level, Problem, Progress
+from feeds.normalise import resolve_site
+from feeds.parallel import Workers
+from feeds.plan import FeedSpec, SitePlan, plan_site
+from feeds.reading import load_files
+from feeds.request import BuildError
+
+
+@dataclass(slots=True)
+class Prepared:
+    """The site as the content says it should be published at `now`, before rendering."""
+
+    plan: SitePlan
+    contents: ContentSource
+    states: dict[str, FileState]
+    problems: list[Problem]
+    kept: list[str]
+    drafts: int
+    published: int
+    scheduled: tuple[Article, ...]
+    files_total: int
+    files_read: int
+    latest: datetime | None = None  # the newest publication time among the articles due
+
+
+def prepare(
+    config: Config,
+    cache: BuildCache,
+    now: datetime,
+    progress: Progress | None = None,
+    *,
+    started_ns: int | None = None,
+    files: list[tuple[str, os.stat_result]] | None = None,
+    pool: Workers | None = None,
+) -> Prepared:
+    """Read (incrementally), normalise, resolve and plan; raises `BuildError` for an empty site.
+    `started_ns` (wall clock, ns) marks stats too fresh to trust; pass it when the returned
+    states will be saved. `files` is `scan_content`'s answer when already taken; `pool`
+    shares the reading when it has workers. The caller has checked the category settings
+    (`categories.check_category_config`)."""
+    if files is None:
+        files = scan_content(config.content_dir)
+    loaded = load_files(config, cache, files, progress, started_ns, pool or Workers(1))
+    states, problems = loaded.states, loaded.problems
+    everything = [a for state in states.values() for a in state.good]
+    if not everything and not any(p.level is Level.ERROR for p in problems):
+        raise BuildError(
+            f"no articles found in {config.display_path(config.content_dir)}; "
+            "nothing was published (check content_dir)"
+        )
+    # Drafts and scheduled articles take no part in resolution, so neither can block (by a
+    # duplicate id or a slug clash) an article that is already published.
+    live = [a for a in everything if not a.draft]
+    due = [a for a in live if a.published <= now]
+    published, site_problems = resolve_site(due, config)
+    problems.extend(site_problems)
+    return Prepared(
+        plan=plan_site(published, config),
+        contents=ContentSource(config, cache, loaded.bodies, states),
+        states=states,
+        problems=problems,
+        kept=loaded.kept,
+        drafts=sum(a.draft for a in everything),
+        published=len(published),
+        scheduled=tuple(a for a in live if a.published > now),
+        files_total=loaded.files_total,
+        files_read=loaded.files_read,
+        latest=max((a.published for a in due), default=None),
+    )
+
+
+def advertised(plan: SitePlan, refused: set[str], output_dir: Path) -> SitePlan:
+    """The plan the discovery pages describe: without a category feed that the validator
+    refused in every format and that has never been published, so no page links a URL that
+    answers 404 (the site feed is always listed)."""
+
+    def never_published(feed: FeedSpec) -> bool:
+        paths = [feed.path(fmt) for fmt in plan.formats]
+        return all(p in refused and not (output_dir / p).exists() for p in paths)
+
+    kept = tuple(feed for feed in plan.feeds if feed.category is None or not never_published(feed))
+    return plan if len(kept) == len(plan.feeds) else dataclasses.replace(plan, feeds=kept)
