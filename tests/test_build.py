@@ -1,7 +1,7 @@
 """The front door (`feeds.build`): which settings invalidate what, scanning and reading
 content files, feed fingerprints, the report, and `feeds build`'s exit codes end to end.
-Incremental behaviour over many kinds of change is in test_incremental.py, whose fixture
-site (`make_site`) these tests share."""
+Incremental behaviour over many kinds of change is in test_incremental.py; these tests use
+the same fixture site (tests/sites.py, the `site` fixture)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_incremental import NOW, make_site, snapshot
+from sites import (
+    NOW,
+    Site,
+    make_site,
+    snapshot,
+)
 
 from feeds.build import BuildError, build_site
 from feeds.cache import CACHE_FILE
@@ -167,8 +172,7 @@ def test_a_fingerprint_follows_every_entry_field_and_the_content_key(tmp_path: P
 # --- the report -----------------------------------------------------------------------------
 
 
-def test_a_clean_build_reports_what_it_read_and_wrote(tmp_path: Path) -> None:
-    site = make_site(tmp_path / "site")
+def test_a_clean_build_reports_what_it_read_and_wrote(site: Site) -> None:
     progress: list[tuple[str, int, int]] = []
 
     report = build_site(site.config(), now=NOW, progress=lambda *step: progress.append(step))
@@ -188,8 +192,7 @@ def test_a_clean_build_reports_what_it_read_and_wrote(tmp_path: Path) -> None:
     assert progress[10] == ("render", 1, 16) and progress[-1] == ("render", 16, 16)
 
 
-def test_strict_publishes_nothing_when_anything_is_wrong(tmp_path: Path) -> None:
-    site = make_site(tmp_path / "site")
+def test_strict_publishes_nothing_when_anything_is_wrong(site: Site) -> None:
     site.write("phones/bad.md", "---\ntitle: Bad\ndate: someday\n---\nx\n")
 
     report = site.build(strict=True)
@@ -221,17 +224,14 @@ def _invoke(config: Path, *extra: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_exit_0_when_everything_published(tmp_path: Path) -> None:
-    site = make_site(tmp_path / "site")
-
+def test_exit_0_when_everything_published(site: Site) -> None:
     code, out, err = _invoke(site.root / "config.yaml")
 
     assert (code, err) == (0, "")
     assert "feeds: 10 files (10 read), 10 articles published, 1 draft, 1 scheduled" in out
 
 
-def test_exit_1_when_an_article_is_skipped(tmp_path: Path) -> None:
-    site = make_site(tmp_path / "site")
+def test_exit_1_when_an_article_is_skipped(site: Site) -> None:
     site.write("phones/bad.md", "---\ntitle: Bad\ndate: Nov 41, 2026\ncategory: Phones\n---\n")
 
     code, _, err = _invoke(site.root / "config.yaml")
@@ -241,8 +241,7 @@ def test_exit_1_when_an_article_is_skipped(tmp_path: Path) -> None:
     assert (site.output / "feeds/all.atom.xml").exists()  # the rest is published
 
 
-def test_exit_2_for_an_unknown_config_key(tmp_path: Path) -> None:
-    site = make_site(tmp_path / "site")
+def test_exit_2_for_an_unknown_config_key(site: Site) -> None:
     site.settings["feeds"]["colour"] = "blue"
     site.save_config()
 
@@ -264,8 +263,7 @@ with build_lock(Path(sys.argv[1])):
 """
 
 
-def test_exit_3_when_another_build_holds_the_lock(tmp_path: Path) -> None:
-    site = make_site(tmp_path / "site")
+def test_exit_3_when_another_build_holds_the_lock(site: Site) -> None:
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLD_LOCK, str(site.root / ".feeds")],
         stdin=subprocess.PIPE,
@@ -291,8 +289,7 @@ def test_exit_3_when_another_build_holds_the_lock(tmp_path: Path) -> None:
     assert _invoke(site.root / "config.yaml")[0] == 0  # released with the process
 
 
-def test_python_dash_m_feeds_gives_the_same_exit_code(tmp_path: Path) -> None:
-    site = make_site(tmp_path / "site")
+def test_python_dash_m_feeds_gives_the_same_exit_code(site: Site) -> None:
     site.write("phones/bad.md", "---\ntitle: Bad\ndate: Nov 41, 2026\ncategory: Phones\n---\n")
     environment = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
     command = ["build", "--config", "config.yaml", "--now", NOW.isoformat()]

@@ -10,18 +10,16 @@ import errno
 import os
 import pickle
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from factories import make_article
-from test_incremental import (
+from sites import (
     CHANGES,
     NOW,
+    CleanOutput,
     Site,
     assert_same_output,
-    clean_build,
-    make_site,
     snapshot,
     stats,
 )
@@ -118,9 +116,8 @@ def test_a_summary_covers_the_times_with_the_same_articles_due(
 
 
 def test_a_one_article_edit_rewrites_a_few_shards_and_reuses_the_others(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site = make_site(tmp_path / "site")
     site.build()
     before = store_files(site)
     assert len(before) > 20
@@ -137,8 +134,7 @@ def test_a_one_article_edit_rewrites_a_few_shards_and_reuses_the_others(
     assert set(before) - set(after) == set(before) - kept  # replaced files are removed
 
 
-def test_a_touch_rewrites_only_the_manifest_and_one_shard(tmp_path: Path) -> None:
-    site = make_site(tmp_path / "site")
+def test_a_touch_rewrites_only_the_manifest_and_one_shard(site: Site) -> None:
     site.build()
     before = store_files(site)
     path = site.content / "phones/old-phone.md"
@@ -153,8 +149,9 @@ def test_a_touch_rewrites_only_the_manifest_and_one_shard(tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize("damage", ["garbage", "missing"])
-def test_a_damaged_shard_means_every_file_is_read_again(damage: str, tmp_path: Path) -> None:
-    site = make_site(tmp_path / "site")
+def test_a_damaged_shard_means_every_file_is_read_again(
+    damage: str, site: Site, clean_output: CleanOutput
+) -> None:
     site.build()
     published = stats(site.output)
     manifest = load_manifest(site.root / ".feeds")
@@ -170,13 +167,12 @@ def test_a_damaged_shard_means_every_file_is_read_again(damage: str, tmp_path: P
 
     assert report.files_read == report.files_total == 10
     assert report.publish.written == () and stats(site.output) == published
-    assert_same_output(snapshot(site.output), clean_build(site, tmp_path / "clean"))
+    assert_same_output(snapshot(site.output), clean_output(site))
 
 
 def test_a_damaged_memo_shard_is_parsed_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    site: Site, clean_output: CleanOutput, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site = make_site(tmp_path / "site")
     site.build()
     for path in (site.root / ".feeds" / STORE_DIR).iterdir():
         path.write_bytes(b"\x80\x05junk")  # every shard: files too, so all is read again
@@ -185,13 +181,12 @@ def test_a_damaged_memo_shard_is_parsed_again(
     report = site.build()
 
     assert report.complete
-    assert_same_output(snapshot(site.output), clean_build(site, tmp_path / "clean"))
+    assert_same_output(snapshot(site.output), clean_output(site))
 
 
 def test_the_store_written_by_another_version_is_ignored(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site = make_site(tmp_path / "site")
     site.build()
     monkeypatch.setattr(feeds.cache, "CACHE_VERSION", "feeds-cache-0.0.0-1")
 
@@ -204,9 +199,8 @@ def test_the_store_written_by_another_version_is_ignored(
 
 
 def test_leftovers_of_killed_builds_go_at_the_next_save(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site = make_site(tmp_path / "site")
     site.build()
     leftovers = [
         site.root / ".feeds" / ".cache-abc123.tmp",
@@ -226,10 +220,8 @@ def test_leftovers_of_killed_builds_go_at_the_next_save(
 
 
 def test_a_cache_that_cannot_be_saved_is_an_error_in_the_report(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site = make_site(tmp_path / "site")
-
     def full(*_args: Any, **_kwargs: Any) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
@@ -250,9 +242,8 @@ def test_a_cache_that_cannot_be_saved_is_an_error_in_the_report(
 
 
 def test_a_body_edit_parses_only_the_edited_entry(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site = make_site(tmp_path / "site")
     site.build()
     parsed: list[object] = []
     entry_view = feeds.validate.xml_reader.entry_view
@@ -283,9 +274,8 @@ def comparable(report: feeds.build.BuildReport) -> tuple[object, ...]:
 
 @pytest.mark.parametrize("name", ["plain", "a broken article kept", "cut by max_bytes", "draft"])
 def test_the_answer_to_nothing_changed_is_what_a_full_build_reports(
-    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    name: str, site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site = make_site(tmp_path / "site")
     if name == "cut by max_bytes":
         site.settings["feeds"].update(formats=["rss", "atom", "json"], max_bytes=2600)
         site.save_config()
@@ -318,9 +308,8 @@ def test_the_answer_to_nothing_changed_is_what_a_full_build_reports(
     ["feed file deleted", "feed file edited", "stray feed file", "page deleted", "strict"],
 )
 def test_what_the_answer_to_nothing_changed_checks(
-    change: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    change: str, site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site = make_site(tmp_path / "site")
     site.build()
     published = snapshot(site.output)
     if change == "feed file deleted":
@@ -343,9 +332,10 @@ def test_what_the_answer_to_nothing_changed_checks(
     assert snapshot(site.output) == published
 
 
-def test_the_clock_going_back_before_the_newest_article_is_not_nothing(tmp_path: Path) -> None:
+def test_the_clock_going_back_before_the_newest_article_is_not_nothing(
+    site: Site, clean_output: CleanOutput
+) -> None:
     """launch-week is dated 2026-11-10 21:00 UTC: built as of the 9th it is scheduled."""
-    site = make_site(tmp_path / "site")
     site.build()
     earlier = datetime(2026, 11, 9, 12, tzinfo=UTC)
 
@@ -353,7 +343,7 @@ def test_the_clock_going_back_before_the_newest_article_is_not_nothing(tmp_path:
 
     assert [a.slug for a in report.scheduled] == ["launch-week", "eclipse-preview"]
     assert "Launch Week" not in (site.output / "feeds/all.atom.xml").read_text()
-    assert_same_output(snapshot(site.output), clean_build(site, tmp_path / "clean", earlier))
+    assert_same_output(snapshot(site.output), clean_output(site, earlier))
     # and back to now: the article is published again
     site.build(now=NOW + timedelta(seconds=1))
     assert "Launch Week" in (site.output / "feeds/all.atom.xml").read_text()

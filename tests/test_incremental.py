@@ -3,510 +3,54 @@ content byte for byte, a rebuild with no change touches nothing, a one-article c
 only the feeds that hold it, and a published article that stops reading keeps its last good
 version (the one, reported, difference from a clean build).
 
-Every test builds a small site in tmp_path (`make_site`): three formats of article files in
-four categories, two levels deep in places, with `feeds.max_items: 3` so that moving an
-article in or out of a feed's top three is a real change.
+Every test builds the fixture site of tests/sites.py (the `site` fixture, or `make_site`):
+three formats of article files in four categories, two levels deep in places, with
+`feeds.max_items: 3` so that moving an article in or out of a feed's top three is a real
+change. `CHANGES` (there) is every kind of change these tests put it through.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import pickle
-import shutil
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from click.testing import CliRunner
+from sites import (
+    ARTICLES,
+    CHANGES,
+    FIRST_MTIME_NS,
+    NOW,
+    SITE_URL,
+    CleanOutput,
+    Site,
+    add_newest,
+    all_feeds,
+    assert_same_output,
+    config_no_pages,
+    edit_body,
+    edit_title,
+    make_site,
+    snapshot,
+    stats,
+)
 
 import feeds.build
 import feeds.cache
 import feeds.contents
 from feeds.body import EntryContent
-from feeds.build import BuildReport, build_site
 from feeds.cache import CACHE_FILE
 from feeds.cli import cli
-from feeds.config import Config, load_config
 from feeds.model import Article, Level
-
-NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
-SITE_URL = "https://inc.example.org/"
-
-SETTINGS: dict[str, Any] = {
-    "site": {
-        "title": "Incremental News",
-        "url": SITE_URL,
-        "description": "A fixture site for incremental builds",
-        "language": "en",
-        "timezone": "Europe/Berlin",
-        "author": {"name": "The Desk", "email": "desk@inc.example.org"},
-    },
-    "content_dir": "content",
-    "output_dir": "public",
-    "feeds": {"max_items": 3},
-    "categories": {
-        "Phones": {"description": "Handsets and what goes with them", "aliases": ["Smartphones"]},
-    },
-    "text": {"drop_lines": [r"^More \S+ articles you might enjoy to read:"]},
-}
-
-# Newest first, the published articles are: launch-week (11-10, Science: Space), chip-news
-# (11-05, Computing), cases-roundup (11-03, Phones: Accessories), pocket-review (11-01,
-# Phones), phone-prices (10-20, Smartphones = Phones), old-phone (09-01, Phones), laptop-test
-# (08-15, computing: Laptops), telescope (07-01, Science), driver-shortage (06-01, computing),
-# patch-day (05-01, Security). Top three of `all`: launch-week, chip-news, cases-roundup.
-# "computing" is spelled in lower case twice and capitalised once, so it shows in lower case.
-ARTICLES: dict[str, str] = {
-    "phones/pocket-review.md": """\
----
-title: Pocket Phone Review
-date: 2026-11-01T09:00:00+01:00
-category: Phones
-tags: [reviews]
----
-The Pocket phone is small and **fast**.
-
-See [the older model](../old-phone/).
-""",
-    "phones/phone-prices.md": """\
----
-title: Smartphone Prices Fall
-date: 2026-10-20 10:00
-category: Smartphones
----
-Prices of mid-range phones fell for the third quarter in a row.
-""",
-    "phones/old-phone.md": """\
----
-title: The Old Phone, Ten Years On
-date: 2026-09-01T08:00:00Z
-category: Phones
----
-We dug out a phone from 2016.
-""",
-    "phones/accessories/cases-roundup.txt": """\
-Nov 3, 2026, 14:30 Phones: Accessories
-
-Cases Roundup: Six Cases & a <Surprise>
-
-Six cases went through a week of drops and scratches.
-
-What We Tested
-Every case fell from a table onto tiles ten times.
-
-More inc.example articles you might enjoy to read:
-""",
-    "computing/chip-news.md": """\
----
-title: A New Chip for Small Laptops
-date: 2026-11-05T12:00:00+01:00
-category: Computing
-author: {name: Ann Example, email: ann@inc.example.org}
----
-A chip maker announced a low-power processor.
-""",
-    "computing/laptops/laptop-test.txt": """\
-Aug 15, 2026, 08:00 computing: Laptops
-
-Three Laptops Under 800 Euros
-
-Three laptops, one week, one winner.
-""",
-    "science/telescope.md": """\
----
-title: A Telescope on the Roof
-date: 2026-07-01T20:00:00+02:00
-category: Science
----
-The newsroom built a telescope.
-""",
-    "science/eclipse-preview.md": """\
----
-title: Eclipse Preview
-date: 2026-12-01T08:00:00Z
-category: Science
----
-Where to watch next year's eclipse.
-""",
-    "science/unfinished.md": """\
----
-title: Unfinished Draft
-date: 2026-11-20T08:00:00Z
-category: Science
-draft: true
----
-Not yet.
-""",
-    "exports/wire.jsonl": (
-        '{"slug": "launch-week", "title": "Launch Week", "date": "2026-11-10T16:00:00-05:00",'
-        ' "category": "Science: Space", "body_format": "markdown",'
-        ' "body": "Three rockets, *two* delays."}\n'
-        '{"slug": "driver-shortage", "title": "Driver Shortage", "date": "2026-06-01 10:18",'
-        ' "category": "computing", "body_format": "text",'
-        ' "body": "Display drivers are scarce & late."}\n'
-        '{"slug": "patch-day", "title": "Patch Day", "date": "2026-05-01T09:00:00Z",'
-        ' "category": "Security", "body_format": "html",'
-        ' "body": "<p>Update <b>now</b>.</p>"}\n'
-    ),
-}
-
-
-def all_feeds(*keys: str, formats: tuple[str, ...] = ("rss", "atom")) -> set[str]:
-    """The feed files of `all` and of the categories named by slug path."""
-    stems = ["feeds/all" if key == "all" else f"feeds/category/{key}" for key in keys]
-    suffixes = {"rss": ".rss.xml", "atom": ".atom.xml", "json": ".json"}
-    return {stem + suffixes[fmt] for stem in stems for fmt in formats}
-
-
-# Content files get distinct modification times a second apart, long past: an edit is then
-# always visible in the mtime (as it is for an editor), and no stat is too fresh to be
-# trusted (see feeds.reading.RACY_NS), whatever the speed of the machine running the tests.
-FIRST_MTIME_NS = 1_767_225_600_000_000_000  # 2026-01-01T00:00:00Z
-
-
-@dataclass
-class Site:
-    """A site folder: config.yaml, content/, and after a build public/ and .feeds/."""
-
-    root: Path
-    settings: dict[str, Any] = field(default_factory=dict)
-    clock_ns: int = FIRST_MTIME_NS
-
-    @property
-    def content(self) -> Path:
-        return self.root / "content"
-
-    @property
-    def output(self) -> Path:
-        return self.root / "public"
-
-    @property
-    def cache_file(self) -> Path:
-        return self.root / ".feeds" / CACHE_FILE
-
-    def save_config(self) -> None:
-        text = yaml.safe_dump(self.settings, allow_unicode=True, sort_keys=False)
-        (self.root / "config.yaml").write_text(text, encoding="utf-8")
-
-    def config(self) -> Config:
-        return load_config(self.root / "config.yaml")
-
-    def build(self, now: datetime = NOW, **options: Any) -> BuildReport:
-        return build_site(self.config(), now=now, **options)
-
-    def write(self, relative: str, text: str) -> None:
-        path = self.content / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        self.clock_ns += 1_000_000_000
-        os.utime(path, ns=(self.clock_ns, self.clock_ns))
-
-    def read(self, relative: str) -> str:
-        return (self.content / relative).read_text(encoding="utf-8")
-
-    def edit(self, relative: str, old: str, new: str) -> None:
-        text = self.read(relative)
-        assert text.count(old) == 1, (relative, old)
-        self.write(relative, text.replace(old, new))
-
-    def remove(self, relative: str) -> None:
-        (self.content / relative).unlink()
-
-    def move(self, relative: str, to: str) -> None:
-        target = self.content / to
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(self.content / relative, target)
-
-
-def make_site(root: Path, articles: dict[str, str] | None = None) -> Site:
-    """The fixture site in `root` (created), with `articles` (default ARTICLES) in content/."""
-    root.mkdir(parents=True, exist_ok=True)
-    site = Site(root, settings=yaml.safe_load(yaml.safe_dump(SETTINGS)))  # a deep copy
-    site.save_config()
-    for relative, text in (ARTICLES if articles is None else articles).items():
-        site.write(relative, text)
-    return site
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file below `folder`, by relative POSIX path."""
-    return {
-        path.relative_to(folder).as_posix(): path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
-
-
-def stats(folder: Path) -> dict[str, tuple[int, int]]:
-    """(st_mtime_ns, st_ino) of every file below `folder`."""
-    result = {}
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            stat = path.stat()
-            result[path.relative_to(folder).as_posix()] = (stat.st_mtime_ns, stat.st_ino)
-    return result
-
-
-def clean_build(site: Site, root: Path, now: datetime = NOW) -> dict[str, bytes]:
-    """Build a copy of the site's config and content in `root` (fresh output and cache)."""
-    root.mkdir(parents=True)
-    shutil.copy2(site.root / "config.yaml", root / "config.yaml")
-    shutil.copytree(site.content, root / "content")
-    build_site(load_config(root / "config.yaml"), now=now)
-    return snapshot(root / "public")
-
-
-def assert_same_output(incremental: dict[str, bytes], clean: dict[str, bytes]) -> None:
-    assert sorted(incremental) == sorted(clean)
-    differing = [path for path in sorted(clean) if incremental[path] != clean[path]]
-    assert differing == [], "files differ from a clean build: " + ", ".join(differing)
-
-
-# --- 1. every kind of change gives the bytes of a clean build ------------------------------
-
-Change = Callable[[Site, pytest.MonkeyPatch], None]
-
-
-def add_newest(site: Site, _: pytest.MonkeyPatch) -> None:
-    site.write(
-        "phones/fold-phone.md",
-        "---\ntitle: A Folding Phone\ndate: 2026-11-20T10:00:00+01:00\ncategory: Phones\n---\n"
-        "It folds.\n",
-    )
-
-
-def add_in_new_category(site: Site, _: pytest.MonkeyPatch) -> None:
-    site.write(
-        "gaming/retro.txt",
-        "Jan 2, 2020, 10:00 Gaming: Retro\n\nRetro Consoles Return\n\nThey are back.\n",
-    )
-
-
-def edit_body(site: Site, _: pytest.MonkeyPatch) -> None:
-    site.edit("phones/accessories/cases-roundup.txt", "a week of drops", "a month of drops")
-
-
-def edit_title(site: Site, _: pytest.MonkeyPatch) -> None:
-    site.edit("computing/chip-news.md", "title: A New Chip", "title: A Newer Chip")
-
-
-def edit_keeping_size_and_mtime(site: Site, _: pytest.MonkeyPatch) -> None:
-    """Same size, old mtime restored (as `cp -p`, rsync -t or an unpacked archive do)."""
-    path = site.content / "phones/pocket-review.md"
-    before = path.stat()
-    site.edit("phones/pocket-review.md", "small and", "light and")
-    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
-    assert path.stat().st_size == before.st_size
-
-
-def delete(site: Site, _: pytest.MonkeyPatch) -> None:
-    site.remove("computing/chip-news.md")
-
-
-def rename(site: Site, _: pytest.MonkeyPatch) -> None:
-    site.move("phones/pocket-review.md", "archive/2026/pocket-review.md")
-
-
-def rename_text(site: Site, _: pytest.MonkeyPatch) -> None:
-    site.move("phones/accessories/cases-roundup.txt", "cases-roundup.txt")
-
-
-def recategorise(site: Site, _: pytest.MonkeyPatch) -> None:
-    site.edit("science/telescope.md", "category: Science", 'category: "Computing: Laptops"')
-
-
-def recategorise_empties_category(site: Site, _: pytest.MonkeyPatch) -> None:
-    site.edit("exports/wire.jsonl", '"category": "Security"', '"category": "Science"')
-
-
-def date_into_top(site: Site, _: pytest.MonkeyPatch) -> None:
-    site.edit("phones/old-phone.md", "2026-09-01T08:00:00Z", "2026-11-25T08:00:00Z")
-
-
-def date_out_of_top(site: Site, _: pytest.MonkeyPatch) -> None:
-    site.edit("computing/chip-news.md", "2026-11-05T12:00:00+01:00", "2019-11-05T12:00:00+01:00")
-
-
-def jsonl_edit_middle_record(site: Site, _: pytest.MonkeyPatch) -> None:
-    site.edit("exports/wire.jsonl", '"Driver Shortage"', '"Driver Shortage Ends"')
-
-
-def jsonl_insert_first_record(site: Site, _: pytest.MonkeyPatch) -> None:
-    text = site.read("exports/wire.jsonl")
-    record = (
-        '{"slug": "wire-first", "title": "Wire First", "date": "2026-03-01T09:00:00Z",'
-        ' "category": "Security", "body": "Inserted."}\n'
-    )
-    site.write("exports/wire.jsonl", record + text)
-
-
-def duplicate_slug(site: Site, _: pytest.MonkeyPatch) -> None:
-    """Two files with one slug: neither is published (an error, as in a clean build)."""
-    site.write(
-        "elsewhere/pocket-review.md",
-        "---\ntitle: Copy\ndate: 2026-11-02T10:00:00Z\ncategory: Science\n---\nCopy.\n",
-    )
-
-
-def made_draft(site: Site, _: pytest.MonkeyPatch) -> None:
-    site.edit("computing/chip-news.md", "category: Computing", "category: Computing\ndraft: true")
-
-
-def spelling_flips(site: Site, _: pytest.MonkeyPatch) -> None:
-    """Only laptop-test changes, yet chip-news's category label changes in `all`."""
-    site.edit("computing/laptops/laptop-test.txt", "computing: Laptops", "Computing: Laptops")
-
-
-def config_site_title(site: Site, _: pytest.MonkeyPatch) -> None:
-    site.settings["site"]["title"] = "Incremental News Daily"
-    site.save_config()
-
-
-def config_max_items(site: Site, _: pytest.MonkeyPatch) -> None:
-    site.settings["feeds"]["max_items"] = 2
-    site.save_config()
-
-
-def config_drop_lines(site: Site, _: pytest.MonkeyPatch) -> None:
-    site.settings["text"]["drop_lines"] = []
-    site.save_config()
-
-
-def config_alias_removed(site: Site, _: pytest.MonkeyPatch) -> None:
-    site.settings["categories"]["Phones"]["aliases"] = []
-    site.save_config()
-
-
-def config_category_description(site: Site, _: pytest.MonkeyPatch) -> None:
-    site.settings["categories"]["Phones"]["description"] = "Phones, and only phones"
-    site.save_config()
-
-
-def config_timezone(site: Site, _: pytest.MonkeyPatch) -> None:
-    site.settings["site"]["timezone"] = "America/New_York"
-    site.save_config()
-
-
-def config_permalink(site: Site, _: pytest.MonkeyPatch) -> None:
-    site.settings["site"]["permalink"] = "{url}{year}/{slug}.html"
-    site.save_config()
-
-
-def config_formats(site: Site, _: pytest.MonkeyPatch) -> None:
-    site.settings["feeds"]["formats"] = ["atom", "json"]
-    site.save_config()
-
-
-def config_archive(site: Site, _: pytest.MonkeyPatch) -> None:
-    site.settings["feeds"].update(archive=True, archive_page_size=2)
-    site.save_config()
-
-
-def config_hub(site: Site, _: pytest.MonkeyPatch) -> None:
-    site.settings["websub"] = {"hub": "https://hub.example.net/"}
-    site.save_config()
-
-
-def config_stylesheet(site: Site, _: pytest.MonkeyPatch) -> None:
-    site.settings["feeds"]["stylesheet"] = "/feed.xsl"
-    site.save_config()
-
-
-def config_feeds_url(site: Site, _: pytest.MonkeyPatch) -> None:
-    site.settings["site"]["feeds_url"] = "https://feeds.inc.example.org/"
-    site.save_config()
-
-
-def config_no_pages(site: Site, _: pytest.MonkeyPatch) -> None:
-    site.settings["feeds"]["pages"] = False
-    site.save_config()
-
-
-def config_dayfirst(site: Site, _: pytest.MonkeyPatch) -> None:
-    site.settings["dates"] = {"dayfirst": True}
-    site.save_config()
-    site.edit("phones/old-phone.md", "2026-09-01T08:00:00Z", "03/11/2026 08:00")
-
-
-def cache_deleted(site: Site, _: pytest.MonkeyPatch) -> None:
-    site.cache_file.unlink()
-    edit_body(site, _)
-
-
-def cache_garbage(site: Site, _: pytest.MonkeyPatch) -> None:
-    site.cache_file.write_bytes(b"\x00\xffnot a pickle at all\n" * 50)
-    edit_body(site, _)
-
-
-def cache_truncated(site: Site, _: pytest.MonkeyPatch) -> None:
-    data = site.cache_file.read_bytes()
-    site.cache_file.write_bytes(data[: len(data) // 2])
-    edit_body(site, _)
-
-
-def cache_of_another_shape(site: Site, _: pytest.MonkeyPatch) -> None:
-    site.cache_file.write_bytes(pickle.dumps((feeds.cache.CACHE_VERSION, {"files": {}})))
-    edit_body(site, _)
-
-
-def cache_of_another_version(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(feeds.cache, "CACHE_VERSION", "feeds-cache-9.9.9-1")
-    edit_body(site, monkeypatch)
-
-
-CHANGES: dict[str, Change] = {
-    change.__name__: change
-    for change in (
-        add_newest,
-        add_in_new_category,
-        edit_body,
-        edit_title,
-        edit_keeping_size_and_mtime,
-        delete,
-        rename,
-        rename_text,
-        recategorise,
-        recategorise_empties_category,
-        date_into_top,
-        date_out_of_top,
-        jsonl_edit_middle_record,
-        jsonl_insert_first_record,
-        duplicate_slug,
-        made_draft,
-        spelling_flips,
-        config_site_title,
-        config_max_items,
-        config_drop_lines,
-        config_alias_removed,
-        config_category_description,
-        config_timezone,
-        config_permalink,
-        config_formats,
-        config_archive,
-        config_hub,
-        config_stylesheet,
-        config_feeds_url,
-        config_no_pages,
-        config_dayfirst,
-        cache_deleted,
-        cache_garbage,
-        cache_truncated,
-        cache_of_another_shape,
-        cache_of_another_version,
-    )
-}
 
 
 @pytest.mark.parametrize("name", sorted(CHANGES))
 def test_incremental_build_equals_clean_build(
-    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    name: str, site: Site, clean_output: CleanOutput, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site = make_site(tmp_path / "site")
     first = site.build()
     assert first.complete, first.problems
     before = snapshot(site.output)
@@ -523,7 +67,7 @@ def test_incremental_build_equals_clean_build(
         assert (report.publish.written, after) == ((), before)
     else:
         assert after != before  # the change is visible in the output
-    assert_same_output(after, clean_build(site, tmp_path / "clean"))
+    assert_same_output(after, clean_output(site))
     # and the build after that has nothing left to do
     settled = stats(site.output)
     again = site.build()
@@ -551,9 +95,8 @@ BASE_CHANGES = (
 @pytest.mark.parametrize("base", sorted(BASES))
 @pytest.mark.parametrize("name", BASE_CHANGES)
 def test_incremental_build_equals_clean_build_under_other_feed_settings(
-    base: str, name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    base: str, name: str, site: Site, clean_output: CleanOutput, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site = make_site(tmp_path / "site")
     site.settings["feeds"].update(BASES[base])
     site.save_config()
     first = site.build()
@@ -567,7 +110,7 @@ def test_incremental_build_equals_clean_build_under_other_feed_settings(
     report = site.build()
 
     assert not report.problems and not report.findings and not report.kept
-    assert_same_output(snapshot(site.output), clean_build(site, tmp_path / "clean"))
+    assert_same_output(snapshot(site.output), clean_output(site))
     settled = stats(site.output)
     again = site.build()
     assert (again.files_read, again.publish.written, again.cut) == (0, (), report.cut)
@@ -575,8 +118,7 @@ def test_incremental_build_equals_clean_build_under_other_feed_settings(
 
 
 @pytest.mark.parametrize("name", ["cache_deleted", "cache_garbage", "cache_truncated"])
-def test_a_lost_cache_rewrites_nothing(name: str, tmp_path: Path) -> None:
-    site = make_site(tmp_path / "site")
+def test_a_lost_cache_rewrites_nothing(name: str, site: Site) -> None:
     site.build()
     before = stats(site.output)
     if name == "cache_deleted":
@@ -594,7 +136,7 @@ def test_a_lost_cache_rewrites_nothing(name: str, tmp_path: Path) -> None:
     assert site.cache_file.exists()  # and a sound cache is written again
 
 
-def test_two_files_swapping_names(tmp_path: Path) -> None:
+def test_two_files_swapping_names(tmp_path: Path, clean_output: CleanOutput) -> None:
     """Same size, same mtime, names swapped (mv a t; mv b a; mv t b): the stat alone would
     say nothing changed."""
     one = "---\ntitle: Swap One\ndate: 2026-11-21T10:00:00Z\ncategory: Phones\n---\nOne.\n"
@@ -612,14 +154,13 @@ def test_two_files_swapping_names(tmp_path: Path) -> None:
     report = site.build()
 
     assert report.complete
-    assert_same_output(snapshot(site.output), clean_build(site, tmp_path / "clean"))
+    assert_same_output(snapshot(site.output), clean_output(site))
     gaming = (site.output / "feeds/category/gaming.atom.xml").read_text()
     assert f"{SITE_URL}articles/a/" in gaming and f"{SITE_URL}articles/b/" not in gaming
 
 
-def test_a_file_written_just_before_a_build_is_hashed_again_next_time(tmp_path: Path) -> None:
+def test_a_file_written_just_before_a_build_is_hashed_again_next_time(site: Site) -> None:
     """Its stat may not show a second write within the same timestamp granule."""
-    site = make_site(tmp_path / "site")
     site.build()
     path = site.content / "phones/old-phone.md"
     path.write_text(site.read("phones/old-phone.md").replace("2016", "2015"), encoding="utf-8")
@@ -634,8 +175,7 @@ def test_a_file_written_just_before_a_build_is_hashed_again_next_time(tmp_path: 
     assert site.build().files_read == 0
 
 
-def test_touch_reads_the_file_but_writes_nothing(tmp_path: Path) -> None:
-    site = make_site(tmp_path / "site")
+def test_touch_reads_the_file_but_writes_nothing(site: Site) -> None:
     site.build()
     before = stats(site.output)
     path = site.content / "phones/pocket-review.md"
@@ -651,8 +191,7 @@ def test_touch_reads_the_file_but_writes_nothing(tmp_path: Path) -> None:
 # --- 2. no change, no touch -------------------------------------------------------------
 
 
-def test_rebuild_without_change_touches_nothing(tmp_path: Path) -> None:
-    site = make_site(tmp_path / "site")
+def test_rebuild_without_change_touches_nothing(site: Site) -> None:
     (site.output).mkdir()
     first = site.build()
     assert first.files_read == 10
@@ -675,9 +214,8 @@ def test_rebuild_without_change_touches_nothing(tmp_path: Path) -> None:
 
 
 def test_body_edit_rewrites_only_the_feeds_holding_the_article(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site = make_site(tmp_path / "site")
     site.build()
     before = stats(site.output)
 
@@ -692,8 +230,7 @@ def test_body_edit_rewrites_only_the_feeds_holding_the_article(
     assert sorted(after) == sorted(before)
 
 
-def test_body_edit_outside_every_top_n_rewrites_nothing(tmp_path: Path) -> None:
-    site = make_site(tmp_path / "site")
+def test_body_edit_outside_every_top_n_rewrites_nothing(site: Site) -> None:
     site.build()
     before = stats(site.output)
 
@@ -704,8 +241,7 @@ def test_body_edit_outside_every_top_n_rewrites_nothing(tmp_path: Path) -> None:
     assert stats(site.output) == before
 
 
-def test_jsonl_record_edit_rewrites_only_its_feeds(tmp_path: Path) -> None:
-    site = make_site(tmp_path / "site")
+def test_jsonl_record_edit_rewrites_only_its_feeds(site: Site) -> None:
     site.build()
     before = stats(site.output)
 
@@ -718,9 +254,8 @@ def test_jsonl_record_edit_rewrites_only_its_feeds(tmp_path: Path) -> None:
 
 
 def test_title_edit_rewrites_feeds_and_pages_that_show_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site = make_site(tmp_path / "site")
     site.build()
 
     edit_title(site, monkeypatch)  # chip-news: Computing, in `all`'s top 3
@@ -739,9 +274,8 @@ BROKEN_FRONT_MATTER = ("tags: [reviews]", "tags: [reviews", "front matter")
 
 @pytest.mark.parametrize("breakage", [BROKEN_DATE, BROKEN_FRONT_MATTER], ids=["date", "yaml"])
 def test_a_broken_article_keeps_its_last_good_version(
-    breakage: tuple[str, str, str], tmp_path: Path
+    breakage: tuple[str, str, str], site: Site, clean_output: CleanOutput
 ) -> None:
-    site = make_site(tmp_path / "site")
     site.edit("phones/pocket-review.md", "2026-11-01T09:00", "2026-11-24T09:00")  # in `all`
     site.build()
     published = snapshot(site.output)
@@ -772,11 +306,10 @@ def test_a_broken_article_keeps_its_last_good_version(
     fixed = site.build()
     assert fixed.complete and fixed.kept == ()
     assert "tiny and" in (site.output / "feeds/all.atom.xml").read_text()
-    assert_same_output(snapshot(site.output), clean_build(site, tmp_path / "clean"))
+    assert_same_output(snapshot(site.output), clean_output(site))
 
 
-def test_the_cli_says_loudly_that_a_last_good_version_stays(tmp_path: Path) -> None:
-    site = make_site(tmp_path / "site")
+def test_the_cli_says_loudly_that_a_last_good_version_stays(site: Site) -> None:
     arguments = ["build", "--config", str(site.root / "config.yaml"), "--now", NOW.isoformat()]
     assert CliRunner().invoke(cli, arguments).exit_code == 0
     published = snapshot(site.output)
@@ -793,8 +326,7 @@ def test_the_cli_says_loudly_that_a_last_good_version_stays(tmp_path: Path) -> N
     assert snapshot(site.output) == published
 
 
-def test_deleting_a_broken_article_unpublishes_it(tmp_path: Path) -> None:
-    site = make_site(tmp_path / "site")
+def test_deleting_a_broken_article_unpublishes_it(site: Site, clean_output: CleanOutput) -> None:
     site.build()
     site.edit("computing/chip-news.md", "date: 2026-11-05T12:00:00+01:00", "date: Nov 35, 2026")
     assert site.build().kept == ("content/computing/chip-news.md",)
@@ -804,11 +336,10 @@ def test_deleting_a_broken_article_unpublishes_it(tmp_path: Path) -> None:
 
     assert report.complete and report.kept == ()
     assert "A New Chip" not in (site.output / "feeds/all.rss.xml").read_text()
-    assert_same_output(snapshot(site.output), clean_build(site, tmp_path / "clean"))
+    assert_same_output(snapshot(site.output), clean_output(site))
 
 
-def test_a_broken_record_among_others_keeps_its_last_good_version(tmp_path: Path) -> None:
-    site = make_site(tmp_path / "site")
+def test_a_broken_record_among_others_keeps_its_last_good_version(site: Site) -> None:
     site.build()
     before = snapshot(site.output)
     site.edit("exports/wire.jsonl", '"2026-11-10T16:00:00-05:00"', '"yesterday-ish"')
@@ -842,9 +373,8 @@ def test_a_broken_list_file_keeps_every_record(tmp_path: Path) -> None:
 
 
 def test_an_unreadable_file_keeps_its_last_good_version(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site = make_site(tmp_path / "site")
     site.build()
     published = snapshot(site.output)
     broken = site.content / "computing/chip-news.md"
@@ -869,9 +399,8 @@ def test_an_unreadable_file_keeps_its_last_good_version(
     assert site.build().complete
 
 
-def test_a_kept_version_never_rendered_is_published_without_body(tmp_path: Path) -> None:
+def test_a_kept_version_never_rendered_is_published_without_body(site: Site) -> None:
     """old-phone is 4th in Phones (max_items 3): no feed ever rendered its body."""
-    site = make_site(tmp_path / "site")
     site.build()
     site.edit("phones/old-phone.md", "date: 2026-09-01T08:00:00Z", "date: Sep 31, 2026")
     assert site.build().kept == ("content/phones/old-phone.md",)
@@ -889,8 +418,7 @@ def test_a_kept_version_never_rendered_is_published_without_body(tmp_path: Path)
     assert "We dug out" not in feed
 
 
-def test_an_article_that_never_read_is_skipped(tmp_path: Path) -> None:
-    site = make_site(tmp_path / "site")
+def test_an_article_that_never_read_is_skipped(site: Site) -> None:
     site.build()
     before = stats(site.output)
     site.write("phones/broken.md", "---\ntitle: Broken\ndate: someday\ncategory: Phones\n---\nx\n")
@@ -904,11 +432,10 @@ def test_an_article_that_never_read_is_skipped(tmp_path: Path) -> None:
 
 
 def test_unchanged_articles_are_not_rendered_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Entry content outlives builds that did not need it: after a no-change build, an edit
     renders the edited article's body only, though its feeds hold six other entries."""
-    site = make_site(tmp_path / "site")
     site.build()
     site.build()
     rendered: list[str] = []
@@ -930,8 +457,9 @@ def test_unchanged_articles_are_not_rendered_again(
 # --- 5. scheduled articles ------------------------------------------------------------------
 
 
-def test_a_scheduled_article_appears_when_its_time_comes(tmp_path: Path) -> None:
-    site = make_site(tmp_path / "site")
+def test_a_scheduled_article_appears_when_its_time_comes(
+    site: Site, clean_output: CleanOutput
+) -> None:
     site.build()
     later = datetime(2026, 12, 1, 8, 0, 1, tzinfo=UTC)
 
@@ -941,14 +469,13 @@ def test_a_scheduled_article_appears_when_its_time_comes(tmp_path: Path) -> None
     assert report.scheduled == ()
     assert "Eclipse Preview" in (site.output / "feeds/category/science.atom.xml").read_text()
     assert "feeds/category/science.atom.xml" in report.publish.written
-    assert_same_output(snapshot(site.output), clean_build(site, tmp_path / "clean", later))
+    assert_same_output(snapshot(site.output), clean_output(site, later))
 
 
 # --- 6. stale feeds go; nothing else is touched -------------------------------------------
 
 
-def test_a_category_that_no_longer_exists_loses_its_files(tmp_path: Path) -> None:
-    site = make_site(tmp_path / "site")
+def test_a_category_that_no_longer_exists_loses_its_files(site: Site) -> None:
     site.build()
     (site.output / "robots.txt").write_text("User-agent: *\n")
     (site.output / "articles").mkdir()
@@ -973,9 +500,8 @@ def test_a_category_that_no_longer_exists_loses_its_files(tmp_path: Path) -> Non
 
 
 def test_turning_pages_off_removes_the_pages_the_build_wrote(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site = make_site(tmp_path / "site")
     site.build()
     assert (site.output / "index.html").exists()
     config_no_pages(site, monkeypatch)
@@ -987,9 +513,8 @@ def test_turning_pages_off_removes_the_pages_the_build_wrote(
 
 
 def test_turning_pages_off_keeps_a_page_someone_else_replaced(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site = make_site(tmp_path / "site")
     site.build()
     (site.output / "index.html").write_text("<p>the newsroom's own front page</p>\n")
     config_no_pages(site, monkeypatch)
@@ -1004,10 +529,7 @@ def test_turning_pages_off_keeps_a_page_someone_else_replaced(
 # --- 7. dry run ------------------------------------------------------------------------------
 
 
-def test_dry_run_reports_and_writes_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    site = make_site(tmp_path / "site")
+def test_dry_run_reports_and_writes_nothing(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
     site.build()
     before = stats(site.output)
     cache_before = (site.cache_file.stat().st_mtime_ns, site.cache_file.read_bytes())
@@ -1036,9 +558,7 @@ def test_dry_run_reports_and_writes_nothing(
     )
 
 
-def test_dry_run_of_a_new_site_creates_no_output_and_no_cache(tmp_path: Path) -> None:
-    site = make_site(tmp_path / "site")
-
+def test_dry_run_of_a_new_site_creates_no_output_and_no_cache(site: Site) -> None:
     report = site.build(dry_run=True)
 
     assert "feeds/all.atom.xml" in report.publish.written

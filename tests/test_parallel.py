@@ -10,11 +10,12 @@ import threading
 from pathlib import Path
 
 import pytest
-from test_incremental import (
+from sites import (
     CHANGES,
     NOW,
+    CleanOutput,
+    Site,
     assert_same_output,
-    clean_build,
     make_site,
     snapshot,
 )
@@ -175,9 +176,8 @@ def test_one_process_and_two_give_the_same_bytes(
 @pytest.mark.usefixtures("pool_for_everything")
 @pytest.mark.parametrize("name", ["edit_body", "add_newest", "config_site_title", "delete"])
 def test_changes_built_with_workers_equal_a_clean_build(
-    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    name: str, site: Site, clean_output: CleanOutput, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site = make_site(tmp_path / "site")
     site.build(workers=2)
 
     CHANGES[name](site, monkeypatch)
@@ -185,16 +185,15 @@ def test_changes_built_with_workers_equal_a_clean_build(
 
     assert report.complete
     monkeypatch.setenv("FEEDS_WORKERS", "1")  # the reference: one process
-    assert_same_output(snapshot(site.output), clean_build(site, tmp_path / "clean"))
+    assert_same_output(snapshot(site.output), clean_output(site))
     again = site.build(workers=2)
     assert (again.files_read, again.publish.written) == (0, ())
 
 
 @pytest.mark.usefixtures("pool_for_everything")
 def test_workers_with_a_size_budget_cut_the_same_feeds(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    site: Site, clean_output: CleanOutput, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site = make_site(tmp_path / "site")
     site.settings["feeds"].update(formats=["rss", "atom", "json"], max_bytes=2600)
     site.save_config()
 
@@ -202,16 +201,15 @@ def test_workers_with_a_size_budget_cut_the_same_feeds(
 
     assert report.workers == 2 and report.cut
     monkeypatch.setenv("FEEDS_WORKERS", "1")  # the reference: one process
-    assert_same_output(snapshot(site.output), clean_build(site, tmp_path / "clean", NOW))
+    assert_same_output(snapshot(site.output), clean_output(site, NOW))
 
 
 def test_a_small_change_renders_its_feeds_on_a_worker_forked_late(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    site: Site, clean_output: CleanOutput, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Few files to read but several feeds to render: one worker is forked for the feeds
     (it inherits their content and memo entries instead of receiving them)."""
     monkeypatch.setattr(feeds.feedfiles, "LATE_FORK_ENTRIES", 0)
-    site = make_site(tmp_path / "site")
     site.build(workers=2)
 
     CHANGES["edit_title"](site, monkeypatch)
@@ -220,4 +218,4 @@ def test_a_small_change_renders_its_feeds_on_a_worker_forked_late(
     assert report.workers == 2
     assert set(report.publish.written) >= {"feeds/all.atom.xml", "feeds/all.rss.xml"}
     monkeypatch.setenv("FEEDS_WORKERS", "1")
-    assert_same_output(snapshot(site.output), clean_build(site, tmp_path / "clean"))
+    assert_same_output(snapshot(site.output), clean_output(site))
