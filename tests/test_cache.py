@@ -36,6 +36,8 @@ from feeds.cache import (
     Summary,
     load_cache,
     load_manifest,
+    load_store,
+    save_cache,
 )
 from feeds.codec import dumps
 from feeds.keys import content_key
@@ -264,8 +266,15 @@ def test_a_body_edit_parses_only_the_edited_entry(
 # --- nothing to do ------------------------------------------------------------------------------
 
 
-def without_fast_answer(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(feeds.build, "_unchanged", lambda *args: None)
+def forget_last_summary(site: Site) -> None:
+    """Take the last build's summary out of the cache, through the cache's own load and save:
+    with no summary to answer from, the next build does the full work, with everything else
+    the cache holds (the summary is read by the nothing-changed answer only)."""
+    folder = site.root / ".feeds"
+    before = load_cache(folder)
+    save_cache(folder, dataclasses.replace(before, summary=None), before)
+    assert before.manifest is not None and before.manifest.summary is not None
+    assert load_manifest(folder) == dataclasses.replace(before.manifest, summary=None)
 
 
 def comparable(report: feeds.build.BuildReport) -> tuple[object, ...]:
@@ -295,12 +304,21 @@ def test_the_answer_to_nothing_changed_is_what_a_full_build_reports(
     with monkeypatch.context() as patched:
         patched.setattr(feeds.build, "load_store", no_store)
         fast = site.build()
-    without_fast_answer(monkeypatch)
+    assert (cache_file.stat().st_mtime_ns, cache_file.read_bytes()) == cache_before
+    forget_last_summary(site)
+    stores_read: list[object] = []
+
+    def counted_store(*args: Any) -> feeds.cache.BuildCache:
+        stores_read.append(args)
+        return load_store(*args)
+
+    monkeypatch.setattr(feeds.build, "load_store", counted_store)
     full = site.build()
 
+    assert len(stores_read) == 1  # the full build, not the answer from the manifest
     assert comparable(fast) == comparable(full)
     assert fast.files_read == 0 and fast.publish.written == ()
-    assert (cache_file.stat().st_mtime_ns, cache_file.read_bytes()) == cache_before
+    assert cache_file.read_bytes() == cache_before[1]  # the full build saved the same summary
 
 
 @pytest.mark.parametrize(
