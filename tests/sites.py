@@ -6,6 +6,7 @@ categories, two levels deep in places, with `feeds.max_items: 3` so that moving 
 in or out of a feed's top three is a real change. `CHANGES` is every kind of change the
 incremental build must get right, each a function of the site (and a monkeypatch, for the
 changes that need one). The `site` and `clean_output` fixtures of conftest.py use these.
+`refuse_in_lint` makes the validation gate refuse chosen feed files.
 """
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ import pytest
 import yaml
 
 import feeds.cache
+import feeds.validate.check
 from feeds.build import BuildReport, build_site
 from feeds.cache import CACHE_FILE
 from feeds.config import Config, load_config
+from feeds.findings import Finding, Severity
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 SITE_URL = "https://inc.example.org/"
@@ -498,3 +501,21 @@ CHANGES: dict[str, Change] = {
         cache_of_another_version,
     )
 }
+
+
+# --- the validation gate ----------------------------------------------------------------------
+
+
+def refuse_in_lint(monkeypatch: pytest.MonkeyPatch, *fragments: str) -> None:
+    """Make the linter fail every feed file whose name contains one of `fragments` with an
+    error (rule `Injected`); other files are linted as usual. The build checks each feed file
+    with `feeds.validate.check.check_file`, which looks the linter up as
+    `feeds.validate.check.lint_feed`, the one name patched."""
+    real = feeds.validate.check.lint_feed
+
+    def lint(data: bytes, file: str, *, strict: bool = False) -> list[Finding]:
+        if any(fragment in file for fragment in fragments):
+            return [Finding(file, "Injected", Severity.ERROR, "refused by the test")]
+        return real(data, file, strict=strict)
+
+    monkeypatch.setattr(feeds.validate.check, "lint_feed", lint)

@@ -3,17 +3,17 @@ the next good build publishes it; `--no-validate` is the emergency exit and says
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sites import refuse_in_lint
 
 from feeds.build import build_site
 from feeds.cli import cli
 from feeds.config import load_config
-from feeds.findings import Finding, Severity
+from feeds.findings import Severity
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 REFUSED = "category/phones.atom.xml"
@@ -39,19 +39,8 @@ def write(root: Path, slug: str, category: str, title: str) -> None:
 
 
 def refuse_one_feed(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make the linter fail the Phones Atom feed, wherever the build looks it up."""
-    import feeds.lint
-
-    real = feeds.lint.lint_feed
-
-    def lint(data: bytes, file: str, *, strict: bool = False) -> list[Finding]:
-        if file.endswith(REFUSED):
-            return [Finding(file, "Injected", Severity.ERROR, "refused by the test")]
-        return real(data, file, strict=strict)
-
-    for name, module in list(sys.modules.items()):
-        if name.startswith("feeds") and getattr(module, "lint_feed", None) is real:
-            monkeypatch.setattr(module, "lint_feed", lint)
+    """Make the linter fail the Phones Atom feed."""
+    refuse_in_lint(monkeypatch, REFUSED)
 
 
 def test_a_feed_that_fails_validation_is_not_published(
