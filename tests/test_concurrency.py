@@ -10,6 +10,7 @@ exit code 1, and the published feeds stay exactly as they were.
 from __future__ import annotations
 
 import errno
+import functools
 import json
 import os
 import signal
@@ -216,8 +217,9 @@ def test_a_full_or_read_only_disk_is_a_clear_error_and_the_feeds_stay(
     def failing_opener(path: Path) -> BinaryIO:
         raise OSError(code, os.strerror(code), str(path))
 
-    # build_site has no opener parameter: replace publish_files' default one.
-    monkeypatch.setattr(feeds.publish, "_open_new", failing_opener)
+    # build_site has no opener parameter: the build publishes through publish_files with it.
+    with_opener = functools.partial(feeds.publish.publish_files, opener=failing_opener)
+    monkeypatch.setattr(build_module, "publish_files", with_opener)
     exit_code, stderr, exception = run_build(site)
     assert exit_code == 1
     assert isinstance(exception, SystemExit)
