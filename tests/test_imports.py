@@ -541,3 +541,18 @@ def test_sizes_name_the_module_and_the_function() -> None:
         "feeds/big.py:85 outer.inner: 81 lines (at most 80)",
         "feeds/long.py: 501 lines (at most 500)",
     ]
+
+
+def test_the_validator_loads_no_writer() -> None:
+    """validate/ uses the shared rules only: importing it (and the build's feed files stage)
+    must not load feedgen, the writers' library; the writers load when a feed is rendered."""
+    import subprocess
+
+    code = (
+        "import sys, feeds.validate, feeds.feedfiles;"
+        "print(sorted(m for m in sys.modules if m.startswith(('feedgen', 'feeds.render.'))))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert loaded == "['feeds.render.rules']"
