@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from feeds.config import Config, parse_config
+from feeds.fieldtext import cut_title, strip_tags
 from feeds.model import (
     Article,
     Author,
@@ -24,7 +25,7 @@ from feeds.model import (
     Problem,
     RawRecord,
 )
-from feeds.normalise import cut_title, normalise_record, resolve_site, strip_tags
+from feeds.normalise import normalise_record, resolve_site
 
 BERLIN = ZoneInfo("Europe/Berlin")
 SITE = "https://news.example.org/"

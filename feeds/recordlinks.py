@@ -1,0 +1,173 @@
+"""The fields that say where an article and its media live, each type-checked: `slug`,
+`link`, `id`, `image`, `enclosure` (rules in `feeds.normalise`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+from urllib.parse import quote, urlsplit
+
+from feeds.categories import slugify
+from feeds.config import Config
+from feeds.fieldtext import PCHAR, absolute_url, unsafe_slug
+from feeds.model import Enclosure, kind, shorten
+from feeds.recordfields import RecordFields, shown
+
+_IRI_SCHEMES = ("http", "https", "urn", "tag")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+# RFC 6838 §4.2 type/subtype names.
+_MIME = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$")
+
+
+def read_slug(record: RecordFields, default_slug: str | None, title: str) -> str:
+    """The explicit slug, else the file name (made safe), else one made from the title."""
+    value = record.get("slug")
+    fix = "use letters, digits and '-', e.g. slug: new-phone-review"
+    if value is not None:
+        slug = unicodedata.normalize("NFC", record.text("slug", value, "slug: '2021'").strip())
+        reason = unsafe_slug(slug)
+        if reason is not None:
+            record.fail("slug", shown(value), f"{reason}; {fix}")
+        return slug
+    if default_slug is not None:
+        slug = unicodedata.normalize("NFC", default_slug)
+        reason = unsafe_slug(slug)
+        if reason is None:
+            return slug
+        made = slugify(slug)
+        record.warn(
+            "slug",
+            shorten(default_slug),
+            f"the file name {reason}, so it cannot be the slug; {made!r} is used: "
+            f"rename the file or add slug: {made}",
+        )
+        return made
+    made = slugify(title)
+    if record.get("id") is None:
+        record.warn(
+            "slug",
+            None,
+            f"is missing and so is id; {made!r} was made from the title, so a title edit "
+            f"will change the article's identity: add slug: {made}",
+        )
+    return made
+
+
+def read_link(record: RecordFields, config: Config, slug: str, published: datetime) -> str:
+    """The explicit http(s) link (resolved against `site.url`), else `site.permalink` filled in."""
+    value = record.get("link")
+    site = config.site
+    if value is None:
+        local = published.astimezone(site.tzinfo)
+        return site.permalink.format(
+            url=site.url,
+            slug=quote(slug, safe=PCHAR),
+            year=f"{local.year:04d}",
+            month=f"{local.month:02d}",
+            day=f"{local.day:02d}",
+        )
+    text = record.text("link", value, "link: https://example.org/elsewhere/")
+    try:
+        return absolute_url(text, site.url)
+    except ValueError as error:
+        record.fail(
+            "link",
+            shorten(text),
+            f"{error}; write the article's web address, e.g. https://example.org/a/page/ "
+            "(relative ones resolve against site.url), or leave it out",
+        )
+
+
+def read_id(record: RecordFields, config: Config, link: str) -> str:
+    """The explicit IRI as is, a local id as a `urn:uuid:`, else the link."""
+    value = record.get("id")
+    if value is None:
+        return link  # RFC 4287 §4.2.6: the permalink is a permanent, unique IRI
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        record.fail(
+            "id",
+            shown(value),
+            f"is {kind(value)}; write the id as text or a whole number, e.g. id: post-1234",
+        )
+    token = unicodedata.normalize("NFC", str(value).strip())
+    if not token:
+        record.fail("id", shown(value), "is empty; give an id, or remove the key")
+    scheme = _SCHEME.match(token)
+    if scheme is None or scheme.group(1).lower() not in _IRI_SCHEMES:
+        # RFC 4122 §4.3: a name-based UUID is stable for the same name and namespace.
+        return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, config.site.url + '#' + token)}"
+    if any(unicodedata.category(c)[0] in "CZ" for c in token) or (
+        scheme.group(1).lower() in ("http", "https") and not urlsplit(token).netloc
+    ):
+        record.fail(
+            "id",
+            shown(value),
+            "is not a valid IRI (spaces, control characters, or a URL without a host); "
+            "fix it, or use a plain id such as post-1234",
+        )
+    return token
+
+
+def read_image(record: RecordFields, link: str) -> str | None:
+    """The image URL resolved against the article's link; None when missing."""
+    value = record.get("image")
+    if value is None:
+        return None
+    text = record.text("image", value, "image: /images/photo.jpg")
+    try:
+        return absolute_url(text, link)
+    except ValueError as error:
+        record.fail(
+            "image",
+            shorten(text),
+            f"{error}; write the image's address, absolute or relative to the article",
+        )
+
+
+def read_enclosure(record: RecordFields, link: str) -> Enclosure | None:
+    """The enclosure `{url, type, length}` checked (length 0 when unknown); None when missing."""
+    value = record.get("enclosure")
+    example = "enclosure: {url: /audio/show-12.mp3, type: audio/mpeg, length: 24986239}"
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        record.fail(
+            "enclosure", shown(value), f"is {kind(value)}, not a url/type/length mapping; {example}"
+        )
+    extra = sorted(shorten(key) for key in value if key not in ("url", "type", "length"))
+    if extra:
+        record.warn(
+            "enclosure",
+            ", ".join(extra),
+            "unknown key(s), ignored; an enclosure has url, type and length",
+        )
+    raw_url, raw_type, length = value.get("url"), value.get("type"), value.get("length", 0)
+    if raw_url is None:
+        record.fail("enclosure.url", None, f"is missing; {example}")
+    url_text = record.text("enclosure.url", raw_url, example)
+    try:
+        url = absolute_url(url_text, link)
+    except ValueError as error:
+        record.fail("enclosure.url", shorten(url_text), f"{error}; {example}")
+    if raw_type is None:
+        record.fail("enclosure.type", None, f"is missing (RSS 2.0 requires it); {example}")
+    mime = record.text("enclosure.type", raw_type, example).strip().lower()
+    if not _MIME.match(mime):
+        record.fail(
+            "enclosure.type",
+            shown(raw_type),
+            "is not a MIME type; write one such as audio/mpeg, video/mp4 or image/jpeg",
+        )
+    if length is None:
+        length = 0
+    if isinstance(length, bool) or not isinstance(length, int) or length < 0:
+        record.fail(
+            "enclosure.length",
+            shown(length),
+            "is not a size in bytes; write a whole number >= 0 (0 when unknown)",
+        )
+    return Enclosure(url=url, type=mime, length=length)
