@@ -1,5 +1,5 @@
-"""Dates: messy publication dates -> timezone-aware instants in the site's zone, and the two
-formats feeds carry them in (RFC 822 for RSS 2.0 `pubDate`, RFC 3339 for Atom).
+"""Dates: messy publication dates -> timezone-aware instants in the site's zone (`parse_date`).
+The formats feeds write them in are `feeds.dateformat`'s; the zone names, `feeds.datezones`'.
 
 Parsing never depends on the clock or on the machine's time zone: a date written without an
 offset is local time in the site zone, zone abbreviations come from a fixed table, and a
@@ -17,10 +17,16 @@ from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 
 from dateutil import parser as _dateutil
 
+from feeds.dateformat import MAX_YEAR, MIN_YEAR, MONTH_NAMES, WEEKDAY_NAMES, format_offset
+
+# Re-exported for the modules that imported them from here before `dateformat` existed
+# (`pages`, `render/`); new code imports them from `feeds.dateformat`.
+from feeds.dateformat import rfc822 as rfc822
+from feeds.dateformat import rfc3339 as rfc3339
+from feeds.datezones import AMBIGUOUS_ZONES, MAX_OFFSET, ZONES
+
 EXAMPLE = "2021-03-23 10:18"
 MAX_LENGTH = 100  # characters; longer text is refused before any parsing
-MIN_YEAR, MAX_YEAR = 1000, 9999  # RFC 822 / RFC 3339 both need a four-digit year
-MAX_OFFSET = timedelta(hours=18)  # the range ISO 8601 / java.time allow; real zones use -12..+14
 
 _WRITE = f"write the full date, e.g. {EXAMPLE}"
 
@@ -37,28 +43,6 @@ class ParsedDate:
     instant: datetime
     warnings: tuple[str, ...] = ()
 
-
-# --- zone abbreviations --------------------------------------------------------------------
-# Fixed offsets in minutes. EST..PDT are RFC 822 §5.1's North American zones (so CST is
-# Central, -06:00, not China). A name means its fixed offset whatever the date, as in RFC 822.
-ZONES: dict[str, int] = {
-    "UTC": 0, "UT": 0, "GMT": 0, "Z": 0,
-    "WET": 0, "WEST": 60, "BST": 60,  # British Summer Time
-    "CET": 60, "CEST": 120, "MET": 60, "MEST": 120,
-    "EET": 120, "EEST": 180, "MSK": 180,
-    "WAT": 60, "CAT": 120, "SAST": 120, "EAT": 180,
-    "PKT": 300, "HKT": 480, "SGT": 480, "AWST": 480, "JST": 540, "KST": 540,
-    "ACST": 570, "ACDT": 630, "AEST": 600, "AEDT": 660, "NZST": 720, "NZDT": 780,
-    "NST": -210, "NDT": -150, "ADT": -180,
-    "EST": -300, "EDT": -240, "CST": -360, "CDT": -300,
-    "MST": -420, "MDT": -360, "PST": -480, "PDT": -420,
-    "AKST": -540, "AKDT": -480, "HST": -600,
-}  # fmt: skip
-# Names used for several zones: refused rather than guessed.
-AMBIGUOUS_ZONES: dict[str, str] = {
-    "IST": "India +05:30, Ireland +01:00 or Israel +02:00",
-    "AST": "Atlantic -04:00 or Arabia +03:00",
-}
 
 # --- the fast path: ISO 8601 / RFC 3339 §5.6, built without dateutil (a few us, not ~50) -
 _ISO = re.compile(
@@ -89,7 +73,6 @@ _UTC_PREFIX = re.compile(r"\b(?:UTC|GMT|UT)\s*(?=[+-][0-9])")
 # A numeric date: a/b/yyyy or yyyy/m/d with one separator used twice.
 _NUMERIC = re.compile(r"(?<![0-9])([0-9]{1,4})([./-])([0-9]{1,2})\2([0-9]{1,4})(?![0-9])")
 _WORDS = re.compile(r"[A-Za-z]+")
-_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _WEEKDAY_SPELLINGS = (
     ("Mon", "Monday"),
     ("Tue", "Tues", "Tuesday"),
@@ -101,9 +84,7 @@ _WEEKDAY_SPELLINGS = (
 )
 _SPELLINGS = re.compile(r"\b(?:Tues|Weds|Thurs?)\b", re.IGNORECASE)  # dateutil knows Tue, Thu
 _WEEKDAYS = {name.lower(): i for i, names in enumerate(_WEEKDAY_SPELLINGS) for name in names}
-_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
-                "September", "October", "November", "December")  # fmt: skip
-_MONTHS = {name.lower(): i for i, full in enumerate(_MONTH_NAMES, 1) for name in (full, full[:3])}
+_MONTHS = {name.lower(): i for i, full in enumerate(MONTH_NAMES, 1) for name in (full, full[:3])}
 _MONTHS["sept"] = 9
 
 
@@ -164,27 +145,6 @@ def parse_date(value: object, tz: zoneinfo.ZoneInfo, *, dayfirst: bool = False) 
         _check_year(value.year)
         return ParsedDate(_localise(datetime(value.year, value.month, value.day), tz))
     raise DateError(f"is {_kind(value)}, not a date; write the publication date, e.g. {EXAMPLE}")
-
-
-def rfc822(moment: datetime) -> str:
-    """RSS 2.0 `pubDate` (RFC 822 §5 with a four-digit year, as RFC 2822 §3.3):
-    `Fri, 08 Jan 2021 14:30:00 +0100`. English names and a numeric zone, whatever the locale."""
-    moment = _printable(moment)
-    return (
-        f"{_WEEKDAY_NAMES[moment.weekday()][:3]}, {moment.day:02d} "
-        f"{_MONTH_NAMES[moment.month - 1][:3]} {moment.year:04d} "
-        f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d} {_offset(moment, '')}"
-    )
-
-
-def rfc3339(moment: datetime) -> str:
-    """Atom date (RFC 4287 §3.3, RFC 3339 §5.6): `2021-01-08T14:30:00+01:00`, seconds always,
-    no fraction, a numeric offset (`+00:00`, never `Z`)."""
-    moment = _printable(moment)
-    return (
-        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T"
-        f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}{_offset(moment, ':')}"
-    )
 
 
 # --- text ----------------------------------------------------------------------------------
@@ -376,7 +336,7 @@ def _zone(name: str | None, offset: int | None, text: str) -> tzinfo | None:
         if re.search(rf"\b{name}\s*[+-]", text, re.IGNORECASE):
             reason = f"a zone name followed by an offset ({name}+1) reads two ways"
         else:
-            reason = f"{name} is {_format_offset(timedelta(minutes=minutes), ':')}"
+            reason = f"{name} is {format_offset(timedelta(minutes=minutes), ':')}"
         raise DateError(
             f"has a zone name and an offset that disagree ({reason}); "
             f"write the offset alone, e.g. {EXAMPLE} +01:00"
@@ -403,8 +363,8 @@ def _weekday_warnings(text: str, written: datetime) -> tuple[str, ...]:
         day = _WEEKDAYS.get(word.lower())
         if day is not None and day != real:
             warnings.append(
-                f"says {_WEEKDAY_NAMES[day]}, but {written:%Y-%m-%d} is a "
-                f"{_WEEKDAY_NAMES[real]}; the date is used, so check which one is right"
+                f"says {WEEKDAY_NAMES[day]}, but {written:%Y-%m-%d} is a "
+                f"{WEEKDAY_NAMES[real]}; the date is used, so check which one is right"
             )
     return tuple(warnings)
 
@@ -470,33 +430,3 @@ def _kind(value: object) -> str:
 
 def _join(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]
-
-
-# --- formatting ----------------------------------------------------------------------------
-
-
-def _printable(moment: datetime) -> datetime:
-    """A moment both formats can write exactly: aware, whole seconds, a whole-minute offset
-    (RFC 822 and RFC 3339 cannot carry offset seconds, e.g. Berlin's 1890 LMT +00:53:28, so
-    such a moment is written in UTC), four-digit year."""
-    offset = moment.utcoffset()
-    if offset is None:
-        raise ValueError(f"needs a timezone-aware datetime, got {moment!r}")
-    if offset % timedelta(minutes=1):
-        moment = moment.astimezone(UTC)
-    if not MIN_YEAR <= moment.year <= MAX_YEAR:
-        raise ValueError(f"needs a year in {MIN_YEAR}-{MAX_YEAR}, got {moment!r}")
-    return moment
-
-
-def _offset(moment: datetime, separator: str) -> str:
-    offset = moment.utcoffset()
-    assert offset is not None
-    return _format_offset(offset, separator)
-
-
-def _format_offset(offset: timedelta, separator: str) -> str:
-    minutes = offset // timedelta(minutes=1)
-    sign = "-" if minutes < 0 else "+"
-    hours, minutes = divmod(abs(minutes), 60)
-    return f"{sign}{hours:02d}{separator}{minutes:02d}"

@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 
 from feeds.categories import make_category, path_key
 from feeds.config import Config
-from feeds.dates import DateError, parse_date, rfc3339
+from feeds.dateformat import rfc3339
+from feeds.dates import DateError, parse_date
 from feeds.fieldtext import cut_title, strip_tags
 from feeds.model import (
     Author,

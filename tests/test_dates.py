@@ -15,7 +15,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from feeds.dates import DateError, ParsedDate, parse_date, rfc822, rfc3339
+from feeds.dateformat import rfc822, rfc3339
+from feeds.dates import DateError, ParsedDate, parse_date
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")

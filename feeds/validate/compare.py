@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from feeds.config import Config
-from feeds.dates import rfc3339
+from feeds.dateformat import rfc3339
 from feeds.lint.report import Report
 from feeds.model import Article, Author
 from feeds.plan import FeedSpec, extra_links
