@@ -18,7 +18,7 @@ import secrets
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
@@ -160,33 +160,61 @@ def publish_files(
     `failed`, its published version left intact, and the rest carry on. `stale` paths that
     are also in `files` are kept. With `dry_run` nothing is touched.
     """
-    open_temp = opener or _open_new
-    written: list[str] = []
-    unchanged: list[str] = []
-    removed: list[str] = []
-    failed: list[tuple[str, str]] = []
+    tally = _Tally()
+    staged = _stage_all(output_dir, files, dry_run, opener or _open_new, tally)
+    _go_live(staged, tally)
+    _remove_stale(output_dir, sorted(set(stale) - set(files)), dry_run, tally)
+    return PublishReport(
+        written=tuple(tally.written),
+        unchanged=tuple(tally.unchanged),
+        removed=tuple(tally.removed),
+        failed=tuple(tally.failed),
+    )
 
-    staged: list[tuple[str, Path, Path]] = []  # (relative, target, temp) written, not yet live
+
+@dataclass(slots=True)
+class _Tally:
+    """What `publish_files` did so far, in the order it did it."""
+
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+
+_Staged = tuple[str, Path, Path]  # (relative, target, temp): written, flushed, not yet live
+
+
+def _stage_all(
+    output_dir: Path, files: Mapping[str, bytes], dry_run: bool, open_temp: Opener, tally: _Tally
+) -> list[_Staged]:
+    """Each file whose bytes change written to a temporary file beside its target, in path
+    order; the others tallied as unchanged or failed (in a dry run: as written, none staged)."""
+    staged: list[_Staged] = []
     for relative in sorted(files):
         data = files[relative]
         try:
             target = safe_target(output_dir, relative)
         except PublishError as error:
-            failed.append((relative, str(error)))
+            tally.failed.append((relative, str(error)))
             continue
         if _has_bytes(target, data):
-            unchanged.append(relative)
+            tally.unchanged.append(relative)
             continue
         if dry_run:
-            written.append(relative)
+            tally.written.append(relative)
             continue
         try:
             staged.append((relative, target, _stage(target, data, open_temp)))
         except OSError as error:
-            failed.append((relative, _cannot("write", target, error)))
+            tally.failed.append((relative, _cannot("write", target, error)))
+    return staged
 
-    # Flush every staged file before any of them goes live (one fsync each, run side by side:
-    # the file system commits them together), then rename each over its target.
+
+def _go_live(staged: list[_Staged], tally: _Tally) -> None:
+    """Flush every staged file before any of them goes live (one fsync each, run side by side:
+    the file system commits them together), then rename each over its target and flush the
+    folders; a file that fails is removed and tallied, its published version intact."""
     flushed = _fsync_all([temp for _, _, temp in staged])
     folders: set[Path] = set()
     for (relative, target, temp), flush_error in zip(staged, flushed, strict=True):
@@ -197,18 +225,22 @@ def publish_files(
             os.replace(temp, target)
         except OSError as failure:
             _remove_quietly(temp)
-            failed.append((relative, _cannot("write", target, failure)))
+            tally.failed.append((relative, _cannot("write", target, failure)))
             continue
         folders.add(target.parent)
-        written.append(relative)
+        tally.written.append(relative)
     for folder in sorted(folders):
         _fsync_dir(folder)
 
-    for relative in sorted(set(stale) - set(files)):
+
+def _remove_stale(output_dir: Path, stale: list[str], dry_run: bool, tally: _Tally) -> None:
+    """Remove each of `stale` that exists (in a dry run: tally it only), and the folders
+    left empty."""
+    for relative in stale:
         try:
             target = safe_target(output_dir, relative)
         except PublishError as error:
-            failed.append((relative, str(error)))
+            tally.failed.append((relative, str(error)))
             continue
         if not os.path.lexists(target):
             continue
@@ -219,17 +251,10 @@ def publish_files(
             except FileNotFoundError:
                 continue
             except OSError as error:
-                failed.append((relative, _cannot("remove", target, error)))
+                tally.failed.append((relative, _cannot("remove", target, error)))
                 continue
             _remove_empty_parents(output_dir, target.parent)
-        removed.append(relative)
-
-    return PublishReport(
-        written=tuple(written),
-        unchanged=tuple(unchanged),
-        removed=tuple(removed),
-        failed=tuple(failed),
-    )
+        tally.removed.append(relative)
 
 
 def remove_temp_files(output_dir: Path) -> None:

@@ -96,6 +96,13 @@ class Loaded:
     files_total: int
     files_read: int
 
+    def add(self, relative: str, state: FileState) -> None:
+        """`state` is the file's; its problems and its records kept at their last good
+        version are the build's."""
+        self.states[relative] = state
+        self.problems.extend(state.problems)
+        self.kept.extend(state.kept)
+
 
 def load_files(
     config: Config,
@@ -111,22 +118,9 @@ def load_files(
     stats taken within `RACY_NS` of it are marked racy."""
     same_reading = cache.reading_key == reading_key(config)
     known = cache.files if same_reading else {}
-    outcomes: dict[str, _Outcome] = {}
-    keep_bodies = True  # in this process: for the first KEEP_BODIES_UP_TO files read
-    if pool.count > 1:
-        wanted: list[tuple[str, str]] = []
-        for relative, stat in files:
-            before = known.get(relative)
-            if before is None or not before.matches(stat):
-                wanted.append((relative, before.digest if before is not None else ""))
-        if len(wanted) > 1:
-            keep_bodies = len(wanted) <= KEEP_BODIES_UP_TO
-            results = pool.map(_read_files, (config, keep_bodies), wanted)
-            outcomes = dict(zip((relative for relative, _ in wanted), results, strict=True))
+    outcomes, keep_bodies = _read_on_workers(config, known, files, pool)
     shared = _Shared()
-
     loaded = Loaded({}, {}, [], [], len(files), 0)
-    states, problems, kept = loaded.states, loaded.problems, loaded.kept
     for done, (relative, stat) in enumerate(files, 1):
         if progress is not None:
             progress("read", done, len(files))
@@ -134,9 +128,7 @@ def load_files(
         last = cache.files.get(relative)
         before = last if same_reading else None
         if before is not None and before.matches(stat):
-            states[relative] = before
-            problems.extend(before.problems)
-            kept.extend(before.kept)
+            loaded.add(relative, before)
             continue
         racy = started_ns is not None and stat.st_mtime_ns > started_ns - RACY_NS
         outcome = outcomes.get(relative) or _read_one(
@@ -147,55 +139,97 @@ def load_files(
             shared,
         )
         if outcome[0] == "error":
-            source = config.display_path(config.content_dir / relative)
-            problem = Problem(source, "file", None, f"cannot be read: {outcome[1]}")
-            problems.append(problem)
-            if last is not None and last.good:  # unreadable is failing to read, too
-                states[relative] = dataclasses.replace(  # retried, and parsed, next time
-                    last,
-                    digest="",
-                    problems=(problem,),
-                    kept=tuple(a.source for a in last.good),
-                    racy=True,
-                )
-                kept.extend(a.source for a in last.good)
+            problem, state = _unreadable(config, relative, outcome[1], last)
+            if state is None:
+                loaded.problems.append(problem)
+            else:
+                loaded.add(relative, state)
             continue
         loaded.files_read += 1
         if outcome[0] == "same" and before is not None:
-            states[relative] = _restat(before, stat, racy)
-            problems.extend(before.problems)
-            kept.extend(before.kept)
+            loaded.add(relative, _restat(before, stat, racy))
             continue
-        _, digest, articles, file_problems, keys, bodies = outcome
-        assert isinstance(digest, str) and isinstance(articles, tuple)
-        assert isinstance(file_problems, tuple) and isinstance(keys, tuple)
-        if isinstance(bodies, tuple):
-            for article, body in zip(articles, bodies, strict=True):
-                loaded.bodies[article.source] = body
-        good: tuple[Article, ...] = articles
-        kept_here: tuple[str, ...] = ()
-        if file_problems:
-            problems.extend(file_problems)
-            entries, kept_here = _last_good(
-                tuple(zip(good, keys, strict=True)), file_problems, last
-            )
-            if kept_here:
-                kept.extend(kept_here)
-                good = tuple(article for article, _ in entries)
-                keys = tuple(key for _, key in entries)
-        states[relative] = FileState(
-            stat.st_size,
-            stat.st_mtime_ns,
-            stat.st_ctime_ns,
-            stat.st_ino,
-            digest,
-            file_problems,
-            good,
-            keys,
-            kept_here,
-            racy,
-        )
+        state, bodies = _read_state(outcome, stat, racy, last)
+        loaded.add(relative, state)
+        loaded.bodies.update(bodies)
     return loaded
+
+
+def _read_on_workers(
+    config: Config,
+    known: dict[str, FileState],
+    files: list[tuple[str, os.stat_result]],
+    pool: Workers,
+) -> tuple[dict[str, _Outcome], bool]:
+    """The outcomes of the files whose stat is not the known one, read on the workers when
+    there are several workers and files (else none: they are read in this process), and
+    whether bodies are kept (for at most `KEEP_BODIES_UP_TO` files read)."""
+    if pool.count <= 1:
+        return {}, True
+    wanted: list[tuple[str, str]] = []
+    for relative, stat in files:
+        before = known.get(relative)
+        if before is None or not before.matches(stat):
+            wanted.append((relative, before.digest if before is not None else ""))
+    if len(wanted) <= 1:
+        return {}, True
+    keep_bodies = len(wanted) <= KEEP_BODIES_UP_TO
+    results = pool.map(_read_files, (config, keep_bodies), wanted)
+    return dict(zip((relative for relative, _ in wanted), results, strict=True)), keep_bodies
+
+
+def _unreadable(
+    config: Config, relative: str, strerror: object, last: FileState | None
+) -> tuple[Problem, FileState | None]:
+    """The problem of a file that cannot be read, and its state when it had good records:
+    unreadable is failing to read, too, so they are kept at their last good version (and
+    the file is retried, and parsed, next time)."""
+    source = config.display_path(config.content_dir / relative)
+    problem = Problem(source, "file", None, f"cannot be read: {strerror}")
+    if last is None or not last.good:
+        return problem, None
+    state = dataclasses.replace(
+        last,
+        digest="",
+        problems=(problem,),
+        kept=tuple(a.source for a in last.good),
+        racy=True,
+    )
+    return problem, state
+
+
+def _read_state(
+    outcome: _Outcome, stat: os.stat_result, racy: bool, last: FileState | None
+) -> tuple[FileState, dict[str, str]]:
+    """The state of a file read and parsed (`outcome` is "read"), with each failing record
+    at its last good version in `last`; and the bodies read, by source, when kept."""
+    _, digest, articles, file_problems, keys, bodies = outcome
+    assert isinstance(digest, str) and isinstance(articles, tuple)
+    assert isinstance(file_problems, tuple) and isinstance(keys, tuple)
+    read_bodies: dict[str, str] = {}
+    if isinstance(bodies, tuple):
+        for article, body in zip(articles, bodies, strict=True):
+            read_bodies[article.source] = body
+    good: tuple[Article, ...] = articles
+    kept_here: tuple[str, ...] = ()
+    if file_problems:
+        entries, kept_here = _last_good(tuple(zip(good, keys, strict=True)), file_problems, last)
+        if kept_here:
+            good = tuple(article for article, _ in entries)
+            keys = tuple(key for _, key in entries)
+    state = FileState(
+        stat.st_size,
+        stat.st_mtime_ns,
+        stat.st_ctime_ns,
+        stat.st_ino,
+        digest,
+        file_problems,
+        good,
+        keys,
+        kept_here,
+        racy,
+    )
+    return state, read_bodies
 
 
 def _restat(state: FileState, stat: os.stat_result, racy: bool) -> FileState:
