@@ -52,6 +52,33 @@ class Rendered:
     fingerprints: dict[str, str] = dataclasses.field(default_factory=dict)  # by path
     processes: int = 1  # that rendered feeds
 
+    def reuse(
+        self, path: str, state: FeedState, memo_keys: tuple[bytes, ...], entries: int
+    ) -> None:
+        """The file at `path` stays as published (`state`, read by `memo_keys` last time);
+        `entries` is how many its feed holds before any cut."""
+        self.states[path] = state
+        self.feed_memo[path] = memo_keys
+        if state.kept is not None:
+            self.cut.append((path, state.kept, entries))
+
+    def add(
+        self, path: str, fingerprint: str, result: JobResult, entries: int, validate: bool
+    ) -> None:
+        """The file at `path` as rendered (`result`); when `validate` and its findings have an
+        error it is refused (not published, no state)."""
+        kept, data, found, used = result
+        self.feed_memo[path] = used
+        if kept is not None:
+            self.cut.append((path, kept, entries))
+        if validate:
+            self.findings.extend(found)
+            if has_errors(found):
+                self.refused.append(path)
+                return
+        self.files[path] = data
+        self.states[path] = FeedState(fingerprint, size=len(data), mtime_ns=0, kept=kept)
+
 
 class _MemoUse(dict[bytes, EntryView]):
     """The round-trip memo (`validate.EntryMemo`), noting the keys the checks read since
@@ -117,21 +144,7 @@ def render_all(
     jobs = [(feed, fmt) for feed in plan.feeds for fmt in plan.formats]
     jobs += plan.archive_jobs()
     fingerprint_of = Fingerprints(config, contents.digest, contents.stand_in)
-    decided: list[tuple[str, str, FeedState | None]] = []  # (path, fingerprint, reused state)
-    todo: list[Job] = []
-    for feed, fmt in jobs:
-        path = feed.path(fmt)
-        fingerprint = out.fingerprints[path] = fingerprint_of(feed, fmt)
-        before = cache.feeds.get(path)
-        if (
-            before is not None
-            and before.fingerprint == fingerprint
-            and before.untouched(config.output_dir / path)
-        ):
-            decided.append((path, fingerprint, before))
-        else:
-            decided.append((path, fingerprint, None))
-            todo.append((feed, fmt, path))
+    decided, todo = _decide(config, cache, jobs, fingerprint_of, out.fingerprints)
     # The memo entries the feeds to render had last time (read from the cache's shards).
     memo = _MemoUse(
         {
@@ -156,27 +169,41 @@ def render_all(
         if progress is not None:
             progress("render", done, len(jobs))
         if before is not None:
-            out.states[path] = before
-            out.feed_memo[path] = cache.feed_memo.get(path, ())
-            if before.kept is not None:
-                out.cut.append((path, before.kept, len(feed.entries)))
+            out.reuse(path, before, cache.feed_memo.get(path, ()), len(feed.entries))
             continue
         result = results.get(path)
         if result is None:
             (result,) = _render_jobs(config, [(feed, fmt, path)], contents, memo, validate)
-        kept, data, found, used = result
-        out.feed_memo[path] = used
-        if kept is not None:
-            out.cut.append((path, kept, len(feed.entries)))
-        if validate:
-            out.findings.extend(found)
-            if has_errors(found):
-                out.refused.append(path)
-                continue
-        out.files[path] = data
-        out.states[path] = FeedState(fingerprint, size=len(data), mtime_ns=0, kept=kept)
+        out.add(path, fingerprint, result, len(feed.entries), validate)
     out.memo = dict(memo)
     return out
+
+
+def _decide(
+    config: Config,
+    cache: BuildCache,
+    jobs: list[tuple[FeedSpec, str]],
+    fingerprint_of: Fingerprints,
+    fingerprints: dict[str, str],
+) -> tuple[list[tuple[str, str, FeedState | None]], list[Job]]:
+    """For each (feed, format): its path, fingerprint (also put in `fingerprints`, by path)
+    and the cached state when that file is reused, else None; and the jobs to render."""
+    decided: list[tuple[str, str, FeedState | None]] = []
+    todo: list[Job] = []
+    for feed, fmt in jobs:
+        path = feed.path(fmt)
+        fingerprint = fingerprints[path] = fingerprint_of(feed, fmt)
+        before = cache.feeds.get(path)
+        if (
+            before is not None
+            and before.fingerprint == fingerprint
+            and before.untouched(config.output_dir / path)
+        ):
+            decided.append((path, fingerprint, before))
+        else:
+            decided.append((path, fingerprint, None))
+            todo.append((feed, fmt, path))
+    return decided, todo
 
 
 def _render_on_workers(

@@ -5,6 +5,7 @@ replace them at any moment). Conditional GET follows RFC 9110 §13: a strong `ET
 bytes for identity responses, a weak one for gzip (as nginx does), `Last-Modified` from the
 file's mtime, 304 for `If-None-Match` (weak comparison) or else `If-Modified-Since`.
 A browser asking for a feed URL gets the feed's HTML page instead (`Vary: Accept`).
+The header rules (media types, negotiation, validators) are `feeds.httpheaders`'.
 """
 
 from __future__ import annotations
@@ -13,61 +14,28 @@ import email.utils
 import gzip
 import hashlib
 import os
-import re
 import socket
 import socketserver
 import stat
 import sys
 import threading
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC
+from email.message import Message
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
+from feeds.httpheaders import (
+    accepts_gzip,
+    content_type,
+    etag_matches,
+    is_compressible,
+    modified_since,
+    wants_page,
+)
 from feeds.layout import feed_page_path, is_feed_path
 
-# Longest suffix first: `.rss.xml` before `.xml`. Feed JSON lives under feeds/ (see below).
-_TYPES: tuple[tuple[str, str], ...] = (
-    (".rss.xml", "application/rss+xml; charset=utf-8"),
-    (".atom.xml", "application/atom+xml; charset=utf-8"),
-    (".opml", "text/x-opml; charset=utf-8"),
-    (".html", "text/html; charset=utf-8"),
-    (".htm", "text/html; charset=utf-8"),
-    (".xml", "application/xml; charset=utf-8"),
-    (".xsl", "text/xsl; charset=utf-8"),
-    (".json", "application/json; charset=utf-8"),
-    (".css", "text/css; charset=utf-8"),
-    (".js", "text/javascript; charset=utf-8"),
-    (".txt", "text/plain; charset=utf-8"),
-    (".svg", "image/svg+xml; charset=utf-8"),
-    (".png", "image/png"),
-    (".jpg", "image/jpeg"),
-    (".jpeg", "image/jpeg"),
-    (".gif", "image/gif"),
-    (".webp", "image/webp"),
-    (".avif", "image/avif"),
-    (".ico", "image/vnd.microsoft.icon"),
-    (".woff2", "font/woff2"),
-    (".pdf", "application/pdf"),
-    (".mp3", "audio/mpeg"),
-    (".mp4", "video/mp4"),
-)
-_FEED_JSON = "application/feed+json; charset=utf-8"  # JSON Feed 1.1 §"Suggestions"
-_DEFAULT_TYPE = "application/octet-stream"
-
-# Media types that mean "I can read a feed". The specific ones, when named at all, always
-# get the feed; the generic ones only when the client ranks them at least as high as HTML,
-# because every browser names `application/xml;q=0.9` in its navigation Accept header.
-_SPECIFIC_FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
-_GENERIC_FEED_TYPES = ("application/xml", "text/xml", "application/json")
-
-_TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
-_MEDIA_RANGE = re.compile(rf"^({_TOKEN})/({_TOKEN})$")
-_QVALUE = re.compile(r"^(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$")  # RFC 9110 §12.4.2
-_ENTITY_TAG = re.compile(r'\s*(W/)?"([^"]*)"\s*(?:,|$)')  # RFC 9110 §8.8.3
 _ETAG_CACHE_LIMIT = 4096
 # Request lines are logged: escape control characters so a client cannot forge log lines.
 _UNPRINTABLE = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F)}
@@ -130,125 +98,6 @@ def parse_target(raw: str) -> Target:
     return Target(segments=segments, directory=decoded.endswith("/"))
 
 
-def content_type(relative: str) -> str:
-    """The `Content-Type` for a served path (relative to the output folder, `/`-separated)."""
-    name = relative.rsplit("/", 1)[-1].lower()
-    if name.endswith(".json") and relative.startswith("feeds/"):
-        return _FEED_JSON
-    for suffix, media_type in _TYPES:
-        if name.endswith(suffix):
-            return media_type
-    return _DEFAULT_TYPE
-
-
-def parse_accept(header: str | None) -> tuple[tuple[str, float], ...]:
-    """Media ranges and their weights (RFC 9110 §12.5.1), lower-cased; malformed ones dropped.
-
-    No header at all means `*/*`.
-    """
-    if header is None:
-        return (("*/*", 1.0),)
-    ranges: list[tuple[str, float]] = []
-    for item in header.split(","):
-        media, *params = (part.strip() for part in item.split(";"))
-        if not _MEDIA_RANGE.match(media):
-            continue
-        weight = 1.0
-        for param in params:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                value = value.strip()
-                weight = float(value) if _QVALUE.match(value) else -1.0
-        if weight >= 0:
-            ranges.append((media.lower(), weight))
-    return tuple(ranges)
-
-
-def quality(media_type: str, ranges: Sequence[tuple[str, float]]) -> float:
-    """The weight `ranges` give `media_type`: the most specific matching range decides."""
-    kind = media_type.split("/", 1)[0] + "/*"
-    for candidate in (media_type, kind, "*/*"):
-        weights = [weight for media, weight in ranges if media == candidate]
-        if weights:
-            return max(weights)
-    return 0.0
-
-
-def wants_page(accept: str | None) -> bool:
-    """True for a browser's navigation: HTML ranked above every feed type, none named."""
-    ranges = parse_accept(accept)
-    html = quality("text/html", ranges)
-    if html <= 0:
-        return False
-    if any(media in _SPECIFIC_FEED_TYPES and weight > 0 for media, weight in ranges):
-        return False
-    feed_types = _SPECIFIC_FEED_TYPES + _GENERIC_FEED_TYPES
-    return all(html > quality(media, ranges) for media in feed_types)
-
-
-def accepts_gzip(header: str | None) -> bool:
-    """Whether `Accept-Encoding` allows gzip (RFC 9110 §12.5.3); `q=0` means no.
-
-    Without the header the server sends identity, as nginx does.
-    """
-    if header is None:
-        return False
-    weights: dict[str, float] = {}
-    for item in header.split(","):
-        coding, *params = (part.strip() for part in item.split(";"))
-        weight = 1.0
-        for param in params:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                value = value.strip()
-                weight = float(value) if _QVALUE.match(value) else 0.0
-        if coding:
-            weights[coding.lower()] = max(weight, weights.get(coding.lower(), 0.0))
-    for name in ("gzip", "x-gzip"):
-        if name in weights:
-            return weights[name] > 0
-    return weights.get("*", 0.0) > 0
-
-
-def etag_matches(if_none_match: str, opaque: str) -> bool:
-    """RFC 9110 §13.1.2: `*`, or any listed tag equal to `opaque` by weak comparison."""
-    if if_none_match.strip() == "*":
-        return True
-    position = 0
-    text = if_none_match.strip()
-    while position < len(text):
-        match = _ENTITY_TAG.match(text, position)
-        if match is None:
-            return False
-        if match.group(2) == opaque:
-            return True
-        position = match.end()
-    return False
-
-
-def modified_since(if_modified_since: str, mtime: float) -> bool:
-    """False when the file's mtime (whole seconds) is not after the given HTTP date.
-
-    An unparseable date counts as modified (RFC 9110 §13.1.3: the header is then ignored).
-    """
-    try:
-        since = email.utils.parsedate_to_datetime(if_modified_since)
-    except (TypeError, ValueError, IndexError):
-        return True
-    if since.tzinfo is None:
-        since = since.replace(tzinfo=UTC)
-    return int(mtime) > since.timestamp()
-
-
-def is_compressible(media_type: str) -> bool:
-    essence = media_type.split(";", 1)[0]
-    return (
-        essence.startswith("text/")
-        or essence.endswith(("+xml", "+json"))
-        or essence in ("application/xml", "application/json")
-    )
-
-
 class PreviewServer(ThreadingHTTPServer):
     """Serves `root`; keeps a small cache of ETags keyed on (path, inode, mtime_ns, size)."""
 
@@ -304,6 +153,117 @@ class _File:
     relative: str  # as the URL names it; decides the content type
 
 
+# RFC 9110 §15.4.5: a 304 carries the validators and caching headers the 200 would have.
+_NOT_MODIFIED_HEADERS = ("ETag", "Last-Modified", "Cache-Control", "Vary")
+
+
+def _existing(root: Path, relative: str, *, allow_folder: bool = False) -> str | None:
+    """The real path of `relative` if it is a regular file (or folder) inside `root`."""
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(os.path.join(real_root, relative)) if relative else real_root
+    if real != real_root and os.path.commonpath([real_root, real]) != real_root:
+        return None  # a symbolic link pointing outside
+    try:
+        mode = os.stat(real).st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode) or (allow_folder and stat.S_ISDIR(mode)):
+        return real
+    return None
+
+
+def _locate(root: Path, target: Target) -> _File | str:
+    """The file a target names, a redirect URL for a bare folder, or `Refused(404)`."""
+    relative = target.relative
+    real = _existing(root, relative, allow_folder=True)
+    if real is None:
+        raise Refused(HTTPStatus.NOT_FOUND)
+    if os.path.isdir(real):
+        if target.segments and not target.directory:
+            return Target(target.segments, directory=True).url()
+        relative = f"{relative}/index.html" if relative else "index.html"
+        real = _existing(root, relative)
+        if real is None:
+            raise Refused(HTTPStatus.NOT_FOUND)
+    elif target.directory:
+        raise Refused(HTTPStatus.NOT_FOUND)  # `/feeds/all.rss.xml/` is not a file
+    return _File(real=real, relative=relative)
+
+
+def _negotiate(root: Path, found: _File, accept: str | None) -> tuple[_File, list[str]]:
+    """The file to send for `found`, and the request headers the response varies on: a feed
+    with an HTML page varies on `Accept` too, and a browser's navigation gets the page."""
+    vary = ["Accept-Encoding"]
+    if is_feed_path(found.relative):
+        page = _existing(root, feed_page_path(found.relative))
+        if page is not None:
+            vary.insert(0, "Accept")
+            if wants_page(accept):
+                found = _File(real=page, relative=feed_page_path(found.relative))
+    return found, vary
+
+
+def _read(real: str) -> tuple[os.stat_result, bytes] | None:
+    """The stat and bytes of the regular file at `real`; None when it is gone or not one."""
+    try:
+        # O_NONBLOCK: a FIFO swapped in after the check must not hang the thread.
+        fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as stream:
+        info = os.fstat(stream.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        return info, stream.read()
+
+
+def _unchanged(request: Message, opaque: str, mtime: float) -> bool:
+    """Whether the client's copy is current: `If-None-Match` decides when sent, else
+    `If-Modified-Since` (RFC 9110 §13.2.2)."""
+    if_none_match = request.get("If-None-Match")
+    if_modified_since = request.get("If-Modified-Since")
+    if if_none_match is not None:
+        return etag_matches(if_none_match, opaque)
+    if if_modified_since is not None:
+        return not modified_since(if_modified_since, mtime)
+    return False
+
+
+def _response(
+    file: _File,
+    info: os.stat_result,
+    data: bytes,
+    opaque: str,
+    vary: list[str],
+    request: Message,
+    max_age: int,
+) -> tuple[HTTPStatus, dict[str, str], bytes | None]:
+    """The status, headers and body (None: no body) answering `request` with `data`: gzip when
+    the type compresses and the client takes it, a 304 when its copy is current."""
+    media_type = content_type(file.relative)
+    compress = is_compressible(media_type) and accepts_gzip(request.get("Accept-Encoding"))
+    headers = {
+        "Content-Type": media_type,
+        "Last-Modified": email.utils.formatdate(info.st_mtime, usegmt=True),
+        # A gzip body is a different byte sequence: its validator is weak (as nginx's).
+        "ETag": f'W/"{opaque}"' if compress else f'"{opaque}"',
+        "Cache-Control": f"public, max-age={max_age}",
+        "X-Content-Type-Options": "nosniff",
+    }
+    if is_compressible(media_type):
+        headers["Vary"] = ", ".join(vary)
+    elif "Accept" in vary:
+        headers["Vary"] = "Accept"
+    if _unchanged(request, opaque, info.st_mtime):
+        kept = {name: headers[name] for name in _NOT_MODIFIED_HEADERS if name in headers}
+        return HTTPStatus.NOT_MODIFIED, kept, None
+    body = gzip.compress(data, mtime=0) if compress else data
+    if compress:
+        headers["Content-Encoding"] = "gzip"
+    headers["Content-Length"] = str(len(body))
+    return HTTPStatus.OK, headers, body
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "feeds-preview"
@@ -334,110 +294,30 @@ class _Handler(BaseHTTPRequestHandler):
             sys.stderr.write(f"{self.address_string()} - {line}\n")
 
     def _serve(self, *, head: bool) -> None:
+        root = self.server.root
         try:
-            target = parse_target(self.path)
-            found = self._locate(target)
+            found = _locate(root, parse_target(self.path))
         except Refused as refused:
             self._plain(refused.status)
             return
         if isinstance(found, str):  # a folder asked for without its trailing slash
             self._plain(HTTPStatus.MOVED_PERMANENTLY, extra={"Location": found})
             return
-        vary = ["Accept-Encoding"]
-        if is_feed_path(found.relative):
-            page = self._existing(feed_page_path(found.relative))
-            if page is not None:
-                vary.insert(0, "Accept")
-                if wants_page(self.headers.get("Accept")):
-                    found = _File(real=page, relative=feed_page_path(found.relative))
-        self._send_file(found, vary, head=head)
-
-    def _locate(self, target: Target) -> _File | str:
-        """The file a target names, a redirect URL for a bare folder, or `Refused(404)`."""
-        relative = target.relative
-        real = self._existing(relative, allow_folder=True)
-        if real is None:
-            raise Refused(HTTPStatus.NOT_FOUND)
-        if os.path.isdir(real):
-            if target.segments and not target.directory:
-                return Target(target.segments, directory=True).url()
-            relative = f"{relative}/index.html" if relative else "index.html"
-            real = self._existing(relative)
-            if real is None:
-                raise Refused(HTTPStatus.NOT_FOUND)
-        elif target.directory:
-            raise Refused(HTTPStatus.NOT_FOUND)  # `/feeds/all.rss.xml/` is not a file
-        return _File(real=real, relative=relative)
-
-    def _existing(self, relative: str, *, allow_folder: bool = False) -> str | None:
-        """The real path of `relative` if it is a regular file (or folder) inside the root."""
-        root = os.path.realpath(self.server.root)
-        real = os.path.realpath(os.path.join(root, relative)) if relative else root
-        if real != root and os.path.commonpath([root, real]) != root:
-            return None  # a symbolic link pointing outside
-        try:
-            mode = os.stat(real).st_mode
-        except OSError:
-            return None
-        if stat.S_ISREG(mode) or (allow_folder and stat.S_ISDIR(mode)):
-            return real
-        return None
-
-    def _send_file(self, found: _File, vary: list[str], *, head: bool) -> None:
-        try:
-            # O_NONBLOCK: a FIFO swapped in after the check must not hang the thread.
-            fd = os.open(found.real, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-        except OSError:
+        found, vary = _negotiate(root, found, self.headers.get("Accept"))
+        read = _read(found.real)
+        if read is None:
             self._plain(HTTPStatus.NOT_FOUND)
             return
-        with os.fdopen(fd, "rb") as stream:
-            info = os.fstat(stream.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                self._plain(HTTPStatus.NOT_FOUND)
-                return
-            data = stream.read()
-        media_type = content_type(found.relative)
+        info, data = read
         opaque = self.server.etag_for(found.real, info, data)
-        compress = is_compressible(media_type) and accepts_gzip(self.headers.get("Accept-Encoding"))
-        headers = {
-            "Content-Type": media_type,
-            "Last-Modified": email.utils.formatdate(info.st_mtime, usegmt=True),
-            # A gzip body is a different byte sequence: its validator is weak (as nginx's).
-            "ETag": f'W/"{opaque}"' if compress else f'"{opaque}"',
-            "Cache-Control": f"public, max-age={self.server.max_age}",
-            "X-Content-Type-Options": "nosniff",
-        }
-        if is_compressible(media_type):
-            headers["Vary"] = ", ".join(vary)
-        elif "Accept" in vary:
-            headers["Vary"] = "Accept"
-
-        if_none_match = self.headers.get("If-None-Match")
-        if_modified_since = self.headers.get("If-Modified-Since")
-        if if_none_match is not None:
-            unchanged = etag_matches(if_none_match, opaque)
-        elif if_modified_since is not None:
-            unchanged = not modified_since(if_modified_since, info.st_mtime)
-        else:
-            unchanged = False
-        if unchanged:
-            # RFC 9110 §15.4.5: the validators and caching headers of the 200, no body.
-            self.send_response(HTTPStatus.NOT_MODIFIED)
-            for name in ("ETag", "Last-Modified", "Cache-Control", "Vary"):
-                if name in headers:
-                    self.send_header(name, headers[name])
-            self.end_headers()
-            return
-
-        body = gzip.compress(data, mtime=0) if compress else data
-        if compress:
-            headers["Content-Encoding"] = "gzip"
-        headers["Content-Length"] = str(len(body))
-        self.send_response(HTTPStatus.OK)
+        status, headers, body = _response(
+            found, info, data, opaque, vary, self.headers, self.server.max_age
+        )
+        self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()
-        if not head:
+        if body is not None and not head:
             self.wfile.write(body)
 
     def _plain(self, status: HTTPStatus, *, extra: dict[str, str] | None = None) -> None:

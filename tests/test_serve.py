@@ -15,18 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from feeds.publish import publish_files
-from feeds.serve import (
-    Refused,
-    Target,
+from feeds.httpheaders import (
     accepts_gzip,
     content_type,
     etag_matches,
-    make_server,
     modified_since,
-    parse_target,
     wants_page,
 )
+from feeds.publish import publish_files
+from feeds.serve import Refused, Target, make_server, parse_target
 
 CHROMIUM = (
     "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,"
