@@ -212,22 +212,26 @@ def compare_feed(found: FeedView, fmt: str, feed: FeedSpec, config: Config, repo
         )
     if found.language != config.site.language:
         where.differs("language", config.site.language, found.language, "the feed language")
+    _compare_feed_author(where, found, fmt, config)
+
+
+def _compare_feed_author(where: _Where, found: FeedView, fmt: str, config: Config) -> None:
     author = feed_author(config)
     want = _author_pair(author) if fmt != "rss" or author.email else None
-    if found.author != want:
-        # As for entries: written right, but feedparser's `email (name)` pattern misreads it
-        # (a top-level domain over four letters), so only readers using feedparser differ.
-        heuristic = (
-            want is not None
-            and fmt == "rss"
-            and (
-                found.author == _quirk_pair(want)
-                or found.author_text in _quirked(_rss_author(author))
-            )
+    if found.author == want:
+        return
+    # As for entries: written right, but feedparser's `email (name)` pattern misreads it
+    # (a top-level domain over four letters), so only readers using feedparser differ.
+    heuristic = (
+        want is not None
+        and fmt == "rss"
+        and (
+            found.author == _quirk_pair(want) or found.author_text in _quirked(_rss_author(author))
         )
-        (where.altered if heuristic else where.differs)(
-            "author", _pair_text(want), _pair_text(found.author), "the feed author"
-        )
+    )
+    (where.altered if heuristic else where.differs)(
+        "author", _pair_text(want), _pair_text(found.author), "the feed author"
+    )
 
 
 def compare_entries(
@@ -335,6 +339,7 @@ def _compare_entry(
     content: ContentFn,
     report: Report,
 ) -> None:
+    """Each field of one entry as read back against its article, in the entry's order."""
     where = _Where(report, article.id, line, article, quirks=fmt != "json")
     zone = config.site.tzinfo
     entry = content(article)
@@ -355,36 +360,54 @@ def _compare_entry(
         view.updated_text,
         "the update time",
     )
+    _compare_author(where, view, article, fmt, config)
+    _compare_tags(where, view, article, fmt, config)
+    where.text("summary", entry.summary, view.summary, view.summary_type, "the summary")
+    where.markup("content", entry.html, view.content, "the content HTML")
+    _compare_media(where, view, article)
+
+
+def _compare_author(
+    where: _Where, view: EntryView, article: Article, fmt: str, config: Config
+) -> None:
     # Atom entries carry the feed author when the article names none (render.entry_author).
     author = entry_author(article, fmt, config)
     want_author = None if author is None else _author_pair(author)
-    if view.author != want_author:
-        # Written right but read otherwise: feedparser splits RSS `email (name)` by a pattern
-        # (it misses a TLD over four letters and finds addresses in names), or its text
-        # heuristics changed a character.
-        heuristic = (
-            where.quirks
-            and author is not None
-            and want_author is not None
-            and (
-                view.author == _quirk_pair(want_author)
-                or (fmt == "rss" and view.author_text in _quirked(_rss_author(author)))
-            )
+    if view.author == want_author:
+        return
+    # Written right but read otherwise: feedparser splits RSS `email (name)` by a pattern
+    # (it misses a TLD over four letters and finds addresses in names), or its text
+    # heuristics changed a character.
+    heuristic = (
+        where.quirks
+        and author is not None
+        and want_author is not None
+        and (
+            view.author == _quirk_pair(want_author)
+            or (fmt == "rss" and view.author_text in _quirked(_rss_author(author)))
         )
-        (where.altered if heuristic else where.differs)(
-            "author", _pair_text(want_author), _pair_text(view.author), "the author"
-        )
+    )
+    (where.altered if heuristic else where.differs)(
+        "author", _pair_text(want_author), _pair_text(view.author), "the author"
+    )
+
+
+def _compare_tags(
+    where: _Where, view: EntryView, article: Article, fmt: str, config: Config
+) -> None:
     want_tags = _expected_tags(article, fmt, config)
-    if view.tags != want_tags:
-        heuristic = where.quirks and view.tags == tuple(
-            (_reader_quirks(term), scheme, _quirk_or_none(label))
-            for term, scheme, label in want_tags
-        )
-        (where.altered if heuristic else where.differs)(
-            "categories", _tags_text(want_tags), _tags_text(view.tags), "the categories and tags"
-        )
-    where.text("summary", entry.summary, view.summary, view.summary_type, "the summary")
-    where.markup("content", entry.html, view.content, "the content HTML")
+    if view.tags == want_tags:
+        return
+    heuristic = where.quirks and view.tags == tuple(
+        (_reader_quirks(term), scheme, _quirk_or_none(label)) for term, scheme, label in want_tags
+    )
+    (where.altered if heuristic else where.differs)(
+        "categories", _tags_text(want_tags), _tags_text(view.tags), "the categories and tags"
+    )
+
+
+def _compare_media(where: _Where, view: EntryView, article: Article) -> None:
+    """The enclosure (url, type, length) and the image."""
     want_enclosures: tuple[Link, ...] = ()
     if article.enclosure is not None:
         enclosure = article.enclosure
