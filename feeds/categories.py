@@ -352,10 +352,34 @@ def resolve_categories(
     groups: dict[_CategoryList, list[int]] = defaultdict(list)
     for index, article in enumerate(ordered):
         groups[tuple((c.slugs, c.names) for c in article.categories)].append(index)
+    problems, left_out = _collisions(groups, ordered)
+    kept_by_list = {
+        listed: [i for i in indexes if i not in left_out] for listed, indexes in groups.items()
+    }
+    display = _display_names(kept_by_list, category_table(config))
+    renamed = {listed: _renamed(listed, display) for listed, kept in kept_by_list.items() if kept}
+    resolved: list[Article] = []
+    for index, article in enumerate(ordered):
+        if index in left_out:
+            continue
+        categories = renamed[tuple((c.slugs, c.names) for c in article.categories)]
+        resolved.append(article if categories is None else replace(article, categories=categories))
+    return tuple(resolved), tuple(problems)
+
+
+_Node = tuple[str, ...]  # a slug path
+_Key = tuple[str, ...]  # a `path_key`
+
+
+def _collisions(
+    groups: dict[_CategoryList, list[int]], ordered: Sequence[Article]
+) -> tuple[list[Problem], set[int]]:
+    """The problems of names that share a slug path under the same parent (reported once, at
+    the shallowest level), and the indexes of the articles they leave out. `groups` maps
+    each distinct category list to the indexes of its articles in `ordered`."""
     # node (slug path) -> key path -> spelled path -> uses; and which lists use it
-    spelled: dict[tuple[str, ...], dict[tuple[str, ...], Counter[tuple[str, ...]]]]
-    spelled = defaultdict(dict)
-    users: dict[tuple[tuple[str, ...], tuple[str, ...]], list[_CategoryList]] = defaultdict(list)
+    spelled: dict[_Node, dict[_Key, Counter[tuple[str, ...]]]] = defaultdict(dict)
+    users: dict[tuple[_Node, _Key], list[_CategoryList]] = defaultdict(list)
     for listed, indexes in groups.items():
         for slugs, names in listed:
             keys = path_key(names)
@@ -364,12 +388,12 @@ def resolve_categories(
                 spelled[node].setdefault(key, Counter())[names[:depth]] += len(indexes)
                 users[(node, key)].append(listed)
 
-    def using(node: tuple[str, ...], key: tuple[str, ...]) -> set[int]:
+    def using(node: _Node, key: _Key) -> set[int]:
         return {index for listed in users[(node, key)] for index in groups[listed]}
 
     problems: list[Problem] = []
     left_out: set[int] = set()
-    collided: set[tuple[str, ...]] = set()
+    collided: set[_Node] = set()
     for node in sorted(spelled):
         by_key = spelled[node]
         if len({key[-1] for key in by_key}) < 2:
@@ -384,19 +408,7 @@ def resolve_categories(
             named.append((": ".join(_pick(by_key[key])), sorted(ordered[i].source for i in out)))
         count = len({i for key in by_key for i in using(node, key)})
         problems.append(_collision(node, named, count))
-
-    kept_by_list = {
-        listed: [i for i in indexes if i not in left_out] for listed, indexes in groups.items()
-    }
-    display = _display_names(kept_by_list, category_table(config))
-    renamed = {listed: _renamed(listed, display) for listed, kept in kept_by_list.items() if kept}
-    resolved: list[Article] = []
-    for index, article in enumerate(ordered):
-        if index in left_out:
-            continue
-        categories = renamed[tuple((c.slugs, c.names) for c in article.categories)]
-        resolved.append(article if categories is None else replace(article, categories=categories))
-    return tuple(resolved), tuple(problems)
+    return problems, left_out
 
 
 _CategoryList = tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]  # (slugs, names) each
