@@ -34,19 +34,7 @@ class ContentSource:
         self.config = config
         self.previous = cache.contents  # valid under any config: the key covers every input
         self.bodies = bodies
-        # By source: (its file, its content key, the article as its file gave it, the file's
-        # digest). An article as its file gave it is a function of the file's bytes, its path
-        # and the reading settings (`reading_key`, part of every feed fingerprint), so the
-        # digest and the source stand for its fields; not for a kept version (an older
-        # file's), which gets an empty digest.
-        self.articles: dict[str, tuple[str, str, Article, str]] = {}
-        for relative, state in states.items():
-            digest = state.digest
-            for article, key in zip(state.good, state.content_keys, strict=True):
-                self.articles[article.source] = (relative, key, article, digest)
-            for source in state.kept:
-                relative, key, article, _ = self.articles[source]
-                self.articles[source] = (relative, key, article, "")
+        self.articles = _index(states)
         self.used: dict[str, EntryContent] = {}
         self.by_source: dict[str, EntryContent] = {}
         self.reread: dict[str, Article] = {}
@@ -73,11 +61,16 @@ class ContentSource:
             self.by_source[article.source] = found
         return found
 
-    def _content(self, article: Article) -> EntryContent:
-        key = self.digest(article)
+    def _cached(self, key: str) -> EntryContent | None:
+        """The content of content key `key` when this build or the last one computed it."""
         found = self.used.get(key) or self.previous.get(key)
         if found is not None:
             self.used[key] = found
+        return found
+
+    def _content(self, article: Article) -> EntryContent:
+        found = self._cached(self.digest(article))
+        if found is not None:
             return found
         full = self._with_body(article)
         if full is None:  # a kept version whose content was never cached: no body to show
@@ -103,10 +96,8 @@ class ContentSource:
             source = article.source
             if source in self.by_source or source in missing:
                 continue
-            key = self.digest(article)
-            found = self.used.get(key) or self.previous.get(key)
+            found = self._cached(self.digest(article))
             if found is not None:
-                self.used[key] = found
                 self.by_source[source] = found
             else:
                 missing[source] = article
@@ -141,6 +132,26 @@ class ContentSource:
             )
             for source in sorted(self.lost)
         ]
+
+
+_Indexed = tuple[str, str, Article, str]  # (file, content key, article, file digest or "")
+
+
+def _index(states: dict[str, FileState]) -> dict[str, _Indexed]:
+    """By source: (its file, its content key, the article as its file gave it, the file's
+    digest). An article as its file gave it is a function of the file's bytes, its path and
+    the reading settings (`reading_key`, part of every feed fingerprint), so the digest and
+    the source stand for its fields; not for a kept version (an older file's), which gets an
+    empty digest."""
+    articles: dict[str, _Indexed] = {}
+    for relative, state in states.items():
+        digest = state.digest
+        for article, key in zip(state.good, state.content_keys, strict=True):
+            articles[article.source] = (relative, key, article, digest)
+        for source in state.kept:
+            relative, key, article, _ = articles[source]
+            articles[source] = (relative, key, article, "")
+    return articles
 
 
 def _read_again(config: Config, relative: str) -> dict[str, Article]:
