@@ -1,5 +1,5 @@
 // Reads one feed URL with an npm parser and prints what it exposes as JSON (tests/test_readers.py).
-// usage: node node_read.mjs MODULE_DIR rss-parser|feed-extractor URL
+// usage: node node_read.mjs MODULE_DIR rss-parser|feed-extractor|feed-parser URL
 import { createRequire } from "node:module";
 import path from "node:path";
 
@@ -44,7 +44,35 @@ async function feedExtractor() {
   };
 }
 
-const read = parser === "rss-parser" ? rssParser : feedExtractor;
+async function rowanmanning() {
+  const { parseFeed } = require("@rowanmanning/feed-parser");
+  const answer = await fetch(url);
+  const feed = parseFeed(await answer.text());
+  const iso = (date) => (date ? date.toISOString() : null);
+  return {
+    title: feed.title ?? null,
+    link: feed.url ?? null,
+    entries: feed.items.map((item) => ({
+      id: item.id ?? null,
+      title: item.title ?? null,
+      link: item.url ?? null,
+      published: iso(item.published),
+      updated: iso(item.updated),
+      authors: item.authors.map((a) => [a.name ?? null, a.email ?? null]),
+      categories: item.categories.map((c) => [c.label ?? null, c.term ?? null]),
+      content: item.content ?? null,
+      summary: item.description ?? null,
+      media: item.media.map((m) => [m.url ?? null, m.mimeType ?? null, m.length ?? null]),
+    })),
+  };
+}
+
+const readers = {
+  "rss-parser": rssParser,
+  "feed-extractor": feedExtractor,
+  "feed-parser": rowanmanning,
+};
+const read = readers[parser];
 read().then(
   (result) => process.stdout.write(JSON.stringify(result)),
   (error) => {
