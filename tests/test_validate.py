@@ -343,6 +343,15 @@ def test_json_not_json() -> None:
             ("JsonFeedMissingField", None, "mime_type"),
             ("RoundTrip", url("podcast-12"), "enclosure"),
         ]),
+        # issue 13: JSON Feed 1.0 `author` beside 1.1 `authors`, checked and compared
+        (lambda d: d["author"].__setitem__("name", 7), [
+            ("JsonFeedWrongType", None, "name"),
+            ("RoundTrip", None, "author"),
+        ]),
+        (lambda d: d.pop("author"), [("RoundTrip", None, "author")]),
+        (lambda d: d["items"][1].pop("author"), [
+            ("RoundTrip", url("cases-and-covers"), "author"),
+        ]),
         (lambda d: d["items"][0].__setitem__("tags", ["Phones", 3]), [
             ("JsonFeedWrongType", url("summer-phones"), "tags"),
             ("RoundTrip", url("summer-phones"), "categories"),
