@@ -12,6 +12,8 @@ async function rssParser() {
   return {
     title: feed.title ?? null,
     link: feed.link ?? null,
+    description: feed.description ?? null,
+    language: feed.language ?? null,
     entries: feed.items.map((item) => ({
       id: item.guid ?? item.id ?? null,
       title: item.title ?? null,
@@ -34,6 +36,7 @@ async function feedExtractor() {
   return {
     title: feed.title ?? null,
     link: feed.link ?? null,
+    description: feed.description ?? null,
     entries: feed.entries.map((entry) => ({
       id: entry.id ?? null,
       title: entry.title ?? null,
@@ -52,6 +55,8 @@ async function rowanmanning() {
   return {
     title: feed.title ?? null,
     link: feed.url ?? null,
+    description: feed.description ?? null,
+    language: feed.language ?? null,
     entries: feed.items.map((item) => ({
       id: item.id ?? null,
       title: item.title ?? null,
