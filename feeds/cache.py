@@ -37,7 +37,8 @@ from feeds.codec import dump, load, pickle_by_constructor
 from feeds.model import Article, Author, Category, Enclosure, Problem
 from feeds.views import EntryView
 
-CACHE_VERSION = f"feeds-cache-{__version__}-5"
+# -6: issue 13 changed feed bytes; feeds rendered before must not be reused
+CACHE_VERSION = f"feeds-cache-{__version__}-6"
 CACHE_FILE = "build-cache.pickle"
 STORE_DIR = "build-store"
 _TEMP_PREFIX = ".cache-"

@@ -12,6 +12,7 @@ import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from string import Formatter
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -45,6 +46,7 @@ class SiteConfig:
     author: Author | None = None
     feeds_url: str = ""  # where the output folder is served; defaults to `url`
     permalink: str = "{url}articles/{slug}/"
+    category_url: str = ""  # a category's web page, e.g. "{url}{path}/"; "" = its feed page
     icon: str | None = None
     logo: str | None = None
 
@@ -149,6 +151,7 @@ _SITE = {
     "author",
     "feeds_url",
     "permalink",
+    "category_url",
     "icon",
     "logo",
 }
@@ -253,9 +256,34 @@ def _parse_site(value: object) -> SiteConfig:
         if feeds_url is None
         else _absolute_url("site.feeds_url", feeds_url, directory=True),
         permalink=permalink,
+        category_url=_category_url(site.get("category_url"), url),
         icon=_optional_url("site.icon", site.get("icon"), url),
         logo=_optional_url("site.logo", site.get("logo"), url),
     )
+
+
+def _category_url(value: object, url: str) -> str:
+    """`site.category_url`: a template of `{url}` (site.url) and `{path}` (the category's
+    slug path, `mac/hardware`) giving an absolute http(s) URL; "" when not configured."""
+    if value is None:
+        return ""
+    template = _string("site.category_url", value, required=True).strip()
+    if "{path}" not in template:
+        raise ConfigError("site.category_url", template, "must contain {path}, e.g. {url}{path}/")
+    try:
+        fields = {field for _, field, _, _ in Formatter().parse(template) if field is not None}
+    except ValueError as error:
+        fields = {str(error)}
+    if not fields <= {"url", "path"}:
+        raise ConfigError(
+            "site.category_url",
+            template,
+            f"unknown placeholder {sorted(fields - {'url', 'path'})}; use {{url}} and {{path}}, "
+            "e.g. {url}{path}/",
+        )
+    sample = template.format(url=url, path="a/b")
+    _absolute_url("site.category_url", sample)
+    return template
 
 
 def _parse_author(value: object) -> Author | None:

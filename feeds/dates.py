@@ -18,11 +18,6 @@ from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from dateutil import parser as _dateutil
 
 from feeds.dateformat import MAX_YEAR, MIN_YEAR, MONTH_NAMES, WEEKDAY_NAMES, format_offset
-
-# Re-exported for the modules that imported them from here before `dateformat` existed
-# (`pages`, `render/`); new code imports them from `feeds.dateformat`.
-from feeds.dateformat import rfc822 as rfc822
-from feeds.dateformat import rfc3339 as rfc3339
 from feeds.datezones import AMBIGUOUS_ZONES, MAX_OFFSET, ZONES
 
 EXAMPLE = "2021-03-23 10:18"

@@ -15,7 +15,7 @@ from datetime import datetime, tzinfo
 from html import escape
 
 from feeds.config import Config
-from feeds.dates import rfc822, rfc3339
+from feeds.dateformat import rfc822, rfc3339
 from feeds.layout import INDEX_PATH, MEDIA_TYPES, OPML_PATH
 from feeds.plan import FeedSpec, SitePlan, feed_url
 
@@ -215,11 +215,6 @@ def _xml_attr(value: str) -> str:
     return '"' + text.replace("\t", "&#9;").replace("\n", "&#10;").replace("\r", "&#13;") + '"'
 
 
-def _html_attr(value: str) -> str:
-    """Plain text for an attribute whose value readers treat as HTML: escaped twice."""
-    return _xml_attr(escape(value, quote=False))
-
-
 def render_opml(plan: SitePlan, config: Config) -> bytes:
     """OPML 2.0 subscription list, one `type="rss"` outline per feed, flat (readers import a
     flat list as one folder). OPML 2.0 "Subscription lists": `type`, `text` and `xmlUrl` are
@@ -230,12 +225,11 @@ def render_opml(plan: SitePlan, config: Config) -> bytes:
     # or JSON Feed, so it is left out for them.
     version = ' version="RSS"' if fmt == "rss" else ""
     language = _xml_attr(config.site.language)
-    # OPML 2.0: `text` "may contain encoded HTML markup", so readers render it as HTML: plain
-    # names are HTML-escaped before XML-escaping (likewise title and description, which the
-    # W3C validator checks the same way).
+    # XML-escaped once: readers' OPML import shows `text`/`title` as plain text, so an
+    # escaped-twice `Café &amp;amp; Bars` showed as `Café &amp; Bars` (issue 13).
     outlines = "".join(
-        f'    <outline type="rss" text={_html_attr(feed.title)} title={_html_attr(feed.title)} '
-        f"description={_html_attr(feed.description)} language={language}{version} "
+        f'    <outline type="rss" text={_xml_attr(feed.title)} title={_xml_attr(feed.title)} '
+        f"description={_xml_attr(feed.description)} language={language}{version} "
         f"xmlUrl={_xml_attr(feed_url(config, feed.path(fmt)))} "
         f"htmlUrl={_xml_attr(feed.html_url)}/>\n"
         for feed in plan.feeds

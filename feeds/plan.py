@@ -165,6 +165,18 @@ def _archive_pages(config: Config, feed: FeedSpec, members: list[Article]) -> li
     return pages
 
 
+def _web_page(config: Config, category: Category | None, feed_page: str) -> str:
+    """The web page a feed stands for (RSS channel `link`, Atom alternate, JSON Feed
+    `home_page_url`, OPML `htmlUrl`): the site's home for the site feed; for a category,
+    `site.category_url` with its slug path, else the feed's own page, else the home."""
+    site = config.site
+    if category is not None and site.category_url:
+        return site.category_url.format(url=site.url, path=category.term)
+    if category is not None and config.feeds.pages:
+        return feed_page
+    return site.url
+
+
 def _feed(config: Config, category: Category | None, members: list[Article]) -> FeedSpec:
     entries = tuple(members[: config.feeds.max_items])
     site = config.site
@@ -180,7 +192,7 @@ def _feed(config: Config, category: Category | None, members: list[Article]) -> 
             else f"{category.label}: {site.description}"
         )
     stem = "feeds/all" if category is None else f"feeds/category/{key}"
-    html_url = feed_url(config, stem + ".html") if config.feeds.pages else site.url
+    html_url = _web_page(config, category, feed_url(config, stem + ".html"))
     updated = max((a.updated for a in entries), default=None)
     return FeedSpec(
         key=key,

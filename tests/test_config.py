@@ -168,3 +168,19 @@ def test_characters_xml_cannot_carry_are_refused() -> None:
     assert error_of(site(title="Bad\x01title")) == (
         "site.title 'Bad\\x01title': contains U+0001, which XML 1.0 cannot carry; remove it"
     )
+
+
+def test_category_url_is_a_template_of_url_and_path() -> None:
+    config = parse_config(site(category_url="{url}{path}/"), BASE)
+    assert config.site.category_url == "{url}{path}/"
+    assert parse_config(minimal(), BASE).site.category_url == ""  # not configured
+
+
+def test_category_url_is_checked_at_config_time() -> None:
+    assert error_of(site(category_url="{url}sections/")) == (
+        "site.category_url '{url}sections/': must contain {path}, e.g. {url}{path}/"
+    )
+    assert "unknown placeholder ['slug']" in error_of(site(category_url="{url}{slug}/{path}"))
+    assert "unknown placeholder" in error_of(site(category_url="{url.__class__}{path}"))
+    assert "must be an absolute http(s) URL" in error_of(site(category_url="/topics/{path}/"))
+    assert "must be a string" in error_of(site(category_url=3))

@@ -148,7 +148,7 @@ EXPECTED: dict[str, Outcome] = {
         "Tue, 23 Mar 2021 10:18:00 +0100",
     ),
     # dates.dayfirst is false in the corpus config: month first (test_ambiguous_date_...).
-    "date-ambiguous.md": Published("Ambiguous numeric date", published="2021-03-04T10:00:00+01:00"),
+    "date-ambiguous.md": Published("Ambiguous numeric date", published="2021-03-04T09:00:00Z"),
     "date-month-13.md": Refused(
         "date",
         "13/04/2021",
@@ -166,7 +166,7 @@ EXPECTED: dict[str, Outcome] = {
     ),
     "date-year-9999.md": Scheduled(),
     # Berlin's local mean time then was +00:53:28; feeds carry whole minutes, so UTC is shown.
-    "date-year-1000.md": Published("Year 1000", published="1000-06-01T11:06:32+00:00"),
+    "date-year-1000.md": Published("Year 1000", published="1000-06-01T11:06:32Z"),
     # 00:10 local mean time (+00:53:28) is 0999-12-31 23:16:32 in UTC, as the feeds write it.
     "date-year-1000-lmt.md": Refused(
         "date",
@@ -612,7 +612,8 @@ def test_the_cli_reports_every_refusal_and_exits_1_without_a_traceback(tmp_path:
 
 @pytest.mark.parametrize(
     ("dayfirst", "published"),
-    [("false", "2021-03-04T10:00:00+01:00"), ("true", "2021-04-03T10:00:00+02:00")],
+    # 10:00 Berlin time, written in UTC (Atom, issue 13)
+    [("false", "2021-03-04T09:00:00Z"), ("true", "2021-04-03T08:00:00Z")],
 )
 def test_an_ambiguous_numeric_date_follows_dates_dayfirst(
     tmp_path: Path, dayfirst: str, published: str
@@ -632,7 +633,7 @@ def test_a_day_first_date_in_a_day_first_site_reads_as_written(tmp_path: Path) -
     report = build_site(load_config(config), now=NOW)
     assert report.errors == ()
     entry = entries_by_link(parse(atom_bytes(tmp_path)))[link_of("date-month-13.md")]
-    assert entry.published == "2021-04-13T00:00:00+02:00"
+    assert entry.published == "2021-04-12T22:00:00Z"  # midnight in Berlin (CEST)
 
 
 def test_a_time_zone_that_does_not_exist_is_a_config_error(tmp_path: Path) -> None:

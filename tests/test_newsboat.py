@@ -163,8 +163,8 @@ SCIENCE = (COMET, PODCAST, FUSION)
 
 # (feed path, feed title and link newsboat keeps, the entries it must hold)
 SUBSCRIPTIONS = [
-    ("feeds/all.rss.xml", "Fixture News", "https://example.org/feeds/all.html", EVERYTHING),
-    ("feeds/all.atom.xml", "Fixture News", "https://example.org/feeds/all.html", EVERYTHING),
+    ("feeds/all.rss.xml", "Fixture News", "https://example.org/", EVERYTHING),
+    ("feeds/all.atom.xml", "Fixture News", "https://example.org/", EVERYTHING),
     (
         "feeds/category/science.rss.xml",
         "Fixture News: Science",

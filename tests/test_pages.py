@@ -450,7 +450,7 @@ def test_opml_is_opml_2_with_head_and_one_rss_outline_per_feed() -> None:
     outlines = root.findall("body/*")
     assert [o.tag for o in outlines] == ["outline"] * 5
 
-    def outline(title: str, description: str, stem: str) -> dict[str, str]:
+    def outline(title: str, description: str, stem: str, home: str = "") -> dict[str, str]:
         return {
             "type": "rss",
             "text": title,
@@ -459,12 +459,13 @@ def test_opml_is_opml_2_with_head_and_one_rss_outline_per_feed() -> None:
             "language": "en",
             "version": "RSS",
             "xmlUrl": f"{stem}.rss.xml",
-            "htmlUrl": f"{stem}.html",
+            "htmlUrl": home or f"{stem}.html",
         }
 
     about = "Technology news from the example newsroom"
     assert [dict(o.attrib) for o in outlines] == [
-        outline("Example Tech News", about, BASE + "all"),
+        # the site feed stands for the site's home page (issue 13)
+        outline("Example Tech News", about, BASE + "all", "https://news.example.org/"),
         outline("Example Tech News: Laptops", f"Laptops: {about}", CATEGORY + "laptops"),
         outline("Example Tech News: Phones", f"Phones: {about}", CATEGORY + "phones"),
         outline(
@@ -514,10 +515,13 @@ def test_opml_escapes_markup_quotes_and_keeps_line_breaks_in_attributes() -> Non
     assert root.findtext("head/title") == f"{NASTY}: all feeds"
     outline = root.find("body/outline")
     assert outline is not None
-    assert outline.get("text") == (
-        'Tom &amp; Jerry\'s "&lt;b&gt;News&lt;/b&gt;" &amp;amp;'
-    )  # HTML-escaped once more: readers render OPML text as HTML
-    assert unescape(outline.get("text", "")) == NASTY
+    # Escaped once (issue 13): readers' OPML import shows text and title as plain text.
+    assert outline.get("text") == NASTY
+    assert (
+        b' text="Tom &amp; Jerry&#x27;s &quot;&lt;b&gt;News&lt;/b&gt;&quot; &amp;amp;" '
+        in render_opml(plan, config)
+    )
+    assert outline.get("title") == NASTY
     assert outline.get("description") == "Line one\nLine\ttwo"
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from factories import (
+    SITE_URL,
     fixture_articles,
     fixture_site,
     make_article,
@@ -118,7 +119,7 @@ def test_an_empty_feed_is_dated_at_the_epoch_never_now() -> None:
     assert rss.findtext("channel/lastBuildDate") == "Thu, 01 Jan 1970 01:00:00 +0100"
     assert rss.findall("channel/item") == []
     atom = xml(render(feed, "atom", config))
-    assert atom.findtext(f"{ATOM}updated") == "1970-01-01T01:00:00+01:00"
+    assert atom.findtext(f"{ATOM}updated") == "1970-01-01T00:00:00Z"
 
 
 def test_feed_updated_is_the_newest_update_not_the_newest_publication() -> None:
@@ -130,16 +131,15 @@ def test_feed_updated_is_the_newest_update_not_the_newest_publication() -> None:
     assert xml(render(feed, "rss", config)).findtext("channel/lastBuildDate") == (
         "Mon, 01 Mar 2021 10:00:00 +0100"
     )
-    assert xml(render(feed, "atom", config)).findtext(f"{ATOM}updated") == (
-        "2021-03-01T10:00:00+01:00"
-    )
+    assert xml(render(feed, "atom", config)).findtext(f"{ATOM}updated") == ("2021-03-01T09:00:00Z")
 
 
 # -- dates ----------------------------------------------------------------------------------
 
 
-def test_dates_are_shown_in_the_site_zone() -> None:
-    # 09:00 in New York (-05:00) is 15:00 in Berlin (+01:00); in July Berlin is +02:00.
+def test_rss_dates_are_shown_in_the_site_zone_atom_and_json_in_utc() -> None:
+    # 09:00 in New York (-05:00) is 15:00 in Berlin (+01:00) and 14:00 UTC; in July Berlin
+    # is +02:00. Issue 13: an Emacs reader drops RFC 3339 offsets, so Atom/JSON write `Z`.
     winter = make_article("ny", published="2021-01-07T09:00:00-05:00")
     summer = make_article("utc", published="2021-07-01T10:00:00+00:00")
     feed, config = site_feed(winter, summer)
@@ -148,20 +148,35 @@ def test_dates_are_shown_in_the_site_zone() -> None:
         "Thu, 01 Jul 2021 12:00:00 +0200",
         "Thu, 07 Jan 2021 15:00:00 +0100",
     ]
-    assert [d.text for d in rss.iterfind("channel/item/atom:updated", NS)] == [
-        "2021-07-01T12:00:00+02:00",
-        "2021-01-07T15:00:00+01:00",
-    ]
     atom = xml(render(feed, "atom", config))
     assert [d.text for d in atom.iterfind(f"{ATOM}entry/{ATOM}published")] == [
-        "2021-07-01T12:00:00+02:00",
-        "2021-01-07T15:00:00+01:00",
+        "2021-07-01T10:00:00Z",
+        "2021-01-07T14:00:00Z",
+    ]
+    assert [d.text for d in atom.iterfind(f"{ATOM}entry/{ATOM}updated")] == [
+        "2021-07-01T10:00:00Z",
+        "2021-01-07T14:00:00Z",
     ]
     items = json.loads(render(feed, "json", config))["items"]
     assert [i["date_published"] for i in items] == [
-        "2021-07-01T12:00:00+02:00",
-        "2021-01-07T15:00:00+01:00",
+        "2021-07-01T10:00:00Z",
+        "2021-01-07T14:00:00Z",
     ]
+    assert [i["date_modified"] for i in items] == [
+        "2021-07-01T10:00:00Z",
+        "2021-01-07T14:00:00Z",
+    ]
+
+
+def test_rss_items_carry_no_update_time() -> None:
+    # Issue 13: a PHP parser took RSS item `atom:updated` for the publication date.
+    edited = make_article(
+        "edited", published="2021-01-01T10:00:00+01:00", updated="2021-03-01T10:00:00+01:00"
+    )
+    feed, config = site_feed(edited)
+    data = render(feed, "rss", config)
+    assert b"updated" not in data
+    assert xml(data).findtext("channel/item/pubDate") == "Fri, 01 Jan 2021 10:00:00 +0100"
 
 
 def test_a_zone_offset_with_seconds_is_written_in_utc() -> None:
@@ -183,14 +198,14 @@ def test_a_zone_offset_with_seconds_is_written_in_utc() -> None:
     rss = xml(render(feed, "rss", config))
     assert rss.findtext("channel/item/pubDate") == "Tue, 01 Jan 1850 11:06:32 +0000"
     atom = xml(render(feed, "atom", config))
-    assert atom.findtext(f"{ATOM}entry/{ATOM}published") == "1850-01-01T11:06:32+00:00"
+    assert atom.findtext(f"{ATOM}entry/{ATOM}published") == "1850-01-01T11:06:32Z"
 
 
 def test_microseconds_are_dropped() -> None:
     article = make_article("fine", published="2021-01-08T14:30:00.999999+01:00")
     feed, config = site_feed(article)
     atom = xml(render(feed, "atom", config))
-    assert atom.findtext(f"{ATOM}entry/{ATOM}published") == "2021-01-08T14:30:00+01:00"
+    assert atom.findtext(f"{ATOM}entry/{ATOM}published") == "2021-01-08T13:30:00Z"
 
 
 def test_a_date_that_leaves_the_four_digit_years_is_refused() -> None:
@@ -299,7 +314,7 @@ def test_markup_characters_in_titles_are_text() -> None:
     # RSS Best Practices Profile: hex references for & and <
     assert b'<title>Cases &#x26; covers: the "&#x3C;best&gt;" picks</title>' in data
     data = render(PLAN.feeds[3], "atom", CONFIG)
-    assert b'<title>Cases &amp; covers: the "&lt;best&gt;" picks</title>' in data
+    assert b'<title>Cases &#x26; covers: the "&#x3C;best&gt;" picks</title>' in data
 
 
 def test_rss_description_is_html_escaped_plain_text() -> None:
@@ -309,7 +324,7 @@ def test_rss_description_is_html_escaped_plain_text() -> None:
         rss.decode()
     )
     atom = render(feed, "atom", CONFIG)
-    assert '<summary type="text">Drei Geräte im Vergleich &amp; ein Fazit.</summary>' in (
+    assert '<summary type="text">Drei Geräte im Vergleich &#x26; ein Fazit.</summary>' in (
         atom.decode()
     )
 
@@ -397,6 +412,7 @@ def test_json_feed_shape() -> None:
         "feed_url",
         "description",
         "favicon",
+        "author",
         "authors",
         "language",
         "items",
@@ -409,8 +425,8 @@ def test_json_feed_shape() -> None:
         "url": "https://news.example.org/articles/breaking/",
         "title": "Breaking: title only",
         "content_text": "",
-        "date_published": "2021-01-04T07:00:00+01:00",
-        "date_modified": "2021-01-04T07:00:00+01:00",
+        "date_published": "2021-01-04T06:00:00Z",
+        "date_modified": "2021-01-04T06:00:00Z",
         "tags": ["Phones"],
     }
 
@@ -433,7 +449,7 @@ def test_archive_pages_are_marked_and_linked() -> None:
     assert first.find("{http://purl.org/syndication/history/1.0}archive") is not None
     assert {(link.get("rel"), link.get("href")) for link in first.iterfind(f"{ATOM}link")} == {
         ("self", "https://news.example.org/feeds/archive/all/1.atom.xml"),
-        ("alternate", "https://news.example.org/feeds/all.html"),
+        ("alternate", "https://news.example.org/"),  # the site feed stands for the home page
         ("current", "https://news.example.org/feeds/all.atom.xml"),
     }
     assert [e.findtext(f"{ATOM}id") for e in first.iterfind(f"{ATOM}entry")] == [
@@ -462,3 +478,97 @@ def test_stylesheet_type_ignores_the_query_string() -> None:
     assert etree.tostring(stylesheet_instruction("/pretty.xsl")) == (
         b'<?xml-stylesheet type="text/xsl" href="/pretty.xsl"?>'
     )
+
+
+# -- issue 13: what every reader shows ------------------------------------------------------
+
+
+def test_atom_writes_the_alternate_link_before_self() -> None:
+    # A widely used npm parser takes the first <link> for the feed's web page.
+    atom = xml(render(PLAN.feeds[0], "atom", CONFIG))
+    assert [(link.get("rel"), link.get("href")) for link in atom.iterfind(f"{ATOM}link")] == [
+        ("alternate", "https://news.example.org/"),
+        ("self", "https://news.example.org/feeds/all.atom.xml"),
+    ]
+
+
+def test_atom_category_term_is_the_display_path() -> None:
+    # Two readers show only `term`: it carries what a person should see; label and scheme stay.
+    data = render(PLAN.feeds[3], "atom", CONFIG)  # phones/accessories
+    assert (
+        b'<category term="Phones / Accessories" scheme="https://news.example.org/categories" '
+        b'label="Phones / Accessories"/>'
+    ) in data
+
+
+def test_attribute_values_keep_plain_amp_while_text_has_hex_references() -> None:
+    podcast = make_article(
+        "cast",
+        title="Q&A <live>",
+        enclosure=Enclosure(
+            url="https://cdn.example.net/a.mp3?src=feed&fmt=mp3", type="audio/mpeg", length=9
+        ),
+        image="https://cdn.example.net/i.jpg?w=1&h=2",
+    )
+    feed, config = site_feed(podcast, logo="https://cdn.example.net/logo.png?a=1&b=2")
+    rss = render(feed, "rss", config)
+    assert b'<enclosure url="https://cdn.example.net/a.mp3?src=feed&amp;fmt=mp3"' in rss
+    assert b'<media:content url="https://cdn.example.net/i.jpg?w=1&amp;h=2"' in rss
+    assert b"<url>https://cdn.example.net/logo.png?a=1&#x26;b=2</url>" in rss  # element text
+    assert b"<title>Q&#x26;A &#x3C;live&gt;</title>" in rss
+    atom = render(feed, "atom", config)
+    assert b'<link href="https://cdn.example.net/a.mp3?src=feed&amp;fmt=mp3" rel="enclosure"' in (
+        atom
+    )
+    assert b"<title>Q&#x26;A &#x3C;live&gt;</title>" in atom
+    assert b"&#x26;fmt" not in rss + atom
+
+
+def test_atom_html_content_cannot_be_decoded_into_a_live_tag() -> None:
+    # The article shows the text "<script>"; a parser decoding type="html" twice must not
+    # find `&lt;script&gt;` there (issue 13), so `&` and `<` are hex references.
+    article = make_article("code", body="<p>&lt;script&gt;</p>")
+    feed, config = site_feed(article)
+    atom = render(feed, "atom", config)
+    assert b'<content type="html">&#x3C;p&gt;&#x26;lt;script&#x26;gt;&#x3C;/p&gt;</content>' in (
+        atom
+    )
+    assert b"&amp;lt;" not in atom
+
+
+def test_json_feed_writes_author_beside_authors() -> None:
+    # JSON Feed 1.1 keeps 1.0's `author` for readers that know only 1.0.
+    article = make_article("by-ann", author=Author(name="Ann Example", email="ann@example.org"))
+    nobody = make_article("anon", published="2021-01-01T10:00:00+01:00")
+    feed, config = site_feed(article, nobody)
+    document = json.loads(render(feed, "json", config))
+    newsroom = {"name": "Example Newsroom", "url": "mailto:newsroom@example.org"}
+    assert document["author"] == newsroom
+    assert document["authors"] == [newsroom]
+    ann = {"name": "Ann Example", "url": "mailto:ann@example.org"}
+    assert (document["items"][0]["author"], document["items"][0]["authors"]) == (ann, [ann])
+    assert "author" not in document["items"][1]  # inherits the feed's
+
+
+def test_category_url_is_the_web_page_of_category_feeds() -> None:
+    accessories = make_article("case", categories=["Phones: Accessories"])
+    config = make_config(formats=("rss", "atom", "json"), category_url="{url}topics/{path}/")
+    feeds = {feed.key: feed for feed in plan_site([accessories], config).feeds}
+    page = "https://news.example.org/topics/phones/accessories/"
+    feed = feeds["phones/accessories"]
+    assert xml(render(feed, "rss", config)).findtext("channel/link") == page
+    atom = xml(render(feed, "atom", config))
+    assert atom.find(f"{ATOM}link[@rel='alternate']").get("href") == page  # type: ignore[union-attr]
+    assert json.loads(render(feed, "json", config))["home_page_url"] == page
+    site_wide = feeds["all"]  # the site feed stands for the home page
+    assert xml(render(site_wide, "rss", config)).findtext("channel/link") == SITE_URL
+    assert json.loads(render(site_wide, "json", config))["home_page_url"] == SITE_URL
+
+
+def test_without_category_url_a_category_feed_links_its_feed_page() -> None:
+    feed, config = site_feed(make_article("case", categories=["Phones"]))
+    phones = plan_site(feed.entries, config).feeds[1]
+    assert xml(render(phones, "rss", config)).findtext("channel/link") == (
+        "https://news.example.org/feeds/category/phones.html"
+    )
+    assert xml(render(feed, "rss", config)).findtext("channel/link") == SITE_URL

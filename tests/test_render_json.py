@@ -18,8 +18,8 @@ from feeds.render.json_feed import render_json
 CASES = make_article(
     "cases",
     title='Cases & "covers" ✓',
-    published="2021-01-08T14:30:00+01:00",
-    updated="2021-01-09T09:15:00+01:00",
+    published="2021-01-08T13:30:00Z",
+    updated="2021-01-09T08:15:00Z",
     categories=[category("Phones: Accessories"), category("Phones")],
     tags=("cases", "Phones / Accessories", "buying guide", "cases"),
     author=Author(name="Ann Example", email="ann@example.org"),
@@ -33,7 +33,7 @@ BREAKING = make_article(
     categories=[category("Phones")],
     author=Author(name="Jörg Müller"),
 )
-BARE = make_article("bare", title="Bare", published="2021-01-03T10:00:00+01:00")
+BARE = make_article("bare", title="Bare", published="2021-01-03T09:00:00Z")
 
 CONTENT = {
     CASES.source: EntryContent(html="<p>Six <em>cases</em>.</p>", summary="Six cases, tested."),
@@ -54,7 +54,7 @@ def feed(*entries: Article, description: str = "") -> FeedSpec:
         description=description,
         html_url="https://news.example.org/",
         entries=entries,
-        updated=datetime.fromisoformat("2021-01-09T09:15:00+01:00"),
+        updated=datetime.fromisoformat("2021-01-09T08:15:00Z"),
         total=len(entries),
     )
 
@@ -67,12 +67,12 @@ def test_the_whole_document_key_by_key() -> None:
     data = render_json(feed(CASES, BREAKING, BARE), config, content)
     document = json.loads(data)
     assert list(document) == [
-        "version", "title", "home_page_url", "feed_url", "description", "favicon", "authors",
-        "language", "hubs", "items",
+        "version", "title", "home_page_url", "feed_url", "description", "favicon", "author",
+        "authors", "language", "hubs", "items",
     ]  # fmt: skip
     assert list(document["items"][0]) == [
         "id", "url", "title", "content_html", "summary", "image", "date_published",
-        "date_modified", "authors", "tags", "attachments",
+        "date_modified", "author", "authors", "tags", "attachments",
     ]  # fmt: skip
     assert list(document["items"][1])[:5] == ["id", "url", "title", "content_text", "summary"]
     assert document == {
@@ -82,6 +82,8 @@ def test_the_whole_document_key_by_key() -> None:
         "feed_url": "https://news.example.org/feeds/all.json",
         "description": "Example Tech News",  # no description: the title
         "favicon": "https://news.example.org/icon.png",
+        # JSON Feed 1.0 `author` beside 1.1 `authors`, for 1.0 readers (issue 13)
+        "author": {"name": "Example Newsroom", "url": "mailto:newsroom@example.org"},
         "authors": [{"name": "Example Newsroom", "url": "mailto:newsroom@example.org"}],
         "language": "en",
         "hubs": [{"type": "WebSub", "url": "https://hub.example.net/"}],
@@ -93,8 +95,9 @@ def test_the_whole_document_key_by_key() -> None:
                 "content_html": "<p>Six <em>cases</em>.</p>",
                 "summary": "Six cases, tested.",
                 "image": "https://news.example.org/img/cases.jpg",
-                "date_published": "2021-01-08T14:30:00+01:00",
-                "date_modified": "2021-01-09T09:15:00+01:00",
+                "date_published": "2021-01-08T13:30:00Z",
+                "date_modified": "2021-01-09T08:15:00Z",
+                "author": {"name": "Ann Example", "url": "mailto:ann@example.org"},
                 "authors": [{"name": "Ann Example", "url": "mailto:ann@example.org"}],
                 "tags": ["Phones / Accessories", "Phones", "cases", "buying guide"],
                 "attachments": [
@@ -111,8 +114,9 @@ def test_the_whole_document_key_by_key() -> None:
                 "title": "Breaking: Jörg's note",
                 "content_text": "Only a title – and this.",
                 "summary": "Only a title – and this.",
-                "date_published": "2021-01-04T07:00:00+01:00",
-                "date_modified": "2021-01-04T07:00:00+01:00",
+                "date_published": "2021-01-04T06:00:00Z",
+                "date_modified": "2021-01-04T06:00:00Z",
+                "author": {"name": "Jörg Müller"},
                 "authors": [{"name": "Jörg Müller"}],  # no email: no mailto url
                 "tags": ["Phones"],
             },
@@ -121,8 +125,8 @@ def test_the_whole_document_key_by_key() -> None:
                 "url": "https://news.example.org/articles/bare/",
                 "title": "Bare",
                 "content_text": "",  # one of content_html/content_text is required
-                "date_published": "2021-01-03T10:00:00+01:00",
-                "date_modified": "2021-01-03T10:00:00+01:00",
+                "date_published": "2021-01-03T09:00:00Z",
+                "date_modified": "2021-01-03T09:00:00Z",
                 "tags": ["Phones"],
             },
         ],
@@ -151,6 +155,7 @@ def test_no_icon_no_hub_no_entries() -> None:
         "home_page_url": "https://news.example.org/",
         "feed_url": "https://news.example.org/feeds/all.json",
         "description": "All the news",
+        "author": {"name": "Example Tech News"},
         "authors": [{"name": "Example Tech News"}],  # no site author: the site title
         "language": "en",
         "items": [],

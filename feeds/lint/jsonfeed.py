@@ -20,13 +20,13 @@ _STR, _LIST, _OBJ, _NUM, _BOOL = "a string", "an array", "an object", "a number"
 _JSON_TOP = {
     "version": _STR, "title": _STR, "home_page_url": _STR, "feed_url": _STR,
     "description": _STR, "user_comment": _STR, "next_url": _STR, "icon": _STR,
-    "favicon": _STR, "authors": _LIST, "language": _STR, "expired": _BOOL, "hubs": _LIST,
-    "items": _LIST,
+    "favicon": _STR, "author": _OBJ, "authors": _LIST, "language": _STR, "expired": _BOOL,
+    "hubs": _LIST, "items": _LIST,
 }  # fmt: skip
 _JSON_ITEM = {
     "id": _STR, "url": _STR, "external_url": _STR, "title": _STR, "content_html": _STR,
     "content_text": _STR, "summary": _STR, "image": _STR, "banner_image": _STR,
-    "date_published": _STR, "date_modified": _STR, "authors": _LIST, "tags": _LIST,
+    "date_published": _STR, "date_modified": _STR, "author": _OBJ, "authors": _LIST, "tags": _LIST,
     "language": _STR, "attachments": _LIST,
 }  # fmt: skip
 _JSON_AUTHOR = {"name": _STR, "url": _STR, "avatar": _STR}
@@ -83,6 +83,8 @@ def lint_json_document(document: object, report: Report) -> bool:
         if key not in document:
             report.add("JsonFeedMissingField", None, f"the feed has no `{key}`", field=key)
     _json_list(document, "authors", _JSON_AUTHOR, "feed", report)
+    if isinstance(document.get("author"), dict):  # JSON Feed 1.0, still allowed in 1.1
+        _json_object(document["author"], _JSON_AUTHOR, "feed.author", report)
     _json_list(document, "hubs", _JSON_HUB, "feed", report, required=("type", "url"))
     items = document.get("items")
     for index, item in enumerate(items if isinstance(items, list) else []):
@@ -104,6 +106,8 @@ def _lint_item(item: dict[str, Any], where: str, report: Report) -> None:
             field="content_html",
         )
     _json_list(item, "authors", _JSON_AUTHOR, where, report)
+    if isinstance(item.get("author"), dict):
+        _json_object(item["author"], _JSON_AUTHOR, f"{where}.author", report)
     _json_list(item, "attachments", _JSON_ATTACHMENT, where, report, required=("url", "mime_type"))
     tags = item["tags"] if isinstance(item.get("tags"), list) else []
     if not all(isinstance(tag, str) for tag in tags):

@@ -1,8 +1,10 @@
 """JSON Feed 1.1 (https://jsonfeed.org/version/1.1) for one planned feed, from the same records
 and the same rules as the RSS and Atom files (`feeds.render.rules`): same ids, links, times
-(RFC 3339 in the site zone), authors and content.
+(RFC 3339 in UTC), authors and content.
 
 Mapping decisions:
+- `author` (JSON Feed 1.0) beside `authors` (1.1), at feed and item level: the 1.1 spec
+  keeps `author` for readers that know only 1.0.
 - `authors` carry a `url` of `mailto:EMAIL` when an email is known (JSON Feed 1.1 §author
   allows a mailto: URL); JSON Feed has no email field.
 - `tags` are the article's category display paths, then its tags, each once.
@@ -19,7 +21,7 @@ import json
 from typing import TYPE_CHECKING
 
 from feeds.config import Config
-from feeds.dates import rfc3339
+from feeds.dateformat import rfc3339
 from feeds.model import Article
 from feeds.plan import extra_links
 from feeds.render.rules import (
@@ -31,6 +33,8 @@ from feeds.render.rules import (
     feed_description,
     item_tags,
     self_url,
+    written_zone,
+    zulu,
 )
 
 if TYPE_CHECKING:
@@ -51,12 +55,14 @@ def render_json(feed: FeedSpec, config: Config, content: ContentFn) -> bytes:
     }
     if site.icon:
         document["favicon"] = site.icon
+    # JSON Feed 1.1 keeps 1.0's `author` for readers that know only 1.0: both, alike.
+    document["author"] = author_object(feed_author(config))
     document["authors"] = [author_object(feed_author(config))]
     document["language"] = site.language
     hubs = [href for rel, href in extra_links(feed, "json", config) if rel == "hub"]
     if hubs:
         document["hubs"] = [{"type": "WebSub", "url": href} for href in hubs]
-    zone = site.tzinfo
+    zone = written_zone(config, "json")
     document["items"] = [_item(article, config, zone, content) for article in feed.entries]
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
@@ -72,9 +78,13 @@ def _item(article: Article, config: Config, zone: tzinfo, content: ContentFn) ->
         item["summary"] = entry.summary
     if article.image:
         item["image"] = article.image
-    item["date_published"] = rfc3339(entry_time(article.published, zone, article.source, "date"))
-    item["date_modified"] = rfc3339(entry_time(article.updated, zone, article.source, "updated"))
+    published = entry_time(article.published, zone, article.source, "date")
+    item["date_published"] = zulu(rfc3339(published))
+    item["date_modified"] = zulu(
+        rfc3339(entry_time(article.updated, zone, article.source, "updated"))
+    )
     if article.author is not None:
+        item["author"] = author_object(article.author)
         item["authors"] = [author_object(article.author)]
     tags = item_tags(article)
     if tags:

@@ -5,19 +5,22 @@ The bytes depend on the feed, the config and the entry content only (DEVELOPERS.
 representation"). feedgen would read the clock for every `updated`/`lastBuildDate` left
 unset and prepends entries by default; here every time is set and entries are appended, so
 the written order is exactly `feed.entries` (newest first). What feedgen cannot write (RSS
-`atom:link`s other than self, RSS `atom:updated`, RFC 5005 `fh:archive`, Atom enclosure
+`atom:link`s other than self, RFC 5005 `fh:archive`, Atom enclosure
 links, `content:encoded` without a description) comes from a small feedgen extension, never
 from editing the XML text afterwards. Links beyond alternate and self (WebSub hub, RFC 5005
 `current`/`prev-archive`) are `plan.extra_links`.
 
 Decisions readers and the validator rely on:
-- Times are shown in the site zone with whole seconds; a moment whose zone offset has
-  seconds (Berlin before 1893: LMT +00:53:28) is written in UTC, as RFC 822/3339 need.
+- Times have whole seconds; Atom writes them in UTC (`Z`), which every reader takes right;
+  RSS in the site zone, and in UTC when the zone's offset has seconds (Berlin before 1893:
+  LMT +00:53:28), as RFC 822 needs.
 - An empty feed's `updated`/`lastBuildDate` is the Unix epoch (`EMPTY_FEED_UPDATED`).
 - The feed author is `site.author`, else the site title as a name (RFC 4287 §4.1.1 wants an
   author on the feed when entries may lack one). RSS `managingEditor` only with an email.
 - An empty site description falls back to the feed title (RSS 2.0 requires description).
-- RSS items carry `atom:updated` (as Blogger's feeds do), so the update time round-trips.
+- RSS items carry no update time (RSS 2.0 has none; a PHP parser took `atom:updated` for
+  the publication date); Atom and JSON Feed carry it.
+- Atom writes the alternate link before self; category `term` is the display path.
 - RSS `description` (item and channel) is HTML by RSS 2.0, so the plain-text summary goes
   in HTML-escaped: every reader shows the text exactly. RSS titles are written as plain text
   (escaped once, as the RSS Best Practices Profile advises); feedparser guesses that a title
@@ -30,6 +33,7 @@ Decisions readers and the validator rely on:
 from __future__ import annotations
 
 import html
+import re
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -46,7 +50,6 @@ from feedgen.feed import FeedGenerator
 
 from feeds import __version__
 from feeds.config import Config
-from feeds.dates import rfc3339
 from feeds.layout import ATOM_NS, CONTENT_NS, HISTORY_NS, MEDIA_TYPES
 from feeds.model import Article, Author, ContentError, Enclosure, Problem, shorten
 from feeds.plan import FeedSpec, extra_links
@@ -62,6 +65,8 @@ from feeds.render.rules import (
     in_site_zone,
     self_url,
     tag_scheme,
+    written_zone,
+    zulu,
 )
 from feeds.textclean import xml_illegal_char
 
@@ -77,7 +82,7 @@ def render_xml(feed: FeedSpec, fmt: str, config: Config, content: ContentFn) -> 
     Raises `ContentError` naming the article and field when a text holds a character XML 1.0
     cannot carry, or a date cannot be written with a four-digit year (normalisation keeps
     both out; this is the last guard before the writer)."""
-    zone = config.site.tzinfo
+    zone = written_zone(config, fmt)
     times = [
         (
             entry_time(article.published, zone, article.source, "date"),
@@ -95,19 +100,26 @@ def render_xml(feed: FeedSpec, fmt: str, config: Config, content: ContentFn) -> 
     data: bytes = etree.tostring(
         document, pretty_print=True, xml_declaration=True, encoding="UTF-8"
     )
-    if fmt == "rss":
-        data = _hex_references(data)
-    return data
+    return _hex_references(data)
+
+
+_MARKUP = re.compile(rb"(<[^>]*>)")  # a tag, PI or comment: lxml writes `>` in text as &gt;
 
 
 def _hex_references(data: bytes) -> bytes:
-    """RSS Best Practices Profile (RSS Advisory Board, "Encoding"): write `&` and `<` in text
-    as `&#x26;` and `&#x3C;`, which every RSS parser decodes, rather than `&amp;`/`&lt;`. The
-    same characters in XML terms, so the document means exactly what lxml wrote; our RSS
-    carries no CDATA section, where the swap would change the text (checked)."""
+    """RSS Best Practices Profile (RSS Advisory Board, "Encoding"): write `&` and `<` in
+    element text as `&#x26;` and `&#x3C;`, which every parser decodes, rather than
+    `&amp;`/`&lt;`; in Atom too, where a parser that decodes `type="html"` text twice would
+    turn `&amp;lt;script&amp;gt;` into a live tag. Attribute values keep `&amp;`: a common
+    JavaScript XML parser leaves numeric references in attributes undecoded (issue 13).
+    The same characters in XML terms, so the document means exactly what lxml wrote; our
+    feeds carry no CDATA section, where the swap would change the text (checked)."""
     if b"<![CDATA[" in data:
         return data
-    return data.replace(b"&amp;", b"&#x26;").replace(b"&lt;", b"&#x3C;")
+    return b"".join(
+        part if index % 2 else part.replace(b"&amp;", b"&#x26;").replace(b"&lt;", b"&#x3C;")
+        for index, part in enumerate(_MARKUP.split(data))
+    )
 
 
 def _feed_generator(feed: FeedSpec, fmt: str, config: Config) -> Any:
@@ -122,7 +134,8 @@ def _feed_generator(feed: FeedSpec, fmt: str, config: Config) -> Any:
     generator.title(_checked(feed.title, feed.key, "title"))
     own_url = self_url(config, feed, fmt)
     generator.id(own_url)  # RFC 4287 §4.2.6: a permanent IRI; the feed's own URL is one
-    # RSS <link> is the last link added (feedgen), so the alternate link goes last.
+    if fmt == "atom":  # first: some parsers take the first <link> for the web page
+        generator.link(href=feed.html_url, rel="alternate", type="text/html")
     generator.link(href=own_url, rel="self", type=MEDIA_TYPES[fmt])
     for rel, href in extra_links(feed, fmt, config):  # WebSub hub, RFC 5005 archive links
         if fmt == "atom":
@@ -130,12 +143,13 @@ def _feed_generator(feed: FeedSpec, fmt: str, config: Config) -> Any:
         else:  # feedgen writes only rel="self" as atom:link in RSS
             generator.house.links.append((rel, href))
     generator.house.archive = feed.page is not None
-    generator.link(href=feed.html_url, rel="alternate", type="text/html")
+    if fmt == "rss":  # RSS <link> is the last link added (feedgen), so it goes last
+        generator.link(href=feed.html_url, rel="alternate", type="text/html")
     description = _checked(feed_description(feed), feed.key, "description")
     # RSS 2.0 description holds HTML, so plain text goes in escaped (readers unescape it).
     generator.description(description if fmt == "atom" else _as_html(description))
     generator.language(site.language)
-    updated = in_site_zone(feed_updated(feed), site.tzinfo)
+    updated = in_site_zone(feed_updated(feed), written_zone(config, fmt))
     generator.updated(updated)  # also RSS lastBuildDate; never feedgen's "now"
     author = feed_author(config)
     if fmt == "atom":
@@ -186,14 +200,15 @@ def _add_entry(
         item.author(_author_fields(author))  # RSS <author> only when it has an email
         if fmt == "rss" and not author.email:
             item.dc.dc_creator(author.name)
+    # Atom term: the display path, as readers showing only `term` should show it; a path's
+    # names are its canonical spellings, so the term is as stable as the slug (issue 13).
     categories = [
-        {"term": c.term, "label": c.label, "scheme": category_scheme(config)}
+        {"term": c.label, "label": c.label, "scheme": category_scheme(config)}
         for c in article.categories
     ] + [{"term": tag, "scheme": tag_scheme(config)} for tag in article.tags]
     if categories:
         item.category(categories)
-    if fmt == "rss":
-        item.house.updated = rfc3339(updated)
+    if fmt == "rss":  # RSS 2.0 has no update time; Atom and JSON Feed carry it
         if entry.html and not entry.summary:  # feedgen would move the HTML into description
             item.house.content = entry.html
         elif entry.html:
@@ -249,6 +264,13 @@ def stylesheet_instruction(href: str) -> Any:
 # -- feedgen extension for what feedgen cannot express --------------------------------------
 
 
+def _zulu_times(parent: Any) -> None:
+    """Atom `updated`/`published` (UTC here) with `Z`, not feedgen's isoformat `+00:00`."""
+    for child in parent:
+        if child.tag in ("updated", "published", f"{{{ATOM_NS}}}updated") and child.text:
+            child.text = zulu(child.text)
+
+
 class _HouseFeed(BaseExtension):  # type: ignore[misc]  # feedgen is untyped
     """RSS channel `atom:link`s beyond rel="self" (W3C WebSub §4, RFC 5005 §4); Atom's come
     from feedgen. The RFC 5005 §4 `fh:archive` marker of an archive page, in both formats."""
@@ -265,6 +287,7 @@ class _HouseFeed(BaseExtension):  # type: ignore[misc]  # feedgen is untyped
         return feed
 
     def extend_atom(self, feed: Any) -> Any:
+        _zulu_times(feed)
         self._mark(feed)
         return feed
 
@@ -274,16 +297,15 @@ class _HouseFeed(BaseExtension):  # type: ignore[misc]  # feedgen is untyped
 
 
 class _HouseEntry(BaseEntryExtension):  # type: ignore[misc]
-    """RSS item `atom:updated` (RFC 4287 §4.2.15 element, as an RSS 2.0 extension) and
-    `content:encoded` for an item that has HTML but no summary; the Atom enclosure link
+    """RSS `content:encoded` for an item that has HTML but no summary; the Atom enclosure link
     (RFC 4287 §4.2.7.2), which feedgen 1.0 writes without its rel, type and length."""
 
     def __init__(self) -> None:
-        self.updated: str | None = None
         self.content: str | None = None
         self.enclosure: Enclosure | None = None
 
     def extend_atom(self, entry: Any) -> Any:
+        _zulu_times(entry)
         if self.enclosure is not None:
             # feedgen builds Atom elements without a namespace under a literal xmlns attribute
             etree.SubElement(
@@ -299,6 +321,4 @@ class _HouseEntry(BaseEntryExtension):  # type: ignore[misc]
     def extend_rss(self, item: Any) -> Any:
         if self.content is not None:
             etree.SubElement(item, f"{{{CONTENT_NS}}}encoded").text = self.content
-        if self.updated is not None:
-            etree.SubElement(item, f"{{{ATOM_NS}}}updated").text = self.updated
         return item

@@ -1,7 +1,7 @@
 """The representation rules every writer and the validator share (DEVELOPERS.md "Feed
 representation"): which URL is a feed's own, which author a feed and an entry carry, which
 description and update time a feed shows, the category and tag schemes, how a moment is
-written (in the site zone, whole seconds) and what JSON Feed calls tags and authors.
+written (`written_zone`, whole seconds) and what JSON Feed calls tags and authors.
 
 Writers (`rss_atom`, `json_feed`) and `feeds.validate` import these; neither imports the
 other. Pure functions of the config, the plan and the records.
@@ -61,6 +61,18 @@ def category_scheme(config: Config) -> str:
 
 def tag_scheme(config: Config) -> str:
     return f"{config.site.url}tags"
+
+
+def written_zone(config: Config, fmt: str) -> tzinfo:
+    """The zone a format writes times in: UTC (`Z`) in Atom and JSON Feed, which every reader
+    takes right (some drop an RFC 3339 offset); the site zone in RSS `pubDate` (RFC 822)."""
+    return config.site.tzinfo if fmt == "rss" else UTC
+
+
+def zulu(written: str) -> str:
+    """An RFC 3339 time written in UTC, with RFC 3339 §5.6's `Z` for the zero offset: the
+    form every reader takes right (issue 13: one drops any numeric offset)."""
+    return written[: -len("+00:00")] + "Z" if written.endswith("+00:00") else written
 
 
 def in_site_zone(moment: datetime, zone: tzinfo) -> datetime:

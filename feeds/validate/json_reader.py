@@ -1,6 +1,6 @@
 """Reading written JSON Feed bytes back into `feeds.views`, after the JSON Feed lint
 (`feeds.lint.jsonfeed`) has reported what the spec refuses: a member of the wrong type reads
-as missing here.
+as missing here. An author must read the same through 1.1 `authors` and 1.0 `author`.
 """
 
 from __future__ import annotations
@@ -19,21 +19,19 @@ def json_views(document: dict[str, Any]) -> Parsed:
         ("alternate", text_member(document, "home_page_url")),
         ("self", text_member(document, "feed_url")),
     ] + [("hub", text_member(hub, "url")) for hub in hubs]
-    authors = object_members(document, "authors")
     feed = FeedView(
         title=text_member(document, "title"),
         subtitle=text_member(document, "description"),
         link=text_member(document, "home_page_url"),
         links=frozenset((rel, href) for rel, href in links if href is not None),
         language=text_member(document, "language"),
-        author=_author(authors[0]) if authors else None,
+        author=_authors(document),
     )
     entries = [_entry(item) for item in object_members(document, "items")]
     return Parsed(feed, entries, [None] * len(entries))
 
 
 def _entry(item: dict[str, Any]) -> EntryView:
-    authors = object_members(item, "authors")
     attachments = object_members(item, "attachments")
     tags = item["tags"] if isinstance(item.get("tags"), list) else []
     image = text_member(item, "image")
@@ -45,7 +43,7 @@ def _entry(item: dict[str, Any]) -> EntryView:
         published_text=text_member(item, "date_published"),
         updated=_date(item, "date_modified"),
         updated_text=text_member(item, "date_modified"),
-        author=_author(authors[0]) if authors else None,
+        author=_authors(item),
         tags=tuple((str(tag), None, None) for tag in tags),
         summary=text_member(item, "summary"),
         content=text_member(item, "content_html"),
@@ -61,6 +59,18 @@ def _entry(item: dict[str, Any]) -> EntryView:
         ),
         images=() if image is None else (image,),
     )
+
+
+def _authors(parent: dict[str, Any]) -> tuple[str, str | None] | None:
+    """The author both kinds of reader show: JSON Feed 1.1 `authors[0]` and 1.0 `author`.
+    When they differ (or one is missing) the pair names both, so the comparison fails."""
+    authors = object_members(parent, "authors")
+    modern = _author(authors[0]) if authors else None
+    old = parent.get("author")
+    legacy = _author(old) if isinstance(old, dict) else None
+    if modern == legacy:
+        return modern
+    return f"authors: {modern}; author (JSON Feed 1.0): {legacy}", None
 
 
 def _author(author: dict[str, Any]) -> tuple[str, str | None]:
