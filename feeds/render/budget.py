@@ -26,6 +26,8 @@ def fit_to_budget(
     (or no budget is set), else the newest entries that fit, found by binary search."""
     data = render_feed(feed, fmt, config, content)
     limit = config.feeds.max_bytes
+    if feed.page is not None:  # archive pages keep every entry (RFC 5005 complete history)
+        return feed, data
     if limit is None or len(data) <= limit or len(feed.entries) <= 1:
         return feed, data
     best = dataclasses.replace(feed, entries=feed.entries[:1])
