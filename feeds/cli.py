@@ -220,8 +220,8 @@ def _ping_hub(config: Config, hub: str, written: tuple[str, ...], quiet: bool) -
     pending = [ping.url for ping in results if not ping.ok]
     try:
         write_pending(config.cache_dir, pending)
-    except OSError as error:
-        click.echo(f"warning: WebSub: cannot record pending pings: {error}", err=True)
+    except OSError as failure:
+        click.echo(f"warning: WebSub: cannot record pending pings: {failure}", err=True)
     failures: dict[str, list[str]] = {}
     for ping in results:
         if not ping.ok:
