@@ -19,7 +19,7 @@ from feeds.cache import BuildCache, FeedState
 from feeds.codec import pickle_by_constructor
 from feeds.config import Config
 from feeds.contents import ContentSource
-from feeds.findings import Finding, has_errors
+from feeds.findings import Finding, Severity, has_errors
 from feeds.keys import Fingerprints
 from feeds.layout import INDEX_PATH, OPML_PATH
 from feeds.model import Progress
@@ -27,6 +27,7 @@ from feeds.pages import render_feed_page, render_index, render_opml, render_page
 from feeds.parallel import Workers, split, worker_count
 from feeds.plan import FeedSpec, SitePlan
 from feeds.render import ContentFn, fit_feed
+from feeds.render.budget import oversize_entry
 from feeds.validate import check_file
 from feeds.views import EntryView
 
@@ -110,6 +111,9 @@ def _render_jobs(
         found = (
             check_file(data, fmt, fitted, config, content, file=path, memo=memo) if validate else []
         )
+        if over := oversize_entry(fitted, data, config):
+            warning = Finding(path, "max-bytes", Severity.WARNING, over, entry=fitted.entries[0].id)
+            found = [*found, warning]
         results.append((kept, data, tuple(found), tuple(memo.used)))
     return results
 

@@ -50,3 +50,18 @@ def test_history_under_a_budget_holds_every_article_once(tmp_path: Path) -> None
         for n in range(published + 1, published + added + 1):
             write(tmp_path, n, f"Body {n}. {LONG}")
         published += added
+
+
+def test_an_entry_alone_over_the_budget_is_kept_and_named(tmp_path: Path) -> None:
+    config = make_site(tmp_path, 3, max_bytes=2500)
+    write(tmp_path, 3, "Huge. " + LONG * 4)  # the newest entry alone is over 2,500 bytes
+    report = build(config)
+    warnings = [f for f in report.findings if f.rule == "max-bytes"]
+    assert {f.file for f in warnings} >= {"feeds/all.rss.xml", "feeds/all.atom.xml"}
+    for finding in warnings:
+        assert "'Article 3' (content/a03.md)" in finding.message, finding.message
+        assert "over feeds.max_bytes (2,500)" in finding.message
+        size = (tmp_path / "public" / finding.file).stat().st_size
+        assert f"the feed {size:,} bytes" in finding.message and size > 2500
+    parsed = feedparser.parse((tmp_path / "public/feeds/all.atom.xml").read_bytes())
+    assert [entry.title for entry in parsed.entries] == ["Article 3"]  # kept, not emptied
