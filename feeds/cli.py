@@ -213,7 +213,13 @@ def _ping_hub(config: Config, hub: str, written: tuple[str, ...], quiet: bool) -
     pending_before, problem = read_pending(config.cache_dir)
     if problem:
         click.echo(f"warning: WebSub: {problem}", err=True)
-    topics = topics_to_ping(changed_topics(config, written), pending_before)
+    base = config.feeds_url  # a feed since removed (or a site moved) is no longer pending
+    still_there = [
+        topic
+        for topic in pending_before
+        if topic.startswith(base) and (config.output_dir / topic[len(base) :]).is_file()
+    ]
+    topics = topics_to_ping(changed_topics(config, written), still_there)
     if not topics:
         return
     results = notify_hub(hub, topics)

@@ -113,3 +113,20 @@ def test_a_rebuilt_cache_keeps_the_pending_pings(tmp_path: Path, hub: Hub) -> No
     hub.failing = False
     assert build(config)[0] == 0
     assert sorted(hub.accepted) == ALL_SIX
+
+
+def test_a_pending_feed_since_removed_is_not_pinged(tmp_path: Path, hub: Hub) -> None:
+    config = make_site(tmp_path, hub.url)
+    assert build(config)[0] == 0
+    (tmp_path / "content" / "b.md").unlink()  # the Laptops feeds go away, "all" changes
+    hub.failing = False
+    assert build(config)[0] == 0
+    assert sorted(hub.accepted) == sorted(
+        BASE + path
+        for path in (
+            "all.rss.xml",
+            "all.atom.xml",
+            "category/phones.rss.xml",
+            "category/phones.atom.xml",
+        )
+    )
