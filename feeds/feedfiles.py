@@ -27,7 +27,6 @@ from feeds.pages import render_feed_page, render_index, render_opml, render_page
 from feeds.parallel import Workers, split, worker_count
 from feeds.plan import FeedSpec, SitePlan
 from feeds.render import ContentFn, fit_feed
-from feeds.render.budget import oversize_entry
 from feeds.validate import check_file
 from feeds.views import EntryView
 
@@ -103,6 +102,8 @@ def _render_jobs(
     config: Config, jobs: Sequence[Job], content: ContentFn, memo: _MemoUse, validate: bool
 ) -> list[JobResult]:
     """Render, lint and round-trip each feed file (in a worker or here)."""
+    from feeds.render.budget import oversize_entry  # loaded with the writers, not before
+
     results: list[JobResult] = []
     for feed, fmt, path in jobs:
         memo.used = {}
