@@ -206,12 +206,28 @@ def changed_topics(config: Config, written: tuple[str, ...]) -> list[str]:
 def _ping_hub(config: Config, hub: str, written: tuple[str, ...], quiet: bool) -> None:
     """WebSub: after the feeds are written, one publish ping per changed feed; a failure is
     reported as a warning and never changes the exit code."""
+    from feeds.pending import read_pending, topics_to_ping, write_pending
     from feeds.websub import notify_hub
 
-    topics = changed_topics(config, written)
+    # Pings the hub did not accept last time are sent again (issue 19), once per feed.
+    pending_before, problem = read_pending(config.cache_dir)
+    if problem:
+        click.echo(f"warning: WebSub: {problem}", err=True)
+    base = config.feeds_url  # a feed since removed (or a site moved) is no longer pending
+    still_there = [
+        topic
+        for topic in pending_before
+        if topic.startswith(base) and (config.output_dir / topic[len(base) :]).is_file()
+    ]
+    topics = topics_to_ping(changed_topics(config, written), still_there)
     if not topics:
         return
     results = notify_hub(hub, topics)
+    pending = [ping.url for ping in results if not ping.ok]
+    try:
+        write_pending(config.cache_dir, pending)
+    except OSError as failure:
+        click.echo(f"warning: WebSub: cannot record pending pings: {failure}", err=True)
     failures: dict[str, list[str]] = {}
     for ping in results:
         if not ping.ok:
@@ -219,12 +235,16 @@ def _ping_hub(config: Config, hub: str, written: tuple[str, ...], quiet: bool) -
     for error, urls in sorted(failures.items()):
         which = urls[0] if len(urls) == 1 else f"{len(urls)} changed feeds (first: {urls[0]})"
         click.echo(
-            f"warning: WebSub hub {hub}: {which} not announced: {error}; readers will still poll",
+            f"warning: WebSub hub {hub}: {which} not announced: {error}; "
+            "readers will still poll, and the next build pings again",
             err=True,
         )
     if not quiet:
         sent = sum(p.ok for p in results)
-        click.echo(f"feeds: WebSub: {sent} of {len(results)} changed feeds announced to {hub}")
+        click.echo(
+            f"feeds: WebSub: {sent} of {len(results)} changed feeds announced to {hub}"
+            f"; {len(pending)} pending (pinged again by the next build)"
+        )
 
 
 class _progress_bar:

@@ -19,7 +19,7 @@ from feeds.cache import BuildCache, FeedState
 from feeds.codec import pickle_by_constructor
 from feeds.config import Config
 from feeds.contents import ContentSource
-from feeds.findings import Finding, has_errors
+from feeds.findings import Finding, Severity, has_errors
 from feeds.keys import Fingerprints
 from feeds.layout import INDEX_PATH, OPML_PATH
 from feeds.model import Progress
@@ -102,6 +102,8 @@ def _render_jobs(
     config: Config, jobs: Sequence[Job], content: ContentFn, memo: _MemoUse, validate: bool
 ) -> list[JobResult]:
     """Render, lint and round-trip each feed file (in a worker or here)."""
+    from feeds.render.budget import oversize_entry  # loaded with the writers, not before
+
     results: list[JobResult] = []
     for feed, fmt, path in jobs:
         memo.used = {}
@@ -110,6 +112,9 @@ def _render_jobs(
         found = (
             check_file(data, fmt, fitted, config, content, file=path, memo=memo) if validate else []
         )
+        if over := oversize_entry(fitted, data, config):
+            warning = Finding(path, "max-bytes", Severity.WARNING, over, entry=fitted.entries[0].id)
+            found = [*found, warning]
         results.append((kept, data, tuple(found), tuple(memo.used)))
     return results
 

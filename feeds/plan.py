@@ -146,7 +146,11 @@ def _archive_pages(config: Config, feed: FeedSpec, members: list[Article]) -> li
     """RFC 5005 archive pages for what falls outside the subscription feed: fixed-size pages
     counted from the oldest entry, so a new article only ever changes the newest, partial page
     (and deleting an old article shifts the pages after it)."""
-    older = members[config.feeds.max_items :]
+    # Under a size budget the subscription feed may hold fewer than max_items entries (it is
+    # cut per format when rendered), so the archive pages hold every entry: RFC 5005 §4 lets a
+    # subscription feed overlap its archives, and nothing cut by the budget is lost (issue 19).
+    start = 0 if config.feeds.max_bytes is not None else config.feeds.max_items
+    older = members[start:]
     oldest_first = older[::-1]
     size = config.feeds.archive_page_size
     pages = []

@@ -26,6 +26,8 @@ def fit_to_budget(
     (or no budget is set), else the newest entries that fit, found by binary search."""
     data = render_feed(feed, fmt, config, content)
     limit = config.feeds.max_bytes
+    if feed.page is not None:  # archive pages keep every entry (RFC 5005 complete history)
+        return feed, data
     if limit is None or len(data) <= limit or len(feed.entries) <= 1:
         return feed, data
     best = dataclasses.replace(feed, entries=feed.entries[:1])
@@ -40,3 +42,17 @@ def fit_to_budget(
         else:
             high = middle - 1
     return best, best_data
+
+
+def oversize_entry(fitted: FeedSpec, data: bytes, config: Config) -> str | None:
+    """What to report when a subscription feed is still over budget with one entry left
+    (issue 19): that entry, by title and source, and the sizes; None when it fits."""
+    limit = config.feeds.max_bytes
+    if limit is None or fitted.page is not None or len(data) <= limit or not fitted.entries:
+        return None
+    entry = fitted.entries[0]
+    return (
+        f"entry {entry.title!r} ({entry.source}) alone makes the feed {len(data):,} bytes, over "
+        f"feeds.max_bytes ({limit:,}); the feed keeps it rather than publish no entries: "
+        "shorten the entry or raise feeds.max_bytes"
+    )
