@@ -8,7 +8,11 @@ full|trailer|bonus, `itunes:explicit` is true|false. Pure: text in, record or er
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+
+from feeds.fieldtext import absolute_url
+from feeds.model import Episode, kind, shorten
+from feeds.recordfields import RecordFields, shown
 
 EPISODE_TYPES = ("full", "trailer", "bonus")
 _CLOCK = re.compile(r"(?:(\d+):)?([0-5]?\d):([0-5]\d)")
@@ -23,16 +27,6 @@ class EpisodeFieldError(ValueError):
         super().__init__(f"field {field!r}: {value!r} is not {expected}")
         self.field = field
         self.value = value
-
-
-@dataclass(frozen=True)
-class EpisodeFields:
-    duration: int | None = None  # seconds
-    episode: int | None = None
-    season: int | None = None
-    episode_type: str = "full"
-    explicit: bool | None = None
-    block: bool = False
 
 
 def parse_duration(value: object) -> int:
@@ -72,23 +66,87 @@ def _flag(field: str, value: object) -> bool:
 def _episode_type(value: object) -> str:
     if isinstance(value, str) and value.strip().lower() in EPISODE_TYPES:
         return value.strip().lower()
-    raise EpisodeFieldError("episode_type", value, "one of full, trailer, bonus")
+    raise EpisodeFieldError("type", value, "one of full, trailer, bonus")
 
 
-def read_episode_fields(fields: dict[str, object]) -> EpisodeFields:
-    """The episode fields of a record's fields; absent fields stay None (or their default)."""
+EPISODE_KEYS = (
+    "duration", "episode", "season", "type", "explicit", "image", "transcript", "chapters",
+    "block",
+)  # fmt: skip
+_EXAMPLE = "podcast: {duration: '45:07', episode: 3, season: 1, explicit: false}"
+
+
+def read_episode_fields(fields: Mapping[str, object], link: str) -> Episode:
+    """An article's `podcast:` mapping -> `Episode`; raises EpisodeFieldError (pure)."""
 
     def get(name: str) -> object:
         value = fields.get(name)
         return None if value is None or value == "" else value
 
-    duration, episode, season = get("duration"), get("episode"), get("season")
-    kind, explicit, block = get("episode_type"), get("explicit"), get("block")
-    return EpisodeFields(
+    duration, number, season = get("duration"), get("episode"), get("season")
+    kind, explicit, block = get("type"), get("explicit"), get("block")
+    image, chapters = get("image"), get("chapters")
+    return Episode(
         duration=None if duration is None else parse_duration(duration),
-        episode=None if episode is None else _positive_int("episode", episode),
+        number=None if number is None else _positive_int("episode", number),
         season=None if season is None else _positive_int("season", season),
-        episode_type="full" if kind is None else _episode_type(kind),
+        type="full" if kind is None else _episode_type(kind),
         explicit=None if explicit is None else _flag("explicit", explicit),
+        image=None if image is None else _url("image", image, link),
+        transcript=_transcript(get("transcript"), link),
+        chapters=None if chapters is None else _url("chapters", chapters, link),
         block=False if block is None else _flag("block", block),
     )
+
+
+def _url(field: str, value: object, link: str) -> str:
+    if not isinstance(value, str):
+        raise EpisodeFieldError(field, value, "a URL (text)")
+    try:
+        return absolute_url(value, link)
+    except ValueError as error:
+        raise EpisodeFieldError(field, value, f"a usable URL ({error})") from None
+
+
+def _transcript(value: object, link: str) -> tuple[str, str, str | None] | None:
+    """`transcript`: a URL, or {url, type, language}; type defaults from the file suffix."""
+    if value is None:
+        return None
+    entry = value if isinstance(value, Mapping) else {"url": value}
+    url = _url("transcript.url", entry.get("url"), link)
+    mime = entry.get("type") or _TRANSCRIPT_TYPES.get(url.rsplit(".", 1)[-1].lower())
+    if not isinstance(mime, str) or "/" not in mime:
+        raise EpisodeFieldError("transcript.type", mime, "a MIME type such as text/vtt")
+    language = entry.get("language")
+    if language is not None and not isinstance(language, str):
+        raise EpisodeFieldError("transcript.language", language, "a language tag such as en")
+    return url, mime, language
+
+
+_TRANSCRIPT_TYPES = {
+    "vtt": "text/vtt",
+    "srt": "application/x-subrip",
+    "json": "application/json",
+    "html": "text/html",
+    "txt": "text/plain",
+}
+
+
+def read_episode(record: RecordFields, link: str) -> Episode | None:
+    """The article's `podcast:` field as an `Episode`, None when missing; errors name the field."""
+    value = record.get("podcast")
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        record.fail("podcast", shown(value), f"is {kind(value)}, not a mapping; {_EXAMPLE}")
+    unknown = sorted(shorten(key) for key in value if key not in EPISODE_KEYS)
+    if unknown:
+        record.warn(
+            "podcast",
+            ", ".join(unknown),
+            f"unknown key(s), ignored; known: {', '.join(EPISODE_KEYS)}",
+        )
+    try:
+        return read_episode_fields(value, link)
+    except EpisodeFieldError as error:
+        record.fail(f"podcast.{error.field}", shown(error.value), f"{error}; {_EXAMPLE}")

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
+from feeds.model import Episode
 from feeds.podcastfields import (
     EpisodeFieldError,
-    EpisodeFields,
     parse_duration,
     read_episode_fields,
 )
@@ -71,24 +71,39 @@ def test_itunes_duration_text() -> None:
     assert itunes_duration(59) == "00:00:59"
 
 
+LINK = "https://news.example.org/articles/podcast-42/"
+
+
 def test_read_episode_fields_all() -> None:
     got = read_episode_fields(
         {
             "duration": "45:07",
             "episode": "3",
             "season": 2,
-            "episode_type": "Trailer",
+            "type": "Trailer",
             "explicit": "false",
+            "image": "/media/ep3.png",
+            "transcript": {"url": "ep3.vtt", "language": "en"},
+            "chapters": "https://cdn.example.net/ep3.chapters.json",
             "block": True,
-        }
+        },
+        LINK,
     )
-    assert got == EpisodeFields(
-        duration=2707, episode=3, season=2, episode_type="trailer", explicit=False, block=True
+    assert got == Episode(
+        duration=2707,
+        number=3,
+        season=2,
+        type="trailer",
+        explicit=False,
+        image="https://news.example.org/media/ep3.png",
+        transcript=("https://news.example.org/articles/podcast-42/ep3.vtt", "text/vtt", "en"),
+        chapters="https://cdn.example.net/ep3.chapters.json",
+        block=True,
     )
 
 
 def test_read_episode_fields_absent() -> None:
-    assert read_episode_fields({}) == EpisodeFields()
+    assert read_episode_fields({}, LINK) == Episode()
 
 
 @pytest.mark.parametrize(
@@ -98,13 +113,21 @@ def test_read_episode_fields_absent() -> None:
         ("episode", "two"),
         ("episode", True),
         ("season", -1),
-        ("episode_type", "special"),
+        ("type", "special"),
         ("explicit", "maybe"),
         ("block", "sometimes"),
+        ("image", 5),
+        ("chapters", "javascript:alert(1)"),
     ],
 )
 def test_read_episode_fields_rejects(field: str, value: object) -> None:
     with pytest.raises(EpisodeFieldError) as caught:
-        read_episode_fields({field: value})
+        read_episode_fields({field: value}, LINK)
     assert caught.value.field == field
     assert caught.value.value == value
+
+
+def test_transcript_without_known_type_is_refused() -> None:
+    with pytest.raises(EpisodeFieldError) as caught:
+        read_episode_fields({"transcript": "https://example.org/t.bin"}, LINK)
+    assert caught.value.field == "transcript.type"
