@@ -38,7 +38,7 @@ from feeds.model import Article, Author, Category, Enclosure, Problem
 from feeds.views import EntryView
 
 # -6: issue 13 changed feed bytes; feeds rendered before must not be reused
-CACHE_VERSION = f"feeds-cache-{__version__}-6"
+CACHE_VERSION = f"feeds-cache-{__version__}-7"  # 7: podcast show feeds (issue 17)
 CACHE_FILE = "build-cache.pickle"
 STORE_DIR = "build-store"
 _TEMP_PREFIX = ".cache-"
