@@ -83,14 +83,16 @@ def extend_channel(channel: Any, show: ShowConfig, feed_url: str) -> None:
         _sub(channel, PODCAST_NS, "funding", funding.text, url=funding.url)
 
 
-def extend_item(item: Any, episode: Episode | None) -> None:
-    """An episode's `itunes:` and `podcast:` tags, appended to its RSS `<item>`."""
+def extend_item(item: Any, episode: Episode | None, image: str | None) -> None:
+    """An episode's `itunes:` and `podcast:` tags, appended to its RSS `<item>`; `image` is the
+    article's, used when the episode names none."""
+    artwork = image if episode is None or episode.image is None else episode.image
+    if artwork is not None:
+        _sub(item, ITUNES_NS, "image", href=artwork)
     if episode is None:
         return
     if episode.duration is not None:
         _sub(item, ITUNES_NS, "duration", itunes_duration(episode.duration))
-    if episode.image is not None:
-        _sub(item, ITUNES_NS, "image", href=episode.image)
     if episode.explicit is not None:
         _sub(item, ITUNES_NS, "explicit", itunes_flag(episode.explicit))
     if episode.number is not None:

@@ -233,10 +233,11 @@ def _add_entry(
             item.enclosure(url=enclosure.url, length=enclosure.length, type=enclosure.type)
         else:  # feedgen 1.0 drops rel/type/length from Atom entry links
             item.house.enclosure = enclosure
-    if article.image:
+    show = getattr(item, "show", None)
+    if show is not None:  # an episode: its image is itunes:image (apps take media:content
+        show.episode, show.image = article.episode, article.image  # for a 2nd enclosure)
+    elif article.image:
         item.media.content(url=article.image, medium="image", group=None)
-    if getattr(item, "show", None) is not None:  # an episode of a show feed
-        item.show.episode = article.episode
 
 
 def _as_html(text: str) -> str:
@@ -354,10 +355,11 @@ class _ShowEntry(BaseEntryExtension):  # type: ignore[misc]
 
     def __init__(self) -> None:
         self.episode: Episode | None = None
+        self.image: str | None = None
 
     def extend_ns(self) -> dict[str, str]:
         return {"itunes": ITUNES_NS, "podcast": PODCAST_NS}
 
     def extend_rss(self, item: Any) -> Any:
-        extend_item(item, self.episode)
+        extend_item(item, self.episode, self.image)
         return item
