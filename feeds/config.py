@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from feeds.model import Author, shorten
+from feeds.showconfig import ShowConfig, ShowConfigError, parse_show
 from feeds.textclean import xml_illegal_char
 from feeds.yamlload import YamlError, load_yaml
 
@@ -49,6 +50,7 @@ class SiteConfig:
     category_url: str = ""  # a category's web page, e.g. "{url}{path}/"; "" = its feed page
     icon: str | None = None
     logo: str | None = None
+    podcast: ShowConfig | None = None  # the whole site is a podcast show (issue 17)
 
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
@@ -62,6 +64,7 @@ class CategoryConfig:
     title: str | None = None
     description: str | None = None
     aliases: tuple[str, ...] = ()
+    podcast: ShowConfig | None = None  # a podcast show (issue 17)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +157,7 @@ _SITE = {
     "category_url",
     "icon",
     "logo",
+    "podcast",
 }
 _FEEDS = {
     "max_items",
@@ -207,7 +211,7 @@ def parse_config(
         cache_dir=cache,
         feeds=_parse_feeds(top.get("feeds", {})),
         dayfirst=_bool("dates.dayfirst", dates.get("dayfirst", False)),
-        categories=_parse_categories(top.get("categories", {})),
+        categories=_parse_categories(top.get("categories", {}), site.url),
         drop_lines=drop_lines,
         serve=_parse_serve(top.get("serve", {})),
         websub_hub=None if hub is None else _absolute_url("websub.hub", hub),
@@ -259,6 +263,7 @@ def _parse_site(value: object) -> SiteConfig:
         category_url=_category_url(site.get("category_url"), url),
         icon=_optional_url("site.icon", site.get("icon"), url),
         logo=_optional_url("site.logo", site.get("logo"), url),
+        podcast=_parse_podcast("site.podcast", site.get("podcast"), url),
     )
 
 
@@ -324,14 +329,25 @@ def _parse_feeds(value: object) -> FeedsConfig:
     )
 
 
-def _parse_categories(value: object) -> dict[str, CategoryConfig]:
+def _parse_podcast(key: str, value: object, base_url: str) -> ShowConfig | None:
+    if value is None:
+        return None
+    try:
+        return parse_show(key, value, base_url)
+    except ShowConfigError as error:
+        raise ConfigError(error.key, error.value, error.message) from None
+
+
+def _parse_categories(value: object, base_url: str = "") -> dict[str, CategoryConfig]:
     categories = _mapping("categories", value, None)
     result: dict[str, CategoryConfig] = {}
     for name, settings in categories.items():
         key = f"categories.{name}"
         _string(key, name, required=True)
         entry = _mapping(
-            key, settings if settings is not None else {}, {"title", "description", "aliases"}
+            key,
+            settings if settings is not None else {},
+            {"title", "description", "aliases", "podcast"},
         )
         title = entry.get("title")
         description = entry.get("description")
@@ -339,6 +355,7 @@ def _parse_categories(value: object) -> dict[str, CategoryConfig]:
             title=None if title is None else _string(f"{key}.title", title, required=True),
             description=None if description is None else _string(f"{key}.description", description),
             aliases=tuple(_string_list(f"{key}.aliases", entry.get("aliases", []))),
+            podcast=_parse_podcast(f"{key}.podcast", entry.get("podcast"), base_url),
         )
     return result
 

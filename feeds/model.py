@@ -124,6 +124,21 @@ class Enclosure:
     length: int
 
 
+@dataclass(frozen=True, slots=True)
+class Episode:
+    """A podcast episode's fields (issue 17; Apple's `itunes:` and the `podcast:` namespace)."""
+
+    duration: int | None = None  # seconds
+    number: int | None = None
+    season: int | None = None
+    type: str = "full"  # full | trailer | bonus
+    explicit: bool | None = None  # None: the show's setting
+    image: str | None = None
+    transcript: tuple[str, str, str | None] | None = None  # url, MIME type, language
+    chapters: str | None = None  # JSON chapters URL (application/json+chapters)
+    block: bool = False
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class Category:
     """A category path, root first: one display name and one slug per level.
@@ -178,6 +193,7 @@ class Article:
     image: str | None = None
     enclosure: Enclosure | None = None
     draft: bool = False
+    episode: Episode | None = None  # podcast fields (issue 17)
 
     def sort_key(self) -> tuple[float, str]:
         """Feed order is newest first, then id: sort ascending on this key."""

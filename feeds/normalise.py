@@ -48,6 +48,7 @@ from collections.abc import Sequence
 from feeds.categories import resolve_categories
 from feeds.config import Config
 from feeds.model import Article, Problem, RawRecord, shorten
+from feeds.podcastfields import read_episode
 from feeds.recordfields import (
     RecordFields,
     read_author,
@@ -104,6 +105,7 @@ def normalise_record(raw: RawRecord, config: Config) -> tuple[Article, tuple[Pro
         image=image,
         enclosure=enclosure,
         draft=draft,
+        episode=read_episode(record, link),
     )
     return article, tuple(record.warnings)
 

@@ -30,6 +30,7 @@ from feeds.textclean import clean_text, xml_safe
 KEYS = (
     "title", "date", "updated", "category", "categories", "tags", "author", "summary",
     "slug", "id", "link", "draft", "image", "enclosure", "body", "body_format",
+    "podcast",
 )  # fmt: skip
 _KNOWN = frozenset(KEYS)
 TITLE_LIMIT = 1000  # longer titles are cut to `fieldtext.TITLE_CUT`

@@ -16,9 +16,10 @@ from datetime import datetime
 from pathlib import Path
 
 from feeds.body import EntryContent
-from feeds.config import Config, FeedsConfig, SiteConfig
-from feeds.model import Article, Author, BodyFormat, Category, Enclosure
+from feeds.config import CategoryConfig, Config, FeedsConfig, SiteConfig
+from feeds.model import Article, Author, BodyFormat, Category, Enclosure, Episode
 from feeds.plan import SitePlan, plan_site
+from feeds.showconfig import ShowConfig
 
 SITE_URL = "https://news.example.org/"
 NEWSROOM = Author(name="Example Newsroom", email="newsroom@example.org")
@@ -153,6 +154,7 @@ def fixture_articles() -> tuple[Article, ...]:
                 type="audio/mpeg",
                 length=38_400_000,
             ),
+            episode=Episode(duration=2400, number=12, season=1, explicit=False),
         ),
         make_article(
             "summer-phones",
@@ -183,6 +185,17 @@ def fixture_articles() -> tuple[Article, ...]:
     )
 
 
+# The fixture site's podcast show (issue 17): the Podcasts category's feeds are a show.
+SHOW = ShowConfig(
+    image=f"{SITE_URL}media/podcast/show.png",
+    author="Example Newsroom",
+    owner_name="Example Newsroom",
+    owner_email="podcast@example.org",
+    categories=("Technology",),
+    explicit=False,
+)
+
+
 def fixture_site(
     formats: Sequence[str] = ("rss", "atom", "json"),
 ) -> tuple[Config, SitePlan]:
@@ -191,6 +204,7 @@ def fixture_site(
         icon=f"{SITE_URL}icon.png",
         logo=f"{SITE_URL}logo.png",
     )
+    config = dataclasses.replace(config, categories={"Podcasts": CategoryConfig(podcast=SHOW)})
     return config, plan_site(fixture_articles(), config)
 
 

@@ -53,6 +53,7 @@ from feeds.config import Config
 from feeds.layout import ATOM_NS, CONTENT_NS, HISTORY_NS, MEDIA_TYPES
 from feeds.model import Article, Author, ContentError, Enclosure, Problem, shorten
 from feeds.plan import FeedSpec, extra_links
+from feeds.render.podcast import ITUNES_NS, PODCAST_NS, extend_channel, extend_item, show_of
 from feeds.render.rules import (
     GENERATOR,
     ContentFn,
@@ -72,6 +73,8 @@ from feeds.textclean import xml_illegal_char
 
 if TYPE_CHECKING:
     from feeds.body import EntryContent
+    from feeds.model import Episode
+    from feeds.showconfig import ShowConfig
 
 RSS_DOCS = "https://www.rssboard.org/rss-specification"
 
@@ -133,6 +136,10 @@ def _feed_generator(feed: FeedSpec, fmt: str, config: Config) -> Any:
     generator.register_extension("house", _HouseFeed, _HouseEntry)
     generator.title(_checked(feed.title, feed.key, "title"))
     own_url = self_url(config, feed, fmt)
+    show = show_of(feed, config) if fmt == "rss" else None
+    if show is not None:  # a podcast show (issue 17): its own root element, as it should
+        generator.register_extension("show", _ShowFeed, _ShowEntry)
+        generator.show.show, generator.show.url = show, own_url
     generator.id(own_url)  # RFC 4287 §4.2.6: a permanent IRI; the feed's own URL is one
     if fmt == "atom":  # first: some parsers take the first <link> for the web page
         generator.link(href=feed.html_url, rel="alternate", type="text/html")
@@ -226,7 +233,10 @@ def _add_entry(
             item.enclosure(url=enclosure.url, length=enclosure.length, type=enclosure.type)
         else:  # feedgen 1.0 drops rel/type/length from Atom entry links
             item.house.enclosure = enclosure
-    if article.image:
+    show = getattr(item, "show", None)
+    if show is not None:  # an episode: its image is itunes:image (apps take media:content
+        show.episode, show.image = article.episode, article.image  # for a 2nd enclosure)
+    elif article.image:
         item.media.content(url=article.image, medium="image", group=None)
 
 
@@ -321,4 +331,35 @@ class _HouseEntry(BaseEntryExtension):  # type: ignore[misc]
     def extend_rss(self, item: Any) -> Any:
         if self.content is not None:
             etree.SubElement(item, f"{{{CONTENT_NS}}}encoded").text = self.content
+        return item
+
+
+class _ShowFeed(BaseExtension):  # type: ignore[misc]
+    """A podcast show's `itunes:`/`podcast:` channel tags (feeds.render.podcast, issue 17)."""
+
+    def __init__(self) -> None:
+        self.show: ShowConfig | None = None
+        self.url = ""
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"itunes": ITUNES_NS, "podcast": PODCAST_NS}
+
+    def extend_rss(self, feed: Any) -> Any:
+        if self.show is not None:
+            extend_channel(feed[0], self.show, self.url)
+        return feed
+
+
+class _ShowEntry(BaseEntryExtension):  # type: ignore[misc]
+    """An episode's `itunes:`/`podcast:` item tags (feeds.render.podcast, issue 17)."""
+
+    def __init__(self) -> None:
+        self.episode: Episode | None = None
+        self.image: str | None = None
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"itunes": ITUNES_NS, "podcast": PODCAST_NS}
+
+    def extend_rss(self, item: Any) -> Any:
+        extend_item(item, self.episode, self.image)
         return item

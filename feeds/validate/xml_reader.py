@@ -257,8 +257,15 @@ def entry_view(entry: Any) -> EntryView:
             media.get("url", "")
             for media in dict.get(entry, "media_content", [])
             if media.get("medium") == "image"
-        ),
+        )
+        + _itunes_image(entry),
     )
+
+
+def _itunes_image(entry: Any) -> tuple[str, ...]:
+    """An episode's `itunes:image href` (a show feed's entry image, issue 17)."""
+    image = dict.get(entry, "image")
+    return (image["href"],) if isinstance(image, dict) and image.get("href") else ()
 
 
 def _detail(context: Any, name: str) -> tuple[str | None, str]:
