@@ -15,6 +15,7 @@ import fcntl
 import os
 import re
 import secrets
+import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
@@ -274,6 +275,12 @@ def remove_temp_files(output_dir: Path) -> None:
                 _remove_quietly(path)
 
 
+_LOCK_NOT_A_FILE = (
+    "the build lock is not a regular file (a symbolic link, FIFO or device is in its "
+    "place); it was left as it is: remove it and build again"
+)
+
+
 @contextmanager
 def build_lock(cache_dir: Path, *, wait: bool = False) -> Iterator[None]:
     """Hold an exclusive `flock` on `cache_dir/lock` for the duration of a build.
@@ -286,11 +293,19 @@ def build_lock(cache_dir: Path, *, wait: bool = False) -> Iterator[None]:
     lock_path = cache_dir / LOCK_NAME
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        # Never through a link, never truncated on open (the holder's pid is in it), never
+        # blocking (a FIFO put in its place): then it must be a regular file.
+        flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+        fd = os.open(lock_path, flags, 0o644)
     except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise PublishError(str(lock_path), _LOCK_NOT_A_FILE) from None
         raise PublishError(
             str(lock_path), f"cannot create the build lock: {explain(error)}"
         ) from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise PublishError(str(lock_path), _LOCK_NOT_A_FILE)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))

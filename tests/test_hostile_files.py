@@ -188,3 +188,43 @@ def test_a_file_name_with_a_line_break_cannot_forge_a_log_line(tmp_path: Path) -
     lines = run.stderr.splitlines()
     assert not any(line.startswith("error: forged.md") for line in lines), run.stderr
     assert any(line.startswith("error: 'content/bad\\nerror: forged.md") for line in lines)
+
+
+# --- the build lock ---------------------------------------------------------------------------
+
+LOCK_REFUSED = (
+    "the build lock is not a regular file (a symbolic link, FIFO or device is in its place); "
+    "it was left as it is: remove it and build again"
+)
+
+
+def run_build(config: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "feeds", "build", "--config", str(config)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+
+def test_a_lock_that_is_a_symlink_is_refused_and_its_target_untouched(tmp_path: Path) -> None:
+    config = make_site(tmp_path)
+    victim = tmp_path / "precious.txt"
+    victim.write_text("keep me\n")
+    (tmp_path / ".feeds").mkdir()
+    (tmp_path / ".feeds" / "lock").symlink_to(victim)
+    run = run_build(config)
+    assert run.returncode != 0
+    assert f"{tmp_path / '.feeds' / 'lock'}: {LOCK_REFUSED}" in run.stderr
+    assert victim.read_text() == "keep me\n"
+    assert not (tmp_path / "public").exists()
+
+
+def test_a_lock_that_is_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    config = make_site(tmp_path)
+    (tmp_path / ".feeds").mkdir()
+    os.mkfifo(tmp_path / ".feeds" / "lock")
+    run = run_build(config)
+    assert run.returncode != 0
+    assert LOCK_REFUSED in run.stderr
