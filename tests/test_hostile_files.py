@@ -228,3 +228,32 @@ def test_a_lock_that_is_a_fifo_is_refused_without_blocking(tmp_path: Path) -> No
     run = run_build(config)
     assert run.returncode != 0
     assert LOCK_REFUSED in run.stderr
+
+
+# --- text.drop_lines in linear time ------------------------------------------------------------
+
+
+def test_a_catastrophic_drop_pattern_cannot_hang_the_build(tmp_path: Path) -> None:
+    config = make_site(tmp_path)
+    with config.open("a") as handle:
+        handle.write("text:\n  drop_lines: ['^(a+)+$', '^Advert$']\n")
+    article = "Friday, Jan 8, 2021, 14:30 Phones\n\nBacktracking\n\nKept.\n\n{}\n\nAdvert\n"
+    (tmp_path / "content" / "slow.txt").write_text(article.format("a" * 40 + "!"))
+    run = run_build(config)  # a backtracking engine takes about 2^40 steps on this line
+    assert run.returncode == 0, run.stderr
+    atom = (tmp_path / "public" / "feeds" / "all.atom.xml").read_text("utf-8")
+    assert "a" * 40 + "!" in atom and "Advert" not in atom
+
+
+def test_a_drop_pattern_re2_cannot_run_is_refused_at_config_time(tmp_path: Path) -> None:
+    config = make_site(tmp_path)
+    with config.open("a") as handle:
+        handle.write("text:\n  drop_lines: ['^Read more', '(?<=x)y']\n")
+    run = run_build(config)
+    assert run.returncode == 2
+    assert (
+        "text.drop_lines[1] '(?<=x)y': is not a regular expression RE2 accepts (invalid perl "
+        "operator: (?<=); drop patterns use RE2 syntax: no backreferences or look-around, \\z "
+        "for the end of the line"
+    ) in run.stderr
+    assert "re2.cc" not in run.stderr  # RE2's own log line is not shown
