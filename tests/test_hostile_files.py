@@ -257,3 +257,35 @@ def test_a_drop_pattern_re2_cannot_run_is_refused_at_config_time(tmp_path: Path)
         "for the end of the line"
     ) in run.stderr
     assert "re2.cc" not in run.stderr  # RE2's own log line is not shown
+
+
+# --- lint mode survives any file ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "not readable JSON: nested too deeply (a feed is flat)"),
+        (
+            b'{"version": "https://jsonfeed.org/version/1.1", "title": "x", "items": [], "n": '
+            + b"9" * 100_000
+            + b"}",
+            "not readable JSON: a number with over 4,300 digits",
+        ),
+    ],
+)
+def test_lint_reports_deep_nesting_and_huge_numbers_as_findings(
+    tmp_path: Path, data: bytes, message: str
+) -> None:
+    feed = tmp_path / "feed.json"
+    feed.write_bytes(data)
+    run = subprocess.run(
+        [sys.executable, "-m", "feeds", "validate", str(feed)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert f"{feed}: error NotWellFormed: {message}" in run.stdout + run.stderr
+    assert "Traceback" not in run.stderr
+    assert run.returncode == 1
