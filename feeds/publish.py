@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-from feeds.layout import FEEDS_DIR
+from feeds.layout import FEEDS_DIR, is_feed_path
 
 LOCK_NAME = "lock"
 _NAME_MAX = 255  # bytes per path segment on Linux file systems (NAME_MAX)
@@ -163,10 +163,13 @@ def publish_files(
     """
     tally = _Tally()
     staged = _stage_all(output_dir, files, dry_run, opener or _open_new, tally)
+    # Feeds go live before the discovery files (OPML, index, feed pages) that list them: a
+    # build killed in between never leaves a list naming a feed that is not there yet.
+    staged.sort(key=lambda item: not is_feed_path(item[0]))  # stable: path order within
     _go_live(staged, tally)
     _remove_stale(output_dir, sorted(set(stale) - set(files)), dry_run, tally)
     return PublishReport(
-        written=tuple(tally.written),
+        written=tuple(sorted(tally.written)),  # by path, whatever order they went live in
         unchanged=tuple(tally.unchanged),
         removed=tuple(tally.removed),
         failed=tuple(tally.failed),

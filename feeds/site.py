@@ -87,12 +87,16 @@ def prepare(
 
 def advertised(plan: SitePlan, refused: set[str], output_dir: Path) -> SitePlan:
     """The plan the discovery pages describe: without a category feed that the validator
-    refused in every format and that has never been published, so no page links a URL that
-    answers 404 (the site feed is always listed)."""
+    refused in every format and that has never been published, and without the links to any
+    one format refused and never published (`SitePlan.unpublished`), so no page links a URL
+    that answers 404 (the site feed is always listed)."""
+
+    unpublished = frozenset(p for p in refused if not (output_dir / p).exists())
+    if not unpublished:
+        return plan
 
     def never_published(feed: FeedSpec) -> bool:
-        paths = [feed.path(fmt) for fmt in plan.formats]
-        return all(p in refused and not (output_dir / p).exists() for p in paths)
+        return all(feed.path(fmt) in unpublished for fmt in plan.formats)
 
     kept = tuple(feed for feed in plan.feeds if feed.category is None or not never_published(feed))
-    return plan if len(kept) == len(plan.feeds) else dataclasses.replace(plan, feeds=kept)
+    return dataclasses.replace(plan, feeds=kept, unpublished=unpublished)

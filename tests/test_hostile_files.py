@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sites import refuse_in_lint
 
 import feeds.build
 from feeds.build import BuildReport, build_site
@@ -289,3 +290,25 @@ def test_lint_reports_deep_nesting_and_huge_numbers_as_findings(
     assert f"{feed}: error NotWellFormed: {message}" in run.stdout + run.stderr
     assert "Traceback" not in run.stderr
     assert run.returncode == 1
+
+
+# --- discovery files never link a feed that is not there -----------------------------------------
+
+
+def test_after_a_refused_atom_feed_no_page_links_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = make_site(tmp_path)
+    refuse_in_lint(monkeypatch, "feeds/all.atom.xml", "feeds/category/phones.atom.xml")
+    report = build(config)
+    assert sorted(report.refused) == ["feeds/all.atom.xml", "feeds/category/phones.atom.xml"]
+    public = tmp_path / "public"
+    for page in ("index.html", "feeds.opml", "feeds/all.html", "feeds/category/phones.html"):
+        data = (public / page).read_bytes()
+        assert b".atom.xml" not in data, page
+    assert b"feeds/category/phones.rss.xml" in (public / "index.html").read_bytes()
+    assert b"feeds/all.rss.xml" in (public / "feeds" / "all.html").read_bytes()
+    monkeypatch.undo()  # the Atom feeds pass next time: the pages link them again
+    build(config)
+    for page in ("index.html", "feeds/all.html", "feeds/category/phones.html"):
+        assert b".atom.xml" in (public / page).read_bytes(), page
