@@ -139,3 +139,22 @@ def test_an_enclosure_length_beyond_64_bits_is_refused(tmp_path: Path) -> None:
     entries = {e.title: e for e in site_feed(tmp_path, "rss").entries}
     assert entries["Edge"].enclosures[0].length == "9223372036854775807"
     assert "Huge" not in entries
+
+
+def test_a_table_padded_to_1000_columns_is_refused_alone(tmp_path: Path) -> None:
+    # 6 KB of Markdown: a 1,000-column header, then rows of one cell that GFM pads to 1,000.
+    header = "|" + "|".join(f"c{n}" for n in range(1000)) + "|\n"
+    rule = "|" + "|".join("-" for _ in range(1000)) + "|\n"
+    table = header + rule + "|x|\n" * 1500
+    report = build(
+        tmp_path,
+        {"table.md": "---\ntitle: Wide\ndate: 2021-03-24 10:18\ncategory: Phones\n---\n" + table},
+    )
+    assert [(p.source, p.field) for p in report.problems] == [("content/table.md", "body")]
+    assert report.problems[0].message.endswith(
+        "bytes of entry HTML; a feed entry carries at most 2,000,000, so that feeds stay small "
+        "enough to poll: shorten it, split a very wide table, or publish a summary that links "
+        "to the full text"
+    )
+    assert [e.title for e in site_feed(tmp_path).entries] == ["An ordinary article"]
+    assert (tmp_path / "public" / "feeds" / "all.atom.xml").stat().st_size < 100_000
