@@ -42,12 +42,12 @@ from feeds.cache import (
 )
 from feeds.categories import check_category_config
 from feeds.config import Config
-from feeds.contentfiles import scan_content
+from feeds.contentfiles import Skipped, scan_content
 from feeds.feedfiles import Rendered, render_all, render_changed_pages
 from feeds.findings import Finding
 from feeds.keys import page_fingerprints, reading_key, render_key
 from feeds.layout import managed_files
-from feeds.model import Problem, Progress
+from feeds.model import Level, Problem, Progress
 from feeds.parallel import Workers, worker_count
 from feeds.plan import FeedSpec
 from feeds.publish import PublishReport, build_lock, explain, publish_files, remove_temp_files
@@ -100,16 +100,17 @@ def run_build(config: Config, request: BuildRequest) -> BuildReport:
     with build_lock(config.cache_dir, wait=request.wait_for_lock):
         started_ns = time.time_ns()
         manifest = load_manifest(config.cache_dir)
-        files = scan_content(config.content_dir)
+        skipped: Skipped = []
+        files = scan_content(config.content_dir, skipped)
         # Build state lives for the whole build and forms no cycles: out of the cycle
         # collector's sight (gc.freeze), which would otherwise go through it again and again.
         gc.freeze()
         try:
-            if _stats_unchanged(manifest, files):
+            if not skipped and _stats_unchanged(manifest, files):
                 unchanged = _unchanged(config, manifest, request)
                 if unchanged is not None:
                     return unchanged
-            return _build_stages(config, request, started_ns, manifest, files)
+            return _build_stages(config, request, started_ns, manifest, files, skipped)
         finally:
             gc.unfreeze()
 
@@ -120,6 +121,7 @@ def _build_stages(
     started_ns: int,
     manifest: Manifest | None,
     files: Stats,
+    skipped: Skipped,
 ) -> BuildReport:
     """Read, plan, render and check; then publish and remember. The stages, in order."""
     with Workers(_pool_size(config, manifest, files, request.workers)) as pool:
@@ -134,6 +136,12 @@ def _build_stages(
             request.workers,
         )  # fmt: skip
         processes = max(pool.count, rendered.processes)
+    site.problems[:0] = [
+        Problem(
+            config.display_path(config.content_dir / relative), "file", None, why, Level.WARNING
+        )
+        for relative, why in skipped
+    ]
     summary_problems = tuple(site.problems)
     site.problems.extend(site.contents.lost_problems())
     blocked = request.strict and bool(site.problems or rendered.findings or site.kept)

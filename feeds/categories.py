@@ -88,10 +88,17 @@ def split_category_path(text: str) -> tuple[str, ...]:
 
 
 def category_key(name: str) -> str:
-    """The identity of a name: cleaned, casefolded (Unicode default caseless matching, via
-    NFD) and NFC, so `Phones`, ` phones ` and `PHONES` are one category."""
+    """The identity of a name: cleaned and compatibility-casefolded (Unicode's compatibility
+    caseless matching: NFKD, casefold, then NFKC), so `Phones`, ` phones `, `PHONES` and
+    full-width `Ｐｈｏｎｅｓ` are one category."""
     text, _ = clean_text(name)
-    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", text).casefold())
+    for _ in range(4):  # to a fixed point: a key is its own key (`¯` -> ` ̄` -> `̄`)
+        folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFD", text).casefold())
+        key = clean_text(unicodedata.normalize("NFKC", folded.casefold()))[0]
+        if key == text:
+            break
+        text = key
+    return key
 
 
 # Category names repeat across thousands of articles: remember their keys and slugs.

@@ -16,6 +16,7 @@ from string import Formatter
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from feeds.droplines import pattern_error
 from feeds.model import Author, shorten
 from feeds.showconfig import ShowConfig, ShowConfigError, parse_show
 from feeds.textclean import xml_illegal_char
@@ -194,12 +195,9 @@ def parse_config(
     text = _mapping("text", top.get("text", {}), {"drop_lines"})
     drop_lines = tuple(_string_list("text.drop_lines", text.get("drop_lines", [])))
     for i, pattern in enumerate(drop_lines):
-        try:
-            re.compile(pattern)
-        except re.error as error:
-            raise ConfigError(
-                f"text.drop_lines[{i}]", pattern, f"bad regular expression: {error}"
-            ) from None
+        error = pattern_error(pattern)  # RE2: matching in linear time
+        if error is not None:
+            raise ConfigError(f"text.drop_lines[{i}]", pattern, error)
 
     websub = _mapping("websub", top.get("websub", {}), {"hub"})
     hub = websub.get("hub")

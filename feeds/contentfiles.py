@@ -7,38 +7,155 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from stat import S_ISDIR, S_ISREG
 
 from feeds.config import Config, ConfigError
 from feeds.model import Article, ContentError, Problem
 from feeds.normalise import normalise_record
 from feeds.sources import EXTENSIONS, ReaderOptions, read_source
 
+# Content comes from inside content_dir only. A symbolic link is followed when its target
+# stays inside; a folder is walked at most once (a link to a folder read already is a loop,
+# or the same articles twice) and a linked file already read under its own name is skipped.
+MAX_FILE_BYTES = 64 * 1024 * 1024  # per content file; fstat is checked before reading
 
-def scan_content(content_dir: Path) -> list[tuple[str, os.stat_result]]:
-    """Every article file below `content_dir` (hidden names skipped), sorted by path."""
+
+class ContentFileError(OSError):
+    """A content file refused before its bytes are read (`strerror` says why and what to do)."""
+
+
+# (path relative to content_dir, why it was left out): warnings for the build report.
+Skipped = list[tuple[str, str]]
+_Found = list[tuple[str, os.stat_result]]
+_OUTSIDE = (
+    "is a symbolic link leading outside content_dir; content is read from inside "
+    "content_dir only: copy what it points to into content_dir, or remove the link"
+)
+_LOOP = "is a symbolic link to a folder that is read already (a loop or a second path): skipped"
+_TWICE = "is a symbolic link to a file that is read under its own name: skipped"
+
+
+def scan_content(content_dir: Path, skipped: Skipped | None = None) -> _Found:
+    """Every article file below `content_dir` (hidden names skipped), sorted by path. Links
+    leading outside, loops and broken links are left out and added to `skipped`."""
     if not content_dir.is_dir():
         raise ConfigError("content_dir", str(content_dir), "is not a folder")
-    found: list[tuple[str, os.stat_result]] = []
-    folders = [(str(content_dir), "")]
-    while folders:
-        folder, prefix = folders.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                name = entry.name
-                if name.startswith("."):
-                    continue
-                if entry.is_dir():
-                    folders.append((entry.path, prefix + name + "/"))
-                elif name[name.rfind(".") :].lower() in EXTENSIONS and entry.is_file():
-                    found.append((prefix + name, entry.stat()))
-    found.sort()  # by path: paths are unique, so the stats are never compared
-    return found
+    walk = _Walk(os.path.realpath(content_dir))
+    walk.folder(str(content_dir), "")
+    while walk.folder_links:  # linked folders after the real tree, in path order
+        walk.folder_links.sort(reverse=True)
+        prefix, path = walk.folder_links.pop()
+        try:
+            stat = os.stat(path)
+        except OSError as error:
+            walk.note(prefix[:-1], f"is a symbolic link that cannot be followed: {error.strerror}")
+            continue
+        if (stat.st_dev, stat.st_ino) in walk.folders_seen:
+            walk.note(prefix[:-1], _LOOP)
+        else:
+            walk.folder(path, prefix)
+    real_files = {(s.st_dev, s.st_ino) for _, s in walk.found}
+    for relative, stat in sorted(walk.file_links):
+        if (stat.st_dev, stat.st_ino) in real_files:
+            walk.note(relative, _TWICE)
+        else:
+            walk.found.append((relative, stat))
+    walk.found.sort()  # by path: paths are unique, so the stats are never compared
+    if skipped is not None:
+        skipped.extend(sorted(walk.notes))
+    return walk.found
+
+
+class _Walk:
+    """The state of one `scan_content`: what was found, seen and left out so far."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self.found: _Found = []
+        self.file_links: _Found = []
+        self.folder_links: list[tuple[str, str]] = []  # (prefix, path)
+        self.folders_seen: set[tuple[int, int]] = set()
+        self.notes: Skipped = []
+
+    def note(self, relative: str, message: str) -> None:
+        self.notes.append((relative, message))
+
+    def folder(self, top: str, top_prefix: str) -> None:
+        """Walk the real folders below `top` (whose files are named `top_prefix` + name)."""
+        folders = [(top, top_prefix)]
+        while folders:
+            folder, prefix = folders.pop()
+            stat = os.stat(folder)
+            self.folders_seen.add((stat.st_dev, stat.st_ino))
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    name = entry.name
+                    if name.startswith("."):
+                        continue
+                    if entry.is_symlink():
+                        self._link(entry, prefix + name)
+                    elif entry.is_dir(follow_symlinks=False):
+                        folders.append((entry.path, prefix + name + "/"))
+                    elif _is_article(name) and entry.is_file(follow_symlinks=False):
+                        self.found.append((prefix + name, entry.stat(follow_symlinks=False)))
+
+    def _link(self, entry: os.DirEntry[str], relative: str) -> None:
+        if not _inside(os.path.realpath(entry.path), self.root):
+            self.note(relative, _OUTSIDE)
+            return
+        try:
+            stat = os.stat(entry.path)
+        except OSError as error:
+            self.note(relative, f"is a symbolic link that cannot be followed: {error.strerror}")
+            return
+        if S_ISDIR(stat.st_mode):
+            self.folder_links.append((relative + "/", entry.path))
+        elif S_ISREG(stat.st_mode) and _is_article(entry.name):
+            self.file_links.append((relative, stat))
+
+
+def _is_article(name: str) -> bool:
+    return name[name.rfind(".") :].lower() in EXTENSIONS
+
+
+def _inside(real: str, root: str) -> bool:
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+
+_ROOTS: dict[Path, str] = {}
 
 
 def read_content(config: Config, relative: str) -> bytes:
     """The bytes of the content file at `relative` (a path `scan_content` gave). Raises
-    `OSError` when it cannot be read."""
-    return (config.content_dir / relative).read_bytes()
+    `OSError` when it cannot be read: gone, leading outside content_dir since the scan, not a
+    regular file (a FIFO is never waited on), or over `MAX_FILE_BYTES`."""
+    root = _ROOTS.get(config.content_dir)
+    if root is None:
+        root = _ROOTS[config.content_dir] = os.path.realpath(config.content_dir)
+    real = os.path.realpath(config.content_dir / relative)
+    if not _inside(real, root):
+        raise ContentFileError(0, _OUTSIDE.replace("is a symbolic link", "it leads through a link"))
+    fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as handle:
+        stat = os.fstat(fd)
+        if not S_ISREG(stat.st_mode):
+            raise ContentFileError(
+                0, "it is not a regular file (a FIFO, device or socket): replace it with a file"
+            )
+        if stat.st_size > MAX_FILE_BYTES:
+            raise _too_large(stat.st_size)
+        data = handle.read(MAX_FILE_BYTES + 1)  # it may have grown since fstat
+    if len(data) > MAX_FILE_BYTES:
+        raise _too_large(len(data))
+    return data
+
+
+def _too_large(size: int) -> ContentFileError:
+    return ContentFileError(
+        0,
+        f"it is {size:,} bytes; a content file is read up to {MAX_FILE_BYTES:,} bytes "
+        f"({MAX_FILE_BYTES >> 20} MiB): split it into smaller files",
+    )
 
 
 def read_file(

@@ -65,6 +65,11 @@ def unsafe_slug(slug: str) -> str | None:
     return None
 
 
+# RFC 3986 §3.2: an authority is unreserved, pct-encoded and sub-delims characters, ":", "@"
+# and the brackets of an IP literal.
+_AUTHORITY = re.compile(r"^[A-Za-z0-9\-._~%!$&'()*+,;=:@\[\]]+$")
+
+
 def absolute_url(text: str, base: str) -> str:
     """`text` resolved against `base` as an absolute http(s) URL, percent-encoded where URLs
     need it (spaces, non-ASCII; hosts as IDNA). Raises ValueError saying what is wrong."""
@@ -94,6 +99,8 @@ def absolute_url(text: str, base: str) -> str:
         except UnicodeError:
             raise ValueError("has a host name that is not valid (IDNA)") from None
         netloc = f"{user}{at}{quote(host)}{colon}{port}"
+    if not _AUTHORITY.match(netloc):  # `http://{x}`, `https://a|b/`
+        raise ValueError("has a character no host name holds (one of {}|\\^` or similar)")
     return urlunsplit(
         (
             parts.scheme,

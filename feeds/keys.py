@@ -123,6 +123,9 @@ def page_fingerprints(plan: SitePlan, fingerprints: Mapping[str, str]) -> dict[s
     pages: dict[str, str] = {}
     for feed in plan.feeds:
         fingerprint = fingerprints[feed.path(first)]
+        hidden = [fmt for fmt in plan.formats if feed.path(fmt) in plan.unpublished]
+        if hidden:  # the page leaves those links out until the feed is published
+            fingerprint += " without " + " ".join(hidden)
         every.update(fingerprint.encode())
         pages[feed.page_path()] = "page " + fingerprint
     whole = "pages " + every.hexdigest()

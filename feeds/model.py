@@ -37,7 +37,9 @@ class Problem:
 
     def __str__(self) -> str:
         shown = "" if self.value is None else f" {self.value!r}"
-        return f"{self.source}: {self.field}{shown}: {self.message}"
+        # A file name with a line break or control character is quoted: it cannot forge a line.
+        source = self.source if self.source.isprintable() else repr(self.source)
+        return f"{source}: {self.field}{shown}: {self.message}"
 
 
 class ContentError(Exception):

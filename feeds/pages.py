@@ -90,7 +90,7 @@ def _index_item(feed: FeedSpec, children: _Children, plan: SitePlan, config: Con
     formats = " ".join(
         f'<a href="{escape(feed_url(config, feed.path(fmt)))}" type="{MEDIA_TYPES[fmt]}" '
         f'aria-label="{name} ({FORMAT_NAMES[fmt]})">{FORMAT_NAMES[fmt]}</a>'
-        for fmt in plan.formats
+        for fmt in plan.formats_of(feed)
     )
     below = children.get(feed.category.slugs, []) if feed.category is not None else []
     nested = "".join(_index_item(child, children, plan, config) for child in below)
@@ -127,7 +127,7 @@ def render_index(plan: SitePlan, config: Config) -> bytes:
     )
     footer = f'<p class="meta"><a href="{escape(site.url)}">{escape(site.url)}</a></p>\n'
     # rel="outline": the usual way to announce an OPML subscription list in a page head.
-    head = _alternate_links(config, plan.feeds[0], plan.formats) + (
+    head = _alternate_links(config, plan.feeds[0], plan.formats_of(plan.feeds[0])) + (
         f'<link rel="outline" type="text/x-opml" title="{escape(site.title)}: all feeds (OPML)" '
         f'href="{escape(feed_url(config, OPML_PATH))}">\n'
     )
@@ -176,7 +176,7 @@ def render_feed_page(feed: FeedSpec, plan: SitePlan, config: Config) -> bytes:
     urls = "".join(
         f"<li>{FORMAT_NAMES[fmt]}: "
         f"<code>{_wrappable(feed_url(config, feed.path(fmt)))}</code></li>\n"
-        for fmt in plan.formats
+        for fmt in plan.formats_of(feed)
     )
     entries = "".join(
         f'<li><a href="{escape(article.link)}">{escape(article.title)}</a><br>'
@@ -202,7 +202,8 @@ def render_feed_page(feed: FeedSpec, plan: SitePlan, config: Config) -> bytes:
         f"All feeds of {escape(config.site.title)}</a> · "
         f'<a href="{escape(config.site.url)}">{escape(config.site.url)}</a></p>\n'
     )
-    return _page(config, feed.title, _alternate_links(config, feed, plan.formats), main, footer)
+    links = _alternate_links(config, feed, plan.formats_of(feed))
+    return _page(config, feed.title, links, main, footer)
 
 
 # -- OPML 2.0 --------------------------------------------------------------------------------
@@ -215,25 +216,32 @@ def _xml_attr(value: str) -> str:
     return '"' + text.replace("\t", "&#9;").replace("\n", "&#10;").replace("\r", "&#13;") + '"'
 
 
+def _outline(feed: FeedSpec, plan: SitePlan, config: Config, language: str) -> str:
+    """One feed's outline; `xmlUrl` is its first format there to link (RSS, Atom, JSON Feed)."""
+    formats = plan.formats_of(feed)
+    fmt = next((f for f in ("rss", "atom", "json") if f in formats), None)
+    if fmt is None:
+        return ""
+    # OPML 2.0: version is `RSS` for RSS 0.91, 0.92 and 2.0; no value is defined for Atom
+    # or JSON Feed, so it is left out for them.
+    version = ' version="RSS"' if fmt == "rss" else ""
+    return (
+        f'    <outline type="rss" text={_xml_attr(feed.title)} title={_xml_attr(feed.title)} '
+        f"description={_xml_attr(feed.description)} language={language}{version} "
+        f"xmlUrl={_xml_attr(feed_url(config, feed.path(fmt)))} "
+        f"htmlUrl={_xml_attr(feed.html_url)}/>\n"
+    )
+
+
 def render_opml(plan: SitePlan, config: Config) -> bytes:
     """OPML 2.0 subscription list, one `type="rss"` outline per feed, flat (readers import a
     flat list as one folder). OPML 2.0 "Subscription lists": `type`, `text` and `xmlUrl` are
     required; `title`, `description`, `language`, `version` and `htmlUrl` are optional and
     given. `xmlUrl` is the first configured XML format (RSS, else Atom, else JSON Feed)."""
-    fmt = next((f for f in ("rss", "atom", "json") if f in plan.formats), plan.formats[0])
-    # OPML 2.0: version is `RSS` for RSS 0.91, 0.92 and 2.0; no value is defined for Atom
-    # or JSON Feed, so it is left out for them.
-    version = ' version="RSS"' if fmt == "rss" else ""
     language = _xml_attr(config.site.language)
     # XML-escaped once: readers' OPML import shows `text`/`title` as plain text, so an
     # escaped-twice `Café &amp;amp; Bars` showed as `Café &amp; Bars` (issue 13).
-    outlines = "".join(
-        f'    <outline type="rss" text={_xml_attr(feed.title)} title={_xml_attr(feed.title)} '
-        f"description={_xml_attr(feed.description)} language={language}{version} "
-        f"xmlUrl={_xml_attr(feed_url(config, feed.path(fmt)))} "
-        f"htmlUrl={_xml_attr(feed.html_url)}/>\n"
-        for feed in plan.feeds
-    )
+    outlines = "".join(_outline(feed, plan, config, language) for feed in plan.feeds)
     head = [f"    <title>{escape(config.site.title)}: all feeds</title>\n"]
     updated = plan.feeds[0].updated
     if updated is not None:

@@ -87,6 +87,14 @@ class SitePlan:
     formats: tuple[str, ...]
 
     archives: tuple[FeedSpec, ...] = ()  # RFC 5005 archive pages (rss and atom only)
+    # Feed files the discovery pages must not link: refused and never published.
+    unpublished: frozenset[str] = frozenset()
+
+    def formats_of(self, feed: FeedSpec) -> tuple[str, ...]:
+        """The formats in which `feed` is there to link."""
+        if not self.unpublished:
+            return self.formats
+        return tuple(fmt for fmt in self.formats if feed.path(fmt) not in self.unpublished)
 
     def paths(self) -> tuple[str, ...]:
         feeds = tuple(feed.path(fmt) for feed in self.feeds for fmt in self.formats)

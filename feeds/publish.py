@@ -15,6 +15,7 @@ import fcntl
 import os
 import re
 import secrets
+import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-from feeds.layout import FEEDS_DIR
+from feeds.layout import FEEDS_DIR, is_feed_path
 
 LOCK_NAME = "lock"
 _NAME_MAX = 255  # bytes per path segment on Linux file systems (NAME_MAX)
@@ -162,10 +163,13 @@ def publish_files(
     """
     tally = _Tally()
     staged = _stage_all(output_dir, files, dry_run, opener or _open_new, tally)
+    # Feeds go live before the discovery files (OPML, index, feed pages) that list them: a
+    # build killed in between never leaves a list naming a feed that is not there yet.
+    staged.sort(key=lambda item: not is_feed_path(item[0]))  # stable: path order within
     _go_live(staged, tally)
     _remove_stale(output_dir, sorted(set(stale) - set(files)), dry_run, tally)
     return PublishReport(
-        written=tuple(tally.written),
+        written=tuple(sorted(tally.written)),  # by path, whatever order they went live in
         unchanged=tuple(tally.unchanged),
         removed=tuple(tally.removed),
         failed=tuple(tally.failed),
@@ -274,6 +278,12 @@ def remove_temp_files(output_dir: Path) -> None:
                 _remove_quietly(path)
 
 
+_LOCK_NOT_A_FILE = (
+    "the build lock is not a regular file (a symbolic link, FIFO or device is in its "
+    "place); it was left as it is: remove it and build again"
+)
+
+
 @contextmanager
 def build_lock(cache_dir: Path, *, wait: bool = False) -> Iterator[None]:
     """Hold an exclusive `flock` on `cache_dir/lock` for the duration of a build.
@@ -286,11 +296,19 @@ def build_lock(cache_dir: Path, *, wait: bool = False) -> Iterator[None]:
     lock_path = cache_dir / LOCK_NAME
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        # Never through a link, never truncated on open (the holder's pid is in it), never
+        # blocking (a FIFO put in its place): then it must be a regular file.
+        flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+        fd = os.open(lock_path, flags, 0o644)
     except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise PublishError(str(lock_path), _LOCK_NOT_A_FILE) from None
         raise PublishError(
             str(lock_path), f"cannot create the build lock: {explain(error)}"
         ) from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise PublishError(str(lock_path), _LOCK_NOT_A_FILE)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))

@@ -5,7 +5,7 @@ warnings found so far) and one reader per field. The rules are in `feeds.normali
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sized
 from datetime import date, datetime
 from typing import NoReturn
 from zoneinfo import ZoneInfo
@@ -38,6 +38,12 @@ MAX_TAG = 200
 # Characters of raw body. The entry HTML of a text or HTML body is at most about 5 bytes per
 # character (`&` -> `&amp;`), under libxml2's 10,000,000-byte limit per text node.
 MAX_BODY = 1_000_000
+# Bounded work per record: a text field, category list or tag list over its limit refuses the
+# record by name (the site's feeds would otherwise outgrow what readers and lint accept).
+MAX_TEXT = 10_000  # characters in any text field but the body (titles are cut at 1,000)
+MAX_FIELD_TEXT = {"author": 500, "author.name": 500, "author.email": 254}  # RFC 5321 path
+MAX_CATEGORIES = 50
+MAX_TAGS = 100
 _EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+$")
 
 
@@ -86,7 +92,27 @@ class RecordFields:
                 f"is {kind(value)}, not text; write it as text (in quotes if it looks like "
                 f"a number, date or true/false), e.g. {example}",
             )
+        self.check_length(field, value)
         return value
+
+    def check_length(self, field: str, value: str) -> None:
+        limit = MAX_FIELD_TEXT.get(field, MAX_TEXT)
+        if len(value) > limit:
+            self.fail(
+                field,
+                shorten(value),
+                f"is {len(value):,} characters long; at most {limit:,} are allowed here: "
+                "shorten it (the article is left out until then)",
+            )
+
+    def count(self, field: str, items: Sized, limit: int, what: str) -> None:
+        if len(items) > limit:
+            self.fail(
+                field,
+                shown(items),
+                f"has {len(items):,} {what}; an article has at most {limit}: keep the ones "
+                "that matter",
+            )
 
     def clean(self, field: str, value: str) -> str:
         text, notes = clean_text(value)
@@ -211,6 +237,7 @@ def read_categories(record: RecordFields, config: Config) -> tuple[Category, ...
     if isinstance(value, str):
         texts = [value]
     elif isinstance(value, list):
+        record.count(field, value, MAX_CATEGORIES, "categories")
         texts = []
         for number, item in enumerate(value, start=1):
             if not isinstance(item, str):
@@ -254,6 +281,7 @@ def read_tags(record: RecordFields) -> tuple[str, ...]:
             shown(value),
             f"is {kind(value)}; write tags as a list, e.g. tags: [phones, batteries]",
         )
+    record.count("tags", texts, MAX_TAGS, "tags")
     spellings: dict[str, str] = {}
     for text in texts:
         tag = record.clean("tags", text)
@@ -277,6 +305,7 @@ def read_author(record: RecordFields) -> Author | None:
     if value is None:
         return None
     if isinstance(value, str):
+        record.check_length("author", value)
         name = record.clean("author", value)
         if not name:
             record.warn("author", shown(value), "is empty; the site's author is used")

@@ -17,6 +17,7 @@ from feeds.fieldtext import PCHAR, absolute_url, unsafe_slug
 from feeds.model import Enclosure, kind, shorten
 from feeds.recordfields import RecordFields, shown
 
+MAX_ENCLOSURE_LENGTH = 2**63 - 1  # readers keep the size in a signed 64-bit integer
 _IRI_SCHEMES = ("http", "https", "urn", "tag")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 # RFC 6838 §4.2 type/subtype names.
@@ -100,16 +101,36 @@ def read_id(record: RecordFields, config: Config, link: str) -> str:
     if scheme is None or scheme.group(1).lower() not in _IRI_SCHEMES:
         # RFC 4122 §4.3: a name-based UUID is stable for the same name and namespace.
         return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, config.site.url + '#' + token)}"
-    if any(unicodedata.category(c)[0] in "CZ" for c in token) or (
-        scheme.group(1).lower() in ("http", "https") and not urlsplit(token).netloc
-    ):
+    dotnet = _DOTNET_GUID.match(token)
+    if dotnet is not None:  # RFC 4122 §3: a UUID is written in lowercase, without braces
+        return f"urn:uuid:{uuid.UUID(dotnet.group(1))}"
+    if not _valid_iri(token, scheme.group(1).lower()):
         record.fail(
             "id",
             shown(value),
-            "is not a valid IRI (spaces, control characters, or a URL without a host); "
-            "fix it, or use a plain id such as post-1234",
+            'is not a valid IRI (spaces, control characters, one of <>"{}|\\^` , or a URL '
+            "without a valid host); fix it, or use a plain id such as post-1234",
         )
     return token
+
+
+# A .NET-style GUID in a URN: `urn:uuid:{6B29FC40-CA47-1067-B31D-00DD010662DA}`.
+_DOTNET_GUID = re.compile(r"(?i)^urn:uuid:\{([0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})\}$")
+# RFC 3987 §2.2: characters no IRI holds (besides spaces and controls).
+_NOT_IN_IRI = frozenset('<>"{}|\\^`')
+
+
+def _valid_iri(token: str, scheme: str) -> bool:
+    if len(token) <= len(scheme) + 1:  # nothing after `urn:`
+        return False
+    if any(c in _NOT_IN_IRI or unicodedata.category(c)[0] in "CZ" for c in token):
+        return False
+    if scheme not in ("http", "https"):
+        return True
+    try:
+        return bool(urlsplit(token).netloc)
+    except ValueError:  # a bracketed host that is no IP address: `https://[x]/`
+        return False
 
 
 def read_image(record: RecordFields, link: str) -> str | None:
@@ -169,5 +190,12 @@ def read_enclosure(record: RecordFields, link: str) -> Enclosure | None:
             "enclosure.length",
             shown(length),
             "is not a size in bytes; write a whole number >= 0 (0 when unknown)",
+        )
+    if length > MAX_ENCLOSURE_LENGTH:
+        record.fail(
+            "enclosure.length",
+            shown(length),
+            f"is more than {MAX_ENCLOSURE_LENGTH:,} bytes, the most feed readers can store "
+            "(a signed 64-bit size); write the file's real size in bytes, or 0 when unknown",
         )
     return Enclosure(url=url, type=mime, length=length)

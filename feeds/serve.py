@@ -11,6 +11,7 @@ The header rules (media types, negotiation, validators) are `feeds.httpheaders`'
 from __future__ import annotations
 
 import email.utils
+import errno
 import gzip
 import hashlib
 import os
@@ -19,11 +20,14 @@ import socketserver
 import stat
 import sys
 import threading
+import time
+from contextlib import suppress
 from dataclasses import dataclass
 from email.message import Message
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from feeds.httpheaders import (
@@ -98,19 +102,69 @@ def parse_target(raw: str) -> Target:
     return Target(segments=segments, directory=decoded.endswith("/"))
 
 
+# Holding up under load, like a production server: a listen backlog of 511 (nginx's), a cap on
+# connections served at once (more wait in the backlog or, past it, get 503), an idle timeout
+# while a request's headers arrive and between requests (nginx's client_header_timeout and
+# keepalive_timeout), and a pause instead of a busy loop when accept fails for want of file
+# descriptors.
+BACKLOG = 511
+MAX_CONNECTIONS = 256
+HEADER_TIMEOUT = 60.0  # seconds
+_OUT_OF_RESOURCES = frozenset({errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM})
+_BUSY = (
+    b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\n"
+    b"Connection: close\r\n\r\n"
+)
+
+
 class PreviewServer(ThreadingHTTPServer):
     """Serves `root`; keeps a small cache of ETags keyed on (path, inode, mtime_ns, size)."""
 
     daemon_threads = True
+    request_queue_size = BACKLOG
 
     def __init__(self, root: Path, host: str, port: int, max_age: int, quiet: bool) -> None:
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.root = root
         self.max_age = max_age
         self.quiet = quiet
+        self.header_timeout = HEADER_TIMEOUT
+        self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
         self._etags: dict[tuple[str, int, int, int], str] = {}
         self._etag_lock = threading.Lock()
         super().__init__((host, port), _Handler)
+
+    def limit(self, *, max_connections: int, header_timeout: float) -> None:
+        """Other limits than the defaults (tests); before `serve_forever`."""
+        self._slots = threading.BoundedSemaphore(max_connections)
+        self.header_timeout = header_timeout
+
+    def get_request(self) -> tuple[socket.socket, Any]:
+        try:
+            return super().get_request()
+        except OSError as error:
+            if error.errno in _OUT_OF_RESOURCES:  # the client waits in the backlog meanwhile
+                time.sleep(0.1)
+            raise
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(blocking=False):
+            with suppress(OSError):
+                request.settimeout(1.0)
+                request.sendall(_BUSY)
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
 
     def server_bind(self) -> None:
         # HTTPServer.server_bind would look the host up in DNS (socket.getfqdn): skip that.
@@ -269,6 +323,10 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "feeds-preview"
     sys_version = ""
     server: PreviewServer
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.settimeout(self.server.header_timeout)  # on every read and write
 
     def do_GET(self) -> None:
         self._serve(head=False)

@@ -70,9 +70,11 @@ def prepare(
     due = [a for a in live if a.published <= now]
     published, site_problems = resolve_site(due, config)
     problems.extend(site_problems)
+    contents = ContentSource(config, cache, loaded.bodies, states)
+    plan, published = _plan_without_oversized(config, published, contents, pool, problems)
     return Prepared(
-        plan=plan_site(published, config),
-        contents=ContentSource(config, cache, loaded.bodies, states),
+        plan=plan,
+        contents=contents,
         states=states,
         problems=problems,
         kept=loaded.kept,
@@ -85,14 +87,61 @@ def prepare(
     )
 
 
+# Bytes of entry HTML (UTF-8) per entry: output stays bounded per entry (every poller fetches
+# it again and again; escaped in Atom it grows by half or more), far under libxml2's
+# 10,000,000-byte limit per text node that feed readers built on it (and lint) enforce. A
+# body under the character limit can still outgrow it: a GFM table padded to 1,000 columns,
+# relative links expanded against a long permalink.
+MAX_ENTRY_HTML = 2_000_000
+
+
+def _plan_without_oversized(
+    config: Config,
+    published: tuple[Article, ...],
+    contents: ContentSource,
+    pool: Workers | None,
+    problems: list[Problem],
+) -> tuple[SitePlan, tuple[Article, ...]]:
+    """The plan, without each article whose entry HTML is over `MAX_ENTRY_HTML` (an error
+    naming it); planned again without them, so the feeds they were in still publish."""
+    while True:
+        plan = plan_site(published, config)
+        entries = {a.source: a for feed in (*plan.feeds, *plan.archives) for a in feed.entries}
+        contents.prefetch(entries.values(), pool or Workers(1))
+        oversized: dict[str, int] = {}
+        for source, article in entries.items():
+            html = contents(article).html
+            if len(html) * 4 > MAX_ENTRY_HTML and len(html.encode()) > MAX_ENTRY_HTML:
+                oversized[source] = len(html.encode())
+        if not oversized:
+            return plan, published
+        for source, size in sorted(oversized.items()):
+            problems.append(
+                Problem(
+                    source,
+                    "body",
+                    None,
+                    f"gives {size:,} bytes of entry HTML; a feed entry carries at most "
+                    f"{MAX_ENTRY_HTML:,}, so that feeds stay small enough to poll: shorten "
+                    "it, split a very wide table, or publish a summary that links to the "
+                    "full text",
+                )
+            )
+        published = tuple(a for a in published if a.source not in oversized)
+
+
 def advertised(plan: SitePlan, refused: set[str], output_dir: Path) -> SitePlan:
     """The plan the discovery pages describe: without a category feed that the validator
-    refused in every format and that has never been published, so no page links a URL that
-    answers 404 (the site feed is always listed)."""
+    refused in every format and that has never been published, and without the links to any
+    one format refused and never published (`SitePlan.unpublished`), so no page links a URL
+    that answers 404 (the site feed is always listed)."""
+
+    unpublished = frozenset(p for p in refused if not (output_dir / p).exists())
+    if not unpublished:
+        return plan
 
     def never_published(feed: FeedSpec) -> bool:
-        paths = [feed.path(fmt) for fmt in plan.formats]
-        return all(p in refused and not (output_dir / p).exists() for p in paths)
+        return all(feed.path(fmt) in unpublished for fmt in plan.formats)
 
     kept = tuple(feed for feed in plan.feeds if feed.category is None or not never_published(feed))
-    return plan if len(kept) == len(plan.feeds) else dataclasses.replace(plan, feeds=kept)
+    return dataclasses.replace(plan, feeds=kept, unpublished=unpublished)

@@ -114,7 +114,11 @@ def test_missing_required_site_key() -> None:
 
 def test_bad_drop_line_regex() -> None:
     message = error_of(minimal(text={"drop_lines": ["(unclosed"]}))
-    assert message.startswith("text.drop_lines[0] '(unclosed': bad regular expression")
+    assert message == (
+        "text.drop_lines[0] '(unclosed': is not a regular expression RE2 accepts (missing ): "
+        "(unclosed); drop patterns use RE2 syntax: no backreferences or look-around, \\z for "
+        "the end of the line"
+    )
 
 
 def test_cache_dir_inside_output_is_refused() -> None:

@@ -712,13 +712,6 @@ def test_an_article_just_under_the_body_limit_is_published(tmp_path: Path) -> No
     assert errors_of(validate_site(load_config(config), now=NOW)) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="build.py: an entry whose HTML passes lint's 10 MB text-node limit (a Markdown body "
-    "under the size limit whose relative links expand against a long permalink) makes every "
-    "feed holding it fail validation: the whole site goes unpublished and no message names "
-    "the article",
-)
 def test_an_article_whose_html_is_too_big_is_refused_alone(tmp_path: Path) -> None:
     # 420,000 characters of `[a](b) `: each link becomes <a href="{permalink}b">a</a> with a
     # 230-character permalink, so the HTML is about 15 MB.

@@ -173,3 +173,54 @@ def test_a_killed_cache_write_leaves_nothing_behind(tmp_path: Path) -> None:
     write_content(site, "B")
     subprocess.run(command(site), check=True, timeout=120)
     assert not leftover.exists()
+
+
+# Runs `feeds build`, killing itself (SIGKILL) right after the first discovery file went live.
+KILL_AT_DISCOVERY = """\
+import os, signal, sys
+replace = os.replace
+def replace_then_die(src, dst, *args, **kwargs):
+    replace(src, dst, *args, **kwargs)
+    if os.fspath(dst).endswith(('.opml', '.html')):
+        os.kill(os.getpid(), signal.SIGKILL)
+os.replace = replace_then_die
+from feeds.cli import main
+main(sys.argv[1:])
+"""
+
+
+def linked_feeds(site: Path) -> set[str]:
+    """The feed files the discovery files on disk link to, relative to the output folder."""
+    output = site / "public"
+    prefix = "https://news.example.org/feeds/"
+    linked: set[str] = set()
+    for page in [*output.rglob("*.html"), *output.glob("*.opml")]:
+        text = page.read_text("utf-8")
+        for part in text.split(prefix)[1:]:
+            path = "feeds/" + part.split('"', 1)[0]
+            if path.endswith((".xml", ".json")):
+                linked.add(path)
+    return linked
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("first_build", [True, False])
+def test_a_build_killed_as_a_discovery_file_goes_live_lists_only_existing_feeds(
+    tmp_path: Path, first_build: bool
+) -> None:
+    site = make_site(tmp_path / "site", "A")
+    if not first_build:
+        assert subprocess.run(command(site), capture_output=True, timeout=120).returncode == 0
+    for n in range(5):  # a new category: five feeds files that do not exist yet
+        (site / "content" / f"gadget-{n}.md").write_text(
+            f"---\ntitle: Gadget {n}\ndate: 2021-04-0{n + 1} 10:00\ncategory: Gadgets\n---\nNew.\n"
+        )
+    script = tmp_path / "kill_at_discovery.py"
+    script.write_text(KILL_AT_DISCOVERY)
+    killed = subprocess.run([sys.executable, str(script), *command(site)[3:]], timeout=120)
+    assert killed.returncode == -signal.SIGKILL
+    opml = site / "public" / "feeds.opml"
+    linked = linked_feeds(site)
+    assert linked, "no discovery file went live"
+    assert {p for p in linked if not (site / "public" / p).is_file()} == set()
+    assert opml.exists() or any((site / "public").rglob("*.html"))

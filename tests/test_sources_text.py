@@ -7,12 +7,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from feeds.dates import AMBIGUOUS_ZONES, ZONES
+from feeds.droplines import compile_drop_lines
 from feeds.model import BodyFormat, Problem, RawRecord, ReadResult
 from feeds.sources import ReaderOptions, read_source
 from feeds.sources.text import (
     ZONE_NAMES,
     clean_body,
-    compile_drop_lines,
     read_text,
     split_header,
 )
@@ -339,8 +339,9 @@ def test_bad_drop_pattern_is_refused_when_the_options_are_made() -> None:
     with pytest.raises(ValueError) as caught:
         ReaderOptions(drop_lines=("ok", "(unclosed"))
     assert str(caught.value) == (
-        "text.drop_lines: '(unclosed' is not a valid regular expression "
-        "(missing ), unterminated subpattern at position 0)"
+        "text.drop_lines: '(unclosed' is not a regular expression RE2 accepts (missing ): "
+        "(unclosed); drop patterns use RE2 syntax: no backreferences or look-around, \\z for "
+        "the end of the line"
     )
 
 

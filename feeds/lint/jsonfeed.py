@@ -61,6 +61,10 @@ def load_json(data: bytes, report: Report) -> Any:
         report.add("NotWellFormed", None, f"not UTF-8 (JSON Feed files are UTF-8): {error.reason}")
     except json.JSONDecodeError as error:
         report.add("NotWellFormed", error.lineno, f"not valid JSON: {error.msg}")
+    except RecursionError:
+        report.add("NotWellFormed", None, "not readable JSON: nested too deeply (a feed is flat)")
+    except ValueError:  # Python's bound on the digits of an integer (CVE-2020-10735)
+        report.add("NotWellFormed", None, "not readable JSON: a number with over 4,300 digits")
     return None
 
 

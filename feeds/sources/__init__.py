@@ -10,11 +10,12 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 
+from feeds.droplines import compile_drop_lines
 from feeds.model import Level, Problem, ReadResult
 from feeds.sources.decode import decode_bytes
 from feeds.sources.markdown import read_markdown
 from feeds.sources.records import read_json, read_jsonl, read_yaml
-from feeds.sources.text import compile_drop_lines, read_text
+from feeds.sources.text import read_text
 
 __all__ = ["EXTENSIONS", "ReaderOptions", "decode_bytes", "read_source"]
 

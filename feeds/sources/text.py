@@ -12,10 +12,10 @@ The header is split here, by pattern; the date text is parsed later (`feeds.date
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 
+from feeds.droplines import LinePattern, compile_drop_lines
 from feeds.model import BodyFormat, Problem, RawRecord, ReadResult, shorten
 
 # --- the header line --------------------------------------------------------------------
@@ -94,21 +94,7 @@ def split_header(line: str) -> tuple[str, str] | None:
 # --- the body ---------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=64)
-def compile_drop_lines(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
-    """The `text.drop_lines` regexes, compiled once per tuple; ValueError names a bad one."""
-    compiled = []
-    for pattern in patterns:
-        try:
-            compiled.append(re.compile(pattern))
-        except re.error as error:
-            raise ValueError(
-                f"text.drop_lines: {pattern!r} is not a valid regular expression ({error})"
-            ) from None
-    return tuple(compiled)
-
-
-def _dropped(line: str, stripped: str, patterns: Sequence[re.Pattern[str]]) -> bool:
+def _dropped(line: str, stripped: str, patterns: Sequence[LinePattern]) -> bool:
     # Searched against the line as written (without its line end) AND against the line with
     # surrounding whitespace stripped: `^More ...` works on an indented line, and
     # `^\s{2,}•` can still see the indentation.
@@ -118,7 +104,7 @@ def _dropped(line: str, stripped: str, patterns: Sequence[re.Pattern[str]]) -> b
     )
 
 
-def clean_body(lines: Sequence[str], patterns: Sequence[re.Pattern[str]] = ()) -> str:
+def clean_body(lines: Sequence[str], patterns: Sequence[LinePattern] = ()) -> str:
     """Body lines -> body text: each line stripped, non-blank lines matching a drop pattern
     removed, runs of blank lines collapsed to one, no blank lines at either end."""
     kept: list[str] = []
