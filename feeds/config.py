@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from feeds.model import Author, shorten
+from feeds.siteurl import site_url_problem
 from feeds.textclean import xml_illegal_char
 from feeds.yamlload import YamlError, load_yaml
 
@@ -404,9 +405,15 @@ def _int(key: str, value: object, *, minimum: int, maximum: int | None = None) -
 
 def _absolute_url(key: str, value: object, *, directory: bool = False) -> str:
     url = _string(key, value, required=True).strip()
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:  # e.g. `https://[::1/`
+        raise ConfigError(key, url, f"is not a valid URL ({error})") from None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ConfigError(key, url, "must be an absolute http(s) URL, e.g. https://example.org/")
+    problem = site_url_problem(url) if directory else None  # site.url, site.feeds_url
+    if problem is not None:
+        raise ConfigError(key, url, problem)
     if directory and not url.endswith("/"):
         url += "/"
     return url
