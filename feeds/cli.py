@@ -21,6 +21,7 @@ from feeds.dates import DateError, parse_date
 from feeds.findings import Finding, Severity, has_errors
 from feeds.layout import FEED_SUFFIXES
 from feeds.model import Level, Progress
+from feeds.ownership import AdoptError, adopt_paths
 from feeds.plan import feed_url
 from feeds.publish import LockHeld, PublishError
 
@@ -103,6 +104,15 @@ def cli() -> None:
 @click.option(
     "--watch", is_flag=True, help="Keep running: rebuild whenever content or config.yaml changes."
 )
+@click.option(
+    "--adopt",
+    "adopt",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    metavar="PATH",
+    help="Let the build replace or remove this file (or every file in this folder) of the "
+    "output folder although it did not write it; repeatable.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 def build(
     config_path: Path,
@@ -114,6 +124,7 @@ def build(
     no_validate: bool,
     wait: bool,
     watch: bool,
+    adopt: tuple[Path, ...],
     quiet: bool,
 ) -> None:
     """Build and publish every feed of the site.
@@ -133,6 +144,7 @@ def build(
             validate=not no_validate,
             wait=wait,
             quiet=quiet,
+            adopt=adopt,
         )
 
     code = once()
@@ -153,6 +165,7 @@ def _run_build(
     validate: bool = True,
     wait: bool = False,
     quiet: bool = False,
+    adopt: tuple[Path, ...] = (),
 ) -> int:
     """One build as the command line runs it (the clock read here when `now` is None); its
     exit code."""
@@ -162,6 +175,11 @@ def _run_build(
             "feeds: WARNING: --no-validate: feeds are published without checking them", err=True
         )
     try:
+        adopted = adopt_paths(config.output_dir, adopt, config.base_dir)
+    except AdoptError as error:
+        click.echo(f"feeds: {error}", err=True)
+        return EXIT_USAGE
+    try:
         with _progress_bar(quiet) as progress:
             request = BuildRequest(
                 now=moment,
@@ -170,6 +188,7 @@ def _run_build(
                 validate=validate,
                 wait_for_lock=wait,
                 progress=progress,
+                adopt=adopted,
             )
             report = run_build(config, request)
     except LockHeld:
@@ -264,6 +283,22 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
+_NAMED = 20  # removed files named one by one before the rest are counted
+
+
+def _print_removed(removed: tuple[str, ...], verb: str) -> None:
+    """Name each removed file (a feed's subscribers get 404 from now on); a category's feed
+    goes when the category has no published article left."""
+    one = "was" if verb == "were" else verb
+    for path in removed[:_NAMED]:
+        why = ""
+        if path.startswith("feeds/category/") and path.endswith(FEED_SUFFIXES):
+            why = " (its category has no published articles left)"
+        click.echo(f"feeds: {path} {one} removed{why}")
+    if len(removed) > _NAMED:
+        click.echo(f"feeds: and {len(removed) - _NAMED} more {verb} removed")
+
+
 def _print_report(report: BuildReport, config: Config, quiet: bool) -> None:
     for problem in sorted(report.problems, key=lambda p: (p.level is not Level.ERROR, p.source)):
         click.echo(f"{problem.level.value}: {problem}", err=True)
@@ -306,6 +341,7 @@ def _print_report(report: BuildReport, config: Config, quiet: bool) -> None:
         f"{len(pub.removed)} old files {verb} removed, {pages} pages {verb} written"
         + ("" if report.validated else " (NOT validated)")
     )
+    _print_removed(pub.removed, verb)
     failed = sum(f.level is Severity.ERROR for f in report.findings)
     errors = len(report.errors) + len(report.kept) + failed
     warnings = len(report.warnings) + len(report.findings) - failed
