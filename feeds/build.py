@@ -316,6 +316,8 @@ def _unchanged(
             return None
     if not set(managed_files(config.output_dir)) <= set(planned):
         return None
+    if not (config.output_dir / OWNED_NAME).is_file():
+        return None  # a folder of an older build, or a lost manifest: record what it owns
     blocked = request.strict and bool(summary.problems or summary.kept)
     return report_of(summary, request, files_total=len(manifest.stats), blocked=blocked)
 

@@ -176,3 +176,14 @@ def test_with_cache_and_manifest_both_lost(site: Site, changed: bool) -> None:
     assert "Edited " not in (site.output / "feeds/all.atom.xml").read_text()
     assert _cli(site, "--adopt", "public")[:3:2] == (0, "")
     assert "Edited " in (site.output / "feeds/all.atom.xml").read_text()
+
+
+def test_a_manifest_deleted_is_written_again_by_a_build_with_nothing_to_do(site: Site) -> None:
+    assert _cli(site)[0] == 0
+    before = _owned(site)
+    (site.output / ".feeds-owned.json").unlink()
+
+    code, _, stderr = _cli(site)
+
+    assert (code, stderr) == (0, "")
+    assert _owned(site) == before
