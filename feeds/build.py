@@ -45,6 +45,7 @@ from feeds.config import Config
 from feeds.contentfiles import scan_content
 from feeds.feedfiles import Rendered, render_all, render_changed_pages
 from feeds.findings import Finding
+from feeds.idregistry import IDS_FILE, describe, load_ids, new_ids, registry_of, save_ids
 from feeds.keys import page_fingerprints, reading_key, render_key
 from feeds.layout import managed_files
 from feeds.model import Level, Problem, Progress
@@ -77,6 +78,7 @@ def build_site(
     progress: Progress | None = None,
     workers: int | None = None,
     adopt: tuple[str, ...] = (),
+    accept_new_ids: bool = False,
 ) -> BuildReport:
     """Build every feed of the site as of `now` (an aware datetime) and publish what validates
     (the options are `BuildRequest`'s).
@@ -93,6 +95,7 @@ def build_site(
         progress=progress,
         workers=workers,
         adopt=adopt,
+        accept_new_ids=accept_new_ids,
     )
     return run_build(config, request)
 
@@ -132,6 +135,10 @@ def _build_stages(
             config, cache, request.now, request.progress,
             started_ns=started_ns, files=files, pool=pool,
         )  # fmt: skip
+        previous_ids = load_ids(config.cache_dir)
+        moved = [] if previous_ids is None else new_ids(previous_ids, site.articles)
+        if moved and not request.accept_new_ids:
+            raise BuildError(describe(moved))
         rendered = render_all(
             config, site.plan, cache, site.contents, request.validate, request.progress, pool,
             request.workers,
@@ -149,6 +156,7 @@ def _build_stages(
     summary = _summary(site, rendered, pages, summary_problems)
     if not hold:
         site.problems.extend(_record_owned(config, planned, report, owned.before))
+        site.problems.extend(_record_ids(config, site))
         feed_states = dict(rendered.states)
         feed_states.update((p, FeedState(mark, size=0, mtime_ns=0)) for p, mark in pages.items())
         failure = _save(config, cache, site, rendered, feed_states, report, summary)
@@ -260,6 +268,22 @@ def _record_owned(
     return []
 
 
+def _record_ids(config: Config, site: Prepared) -> list[Problem]:
+    """Remember the id of every article published; a failure is an error."""
+    try:
+        save_ids(config.cache_dir, registry_of(site.articles))
+    except OSError as error:
+        shown = config.display_path(config.cache_dir / IDS_FILE)
+        return [
+            Problem(
+                shown, "file", None,
+                f"cannot be written: {explain(error)} (the feeds are published; the next "
+                "build cannot check that published ids stay)",
+            )
+        ]  # fmt: skip
+    return []
+
+
 def _summary(
     site: Prepared, rendered: Rendered, pages: dict[str, str], problems: tuple[Problem, ...]
 ) -> Summary:
@@ -318,6 +342,8 @@ def _unchanged(
         return None
     if not (config.output_dir / OWNED_NAME).is_file():
         return None  # a folder of an older build, or a lost manifest: record what it owns
+    if not (config.cache_dir / IDS_FILE).is_file():
+        return None  # a cache of an older build: record the ids it published
     blocked = request.strict and bool(summary.problems or summary.kept)
     return report_of(summary, request, files_total=len(manifest.stats), blocked=blocked)
 

@@ -113,6 +113,11 @@ def cli() -> None:
     help="Let the build replace or remove this file (or every file in this folder) of the "
     "output folder although it did not write it; repeatable.",
 )
+@click.option(
+    "--accept-new-ids",
+    is_flag=True,
+    help="Publish although articles already published get new ids (readers show them again).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 def build(
     config_path: Path,
@@ -125,6 +130,7 @@ def build(
     wait: bool,
     watch: bool,
     adopt: tuple[Path, ...],
+    accept_new_ids: bool,
     quiet: bool,
 ) -> None:
     """Build and publish every feed of the site.
@@ -145,6 +151,7 @@ def build(
             wait=wait,
             quiet=quiet,
             adopt=adopt,
+            accept_new_ids=accept_new_ids,
         )
 
     code = once()
@@ -166,6 +173,7 @@ def _run_build(
     wait: bool = False,
     quiet: bool = False,
     adopt: tuple[Path, ...] = (),
+    accept_new_ids: bool = False,
 ) -> int:
     """One build as the command line runs it (the clock read here when `now` is None); its
     exit code."""
@@ -189,6 +197,7 @@ def _run_build(
                 wait_for_lock=wait,
                 progress=progress,
                 adopt=adopted,
+                accept_new_ids=accept_new_ids,
             )
             report = run_build(config, request)
     except LockHeld:

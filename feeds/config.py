@@ -50,6 +50,7 @@ class SiteConfig:
     category_url: str = ""  # a category's web page, e.g. "{url}{path}/"; "" = its feed page
     icon: str | None = None
     logo: str | None = None
+    id_base: str = ""  # the site.url ids are made from (a moved site keeps its old ids)
 
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
@@ -155,6 +156,7 @@ _SITE = {
     "category_url",
     "icon",
     "logo",
+    "id_base",
 }
 _FEEDS = {
     "max_items",
@@ -246,6 +248,7 @@ def _parse_site(value: object) -> SiteConfig:
         ) from None
     _absolute_url("site.permalink", sample)
     feeds_url = site.get("feeds_url")
+    id_base = site.get("id_base")
     return SiteConfig(
         title=_string("site.title", site["title"], required=True),
         url=url,
@@ -260,6 +263,7 @@ def _parse_site(value: object) -> SiteConfig:
         category_url=_category_url(site.get("category_url"), url),
         icon=_optional_url("site.icon", site.get("icon"), url),
         logo=_optional_url("site.logo", site.get("logo"), url),
+        id_base="" if id_base is None else _absolute_url("site.id_base", id_base, directory=True),
     )
 
 

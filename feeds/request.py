@@ -32,6 +32,7 @@ class BuildRequest:
     progress: Progress | None = None
     workers: int | None = None
     adopt: tuple[str, ...] = ()  # output paths (relative; "" = all) the build may take over
+    accept_new_ids: bool = False  # publish although published articles get new ids
 
 
 @dataclass(frozen=True, slots=True)
