@@ -21,7 +21,7 @@ from feeds.dates import DateError, parse_date
 from feeds.findings import Finding, Severity, has_errors
 from feeds.layout import FEED_SUFFIXES
 from feeds.model import Level, Progress
-from feeds.ownership import AdoptError, adopt_paths
+from feeds.ownership import IN_THE_WAY, AdoptError, adopt_paths
 from feeds.plan import feed_url
 from feeds.publish import LockHeld, PublishError
 
@@ -330,6 +330,15 @@ def _print_report(report: BuildReport, config: Config, quiet: bool) -> None:
         )
     for path, message in report.publish.failed:
         click.echo(f"error: {path}: {message}", err=True)
+    in_the_way = sum(IN_THE_WAY in message for _, message in report.publish.failed)
+    if in_the_way > 1:
+        output = config.display_path(config.output_dir)
+        click.echo(
+            f"feeds: {in_the_way} files in {output}/ were not written by feeds; if they are "
+            f"an earlier build's (cache and manifest lost), hand them all over once: "
+            f"feeds build --adopt {output}",
+            err=True,
+        )
     if quiet:
         return
     pub = report.publish

@@ -18,6 +18,7 @@ from contextlib import suppress
 from pathlib import Path, PurePosixPath
 
 OWNED_NAME = ".feeds-owned.json"  # hidden: never a published path, never served
+IN_THE_WAY = "is in the way: feeds did not write it"  # how a refused file's message starts
 _VERSION = 1
 
 
@@ -85,7 +86,7 @@ def in_the_way(
         if not os.path.lexists(target) or _holds(target, files[relative]):
             continue
         refused[relative] = (
-            f"{target} is in the way: feeds did not write it, so it is left as it is and "
+            f"{target} {IN_THE_WAY}, so it is left as it is and "
             f"this file is not published. To let the build replace it from now on, pass "
             f"--adopt {target} once (or move the file away)"
         )

@@ -173,6 +173,10 @@ def test_with_cache_and_manifest_both_lost(site: Site, changed: bool) -> None:
         assert (code, stderr) == (0, "")
         return
     assert code == 1 and "feeds/all.atom.xml" in stderr and "--adopt" in stderr
+    assert (
+        "feeds: 6 files in public/ were not written by feeds; if they are an earlier build's "
+        "(cache and manifest lost), hand them all over once: feeds build --adopt public\n"
+    ) in stderr
     assert "Edited " not in (site.output / "feeds/all.atom.xml").read_text()
     assert _cli(site, "--adopt", "public")[:3:2] == (0, "")
     assert "Edited " in (site.output / "feeds/all.atom.xml").read_text()
