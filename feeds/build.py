@@ -45,9 +45,11 @@ from feeds.config import Config
 from feeds.contentfiles import Skipped, scan_content
 from feeds.feedfiles import Rendered, render_all, render_changed_pages
 from feeds.findings import Finding
+from feeds.idregistry import IDS_FILE, describe, load_ids, new_ids, registry_of, save_ids
 from feeds.keys import page_fingerprints, reading_key, render_key
 from feeds.layout import managed_files
 from feeds.model import Level, Problem, Progress
+from feeds.ownership import OWNED_NAME, in_the_way, owned_after, read_owned, removable, write_owned
 from feeds.parallel import Workers, worker_count
 from feeds.plan import FeedSpec
 from feeds.publish import PublishReport, build_lock, explain, publish_files, remove_temp_files
@@ -75,6 +77,8 @@ def build_site(
     wait_for_lock: bool = False,
     progress: Progress | None = None,
     workers: int | None = None,
+    adopt: tuple[str, ...] = (),
+    accept_new_ids: bool = False,
 ) -> BuildReport:
     """Build every feed of the site as of `now` (an aware datetime) and publish what validates
     (the options are `BuildRequest`'s).
@@ -90,6 +94,8 @@ def build_site(
         wait_for_lock=wait_for_lock,
         progress=progress,
         workers=workers,
+        adopt=adopt,
+        accept_new_ids=accept_new_ids,
     )
     return run_build(config, request)
 
@@ -131,6 +137,10 @@ def _build_stages(
             config, cache, request.now, request.progress,
             started_ns=started_ns, files=files, pool=pool,
         )  # fmt: skip
+        previous_ids = load_ids(config.cache_dir)
+        moved = [] if previous_ids is None else new_ids(previous_ids, site.articles)
+        if moved and not request.accept_new_ids:
+            raise BuildError(describe(moved))
         rendered = render_all(
             config, site.plan, cache, site.contents, request.validate, request.progress, pool,
             request.workers,
@@ -148,11 +158,13 @@ def _build_stages(
     pages = _add_pages(config, site, rendered, cache)
     planned = {*site.plan.paths(), *pages}
     remove_temp_files(config.output_dir)  # of killed builds, before anything is compared
-    stale = _stale(config, cache, planned)
     hold = request.dry_run or blocked
-    report = publish_files(config.output_dir, rendered.files, stale=stale, dry_run=hold)
+    report, owned = _publish_owned(config, cache, rendered, planned, request, hold)
+    site.problems.extend(owned.problems)
     summary = _summary(site, rendered, pages, summary_problems)
     if not hold:
+        site.problems.extend(_record_owned(config, planned, report, owned.before))
+        site.problems.extend(_record_ids(config, site))
         feed_states = dict(rendered.states)
         feed_states.update((p, FeedState(mark, size=0, mtime_ns=0)) for p, mark in pages.items())
         failure = _save(config, cache, site, rendered, feed_states, report, summary)
@@ -201,6 +213,83 @@ def _stale(config: Config, cache: BuildCache, planned: set[str]) -> list[str]:
     output = config.output_dir
     ours = {p for p, state in cache.feeds.items() if state.untouched(output / p)}
     return sorted((set(managed_files(output)) | ours) - planned)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Owned:
+    before: frozenset[str]  # what the build owned when it started
+    problems: tuple[Problem, ...]  # files it no longer publishes but did not write
+
+
+def _publish_owned(
+    config: Config,
+    cache: BuildCache,
+    rendered: Rendered,
+    planned: set[str],
+    request: BuildRequest,
+    hold: bool,
+) -> tuple[PublishReport, _Owned]:
+    """Publish, but never over or instead of a file the build did not write (issue 11): one
+    in the way is reported as failed, one no longer planned is left with a warning."""
+    output = config.output_dir
+    owned = read_owned(output) | set(cache.feeds)
+    blocked = in_the_way(output, rendered.files, owned, request.adopt)
+    files = {p: data for p, data in rendered.files.items() if p not in blocked}
+    stale, theirs = removable(_stale(config, cache, planned), owned, request.adopt)
+    report = publish_files(output, files, stale=stale, dry_run=hold)
+    if blocked:
+        failed = tuple(sorted((*report.failed, *blocked.items())))
+        report = dataclasses.replace(report, failed=failed)
+    problems = tuple(
+        Problem(
+            config.display_path(output / path),
+            "file",
+            None,
+            "is no longer published but feeds did not write it, so it is left in place; "
+            f"remove it, or pass --adopt {config.display_path(output / path)} to let the "
+            "build remove it",
+            Level.WARNING,
+        )
+        for path in theirs
+    )
+    return report, _Owned(owned, problems)
+
+
+def _record_owned(
+    config: Config, planned: set[str], report: PublishReport, before: frozenset[str]
+) -> list[Problem]:
+    """Write the ownership manifest into the output folder; a failure is an error."""
+    owned = owned_after(
+        planned, report.written, report.unchanged, (p for p, _ in report.failed), before
+    )
+    try:
+        write_owned(config.output_dir, owned)
+    except OSError as error:
+        shown = config.display_path(config.output_dir / OWNED_NAME)
+        return [
+            Problem(
+                shown, "file", None,
+                f"cannot be written: {explain(error)} (the feeds are published; the next "
+                "build may not know which files it wrote)",
+            )
+        ]  # fmt: skip
+    return []
+
+
+def _record_ids(config: Config, site: Prepared) -> list[Problem]:
+    """Remember the id of every article published; a failure is an error."""
+    try:
+        save_ids(config.cache_dir, registry_of(site.articles))
+    except OSError as error:
+        shown = config.display_path(config.cache_dir / IDS_FILE)
+        return [
+            Problem(
+                shown, "file", None,
+                f"cannot be written: {explain(error)} (the feeds are published; the next "
+                "build cannot check that published ids stay)",
+            )
+        ]  # fmt: skip
+    return []
 
 
 def _summary(
@@ -259,6 +348,10 @@ def _unchanged(
             return None
     if not set(managed_files(config.output_dir)) <= set(planned):
         return None
+    if not (config.output_dir / OWNED_NAME).is_file():
+        return None  # a folder of an older build, or a lost manifest: record what it owns
+    if not (config.cache_dir / IDS_FILE).is_file():
+        return None  # a cache of an older build: record the ids it published
     blocked = request.strict and bool(summary.problems or summary.kept)
     return report_of(summary, request, files_total=len(manifest.stats), blocked=blocked)
 

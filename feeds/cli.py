@@ -21,7 +21,8 @@ from feeds.dates import DateError, parse_date
 from feeds.findings import Finding, Severity, has_errors
 from feeds.layout import FEED_SUFFIXES
 from feeds.model import Level, Progress
-from feeds.plan import feed_url
+from feeds.ownership import IN_THE_WAY, AdoptError, adopt_paths
+from feeds.pinghub import ping_hub
 from feeds.publish import LockHeld, PublishError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
@@ -103,6 +104,20 @@ def cli() -> None:
 @click.option(
     "--watch", is_flag=True, help="Keep running: rebuild whenever content or config.yaml changes."
 )
+@click.option(
+    "--adopt",
+    "adopt",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    metavar="PATH",
+    help="Let the build replace or remove this file (or every file in this folder) of the "
+    "output folder although it did not write it; repeatable.",
+)
+@click.option(
+    "--accept-new-ids",
+    is_flag=True,
+    help="Publish although articles already published get new ids (readers show them again).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 def build(
     config_path: Path,
@@ -114,6 +129,8 @@ def build(
     no_validate: bool,
     wait: bool,
     watch: bool,
+    adopt: tuple[Path, ...],
+    accept_new_ids: bool,
     quiet: bool,
 ) -> None:
     """Build and publish every feed of the site.
@@ -133,6 +150,8 @@ def build(
             validate=not no_validate,
             wait=wait,
             quiet=quiet,
+            adopt=adopt,
+            accept_new_ids=accept_new_ids,
         )
 
     code = once()
@@ -153,6 +172,8 @@ def _run_build(
     validate: bool = True,
     wait: bool = False,
     quiet: bool = False,
+    adopt: tuple[Path, ...] = (),
+    accept_new_ids: bool = False,
 ) -> int:
     """One build as the command line runs it (the clock read here when `now` is None); its
     exit code."""
@@ -162,6 +183,11 @@ def _run_build(
             "feeds: WARNING: --no-validate: feeds are published without checking them", err=True
         )
     try:
+        adopted = adopt_paths(config.output_dir, adopt, config.base_dir)
+    except AdoptError as error:
+        click.echo(f"feeds: {error}", err=True)
+        return EXIT_USAGE
+    try:
         with _progress_bar(quiet) as progress:
             request = BuildRequest(
                 now=moment,
@@ -170,6 +196,8 @@ def _run_build(
                 validate=validate,
                 wait_for_lock=wait,
                 progress=progress,
+                adopt=adopted,
+                accept_new_ids=accept_new_ids,
             )
             report = run_build(config, request)
     except LockHeld:
@@ -187,64 +215,10 @@ def _run_build(
         return EXIT_PROBLEMS
     _print_report(report, config, quiet)
     if config.websub_hub and not (dry_run or report.strict_blocked):
-        _ping_hub(config, config.websub_hub, report.publish.written, quiet)
+        ping_hub(config, config.websub_hub, report.publish.written, quiet)
     if report.strict_blocked:
         return EXIT_PROBLEMS
     return EXIT_OK if report.complete else EXIT_PROBLEMS
-
-
-def changed_topics(config: Config, written: tuple[str, ...]) -> list[str]:
-    """The WebSub topic URLs among written files: subscription feeds (not archive pages,
-    which never change for subscribers, nor HTML pages)."""
-    return [
-        feed_url(config, path)
-        for path in written
-        if path.endswith(FEED_SUFFIXES) and not path.startswith("feeds/archive/")
-    ]
-
-
-def _ping_hub(config: Config, hub: str, written: tuple[str, ...], quiet: bool) -> None:
-    """WebSub: after the feeds are written, one publish ping per changed feed; a failure is
-    reported as a warning and never changes the exit code."""
-    from feeds.pending import read_pending, topics_to_ping, write_pending
-    from feeds.websub import notify_hub
-
-    # Pings the hub did not accept last time are sent again (issue 19), once per feed.
-    pending_before, problem = read_pending(config.cache_dir)
-    if problem:
-        click.echo(f"warning: WebSub: {problem}", err=True)
-    base = config.feeds_url  # a feed since removed (or a site moved) is no longer pending
-    still_there = [
-        topic
-        for topic in pending_before
-        if topic.startswith(base) and (config.output_dir / topic[len(base) :]).is_file()
-    ]
-    topics = topics_to_ping(changed_topics(config, written), still_there)
-    if not topics:
-        return
-    results = notify_hub(hub, topics)
-    pending = [ping.url for ping in results if not ping.ok]
-    try:
-        write_pending(config.cache_dir, pending)
-    except OSError as failure:
-        click.echo(f"warning: WebSub: cannot record pending pings: {failure}", err=True)
-    failures: dict[str, list[str]] = {}
-    for ping in results:
-        if not ping.ok:
-            failures.setdefault(ping.error or "failed", []).append(ping.url)
-    for error, urls in sorted(failures.items()):
-        which = urls[0] if len(urls) == 1 else f"{len(urls)} changed feeds (first: {urls[0]})"
-        click.echo(
-            f"warning: WebSub hub {hub}: {which} not announced: {error}; "
-            "readers will still poll, and the next build pings again",
-            err=True,
-        )
-    if not quiet:
-        sent = sum(p.ok for p in results)
-        click.echo(
-            f"feeds: WebSub: {sent} of {len(results)} changed feeds announced to {hub}"
-            f"; {len(pending)} pending (pinged again by the next build)"
-        )
 
 
 class _progress_bar:
@@ -284,6 +258,22 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
+_NAMED = 20  # removed files named one by one before the rest are counted
+
+
+def _print_removed(removed: tuple[str, ...], verb: str) -> None:
+    """Name each removed file (a feed's subscribers get 404 from now on); a category's feed
+    goes when the category has no published article left."""
+    one = "was" if verb == "were" else verb
+    for path in removed[:_NAMED]:
+        why = ""
+        if path.startswith("feeds/category/") and path.endswith(FEED_SUFFIXES):
+            why = " (its category has no published articles left)"
+        click.echo(f"feeds: {path} {one} removed{why}")
+    if len(removed) > _NAMED:
+        click.echo(f"feeds: and {len(removed) - _NAMED} more {verb} removed")
+
+
 def _print_report(report: BuildReport, config: Config, quiet: bool) -> None:
     for problem in sorted(report.problems, key=lambda p: (p.level is not Level.ERROR, p.source)):
         click.echo(f"{problem.level.value}: {problem}", err=True)
@@ -306,6 +296,15 @@ def _print_report(report: BuildReport, config: Config, quiet: bool) -> None:
         )
     for path, message in report.publish.failed:
         click.echo(f"error: {path}: {message}", err=True)
+    in_the_way = sum(IN_THE_WAY in message for _, message in report.publish.failed)
+    if in_the_way > 1:
+        output = config.display_path(config.output_dir)
+        click.echo(
+            f"feeds: {in_the_way} files in {output}/ were not written by feeds; if they are "
+            f"an earlier build's (cache and manifest lost), hand them all over once: "
+            f"feeds build --adopt {output}",
+            err=True,
+        )
     if quiet:
         return
     pub = report.publish
@@ -326,6 +325,7 @@ def _print_report(report: BuildReport, config: Config, quiet: bool) -> None:
         f"{len(pub.removed)} old files {verb} removed, {pages} pages {verb} written"
         + ("" if report.validated else " (NOT validated)")
     )
+    _print_removed(pub.removed, verb)
     failed = sum(f.level is Severity.ERROR for f in report.findings)
     errors = len(report.errors) + len(report.kept) + failed
     warnings = len(report.warnings) + len(report.findings) - failed

@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 from feeds.droplines import pattern_error
 from feeds.model import Author, shorten
 from feeds.showconfig import ShowConfig, ShowConfigError, parse_show
+from feeds.siteurl import site_url_problem
 from feeds.textclean import xml_illegal_char
 from feeds.yamlload import YamlError, load_yaml
 
@@ -52,6 +53,7 @@ class SiteConfig:
     icon: str | None = None
     logo: str | None = None
     podcast: ShowConfig | None = None  # the whole site is a podcast show (issue 17)
+    id_base: str = ""  # the site.url ids are made from (a moved site keeps its old ids)
 
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
@@ -159,6 +161,7 @@ _SITE = {
     "icon",
     "logo",
     "podcast",
+    "id_base",
 }
 _FEEDS = {
     "max_items",
@@ -247,6 +250,7 @@ def _parse_site(value: object) -> SiteConfig:
         ) from None
     _absolute_url("site.permalink", sample)
     feeds_url = site.get("feeds_url")
+    id_base = site.get("id_base")
     return SiteConfig(
         title=_string("site.title", site["title"], required=True),
         url=url,
@@ -262,6 +266,7 @@ def _parse_site(value: object) -> SiteConfig:
         icon=_optional_url("site.icon", site.get("icon"), url),
         logo=_optional_url("site.logo", site.get("logo"), url),
         podcast=_parse_podcast("site.podcast", site.get("podcast"), url),
+        id_base="" if id_base is None else _absolute_url("site.id_base", id_base, directory=True),
     )
 
 
@@ -419,9 +424,15 @@ def _int(key: str, value: object, *, minimum: int, maximum: int | None = None) -
 
 def _absolute_url(key: str, value: object, *, directory: bool = False) -> str:
     url = _string(key, value, required=True).strip()
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:  # e.g. `https://[::1/`
+        raise ConfigError(key, url, f"is not a valid URL ({error})") from None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ConfigError(key, url, "must be an absolute http(s) URL, e.g. https://example.org/")
+    problem = site_url_problem(url) if directory else None  # site.url, site.feeds_url
+    if problem is not None:
+        raise ConfigError(key, url, problem)
     if directory and not url.endswith("/"):
         url += "/"
     return url

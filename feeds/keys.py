@@ -39,7 +39,7 @@ def reading_key(config: Config) -> str:
     site = config.site
     relevant = (
         __version__,
-        (site.url, site.permalink, site.timezone),
+        (site.url, site.permalink, site.timezone, site.id_base),
         config.dayfirst,
         sorted(config.categories.items()),
         config.drop_lines,

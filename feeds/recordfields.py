@@ -240,6 +240,12 @@ def read_categories(record: RecordFields, config: Config) -> tuple[Category, ...
         record.count(field, value, MAX_CATEGORIES, "categories")
         texts = []
         for number, item in enumerate(value, start=1):
+            if isinstance(item, dict) and len(item) == 1:
+                # `- News: Events` unquoted is YAML for a one-pair mapping; the writer meant
+                # the path `News: Events`
+                ((parent, child),) = item.items()
+                if isinstance(parent, str) and isinstance(child, str):
+                    item = f"{parent}: {child}"
             if not isinstance(item, str):
                 record.fail(
                     field,

@@ -86,8 +86,13 @@ def read_link(record: RecordFields, config: Config, slug: str, published: dateti
 def read_id(record: RecordFields, config: Config, link: str) -> str:
     """The explicit IRI as is, a local id as a `urn:uuid:`, else the link."""
     value = record.get("id")
+    base = config.site.id_base or config.site.url
     if value is None:
-        return link  # RFC 4287 §4.2.6: the permalink is a permanent, unique IRI
+        # RFC 4287 §4.2.6: the permalink is a permanent, unique IRI; under site.id_base when
+        # the site moved, so that it stays the IRI it was.
+        if config.site.id_base and link.startswith(config.site.url):
+            return base + link[len(config.site.url) :]
+        return link
     if isinstance(value, bool) or not isinstance(value, int | str):
         record.fail(
             "id",
@@ -100,7 +105,7 @@ def read_id(record: RecordFields, config: Config, link: str) -> str:
     scheme = _SCHEME.match(token)
     if scheme is None or scheme.group(1).lower() not in _IRI_SCHEMES:
         # RFC 4122 §4.3: a name-based UUID is stable for the same name and namespace.
-        return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, config.site.url + '#' + token)}"
+        return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, base + '#' + token)}"
     dotnet = _DOTNET_GUID.match(token)
     if dotnet is not None:  # RFC 4122 §3: a UUID is written in lowercase, without braces
         return f"urn:uuid:{uuid.UUID(dotnet.group(1))}"

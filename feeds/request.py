@@ -21,7 +21,8 @@ class BuildRequest:
     `now` decides which articles are due (an aware datetime; never read from the clock
     inside). `strict` publishes nothing when anything is wrong; `dry_run` writes nothing;
     `validate` lints and round-trips every feed written; `workers` caps the processes a big
-    build may use (None: $FEEDS_WORKERS, else every CPU; 1: this process only)."""
+    build may use (None: $FEEDS_WORKERS, else every CPU; 1: this process only); `adopt`
+    names files in the output folder the build did not write but may replace or remove."""
 
     now: datetime
     strict: bool = False
@@ -30,6 +31,8 @@ class BuildRequest:
     wait_for_lock: bool = False
     progress: Progress | None = None
     workers: int | None = None
+    adopt: tuple[str, ...] = ()  # output paths (relative; "" = all) the build may take over
+    accept_new_ids: bool = False  # publish although published articles get new ids
 
 
 @dataclass(frozen=True, slots=True)

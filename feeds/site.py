@@ -37,6 +37,7 @@ class Prepared:
     files_total: int
     files_read: int
     latest: datetime | None = None  # the newest publication time among the articles due
+    articles: tuple[Article, ...] = ()  # every article published (for the id registry)
 
 
 def prepare(
@@ -84,6 +85,7 @@ def prepare(
         files_total=loaded.files_total,
         files_read=loaded.files_read,
         latest=max((a.published for a in due), default=None),
+        articles=tuple(published),
     )
 
 

@@ -4,12 +4,50 @@ so tags like `!!python/object` are refused rather than constructed."""
 
 from __future__ import annotations
 
+import re
+
 import yaml
 
 try:
-    from yaml import CSafeLoader as SafeLoader
+    from yaml import CSafeLoader as _SafeBase
 except ImportError:  # pragma: no cover - libyaml missing
-    from yaml import SafeLoader  # type: ignore[assignment]
+    from yaml import SafeLoader as _SafeBase  # type: ignore[assignment]
+
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+# YAML 1.2 core schema (spec 10.3.2): only true/false, in three spellings, are booleans
+_CORE_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+
+
+class SafeLoader(_SafeBase):
+    """A safe loader with YAML 1.2 core booleans (`yes`, `no`, `on`, `off`, `y`, `n` stay
+    text) that refuses duplicate mapping keys (YAML 1.2 spec 3.2.1.1: keys are unique)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[object, object]:
+        lines: dict[tuple[type, object], int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue  # `<<` merges may be overridden by the mapping's own keys
+            key = self.construct_object(key_node, deep=True)
+            if not isinstance(key, (str, int, float, bool)):
+                continue  # the base constructor reports unhashable keys
+            line, seen = key_node.start_mark.line + 1, (type(key), key)  # true is not 1
+            if seen in lines:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"duplicate key {key!r} on lines {lines[seen]} and {line}",
+                    key_node.start_mark,
+                )
+            lines[seen] = line
+        return super().construct_mapping(node, deep=deep)
+
+
+# a copy of the inherited resolvers without the YAML 1.1 bool, then the core-schema one
+SafeLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _BOOL_TAG]
+    for first, resolvers in _SafeBase.yaml_implicit_resolvers.items()
+}
+SafeLoader.add_implicit_resolver(_BOOL_TAG, _CORE_BOOL, list("tTfF"))
 
 
 class YamlError(ValueError):
@@ -23,7 +61,14 @@ def load_yaml(text: str) -> object:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         where = f"line {mark.line + 1}: " if mark is not None else ""
-        raise YamlError(f"{where}{error.problem or error.context}") from None
+        problem = error.problem or error.context or "not valid YAML"
+        if problem.startswith("mapping values are not allowed"):
+            # an unquoted `: ` inside a value, e.g. `title: Note: read this`
+            problem += (
+                "; quote a value containing ': ', e.g. title: 'Note: read this', "
+                "or fix the indentation"
+            )
+        raise YamlError(f"{where}{problem}") from None
     except yaml.YAMLError as error:
         raise YamlError(str(error).splitlines()[0]) from None
     except RecursionError:

@@ -574,7 +574,7 @@ def test_nothing_is_written_outside_the_output_and_cache_folders(corpus: Built) 
     )
     assert all(after.get(path) == data for path, data in corpus.before.items())
     published = {p.removeprefix("site/public/") for p in after if p.startswith("site/public/")}
-    assert published == {"index.html", "feeds.opml"} | {
+    assert published == {".feeds-owned.json", "index.html", "feeds.opml"} | {
         f"feeds/all{suffix}" for suffix in SUFFIXES
     } | {f"feeds/category/{slug}{suffix}" for slug in CATEGORY_FEEDS for suffix in SUFFIXES}
 

@@ -14,6 +14,7 @@ from feeds.sources.markdown import read_markdown
 
 SOURCE = "content/phones/a.md"
 FIX = "fix the front matter between the --- lines"
+QUOTE = "quote a value containing ': ', e.g. title: 'Note: read this', or fix the indentation"
 
 
 def read(text: str) -> ReadResult:
@@ -111,7 +112,8 @@ def test_front_matter_not_yaml_names_the_line_in_the_file() -> None:
     # The bad indentation is on line 3 of the file (line 2 of the YAML).
     assert read("---\ntitle: A\n  bad: indent\n---\nBody\n") == front_matter_problem(
         "---\ntitle: A\n  bad: indent",
-        f"is not valid YAML (line 3: mapping values are not allowed in this context); {FIX}",
+        f"is not valid YAML (line 3: mapping values are not allowed in this context; {QUOTE}); "
+        f"{FIX}",
     )
 
 

@@ -191,7 +191,9 @@ def test_invalid_yaml_file_quotes_the_line() -> None:
                 "a.yaml",
                 "file",
                 "bad: indent",
-                "is not valid YAML (line 2: mapping values are not allowed in this context); "
+                "is not valid YAML (line 2: mapping values are not allowed in this context; "
+                "quote a value containing ': ', e.g. title: 'Note: read this', or fix the "
+                "indentation); "
                 "fix the file",
             ),
         )

@@ -1,0 +1,125 @@
+"""Ids are forever (issue 11): the id of every article the build published, by article source,
+so that a build in which published articles would get another id (site.url, permalink, slug
+or `id:` changed) can stop before every subscriber sees them again as new.
+
+RSS 2.0 `guid` and RFC 4287 §4.2.6 `atom:id` are what readers use to tell an entry they have
+shown from a new one; an id that changes makes every reader show the article again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Iterable, Mapping
+from contextlib import suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+from feeds.model import Article
+
+IDS_FILE = "ids.json"  # in cache_dir
+_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """What the registry keeps of one published article."""
+
+    id: str
+    title: str
+    published: str  # RFC 3339, as the article's publication time
+
+
+@dataclass(frozen=True, slots=True)
+class NewId:
+    """A published article that would get another id."""
+
+    source: str
+    old: str
+    new: str
+
+
+def registry_of(articles: Iterable[Article]) -> dict[str, Published]:
+    return {
+        a.source: Published(a.id, a.title, a.published.isoformat())
+        for a in sorted(articles, key=lambda a: a.source)
+    }
+
+
+def load_ids(cache_dir: Path) -> dict[str, Published] | None:
+    """The registry the last build saved; None when there is none (a first build, a deleted
+    cache) or it cannot be read: nothing to compare with, the build records afresh."""
+    try:
+        data = json.loads((cache_dir / IDS_FILE).read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("version") != _VERSION:
+        return None
+    entries = data.get("articles")
+    if not isinstance(entries, dict):
+        return None
+    registry: dict[str, Published] = {}
+    for source, entry in entries.items():
+        if isinstance(entry, list) and len(entry) == 3 and all(isinstance(x, str) for x in entry):
+            registry[source] = Published(*entry)
+    return registry
+
+
+def new_ids(previous: Mapping[str, Published], articles: Iterable[Article]) -> list[NewId]:
+    """The articles already published under another id that now has no article: matched by
+    source, else (a renamed file) by title and publication time. An id still published by
+    some article (records that moved within a file) is no change."""
+    current = list(articles)
+    now_used = {a.id for a in current}
+    known = {entry.id for entry in previous.values()}
+    gone = {source: e for source, e in previous.items() if e.id not in now_used}
+    by_title = {(e.title, e.published): (s, e) for s, e in gone.items()}
+    changes: list[NewId] = []
+    for article in sorted(current, key=lambda a: a.source):
+        if article.id in known:
+            continue
+        entry = gone.get(article.source)
+        if entry is None:
+            match = by_title.get((article.title, article.published.isoformat()))
+            entry = None if match is None else match[1]
+        if entry is not None:
+            changes.append(NewId(article.source, entry.id, article.id))
+    return changes
+
+
+def describe(changes: list[NewId], shown: int = 5) -> str:
+    """The message of a build stopped by `changes` (how many, a few named, what to do)."""
+    count = len(changes)
+    noun = "article" if count == 1 else "articles"
+    names = "; ".join(f"{c.source}: {c.old} -> {c.new}" for c in changes[:shown])
+    more = f"; and {count - shown} more" if count > shown else ""
+    return (
+        f"{count} published {noun} would get a new id, so every subscriber would see "
+        f"{'it' if count == 1 else 'them'} again as new ({names}{more}). Nothing was "
+        "published. If site.url or site.permalink moved, set site.id_base to the old "
+        "site.url to keep the old ids; to keep a renamed file's id, give it id: <old id>; "
+        "if the new ids are intended, build once with --accept-new-ids"
+    )
+
+
+def save_ids(cache_dir: Path, registry: Mapping[str, Published]) -> None:
+    """Write the registry atomically; an unchanged one is not touched. Raises `OSError`."""
+    entries = {s: [e.id, e.title, e.published] for s, e in sorted(registry.items())}
+    data = json.dumps({"version": _VERSION, "articles": entries}, ensure_ascii=False).encode()
+    target = cache_dir / IDS_FILE
+    with suppress(OSError):
+        if target.read_bytes() == data:
+            return
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    temp = cache_dir / f".cache-{IDS_FILE}.{secrets.token_hex(6)}.tmp"  # see cache._TEMP_PREFIX
+    try:
+        with open(temp, "xb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(temp)
+        raise

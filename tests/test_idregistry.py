@@ -1,0 +1,178 @@
+"""Ids are forever (issue 11): a build in which published articles would get another id
+stops with exit 1 before any reader sees them again, unless `--accept-new-ids`; a site that
+moves keeps every id with `site.id_base`. Ids are read back from the published bytes with
+feedparser and json, as readers get them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import feedparser
+from click.testing import CliRunner
+from factories import make_article
+from sites import NOW, SITE_URL, Site, snapshot
+
+from feeds.cli import cli
+from feeds.config import ConfigError
+from feeds.idregistry import Published, new_ids
+
+NEW_URL = "https://www.inc.example.org/"
+
+
+def _cli(site: Site, *extra: str) -> tuple[int, str, str]:
+    arguments = ["build", "--config", str(site.root / "config.yaml"), "--now", NOW.isoformat()]
+    result = CliRunner().invoke(cli, [*arguments, *extra])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _ids(output: Path) -> dict[str, list[tuple[str, str]]]:
+    """Every feed file's entries as (id, link), read as a reader reads them."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for path in sorted((output / "feeds").rglob("*")):
+        name = path.relative_to(output).as_posix()
+        if name.endswith((".rss.xml", ".atom.xml")):
+            parsed = feedparser.parse(path.read_bytes())
+            found[name] = [(e.id, e.link) for e in parsed.entries]
+        elif name.endswith(".json"):
+            items = json.loads(path.read_bytes())["items"]
+            found[name] = [(i["id"], i["url"]) for i in items]
+    return found
+
+
+def _move(site: Site, *, id_base: str | None) -> None:
+    site.settings["site"]["url"] = NEW_URL
+    if id_base is not None:
+        site.settings["site"]["id_base"] = id_base
+    site.save_config()
+
+
+def test_a_site_moved_with_id_base_keeps_every_id_end_to_end(site: Site) -> None:
+    site.settings["feeds"]["formats"] = ["rss", "atom", "json"]
+    site.save_config()
+    assert _cli(site)[0] == 0
+    before = _ids(site.output)
+    assert len(before) == 24 and ("feeds/all.json") in before
+    ids_before = {path: [i for i, _ in entries] for path, entries in before.items()}
+    assert "https://inc.example.org/articles/chip-news/" in ids_before["feeds/all.atom.xml"]
+
+    _move(site, id_base=SITE_URL)
+    code, _, stderr = _cli(site)
+
+    assert (code, stderr) == (0, "")
+    after = _ids(site.output)
+    assert {path: [i for i, _ in entries] for path, entries in after.items()} == ids_before
+    links = [link for entries in after.values() for _, link in entries]
+    assert links and all(link.startswith(NEW_URL) for link in links)  # the site did move
+    assert all(
+        i.startswith(("https://inc.example.org/", "urn:uuid:"))
+        for i in ids_before["feeds/all.rss.xml"]
+    )
+
+
+def test_moving_site_url_without_id_base_stops_and_publishes_nothing(site: Site) -> None:
+    assert _cli(site)[0] == 0
+    published = snapshot(site.output)
+    _move(site, id_base=None)
+
+    code, _, stderr = _cli(site)
+
+    assert code == 1
+    assert "feeds: 10 published articles would get a new id" in stderr
+    assert (
+        "content/computing/chip-news.md: https://inc.example.org/articles/chip-news/ -> "
+        "https://www.inc.example.org/articles/chip-news/"
+    ) in stderr
+    assert "and 5 more" in stderr and "site.id_base" in stderr and "--accept-new-ids" in stderr
+    assert snapshot(site.output) == published
+    # intended: accepted once, then the new ids are the ones kept
+    assert _cli(site, "--accept-new-ids")[:3:2] == (0, "")
+    assert (
+        "https://www.inc.example.org/articles/chip-news/"
+        in (site.output / "feeds/all.atom.xml").read_text()
+    )
+    assert _cli(site)[:3:2] == (0, "")
+
+
+def test_a_permalink_change_stops(site: Site) -> None:
+    assert _cli(site)[0] == 0
+    site.settings["site"]["permalink"] = "{url}{year}/{slug}.html"
+    site.save_config()
+
+    code, _, stderr = _cli(site)
+
+    assert code == 1 and "10 published articles would get a new id" in stderr
+
+
+def test_a_renamed_file_is_caught_and_id_keeps_it(site: Site) -> None:
+    assert _cli(site)[0] == 0
+    site.move("computing/chip-news.md", "computing/small-chip.md")
+
+    code, _, stderr = _cli(site)
+
+    assert code == 1
+    assert (
+        "1 published article would get a new id, so every subscriber would see it again as "
+        "new (content/computing/small-chip.md: https://inc.example.org/articles/chip-news/ -> "
+        "https://inc.example.org/articles/small-chip/)"
+    ) in stderr
+    # the fix the message names: keep the old id
+    site.edit(
+        "computing/small-chip.md",
+        "title: ",
+        "id: https://inc.example.org/articles/chip-news/\ntitle: ",
+    )
+    assert _cli(site)[:3:2] == (0, "")
+
+
+def test_an_edited_id_stops(site: Site) -> None:
+    assert _cli(site)[0] == 0
+    site.edit("computing/chip-news.md", "title: ", "id: chip-2026\ntitle: ")
+
+    code, _, stderr = _cli(site)
+
+    assert code == 1 and "1 published article would get a new id" in stderr
+    assert (
+        "content/computing/chip-news.md: https://inc.example.org/articles/chip-news/ -> urn:uuid:"
+        in stderr
+    )
+
+
+def test_new_and_removed_articles_are_no_id_change(site: Site) -> None:
+    assert _cli(site)[0] == 0
+    site.remove("computing/chip-news.md")
+    site.write(
+        "computing/fresh.md", "---\ntitle: Fresh\ndate: 2026-11-20\ncategory: Computing\n---\nx\n"
+    )
+
+    assert _cli(site)[:3:2] == (0, "")
+
+
+def test_records_that_move_within_a_file_keep_their_ids() -> None:
+    """A record inserted above others shifts their `file:LINE` sources: no id changed."""
+    first = make_article(id="urn:a", title="A", source="wire.jsonl:1")
+    second = make_article(id="urn:b", title="B", source="wire.jsonl:2")
+    previous = {
+        "wire.jsonl:1": Published("urn:a", "A", first.published.isoformat()),
+        "wire.jsonl:2": Published("urn:b", "B", second.published.isoformat()),
+    }
+    inserted = make_article(id="urn:new", title="New", source="wire.jsonl:1")
+    moved = [
+        inserted,
+        make_article(id="urn:a", title="A", source="wire.jsonl:2"),
+        make_article(id="urn:b", title="B", source="wire.jsonl:3"),
+    ]
+
+    assert new_ids(previous, moved) == []
+
+
+def test_id_base_is_checked_like_site_url(site: Site) -> None:
+    site.settings["site"]["id_base"] = "https://inc.example.org/?x=1"
+    site.save_config()
+
+    try:
+        site.config()
+    except ConfigError as error:
+        assert "site.id_base" in str(error)
+    else:
+        raise AssertionError("a query in site.id_base was accepted")
