@@ -9,9 +9,11 @@ pending: the worst case is one missed re-ping, never a build that fails.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 PENDING_FILE = "websub-pending.json"
@@ -52,3 +54,32 @@ def write_pending(cache_dir: Path, topics: Sequence[str]) -> None:
     temporary = path.with_name(f".{PENDING_FILE}.{os.getpid()}.tmp")
     temporary.write_text(json.dumps({"pending": list(topics)}, indent=1), encoding="utf-8")
     os.replace(temporary, path)
+
+
+def still_pending(
+    recorded: Iterable[str], sent: Iterable[tuple[str, bool]], keep: Iterable[str]
+) -> list[str]:
+    """What is pending after a round of pings: the topics `recorded` in the file now (another
+    build may have added some meanwhile) that were not accepted, then those that failed
+    (`sent`: (topic, accepted)); only topics in `keep` (feeds still published)."""
+    kept = set(keep)
+    accepted = {topic for topic, ok in sent if ok}
+    failed = [topic for topic, ok in sent if not ok]
+    order = dict.fromkeys(t for t in recorded if t in kept and t not in accepted)
+    order.update(dict.fromkeys(failed))
+    return list(order)
+
+
+@contextmanager
+def pending_lock(cache_dir: Path) -> Iterator[None]:
+    """An exclusive `flock` on `cache_dir/websub-pending.lock` while the pending file is read
+    and written again, so two builds pinging at once lose none of each other's pings (the
+    build lock is not held: a build waiting on a hub must not make another exit 3)."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    fd = os.open(cache_dir / "websub-pending.lock", flags, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)

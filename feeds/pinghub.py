@@ -25,26 +25,33 @@ def changed_topics(config: Config, written: tuple[str, ...]) -> list[str]:
 def ping_hub(config: Config, hub: str, written: tuple[str, ...], quiet: bool) -> None:
     """WebSub: after the feeds are written, one publish ping per changed feed; a failure is
     reported as a warning and never changes the exit code."""
-    from feeds.pending import read_pending, topics_to_ping, write_pending
+    from feeds.pending import (
+        pending_lock,
+        read_pending,
+        still_pending,
+        topics_to_ping,
+        write_pending,
+    )
     from feeds.websub import notify_hub
 
     # Pings the hub did not accept last time are sent again (issue 19), once per feed.
     pending_before, problem = read_pending(config.cache_dir)
     if problem:
         click.echo(f"warning: WebSub: {problem}", err=True)
-    base = config.feeds_url  # a feed since removed (or a site moved) is no longer pending
-    still_there = [
-        topic
-        for topic in pending_before
-        if topic.startswith(base) and (config.output_dir / topic[len(base) :]).is_file()
-    ]
+    # A feed since removed (or a site moved) is no longer pending.
+    still_there = [topic for topic in pending_before if _published(config, topic)]
     topics = topics_to_ping(changed_topics(config, written), still_there)
     if not topics:
         return
     results = notify_hub(hub, topics)
-    pending = [ping.url for ping in results if not ping.ok]
+    sent = [(ping.url, ping.ok) for ping in results]
+    pending = [topic for topic, ok in sent if not ok]
     try:
-        write_pending(config.cache_dir, pending)
+        with pending_lock(config.cache_dir):  # read again: another build may have added some
+            recorded, _ = read_pending(config.cache_dir)
+            published = [t for t in recorded if _published(config, t)] + topics
+            pending = still_pending(recorded, sent, published)
+            write_pending(config.cache_dir, pending)
     except OSError as failure:
         click.echo(f"warning: WebSub: cannot record pending pings: {failure}", err=True)
     failures: dict[str, list[str]] = {}
@@ -59,8 +66,13 @@ def ping_hub(config: Config, hub: str, written: tuple[str, ...], quiet: bool) ->
             err=True,
         )
     if not quiet:
-        sent = sum(p.ok for p in results)
+        announced = sum(p.ok for p in results)
         click.echo(
-            f"feeds: WebSub: {sent} of {len(results)} changed feeds announced to {hub}"
+            f"feeds: WebSub: {announced} of {len(results)} changed feeds announced to {hub}"
             f"; {len(pending)} pending (pinged again by the next build)"
         )
+
+
+def _published(config: Config, topic: str) -> bool:
+    base = config.feeds_url
+    return topic.startswith(base) and (config.output_dir / topic[len(base) :]).is_file()

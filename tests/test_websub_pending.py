@@ -130,3 +130,29 @@ def test_a_pending_feed_since_removed_is_not_pinged(tmp_path: Path, hub: Hub) ->
             "category/phones.atom.xml",
         )
     )
+
+
+def test_pings_another_build_recorded_meanwhile_are_not_lost(
+    tmp_path: Path, hub: Hub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    import feeds.websub
+
+    config = make_site(tmp_path, hub.url)
+    hub.failing = False
+    assert build(config)[0] == 0
+    pending = tmp_path / ".feeds" / "websub-pending.json"
+    assert not pending.exists()
+    laptops = BASE + "category/laptops.rss.xml"
+    notify = feeds.websub.notify_hub
+
+    def notify_while_another_build_records(hub_url: str, topics: list[str]) -> object:
+        # Another build, pinging at the same time, found the hub refusing its Laptops feed.
+        pending.write_text(json.dumps({"pending": [laptops]}), encoding="utf-8")
+        return notify(hub_url, topics)
+
+    monkeypatch.setattr(feeds.websub, "notify_hub", notify_while_another_build_records)
+    write_article(tmp_path, "a", "Phones", "Second version.")  # all and phones change
+    assert build(config)[0] == 0
+    assert json.loads(pending.read_text(encoding="utf-8")) == {"pending": [laptops]}
