@@ -134,7 +134,7 @@ def _categories(found: list[etree._Element], channel: etree._Element, report: Re
         report.add(
             "PodcastMissingCategory",
             line_of(channel),
-            '<channel> has no <itunes:category>; Apple requires one: add e.g. '
+            "<channel> has no <itunes:category>; Apple requires one: add e.g. "
             '<itunes:category text="Technology"/>',
             field="itunes:category",
         )
@@ -156,7 +156,7 @@ def _categories(found: list[etree._Element], channel: etree._Element, report: Re
         report.add(
             "PodcastInvalidCategory",
             line_of(category),
-            f"<itunes:category> {what}; write <itunes:category text=\"NAME\"/> with a name "
+            f'<itunes:category> {what}; write <itunes:category text="NAME"/> with a name '
             "from Apple's list (Arts, Business, ..., Technology, True Crime, TV & Film)",
             field="itunes:category",
         )
@@ -259,8 +259,7 @@ def _enclosure(
         report.add(
             "PodcastMissingEnclosureLength",
             line_of(enclosure),
-            "enclosure has no length; Apple requires the file size in bytes: write "
-            'length="BYTES"',
+            'enclosure has no length; Apple requires the file size in bytes: write length="BYTES"',
             entry=entry,
             field="enclosure@length",
         )
