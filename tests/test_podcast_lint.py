@@ -90,9 +90,7 @@ def _build(root: Path) -> subprocess.CompletedProcess[str]:
 def _sample(root: Path, config: str | None = None) -> Path:
     (root / "config.yaml").write_text(config or (ROOT / "config.yaml").read_text())
     shutil.copytree(ROOT / "content", root / "content")
-    for extra in ("static",):
-        if (ROOT / extra).is_dir():
-            shutil.copytree(ROOT / extra, root / extra)
+    shutil.copytree(ROOT / "static", root / "static")
     return root
 
 
