@@ -38,7 +38,12 @@ def read_static(static_dir: Path, shown: str, planned: Set[str]) -> StaticFiles:
         problems.append(Problem(f"{shown}/{relative}", "file", value, why, Level.WARNING))
 
     if not static_dir.is_dir():
-        problem = Problem(shown, "static_dir", shown, "is not a folder; nothing was copied")
+        problem = Problem(
+            shown,
+            "static_dir",
+            shown,
+            "is not a folder; nothing was copied: create it or remove static_dir",
+        )
         return StaticFiles({}, (problem,))
     for relative, path in _walk(static_dir):
         if len(files) >= MAX_STATIC_FILES:
