@@ -56,6 +56,7 @@ from feeds.publish import PublishReport, build_lock, explain, publish_files, rem
 from feeds.render import fit_feed
 from feeds.request import BuildError, BuildReport, BuildRequest, report_of
 from feeds.site import Prepared, advertised, prepare
+from feeds.staticfiles import read_static
 from feeds.validate import check_site
 
 __all__ = ["BuildError", "BuildReport", "BuildRequest", "build_site", "validate_site"]
@@ -157,6 +158,11 @@ def _build_stages(
     blocked = request.strict and bool(site.problems or rendered.findings or site.kept)
     pages = _add_pages(config, site, rendered, cache)
     planned = {*site.plan.paths(), *pages}
+    if config.static_dir is not None:  # copied as they are (staticfiles.py)
+        static = read_static(config.static_dir, config.display_path(config.static_dir), planned)
+        rendered.files.update(static.files)
+        planned.update(static.files)
+        site.problems.extend(static.problems)
     remove_temp_files(config.output_dir)  # of killed builds, before anything is compared
     hold = request.dry_run or blocked
     report, owned = _publish_owned(config, cache, rendered, planned, request, hold)

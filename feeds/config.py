@@ -103,6 +103,7 @@ class Config:
     drop_lines: tuple[str, ...] = ()
     serve: ServeConfig = ServeConfig()
     websub_hub: str | None = None
+    static_dir: Path | None = None  # files copied as they are into output_dir
 
     @property
     def feeds_url(self) -> str:
@@ -147,6 +148,7 @@ _TOP = {
     "text",
     "serve",
     "websub",
+    "static_dir",
 }
 _SITE = {
     "title",
@@ -194,6 +196,11 @@ def parse_config(
     if output == content or content in output.parents or output in content.parents:
         raise ConfigError("output_dir", str(output), "must not overlap content_dir")
 
+    static = top.get("static_dir")
+    static_dir = None if static is None else (base_dir / _string("static_dir", static)).resolve()
+    if static_dir is not None:  # everything in it is published: never the site's own files
+        _check_static_dir(static_dir, base_dir.resolve(), output, content, cache)
+
     dates = _mapping("dates", top.get("dates", {}), {"dayfirst"})
     text = _mapping("text", top.get("text", {}), {"drop_lines"})
     drop_lines = tuple(_string_list("text.drop_lines", text.get("drop_lines", [])))
@@ -216,7 +223,18 @@ def parse_config(
         drop_lines=drop_lines,
         serve=_parse_serve(top.get("serve", {})),
         websub_hub=None if hub is None else _absolute_url("websub.hub", hub),
+        static_dir=static_dir,
     )
+
+
+def _check_static_dir(static: Path, base: Path, output: Path, content: Path, cache: Path) -> None:
+    for name, other in (("output_dir", output), ("content_dir", content), ("cache_dir", cache)):
+        if static == other or other in static.parents or static in other.parents:
+            raise ConfigError("static_dir", str(static), f"must not overlap {name}")
+    if static == base or static in base.parents:
+        raise ConfigError(
+            "static_dir", str(static), "must not hold the config file; use a folder of its own"
+        )
 
 
 def _parse_site(value: object) -> SiteConfig:

@@ -22,6 +22,7 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("sample")
     shutil.copy(ROOT / "config.yaml", root / "config.yaml")
     shutil.copytree(ROOT / "content", root / "content")
+    shutil.copytree(ROOT / "static", root / "static")
     result = CliRunner().invoke(cli, ["build", "--config", str(root / "config.yaml"), "--now", NOW])
     assert result.exit_code == 0, result.output
     return root

@@ -35,6 +35,7 @@ def show_feed(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     root = tmp_path_factory.mktemp("sample-show")
     shutil.copy(ROOT / "config.yaml", root / "config.yaml")
     shutil.copytree(ROOT / "content", root / "content")
+    shutil.copytree(ROOT / "static", root / "static")
     done = subprocess.run(
         [sys.executable, "-m", "feeds", "build", "--config", "config.yaml"],
         cwd=root,

@@ -26,6 +26,7 @@ def public(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("sample")
     shutil.copy(ROOT / "config.yaml", root / "config.yaml")
     shutil.copytree(ROOT / "content", root / "content")
+    shutil.copytree(ROOT / "static", root / "static")
     done = subprocess.run(
         [sys.executable, "-m", "feeds", "build", "--config", "config.yaml", "--now", NOW],
         cwd=root,

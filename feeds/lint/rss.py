@@ -10,6 +10,7 @@ from feeds.layout import CONTENT_NS
 from feeds.lint.atom import atom_date, check_atom_links, implausible
 from feeds.lint.dates import RFC822_EXAMPLE, check_rfc822, implausible_rfc822
 from feeds.lint.html import Where, html_field
+from feeds.lint.podcast import is_show, lint_show_channel
 from feeds.lint.report import Report, quote
 from feeds.lint.tree import (
     ATOM,
@@ -89,8 +90,11 @@ def _lint_channel(channel: etree._Element, report: Report) -> None:
             field="atom:link",
         )
     guids: dict[str, int | None] = {}
+    show = is_show(channel)  # its guid rules are the Podcast* ones (lint/podcast.py)
     for item in groups.get("item", []):
-        _lint_item(item, guids, report)
+        _lint_item(item, guids, report, show)
+    if show:
+        lint_show_channel(channel, report)
 
 
 def rss_date(el: etree._Element, report: Report, entry: str | None = None) -> None:
@@ -115,7 +119,9 @@ def rss_date(el: etree._Element, report: Report, entry: str | None = None) -> No
         )
 
 
-def _lint_item(item: etree._Element, guids: dict[str, int | None], report: Report) -> None:
+def _lint_item(
+    item: etree._Element, guids: dict[str, int | None], report: Report, show: bool
+) -> None:
     groups = child_groups(item)
     guid = first(groups, "guid")
     link = first(groups, "link")
@@ -135,7 +141,7 @@ def _lint_item(item: etree._Element, guids: dict[str, int | None], report: Repor
     duplicates(groups, _ITEM_SINGLE, "item", report, entry)
     if link is not None:
         full_link(link, report, "the item link", entry)
-    if guid is None:
+    if guid is None and not show:
         report.add(
             "MissingGuid",
             line,
@@ -144,8 +150,8 @@ def _lint_item(item: etree._Element, guids: dict[str, int | None], report: Repor
             entry=entry,
             field="guid",
         )
-    else:
-        _lint_guid(guid, link, guids, report)
+    elif guid is not None:
+        _lint_guid(guid, link, {} if show else guids, report)
     date = first(groups, "pubDate")
     if date is not None:
         rss_date(date, report, entry)
@@ -161,7 +167,7 @@ def _lint_item(item: etree._Element, guids: dict[str, int | None], report: Repor
                 el, Where(line_of(el), display(el), entry, base_ok=False, atom=False), report
             )
     for enclosure in groups.get("enclosure", []):
-        _lint_enclosure(enclosure, report, entry)
+        _lint_enclosure(enclosure, report, entry, show)
 
 
 def _lint_guid(
@@ -219,10 +225,13 @@ def _lint_guid(
         )
 
 
-def _lint_enclosure(enclosure: etree._Element, report: Report, entry: str | None) -> None:
+def _lint_enclosure(
+    enclosure: etree._Element, report: Report, entry: str | None, show: bool
+) -> None:
     # RSS 2.0 <enclosure>: three required attributes, url (http), length (bytes), type (MIME).
+    # A show feed's missing length is PodcastMissingEnclosureLength (lint/podcast.py).
     line = line_of(enclosure)
-    for attr in ("url", "length", "type"):
+    for attr in ("url", "type") if show else ("url", "length", "type"):
         if enclosure.get(attr) is None:
             report.add(
                 "MissingAttribute",

@@ -69,8 +69,8 @@ def extend_channel(channel: Any, show: ShowConfig, feed_url: str) -> None:
     """Apple's channel tags (image, category, explicit required; author, owner, type) and the
     Podcast Index `guid`, `locked`, `funding`; appended to the RSS `<channel>`."""
     _sub(channel, ITUNES_NS, "image", href=show.image)
-    for name in show.categories:
-        _sub(channel, ITUNES_NS, "category", text=name)
+    for name in show.categories:  # Apple: the name is the text attribute, not the content
+        etree.SubElement(channel, f"{{{ITUNES_NS}}}category", {"text": name})
     _sub(channel, ITUNES_NS, "explicit", itunes_flag(show.explicit))
     _sub(channel, ITUNES_NS, "author", show.author)
     owner = _sub(channel, ITUNES_NS, "owner")
