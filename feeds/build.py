@@ -107,16 +107,18 @@ def run_build(config: Config, request: BuildRequest) -> BuildReport:
         started_ns = time.time_ns()
         manifest = load_manifest(config.cache_dir)
         skipped: Skipped = []
-        files = scan_content(config.content_dir, skipped)
+        excluded: list[str] = []
+        files = scan_content(config.content_dir, skipped, config.content_exclude, excluded)
         # Build state lives for the whole build and forms no cycles: out of the cycle
         # collector's sight (gc.freeze), which would otherwise go through it again and again.
         gc.freeze()
         try:
+            report: BuildReport | None = None
             if not skipped and _stats_unchanged(manifest, files):
-                unchanged = _unchanged(config, manifest, request)
-                if unchanged is not None:
-                    return unchanged
-            return _build_stages(config, request, started_ns, manifest, files, skipped)
+                report = _unchanged(config, manifest, request)
+            if report is None:
+                report = _build_stages(config, request, started_ns, manifest, files, skipped)
+            return dataclasses.replace(report, excluded=tuple(excluded))
         finally:
             gc.unfreeze()
 

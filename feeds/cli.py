@@ -314,6 +314,12 @@ def _print_report(report: BuildReport, config: Config, quiet: bool) -> None:
         f"{_count(report.articles, 'article')} published, {_count(report.drafts, 'draft')}, "
         f"{len(report.scheduled)} scheduled"
     )
+    if report.excluded:
+        click.echo(
+            f"feeds: {_count(len(report.excluded), 'file')} excluded by content.exclude "
+            f"(not articles): {', '.join(report.excluded[:10])}"
+            + (f" and {len(report.excluded) - 10} more" if len(report.excluded) > 10 else "")
+        )
     feed_written = [p for p in pub.written if p.endswith(FEED_SUFFIXES)]
     feed_failed = [p for p, _ in pub.failed if p.endswith(FEED_SUFFIXES)]
     not_published = len(report.refused) + len(feed_failed)

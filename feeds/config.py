@@ -88,6 +88,10 @@ class ServeConfig:
     max_age: int = 300
 
 
+# content.exclude: glob patterns (fnmatch) for files below content_dir that are not articles.
+CONTENT_EXCLUDE = ("README*", "_*", "*.draft.*")
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     """The whole configuration. Paths are absolute; `base_dir` is the config file's folder."""
@@ -103,6 +107,7 @@ class Config:
     drop_lines: tuple[str, ...] = ()
     serve: ServeConfig = ServeConfig()
     websub_hub: str | None = None
+    content_exclude: tuple[str, ...] = CONTENT_EXCLUDE
 
     @property
     def feeds_url(self) -> str:
@@ -147,6 +152,7 @@ _TOP = {
     "text",
     "serve",
     "websub",
+    "content",
 }
 _SITE = {
     "title",
@@ -204,6 +210,12 @@ def parse_config(
 
     websub = _mapping("websub", top.get("websub", {}), {"hub"})
     hub = websub.get("hub")
+    content_keys = _mapping("content", top.get("content", {}), {"exclude"})
+    exclude_value = content_keys.get("exclude", list(CONTENT_EXCLUDE))
+    exclude = tuple(_string_list("content.exclude", exclude_value))
+    for i, pattern in enumerate(exclude):
+        if not pattern.strip():
+            raise ConfigError(f"content.exclude[{i}]", pattern, "is empty: give a glob pattern")
     return Config(
         site=site,
         base_dir=base_dir,
@@ -216,6 +228,7 @@ def parse_config(
         drop_lines=drop_lines,
         serve=_parse_serve(top.get("serve", {})),
         websub_hub=None if hub is None else _absolute_url("websub.hub", hub),
+        content_exclude=exclude,
     )
 
 

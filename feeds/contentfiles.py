@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+from fnmatch import fnmatchcase
 from pathlib import Path
 from stat import S_ISDIR, S_ISREG
 
@@ -35,9 +36,15 @@ _LOOP = "is a symbolic link to a folder that is read already (a loop or a second
 _TWICE = "is a symbolic link to a file that is read under its own name: skipped"
 
 
-def scan_content(content_dir: Path, skipped: Skipped | None = None) -> _Found:
+def scan_content(
+    content_dir: Path,
+    skipped: Skipped | None = None,
+    exclude: tuple[str, ...] = (),
+    excluded: list[str] | None = None,
+) -> _Found:
     """Every article file below `content_dir` (hidden names skipped), sorted by path. Links
-    leading outside, loops and broken links are left out and added to `skipped`."""
+    leading outside, loops and broken links are left out and added to `skipped`; files an
+    `exclude` glob matches (content.exclude) are left out and added to `excluded`."""
     if not content_dir.is_dir():
         raise ConfigError("content_dir", str(content_dir), "is not a folder")
     walk = _Walk(os.path.realpath(content_dir))
@@ -61,6 +68,13 @@ def scan_content(content_dir: Path, skipped: Skipped | None = None) -> _Found:
         else:
             walk.found.append((relative, stat))
     walk.found.sort()  # by path: paths are unique, so the stats are never compared
+    if exclude:
+        left_out = [relative for relative, _ in walk.found if is_excluded(relative, exclude)]
+        if left_out:
+            gone = set(left_out)
+            walk.found = [(relative, stat) for relative, stat in walk.found if relative not in gone]
+            if excluded is not None:
+                excluded.extend(left_out)
     if skipped is not None:
         skipped.extend(sorted(walk.notes))
     return walk.found
@@ -112,6 +126,16 @@ class _Walk:
             self.folder_links.append((relative + "/", entry.path))
         elif S_ISREG(stat.st_mode) and _is_article(entry.name):
             self.file_links.append((relative, stat))
+
+
+def is_excluded(relative: str, exclude: tuple[str, ...]) -> bool:
+    """Whether a content_dir-relative path is kept out by a content.exclude glob: matched
+    against the whole path and against each part of it (file name and folder names)."""
+    parts = relative.split("/")
+    return any(
+        fnmatchcase(relative, pattern) or any(fnmatchcase(part, pattern) for part in parts)
+        for pattern in exclude
+    )
 
 
 def _is_article(name: str) -> bool:
