@@ -49,6 +49,7 @@ from feeds.idregistry import IDS_FILE, describe, load_ids, new_ids, registry_of,
 from feeds.keys import page_fingerprints, reading_key, render_key
 from feeds.layout import managed_files
 from feeds.model import Level, Problem, Progress
+from feeds.outputdir import check_output_dir
 from feeds.ownership import OWNED_NAME, in_the_way, owned_after, read_owned, removable, write_owned
 from feeds.parallel import Workers, worker_count
 from feeds.plan import FeedSpec
@@ -103,6 +104,7 @@ def build_site(
 def run_build(config: Config, request: BuildRequest) -> BuildReport:
     """`build_site` for a request already made."""
     check_category_config(config)
+    check_output_dir(config, adopt_all="" in request.adopt)
     with build_lock(config.cache_dir, wait=request.wait_for_lock):
         started_ns = time.time_ns()
         manifest = load_manifest(config.cache_dir)

@@ -19,7 +19,7 @@ from feeds.build import BuildError, BuildReport, BuildRequest, run_build
 from feeds.config import Config, ConfigError, load_config
 from feeds.dates import DateError, parse_date
 from feeds.findings import Finding, Severity, has_errors
-from feeds.layout import FEED_SUFFIXES
+from feeds.layout import FEED_SUFFIXES, feed_files_in
 from feeds.model import Level, Progress
 from feeds.ownership import IN_THE_WAY, AdoptError, adopt_paths
 from feeds.pinghub import ping_hub
@@ -351,7 +351,7 @@ def _print_report(report: BuildReport, config: Config, quiet: bool) -> None:
 
 @cli.command()
 @config_option
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path, exists=True))
 @click.option(
     "--format",
     "output_format",
@@ -364,8 +364,13 @@ def _print_report(report: BuildReport, config: Config, quiet: bool) -> None:
 def validate(
     config_path: Path, files: tuple[Path, ...], output_format: str, now: datetime | None
 ) -> None:
-    """Check feeds. With FILES: lint any RSS/Atom file. Without: check the published output
-    folder against the content it was built from (site mode).
+    """Check feeds, in one of three modes.
+
+    File mode (FILES are files): lint each RSS 2.0, Atom 1.0, JSON Feed 1.1 or OPML file,
+    wherever it came from. Folder mode (a FILE is a folder, e.g. public/): lint every feed
+    file below it (*.rss.xml, *.atom.xml, *.json, *.opml; pages and hidden files are
+    skipped). Site mode (no FILES): check the published output folder against the content
+    it was built from, as `feeds build` would.
 
     Exit code 1 when any error is found (warnings alone exit 0), 2 for a usage error.
     """
@@ -373,7 +378,7 @@ def validate(
     from feeds.validate import lint_files
 
     if files:
-        findings = lint_files(files)
+        findings = lint_files(p for f in files for p in (feed_files_in(f) if f.is_dir() else [f]))
     else:
         config = _load(config_path)
         try:

@@ -178,6 +178,11 @@ _FEEDS = {
     "stylesheet",
     "pages",
 }
+# tzdata file names that are not zones of a place: `localtime` is the machine's own zone.
+_MACHINE_ZONES = {"localtime", "posixrules", "factory"}
+# An email address as feeds write it (RSS 2.0 managingEditor, author): one @, no spaces,
+# nothing a mail header would take as syntax; RFC 5321 caps a path at 254 characters.
+_EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\".]+$")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 
 
@@ -191,9 +196,12 @@ def parse_config(
     """Turn the parsed YAML document into a `Config`, or raise `ConfigError`."""
     top = _mapping("config", data, _TOP)
     site = _parse_site(top.get("site"))
-    content = content_dir or base_dir / _string("content_dir", top.get("content_dir", "content"))
-    output = output_dir or base_dir / _string("output_dir", top.get("output_dir", "public"))
-    cache = base_dir / _string("cache_dir", top.get("cache_dir", ".feeds"))
+    # A command-line folder is relative to the working folder, a config one to the config's.
+    content = _folder("content_dir", content_dir or top.get("content_dir", "content"))
+    output = _folder("output_dir", output_dir or top.get("output_dir", "public"))
+    content = content if content_dir else base_dir / content
+    output = output if output_dir else base_dir / output
+    cache = base_dir / _folder("cache_dir", top.get("cache_dir", ".feeds"))
     content, output, cache = (p.resolve() for p in (content, output, cache))
     if cache == output or output in cache.parents:
         raise ConfigError("cache_dir", str(cache), "must not be inside output_dir")
@@ -241,6 +249,13 @@ def _parse_site(value: object) -> SiteConfig:
             raise ConfigError(f"site.{key}", None, "is required")
     url = _absolute_url("site.url", site["url"], directory=True)
     timezone = _string("site.timezone", site["timezone"])
+    if timezone.lower() in _MACHINE_ZONES:
+        raise ConfigError(
+            "site.timezone",
+            timezone,
+            "is the zone of the machine the build runs on, not of the site (feeds would change "
+            "with the server); write an IANA name such as Europe/Berlin or UTC",
+        )
     try:
         zoneinfo.ZoneInfo(timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -316,8 +331,19 @@ def _parse_author(value: object) -> Author | None:
     email = author.get("email")
     return Author(
         name=_string("site.author.name", author.get("name"), required=True),
-        email=None if email is None else _string("site.author.email", email),
+        email=None if email is None else _author_email(email),
     )
+
+
+def _author_email(value: object) -> str:
+    email = _string("site.author.email", value).strip()
+    if len(email) > 254 or not _EMAIL.match(email) or not email.isprintable():
+        raise ConfigError(
+            "site.author.email",
+            value,
+            "is not an email address; write it as name@example.org, or leave the key out",
+        )
+    return email
 
 
 def _parse_feeds(value: object) -> FeedsConfig:
@@ -412,6 +438,15 @@ def _string(key: str, value: object, *, required: bool = False) -> str:
             key, value, f"contains U+{ord(bad):04X}, which XML 1.0 cannot carry; remove it"
         )
     return value
+
+
+def _folder(key: str, value: object) -> Path:
+    """A folder setting; `~` and `~user` are the home folder, as in a shell."""
+    text = str(value) if isinstance(value, Path) else _string(key, value, required=True)
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:  # no home folder known for `~` or `~user`
+        raise ConfigError(key, text, "starts with ~ but that home folder is unknown") from None
 
 
 def _string_list(key: str, value: object) -> list[str]:
