@@ -39,7 +39,7 @@ from feeds.views import EntryView
 
 # -6: issue 13 changed feed bytes; feeds rendered before must not be reused
 # -7: archives under a budget (issue 19); -8: podcast show feeds (issue 17)
-CACHE_VERSION = f"feeds-cache-{__version__}-8"
+CACHE_VERSION = f"feeds-cache-{__version__}-9"
 CACHE_FILE = "build-cache.pickle"
 STORE_DIR = "build-store"
 _TEMP_PREFIX = ".cache-"

@@ -6,11 +6,13 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from fnmatch import fnmatchcase
 from pathlib import Path
 from stat import S_ISDIR, S_ISREG
 
 from feeds.config import Config, ConfigError
+from feeds.dates import AMBIGUOUS
 from feeds.model import Article, ContentError, Problem
 from feeds.normalise import normalise_record
 from feeds.sources import EXTENSIONS, ReaderOptions, read_source
@@ -199,7 +201,22 @@ def read_file(
             continue
         articles.append(article)
         problems.extend(warnings)
-    return tuple(articles), tuple(problems)
+    return tuple(articles), _once_per_file(problems)
+
+
+def _once_per_file(problems: list[Problem]) -> tuple[Problem, ...]:
+    """Problems with one date-reads-two-ways warning per file (the first, counting the
+    rest): a JSONL export of 1,000 slash dates says it once, not 1,000 times."""
+    ambiguous = [p for p in problems if p.message.startswith(AMBIGUOUS)]
+    if len(ambiguous) < 2:
+        return tuple(problems)
+    first = ambiguous[0]
+    more = len(ambiguous) - 1
+    counted = replace(
+        first, message=f"{first.message} ({more} more date{'s' if more > 1 else ''} in this file)"
+    )
+    others = [p for p in problems if not p.message.startswith(AMBIGUOUS)]
+    return (counted, *others)
 
 
 _SOURCE_PREFIXES: dict[tuple[Path, Path], str] = {}
