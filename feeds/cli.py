@@ -258,6 +258,11 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
+def _was(number: int, verb: str) -> str:
+    """`verb` ("were", "would be") agreeing with `number`: "1 page was written"."""
+    return "was" if number == 1 and verb == "were" else verb
+
+
 _NAMED = 20  # removed files named one by one before the rest are counted
 
 
@@ -310,7 +315,7 @@ def _print_report(report: BuildReport, config: Config, quiet: bool) -> None:
     pub = report.publish
     verb = "would be" if report.dry_run or report.strict_blocked else "were"
     click.echo(
-        f"feeds: {report.files_total} files ({report.files_read} read), "
+        f"feeds: {_count(report.files_total, 'file')} ({report.files_read} read), "
         f"{_count(report.articles, 'article')} published, {_count(report.drafts, 'draft')}, "
         f"{len(report.scheduled)} scheduled"
     )
@@ -325,10 +330,12 @@ def _print_report(report: BuildReport, config: Config, quiet: bool) -> None:
     not_published = len(report.refused) + len(feed_failed)
     unchanged = report.feeds_total - len(feed_written) - not_published
     pages = len(pub.written) - len(feed_written)
+    removed = len(pub.removed)
     click.echo(
-        f"feeds: {report.feeds_total} feed files: {len(feed_written)} {verb} written, "
-        f"{unchanged} unchanged, {not_published} not published; "
-        f"{len(pub.removed)} old files {verb} removed, {pages} pages {verb} written"
+        f"feeds: {_count(report.feeds_total, 'feed file')}: {len(feed_written)} "
+        f"{_was(len(feed_written), verb)} written, {unchanged} unchanged, {not_published} not "
+        f"published; {_count(removed, 'old file')} {_was(removed, verb)} removed, "
+        f"{_count(pages, 'page')} {_was(pages, verb)} written"
         + ("" if report.validated else " (NOT validated)")
     )
     _print_removed(pub.removed, verb)
@@ -336,7 +343,8 @@ def _print_report(report: BuildReport, config: Config, quiet: bool) -> None:
     errors = len(report.errors) + len(report.kept) + failed
     warnings = len(report.warnings) + len(report.findings) - failed
     click.echo(
-        f"feeds: {errors} errors, {warnings} warnings -> {config.display_path(config.output_dir)}/"
+        f"feeds: {_count(errors, 'error')}, {_count(warnings, 'warning')} -> "
+        f"{config.display_path(config.output_dir)}/"
     )
     upcoming = report.next_scheduled
     if upcoming is not None:
@@ -397,7 +405,8 @@ def _print_findings(findings: list[Finding], output_format: str) -> None:
     for finding in findings:
         click.echo(str(finding))
     errors = sum(f.level is Severity.ERROR for f in findings)
-    click.echo(f"feeds: {errors} errors, {len(findings) - errors} warnings", err=True)
+    warnings = len(findings) - errors
+    click.echo(f"feeds: {_count(errors, 'error')}, {_count(warnings, 'warning')}", err=True)
 
 
 @cli.command()
