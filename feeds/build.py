@@ -45,7 +45,15 @@ from feeds.config import Config
 from feeds.contentfiles import Skipped, scan_content
 from feeds.feedfiles import Rendered, render_all, render_changed_pages
 from feeds.findings import Finding
-from feeds.idregistry import IDS_FILE, describe, load_ids, new_ids, registry_of, save_ids
+from feeds.idregistry import (
+    IDS_FILE,
+    article_changes,
+    describe,
+    load_ids,
+    new_ids,
+    registry_of,
+    save_ids,
+)
 from feeds.keys import page_fingerprints, reading_key, render_key
 from feeds.layout import managed_files
 from feeds.model import Level, Problem, Progress
@@ -174,12 +182,14 @@ def _build_stages(
         failure = _save(config, cache, site, rendered, feed_states, report, summary)
         if failure is not None:
             site.problems.append(failure)
-    return report_of(
+    added, changed, removed = article_changes(previous_ids, site.articles)
+    built = report_of(
         summary, request,
         files_total=site.files_total, files_read=site.files_read,
         problems=tuple(site.problems), findings=tuple(rendered.findings),
         refused=tuple(rendered.refused), publish=report, blocked=blocked, workers=processes,
     )  # fmt: skip
+    return dataclasses.replace(built, added=added, changed=changed, removed=removed)
 
 
 def validate_site(config: Config, *, now: datetime) -> list[Finding]:

@@ -119,6 +119,12 @@ def cli() -> None:
     help="Publish although articles already published get new ids (readers show them again).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Name the articles added, changed, removed, and files written.",
+)
 def build(
     config_path: Path,
     content: Path | None,
@@ -132,6 +138,7 @@ def build(
     adopt: tuple[Path, ...],
     accept_new_ids: bool,
     quiet: bool,
+    verbose: bool,
 ) -> None:
     """Build and publish every feed of the site.
 
@@ -152,6 +159,7 @@ def build(
             quiet=quiet,
             adopt=adopt,
             accept_new_ids=accept_new_ids,
+            verbose=verbose,
         )
 
     code = once()
@@ -174,6 +182,7 @@ def _run_build(
     quiet: bool = False,
     adopt: tuple[Path, ...] = (),
     accept_new_ids: bool = False,
+    verbose: bool = False,
 ) -> int:
     """One build as the command line runs it (the clock read here when `now` is None); its
     exit code."""
@@ -213,7 +222,7 @@ def _run_build(
     except (BuildError, PublishError) as error:
         click.echo(f"feeds: {error}", err=True)
         return EXIT_PROBLEMS
-    _print_report(report, config, quiet)
+    _print_report(report, config, quiet, verbose)
     if config.websub_hub and not (dry_run or report.strict_blocked):
         ping_hub(config, config.websub_hub, report.publish.written, quiet)
     if report.strict_blocked:
@@ -279,7 +288,21 @@ def _print_removed(removed: tuple[str, ...], verb: str) -> None:
         click.echo(f"feeds: and {len(removed) - _NAMED} more {verb} removed")
 
 
-def _print_report(report: BuildReport, config: Config, quiet: bool) -> None:
+def _print_changes(report: BuildReport, verb: str, verbose: bool) -> None:
+    """Articles added, changed, removed since the last build (names with --verbose)."""
+    groups = (("added", report.added), ("changed", report.changed), ("removed", report.removed))
+    if any(names for _, names in groups):
+        counts = ", ".join(f"{len(names)} {what}" for what, names in groups)
+        when = "since the last build" if verb == "were" else "this build would publish"
+        click.echo(f"feeds: articles {when}: {counts}")
+    for what, names in groups if verbose else ():
+        for name in names:
+            click.echo(f"feeds:   {what}: {name}")
+    for path in report.publish.written if verbose else ():
+        click.echo(f"feeds:   {'would be written' if verb != 'were' else 'written'}: {path}")
+
+
+def _print_report(report: BuildReport, config: Config, quiet: bool, verbose: bool = False) -> None:
     for problem in sorted(report.problems, key=lambda p: (p.level is not Level.ERROR, p.source)):
         click.echo(f"{problem.level.value}: {problem}", err=True)
     for source in report.kept:
@@ -339,6 +362,7 @@ def _print_report(report: BuildReport, config: Config, quiet: bool) -> None:
         + ("" if report.validated else " (NOT validated)")
     )
     _print_removed(pub.removed, verb)
+    _print_changes(report, verb, verbose)
     failed = sum(f.level is Severity.ERROR for f in report.findings)
     errors = len(report.errors) + len(report.kept) + failed
     warnings = len(report.warnings) + len(report.findings) - failed

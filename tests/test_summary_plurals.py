@@ -59,3 +59,38 @@ def test_one_removed_file_is_counted_in_the_singular(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert "1 old file was removed" in result.stdout
     assert "feeds: feeds/category/news.rss.xml was removed" in result.stdout
+
+
+def test_the_summary_counts_articles_added_changed_removed_and_names_them_verbose(
+    tmp_path: Path,
+) -> None:
+    site = make_site(
+        tmp_path / "site",
+        {"news/one.md": ONE, "news/two.md": ONE.replace("Only One", "Second")},
+    )
+    config = str(site.root / "config.yaml")
+    first = CliRunner().invoke(cli, ["build", "--config", config, "--now", NOW])
+    assert first.exit_code == 0, first.stderr
+    assert "feeds: articles" not in first.stdout  # a first build: nothing to compare with
+
+    (site.content / "news" / "two.md").unlink()
+    site.write("news/one.md", ONE.replace("Only One", "Only One, Updated"))
+    site.write("news/three.md", ONE.replace("Only One", "Third"))
+    dry = CliRunner().invoke(cli, ["build", "--config", config, "--now", NOW, "--dry-run"])
+
+    assert dry.exit_code == 0, dry.stderr
+    assert "feeds: articles this build would publish: 1 added, 1 changed, 1 removed\n" in (
+        dry.stdout
+    )
+    assert "content/news/three.md" not in dry.stdout  # names only with --verbose
+
+    verbose = CliRunner().invoke(cli, ["build", "--config", config, "--now", NOW, "--verbose"])
+
+    assert verbose.exit_code == 0, verbose.stderr
+    assert (
+        "feeds: articles since the last build: 1 added, 1 changed, 1 removed\n"
+        "feeds:   added: content/news/three.md: Third\n"
+        "feeds:   changed: content/news/one.md: Only One, Updated\n"
+        "feeds:   removed: content/news/two.md: Second\n"
+    ) in verbose.stdout
+    assert "feeds:   written: feeds/all.rss.xml\n" in verbose.stdout
