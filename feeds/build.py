@@ -45,10 +45,19 @@ from feeds.config import Config
 from feeds.contentfiles import Skipped, scan_content
 from feeds.feedfiles import Rendered, render_all, render_changed_pages
 from feeds.findings import Finding
-from feeds.idregistry import IDS_FILE, describe, load_ids, new_ids, registry_of, save_ids
+from feeds.idregistry import (
+    IDS_FILE,
+    article_changes,
+    describe,
+    load_ids,
+    new_ids,
+    registry_of,
+    save_ids,
+)
 from feeds.keys import page_fingerprints, reading_key, render_key
 from feeds.layout import managed_files
 from feeds.model import Level, Problem, Progress
+from feeds.outputdir import check_output_dir
 from feeds.ownership import OWNED_NAME, in_the_way, owned_after, read_owned, removable, write_owned
 from feeds.parallel import Workers, worker_count
 from feeds.plan import FeedSpec
@@ -104,20 +113,23 @@ def build_site(
 def run_build(config: Config, request: BuildRequest) -> BuildReport:
     """`build_site` for a request already made."""
     check_category_config(config)
+    check_output_dir(config, adopt_all="" in request.adopt)
     with build_lock(config.cache_dir, wait=request.wait_for_lock):
         started_ns = time.time_ns()
         manifest = load_manifest(config.cache_dir)
         skipped: Skipped = []
-        files = scan_content(config.content_dir, skipped)
+        excluded: list[str] = []
+        files = scan_content(config.content_dir, skipped, config.content_exclude, excluded)
         # Build state lives for the whole build and forms no cycles: out of the cycle
         # collector's sight (gc.freeze), which would otherwise go through it again and again.
         gc.freeze()
         try:
+            report: BuildReport | None = None
             if not skipped and _stats_unchanged(manifest, files):
-                unchanged = _unchanged(config, manifest, request)
-                if unchanged is not None:
-                    return unchanged
-            return _build_stages(config, request, started_ns, manifest, files, skipped)
+                report = _unchanged(config, manifest, request)
+            if report is None:
+                report = _build_stages(config, request, started_ns, manifest, files, skipped)
+            return dataclasses.replace(report, excluded=tuple(excluded))
         finally:
             gc.unfreeze()
 
@@ -176,12 +188,14 @@ def _build_stages(
         failure = _save(config, cache, site, rendered, feed_states, report, summary)
         if failure is not None:
             site.problems.append(failure)
-    return report_of(
+    added, changed, removed = article_changes(previous_ids, site.articles)
+    built = report_of(
         summary, request,
         files_total=site.files_total, files_read=site.files_read,
         problems=tuple(site.problems), findings=tuple(rendered.findings),
         refused=tuple(rendered.refused), publish=report, blocked=blocked, workers=processes,
     )  # fmt: skip
+    return dataclasses.replace(built, added=added, changed=changed, removed=removed)
 
 
 def validate_site(config: Config, *, now: datetime) -> list[Finding]:

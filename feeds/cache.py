@@ -40,7 +40,8 @@ from feeds.views import EntryView
 # -6: issue 13 changed feed bytes; feeds rendered before must not be reused
 # -7: archives under a budget (issue 19); -8: podcast show feeds (issue 17)
 # -9: itunes:category names in the text attribute, as Apple reads them (issue 17)
-CACHE_VERSION = f"feeds-cache-{__version__}-9"
+# -10: dotted dates day first, readings redone (issue 11)
+CACHE_VERSION = f"feeds-cache-{__version__}-10"
 CACHE_FILE = "build-cache.pickle"
 STORE_DIR = "build-store"
 _TEMP_PREFIX = ".cache-"

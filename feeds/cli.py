@@ -19,7 +19,7 @@ from feeds.build import BuildError, BuildReport, BuildRequest, run_build
 from feeds.config import Config, ConfigError, load_config
 from feeds.dates import DateError, parse_date
 from feeds.findings import Finding, Severity, has_errors
-from feeds.layout import FEED_SUFFIXES
+from feeds.layout import FEED_SUFFIXES, feed_files_in
 from feeds.model import Level, Progress
 from feeds.ownership import IN_THE_WAY, AdoptError, adopt_paths
 from feeds.pinghub import ping_hub
@@ -119,6 +119,12 @@ def cli() -> None:
     help="Publish although articles already published get new ids (readers show them again).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Name the articles added, changed, removed, and files written.",
+)
 def build(
     config_path: Path,
     content: Path | None,
@@ -132,6 +138,7 @@ def build(
     adopt: tuple[Path, ...],
     accept_new_ids: bool,
     quiet: bool,
+    verbose: bool,
 ) -> None:
     """Build and publish every feed of the site.
 
@@ -152,6 +159,7 @@ def build(
             quiet=quiet,
             adopt=adopt,
             accept_new_ids=accept_new_ids,
+            verbose=verbose,
         )
 
     code = once()
@@ -174,6 +182,7 @@ def _run_build(
     quiet: bool = False,
     adopt: tuple[Path, ...] = (),
     accept_new_ids: bool = False,
+    verbose: bool = False,
 ) -> int:
     """One build as the command line runs it (the clock read here when `now` is None); its
     exit code."""
@@ -213,7 +222,7 @@ def _run_build(
     except (BuildError, PublishError) as error:
         click.echo(f"feeds: {error}", err=True)
         return EXIT_PROBLEMS
-    _print_report(report, config, quiet)
+    _print_report(report, config, quiet, verbose)
     if config.websub_hub and not (dry_run or report.strict_blocked):
         ping_hub(config, config.websub_hub, report.publish.written, quiet)
     if report.strict_blocked:
@@ -258,6 +267,11 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
+def _was(number: int, verb: str) -> str:
+    """`verb` ("were", "would be") agreeing with `number`: "1 page was written"."""
+    return "was" if number == 1 and verb == "were" else verb
+
+
 _NAMED = 20  # removed files named one by one before the rest are counted
 
 
@@ -274,7 +288,21 @@ def _print_removed(removed: tuple[str, ...], verb: str) -> None:
         click.echo(f"feeds: and {len(removed) - _NAMED} more {verb} removed")
 
 
-def _print_report(report: BuildReport, config: Config, quiet: bool) -> None:
+def _print_changes(report: BuildReport, verb: str, verbose: bool) -> None:
+    """Articles added, changed, removed since the last build (names with --verbose)."""
+    groups = (("added", report.added), ("changed", report.changed), ("removed", report.removed))
+    if any(names for _, names in groups):
+        counts = ", ".join(f"{len(names)} {what}" for what, names in groups)
+        when = "since the last build" if verb == "were" else "this build would publish"
+        click.echo(f"feeds: articles {when}: {counts}")
+    for what, names in groups if verbose else ():
+        for name in names:
+            click.echo(f"feeds:   {what}: {name}")
+    for path in report.publish.written if verbose else ():
+        click.echo(f"feeds:   {'would be written' if verb != 'were' else 'written'}: {path}")
+
+
+def _print_report(report: BuildReport, config: Config, quiet: bool, verbose: bool = False) -> None:
     for problem in sorted(report.problems, key=lambda p: (p.level is not Level.ERROR, p.source)):
         click.echo(f"{problem.level.value}: {problem}", err=True)
     for source in report.kept:
@@ -310,27 +338,37 @@ def _print_report(report: BuildReport, config: Config, quiet: bool) -> None:
     pub = report.publish
     verb = "would be" if report.dry_run or report.strict_blocked else "were"
     click.echo(
-        f"feeds: {report.files_total} files ({report.files_read} read), "
+        f"feeds: {_count(report.files_total, 'file')} ({report.files_read} read), "
         f"{_count(report.articles, 'article')} published, {_count(report.drafts, 'draft')}, "
         f"{len(report.scheduled)} scheduled"
     )
+    if report.excluded:
+        click.echo(
+            f"feeds: {_count(len(report.excluded), 'file')} excluded by content.exclude "
+            f"(not articles): {', '.join(report.excluded[:10])}"
+            + (f" and {len(report.excluded) - 10} more" if len(report.excluded) > 10 else "")
+        )
     feed_written = [p for p in pub.written if p.endswith(FEED_SUFFIXES)]
     feed_failed = [p for p, _ in pub.failed if p.endswith(FEED_SUFFIXES)]
     not_published = len(report.refused) + len(feed_failed)
     unchanged = report.feeds_total - len(feed_written) - not_published
     pages = len(pub.written) - len(feed_written)
+    removed = len(pub.removed)
     click.echo(
-        f"feeds: {report.feeds_total} feed files: {len(feed_written)} {verb} written, "
-        f"{unchanged} unchanged, {not_published} not published; "
-        f"{len(pub.removed)} old files {verb} removed, {pages} pages {verb} written"
+        f"feeds: {_count(report.feeds_total, 'feed file')}: {len(feed_written)} "
+        f"{_was(len(feed_written), verb)} written, {unchanged} unchanged, {not_published} not "
+        f"published; {_count(removed, 'old file')} {_was(removed, verb)} removed, "
+        f"{_count(pages, 'page')} {_was(pages, verb)} written"
         + ("" if report.validated else " (NOT validated)")
     )
     _print_removed(pub.removed, verb)
+    _print_changes(report, verb, verbose)
     failed = sum(f.level is Severity.ERROR for f in report.findings)
     errors = len(report.errors) + len(report.kept) + failed
     warnings = len(report.warnings) + len(report.findings) - failed
     click.echo(
-        f"feeds: {errors} errors, {warnings} warnings -> {config.display_path(config.output_dir)}/"
+        f"feeds: {_count(errors, 'error')}, {_count(warnings, 'warning')} -> "
+        f"{config.display_path(config.output_dir)}/"
     )
     upcoming = report.next_scheduled
     if upcoming is not None:
@@ -345,7 +383,7 @@ def _print_report(report: BuildReport, config: Config, quiet: bool) -> None:
 
 @cli.command()
 @config_option
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path, exists=True))
 @click.option(
     "--format",
     "output_format",
@@ -358,8 +396,13 @@ def _print_report(report: BuildReport, config: Config, quiet: bool) -> None:
 def validate(
     config_path: Path, files: tuple[Path, ...], output_format: str, now: datetime | None
 ) -> None:
-    """Check feeds. With FILES: lint any RSS/Atom file. Without: check the published output
-    folder against the content it was built from (site mode).
+    """Check feeds, in one of three modes.
+
+    File mode (FILES are files): lint each RSS 2.0, Atom 1.0, JSON Feed 1.1 or OPML file,
+    wherever it came from. Folder mode (a FILE is a folder, e.g. public/): lint every feed
+    file below it (*.rss.xml, *.atom.xml, *.json, *.opml; pages and hidden files are
+    skipped). Site mode (no FILES): check the published output folder against the content
+    it was built from, as `feeds build` would.
 
     Exit code 1 when any error is found (warnings alone exit 0), 2 for a usage error.
     """
@@ -367,7 +410,7 @@ def validate(
     from feeds.validate import lint_files
 
     if files:
-        findings = lint_files(files)
+        findings = lint_files(p for f in files for p in (feed_files_in(f) if f.is_dir() else [f]))
     else:
         config = _load(config_path)
         try:
@@ -386,7 +429,8 @@ def _print_findings(findings: list[Finding], output_format: str) -> None:
     for finding in findings:
         click.echo(str(finding))
     errors = sum(f.level is Severity.ERROR for f in findings)
-    click.echo(f"feeds: {errors} errors, {len(findings) - errors} warnings", err=True)
+    warnings = len(findings) - errors
+    click.echo(f"feeds: {_count(errors, 'error')}, {_count(warnings, 'warning')}", err=True)
 
 
 @cli.command()

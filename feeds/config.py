@@ -13,30 +13,38 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from string import Formatter
-from typing import Any
-from urllib.parse import urljoin, urlsplit
 
+from feeds.configvalues import ConfigError as ConfigError
+from feeds.configvalues import (
+    absolute_url_value as _absolute_url,
+)
+from feeds.configvalues import (
+    bool_value as _bool,
+)
+from feeds.configvalues import (
+    folder_value as _folder,
+)
+from feeds.configvalues import (
+    int_value as _int,
+)
+from feeds.configvalues import (
+    mapping_value as _mapping,
+)
+from feeds.configvalues import (
+    optional_url_value as _optional_url,
+)
+from feeds.configvalues import (
+    string_list_value as _string_list,
+)
+from feeds.configvalues import (
+    string_value as _string,
+)
 from feeds.droplines import pattern_error
-from feeds.model import Author, shorten
+from feeds.model import Author
 from feeds.showconfig import ShowConfig, ShowConfigError, parse_show
-from feeds.siteurl import site_url_problem
-from feeds.textclean import xml_illegal_char
 from feeds.yamlload import YamlError, load_yaml
 
 FORMATS = ("rss", "atom", "json")
-
-
-class ConfigError(Exception):
-    """A setting that cannot be used; `key` is the dotted path, e.g. `site.timezone`."""
-
-    def __init__(self, key: str, value: object, message: str) -> None:
-        if value is None:
-            shown = ""
-        else:
-            shown = " " + (repr(shorten(value)) if isinstance(value, str) else shorten(value))
-        super().__init__(f"{key}{shown}: {message}")
-        self.key = key
-        self.value = value
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +96,10 @@ class ServeConfig:
     max_age: int = 300
 
 
+# content.exclude: glob patterns (fnmatch) for files below content_dir that are not articles.
+CONTENT_EXCLUDE = ("README*", "_*", "*.draft.*")
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     """The whole configuration. Paths are absolute; `base_dir` is the config file's folder."""
@@ -104,6 +116,7 @@ class Config:
     serve: ServeConfig = ServeConfig()
     websub_hub: str | None = None
     static_dir: Path | None = None  # files copied as they are into output_dir
+    content_exclude: tuple[str, ...] = CONTENT_EXCLUDE
 
     @property
     def feeds_url(self) -> str:
@@ -149,6 +162,7 @@ _TOP = {
     "serve",
     "websub",
     "static_dir",
+    "content",
 }
 _SITE = {
     "title",
@@ -174,6 +188,11 @@ _FEEDS = {
     "stylesheet",
     "pages",
 }
+# tzdata file names that are not zones of a place: `localtime` is the machine's own zone.
+_MACHINE_ZONES = {"localtime", "posixrules", "factory"}
+# An email address as feeds write it (RSS 2.0 managingEditor, author): one @, no spaces,
+# nothing a mail header would take as syntax; RFC 5321 caps a path at 254 characters.
+_EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\".]+$")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 
 
@@ -187,9 +206,12 @@ def parse_config(
     """Turn the parsed YAML document into a `Config`, or raise `ConfigError`."""
     top = _mapping("config", data, _TOP)
     site = _parse_site(top.get("site"))
-    content = content_dir or base_dir / _string("content_dir", top.get("content_dir", "content"))
-    output = output_dir or base_dir / _string("output_dir", top.get("output_dir", "public"))
-    cache = base_dir / _string("cache_dir", top.get("cache_dir", ".feeds"))
+    # A command-line folder is relative to the working folder, a config one to the config's.
+    content = _folder("content_dir", content_dir or top.get("content_dir", "content"))
+    output = _folder("output_dir", output_dir or top.get("output_dir", "public"))
+    content = content if content_dir else base_dir / content
+    output = output if output_dir else base_dir / output
+    cache = base_dir / _folder("cache_dir", top.get("cache_dir", ".feeds"))
     content, output, cache = (p.resolve() for p in (content, output, cache))
     if cache == output or output in cache.parents:
         raise ConfigError("cache_dir", str(cache), "must not be inside output_dir")
@@ -211,6 +233,12 @@ def parse_config(
 
     websub = _mapping("websub", top.get("websub", {}), {"hub"})
     hub = websub.get("hub")
+    content_keys = _mapping("content", top.get("content", {}), {"exclude"})
+    exclude_value = content_keys.get("exclude", list(CONTENT_EXCLUDE))
+    exclude = tuple(_string_list("content.exclude", exclude_value))
+    for i, pattern in enumerate(exclude):
+        if not pattern.strip():
+            raise ConfigError(f"content.exclude[{i}]", pattern, "is empty: give a glob pattern")
     return Config(
         site=site,
         base_dir=base_dir,
@@ -224,6 +252,7 @@ def parse_config(
         serve=_parse_serve(top.get("serve", {})),
         websub_hub=None if hub is None else _absolute_url("websub.hub", hub),
         static_dir=static_dir,
+        content_exclude=exclude,
     )
 
 
@@ -246,6 +275,13 @@ def _parse_site(value: object) -> SiteConfig:
             raise ConfigError(f"site.{key}", None, "is required")
     url = _absolute_url("site.url", site["url"], directory=True)
     timezone = _string("site.timezone", site["timezone"])
+    if timezone.lower() in _MACHINE_ZONES:
+        raise ConfigError(
+            "site.timezone",
+            timezone,
+            "is the zone of the machine the build runs on, not of the site (feeds would change "
+            "with the server); write an IANA name such as Europe/Berlin or UTC",
+        )
     try:
         zoneinfo.ZoneInfo(timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -321,8 +357,19 @@ def _parse_author(value: object) -> Author | None:
     email = author.get("email")
     return Author(
         name=_string("site.author.name", author.get("name"), required=True),
-        email=None if email is None else _string("site.author.email", email),
+        email=None if email is None else _author_email(email),
     )
+
+
+def _author_email(value: object) -> str:
+    email = _string("site.author.email", value).strip()
+    if len(email) > 254 or not _EMAIL.match(email) or not email.isprintable():
+        raise ConfigError(
+            "site.author.email",
+            value,
+            "is not an email address; write it as name@example.org, or leave the key out",
+        )
+    return email
 
 
 def _parse_feeds(value: object) -> FeedsConfig:
@@ -391,72 +438,3 @@ def _parse_serve(value: object) -> ServeConfig:
 
 
 # Small typed readers: each names the key and the value it refuses.
-
-
-def _mapping(key: str, value: object, allowed: set[str] | None) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise ConfigError(key, value, f"must be a mapping, not {type(value).__name__}")
-    if allowed is not None:
-        for name in value:
-            if name not in allowed:
-                where = f"{key}.{name}" if key != "config" else str(name)
-                raise ConfigError(
-                    where, None, f"unknown key; known keys: {', '.join(sorted(allowed))}"
-                )
-    return value
-
-
-def _string(key: str, value: object, *, required: bool = False) -> str:
-    if not isinstance(value, str):
-        raise ConfigError(key, value, f"must be a string, not {type(value).__name__}")
-    if required and not value.strip():
-        raise ConfigError(key, value, "must not be empty")
-    bad = xml_illegal_char(value)  # XML 1.0 §2.2
-    if bad is not None:
-        raise ConfigError(
-            key, value, f"contains U+{ord(bad):04X}, which XML 1.0 cannot carry; remove it"
-        )
-    return value
-
-
-def _string_list(key: str, value: object) -> list[str]:
-    if isinstance(value, str) or not isinstance(value, list):
-        raise ConfigError(key, value, "must be a list of strings")
-    return [_string(f"{key}[{i}]", item) for i, item in enumerate(value)]
-
-
-def _bool(key: str, value: object) -> bool:
-    if not isinstance(value, bool):
-        raise ConfigError(key, value, "must be true or false")
-    return value
-
-
-def _int(key: str, value: object, *, minimum: int, maximum: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigError(key, value, "must be a whole number")
-    if value < minimum or (maximum is not None and value > maximum):
-        bound = f"from {minimum} to {maximum}" if maximum is not None else f"at least {minimum}"
-        raise ConfigError(key, value, f"must be {bound}")
-    return value
-
-
-def _absolute_url(key: str, value: object, *, directory: bool = False) -> str:
-    url = _string(key, value, required=True).strip()
-    try:
-        parts = urlsplit(url)
-    except ValueError as error:  # e.g. `https://[::1/`
-        raise ConfigError(key, url, f"is not a valid URL ({error})") from None
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigError(key, url, "must be an absolute http(s) URL, e.g. https://example.org/")
-    problem = site_url_problem(url) if directory else None  # site.url, site.feeds_url
-    if problem is not None:
-        raise ConfigError(key, url, problem)
-    if directory and not url.endswith("/"):
-        url += "/"
-    return url
-
-
-def _optional_url(key: str, value: object, base: str) -> str | None:
-    if value is None:
-        return None
-    return urljoin(base, _string(key, value, required=True))

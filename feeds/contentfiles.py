@@ -6,10 +6,13 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
+from fnmatch import fnmatchcase
 from pathlib import Path
 from stat import S_ISDIR, S_ISREG
 
 from feeds.config import Config, ConfigError
+from feeds.dates import AMBIGUOUS
 from feeds.model import Article, ContentError, Problem
 from feeds.normalise import normalise_record
 from feeds.sources import EXTENSIONS, ReaderOptions, read_source
@@ -35,9 +38,15 @@ _LOOP = "is a symbolic link to a folder that is read already (a loop or a second
 _TWICE = "is a symbolic link to a file that is read under its own name: skipped"
 
 
-def scan_content(content_dir: Path, skipped: Skipped | None = None) -> _Found:
+def scan_content(
+    content_dir: Path,
+    skipped: Skipped | None = None,
+    exclude: tuple[str, ...] = (),
+    excluded: list[str] | None = None,
+) -> _Found:
     """Every article file below `content_dir` (hidden names skipped), sorted by path. Links
-    leading outside, loops and broken links are left out and added to `skipped`."""
+    leading outside, loops and broken links are left out and added to `skipped`; files an
+    `exclude` glob matches (content.exclude) are left out and added to `excluded`."""
     if not content_dir.is_dir():
         raise ConfigError("content_dir", str(content_dir), "is not a folder")
     walk = _Walk(os.path.realpath(content_dir))
@@ -61,6 +70,13 @@ def scan_content(content_dir: Path, skipped: Skipped | None = None) -> _Found:
         else:
             walk.found.append((relative, stat))
     walk.found.sort()  # by path: paths are unique, so the stats are never compared
+    if exclude:
+        left_out = [relative for relative, _ in walk.found if is_excluded(relative, exclude)]
+        if left_out:
+            gone = set(left_out)
+            walk.found = [(relative, stat) for relative, stat in walk.found if relative not in gone]
+            if excluded is not None:
+                excluded.extend(left_out)
     if skipped is not None:
         skipped.extend(sorted(walk.notes))
     return walk.found
@@ -112,6 +128,16 @@ class _Walk:
             self.folder_links.append((relative + "/", entry.path))
         elif S_ISREG(stat.st_mode) and _is_article(entry.name):
             self.file_links.append((relative, stat))
+
+
+def is_excluded(relative: str, exclude: tuple[str, ...]) -> bool:
+    """Whether a content_dir-relative path is kept out by a content.exclude glob: matched
+    against the whole path and against each part of it (file name and folder names)."""
+    parts = relative.split("/")
+    return any(
+        fnmatchcase(relative, pattern) or any(fnmatchcase(part, pattern) for part in parts)
+        for pattern in exclude
+    )
 
 
 def _is_article(name: str) -> bool:
@@ -175,7 +201,22 @@ def read_file(
             continue
         articles.append(article)
         problems.extend(warnings)
-    return tuple(articles), tuple(problems)
+    return tuple(articles), _once_per_file(problems)
+
+
+def _once_per_file(problems: list[Problem]) -> tuple[Problem, ...]:
+    """Problems with one date-reads-two-ways warning per file (the first, counting the
+    rest): a JSONL export of 1,000 slash dates says it once, not 1,000 times."""
+    ambiguous = [p for p in problems if p.message.startswith(AMBIGUOUS)]
+    if len(ambiguous) < 2:
+        return tuple(problems)
+    first = ambiguous[0]
+    more = len(ambiguous) - 1
+    counted = replace(
+        first, message=f"{first.message} ({more} more date{'s' if more > 1 else ''} in this file)"
+    )
+    others = [p for p in problems if not p.message.startswith(AMBIGUOUS)]
+    return (counted, *others)
 
 
 _SOURCE_PREFIXES: dict[tuple[Path, Path], str] = {}

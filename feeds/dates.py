@@ -227,7 +227,7 @@ def _parse_prose(text: str, tz: zoneinfo.ZoneInfo, dayfirst: bool) -> ParsedDate
         raise DateError(f"has digits other than 0-9; {_WRITE}")
 
     text = _SPELLINGS.sub(lambda m: m.group(0)[:3], _UTC_PREFIX.sub("", text))
-    expected, dayfirst = _numeric_date(text, dayfirst)
+    expected, dayfirst, ambiguous = _numeric_date(text, dayfirst)
     seen: list[tuple[str | None, int | None]] = []
 
     def zone(name: str | None, offset: int | None) -> None:
@@ -259,7 +259,8 @@ def _parse_prose(text: str, tz: zoneinfo.ZoneInfo, dayfirst: bool) -> ParsedDate
     name, offset = seen[-1] if seen else (None, None)
     fixed = _zone(name, offset, text)
     instant = _localise(naive, tz) if fixed is None else _convert(naive.replace(tzinfo=fixed), tz)
-    return ParsedDate(instant, _weekday_warnings(text, naive))
+    warnings = _weekday_warnings(text, naive)
+    return ParsedDate(instant, warnings if ambiguous is None else (ambiguous, *warnings))
 
 
 def _dateutil_parse(
@@ -282,18 +283,30 @@ def _dateutil_parse(
         raise _no_such_date(error) from None
 
 
-def _numeric_date(text: str, dayfirst: bool) -> tuple[tuple[int, int, int] | None, bool]:
-    """The (year, month, day) a numeric date must give, and the dayfirst flag for dateutil."""
+def _numeric_date(
+    text: str, dayfirst: bool
+) -> tuple[tuple[int, int, int] | None, bool, str | None]:
+    """The (year, month, day) a numeric date must give, the dayfirst flag for dateutil, and
+    the warning when a slash (or dash) date reads two ways."""
     match = _NUMERIC.search(text)
     if match is None:
-        return None, dayfirst
-    a, _, b, c = match.groups()
+        return None, dayfirst, None
+    a, separator, b, c = match.groups()
     if len(a) == 4:  # yyyy/m/d: always year-month-day (dateutil would read y/d/m if dayfirst)
-        return (int(a), int(b), int(c)), False
+        return (int(a), int(b), int(c)), False, None
     if len(c) != 4:
         raise DateError(f"has a two-digit year; write all four digits, e.g. {EXAMPLE}")
     year = int(c)
+    if separator == ".":  # d.m.yyyy: day first wherever dots are written (DIN 5008, ...)
+        if int(b) > 12:
+            raise DateError(
+                f"is a dotted date, read day first (day.month.year), so its month would be "
+                f"{int(b)}; write it as yyyy-mm-dd, e.g. {EXAMPLE}"
+            )
+        return (year, int(b), int(a)), True, None
     month, day = (int(b), int(a)) if dayfirst else (int(a), int(b))
+    if month <= 12 and day <= 12 and month != day:
+        return (year, month, day), dayfirst, _ambiguous(year, month, day, dayfirst)
     if month > 12:
         setting = "true" if dayfirst else "false"
         other = "month" if dayfirst else "day"
@@ -304,7 +317,20 @@ def _numeric_date(text: str, dayfirst: bool) -> tuple[tuple[int, int, int] | Non
             f"reads as month {month} (dates.dayfirst is {setting}); "
             f"if this source writes the {other} first, {fix}"
         )
-    return (year, month, day), dayfirst
+    return (year, month, day), dayfirst, None
+
+
+AMBIGUOUS = "reads two ways"  # how the warning of `_ambiguous` starts
+
+
+def _ambiguous(year: int, month: int, day: int, dayfirst: bool) -> str:
+    order, other = ("day", "month") if dayfirst else ("month", "day")
+    return (
+        f"{AMBIGUOUS}: read {order} first as {year:04d}-{month:02d}-{day:02d} "
+        f"(dates.dayfirst is {'true' if dayfirst else 'false'}), not {year:04d}-{day:02d}-"
+        f"{month:02d}; if this source writes the {other} first, set dates.dayfirst: "
+        f"{'false' if dayfirst else 'true'}; writing yyyy-mm-dd dates ends the doubt"
+    )
 
 
 def _zone(name: str | None, offset: int | None, text: str) -> tzinfo | None:

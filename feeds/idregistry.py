@@ -123,3 +123,24 @@ def save_ids(cache_dir: Path, registry: Mapping[str, Published]) -> None:
         with suppress(OSError):
             os.unlink(temp)
         raise
+
+
+def article_changes(
+    previous: Mapping[str, Published] | None, articles: Iterable[Article]
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """(added, changed, removed) since the last build, each as sorted `source: title`: by
+    id; changed means the title or publication time readers were given changed. Nothing
+    without a previous registry (a first build, a deleted cache)."""
+    if previous is None:
+        return (), (), ()
+    before = {entry.id: (source, entry) for source, entry in previous.items()}
+    now = {a.id: a for a in articles}
+    added = sorted(f"{a.source}: {a.title}" for i, a in now.items() if i not in before)
+    removed = sorted(f"{s}: {e.title}" for i, (s, e) in before.items() if i not in now)
+    changed = sorted(
+        f"{a.source}: {a.title}"
+        for i, a in now.items()
+        if i in before
+        and (before[i][1].title, before[i][1].published) != (a.title, a.published.isoformat())
+    )
+    return tuple(added), tuple(changed), tuple(removed)

@@ -62,3 +62,17 @@ def managed_files(output_dir: Path, suffixes: tuple[str, ...] = MANAGED_SUFFIXES
                 continue
             found.append((here / name).relative_to(output_dir).as_posix())
     return sorted(found)
+
+
+def feed_files_in(folder: Path) -> list[Path]:
+    """`feeds validate FOLDER`: the files below `folder` named like feeds (`FEED_SUFFIXES`)
+    or OPML, sorted; hidden files and folders, pages and other files are left out."""
+    found: list[Path] = []
+    for here, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found.extend(
+            Path(here) / name
+            for name in names
+            if not name.startswith(".") and name.endswith((*FEED_SUFFIXES, ".opml"))
+        )
+    return sorted(found)

@@ -55,6 +55,11 @@ class BuildReport:
     strict_blocked: bool = False
     cut: tuple[tuple[str, int, int], ...] = ()  # (path, entries kept, entries planned)
     workers: int = 1  # processes that shared the work
+    excluded: tuple[str, ...] = ()  # content files content.exclude kept out (relative paths)
+    # articles since the last build (`source: title`), from the id registry
+    added: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
 
     @property
     def errors(self) -> tuple[Problem, ...]:

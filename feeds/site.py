@@ -56,7 +56,7 @@ def prepare(
     shares the reading when it has workers. The caller has checked the category settings
     (`categories.check_category_config`)."""
     if files is None:
-        files = scan_content(config.content_dir)
+        files = scan_content(config.content_dir, exclude=config.content_exclude)
     loaded = load_files(config, cache, files, progress, started_ns, pool or Workers(1))
     states, problems = loaded.states, loaded.problems
     everything = [a for state in states.values() for a in state.good]

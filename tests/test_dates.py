@@ -9,11 +9,13 @@ import re
 import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sites import make_site
 
 from feeds.dateformat import rfc822, rfc3339
 from feeds.dates import DateError, ParsedDate, parse_date
@@ -110,7 +112,8 @@ def test_styles(text: str, instant: datetime, offset: int) -> None:
 def test_numeric_dates_follow_dayfirst() -> None:
     check(parse_date("03/04/2021", BERLIN), utc(2021, 3, 3, 23, 0), hours(1), BERLIN)
     check(parse_date("03/04/2021", BERLIN, dayfirst=True), utc(2021, 4, 2, 22, 0), hours(2), BERLIN)
-    check(parse_date("3.4.2021", BERLIN), utc(2021, 3, 3, 23, 0), hours(1), BERLIN)
+    # dotted dates are day first whatever dates.dayfirst says (issue 11): 3 April
+    check(parse_date("3.4.2021", BERLIN), utc(2021, 4, 2, 22, 0), hours(2), BERLIN)
     check(
         parse_date("23.03.2021 10:18", BERLIN, dayfirst=True),
         utc(2021, 3, 23, 9, 18),
@@ -143,7 +146,10 @@ def test_numeric_date_impossible_in_the_configured_order_is_an_error() -> None:
         "reads as month 13 (dates.dayfirst is false); if this source writes the day first, "
         "set dates.dayfirst: true"
     )
-    assert error("23.03.2021 10:18").startswith("reads as month 23 ")
+    assert error("03.23.2021") == (
+        "is a dotted date, read day first (day.month.year), so its month would be 23; "
+        "write it as yyyy-mm-dd, e.g. 2021-03-23 10:18"
+    )
 
 
 def test_yaml_values() -> None:
@@ -678,3 +684,73 @@ def test_fast_paths_agree_with_dateutil(text: str, zone: ZoneInfo, dayfirst: boo
     if fast[0] == "error" and str(fast[1]).startswith(("is empty", "is too long")):
         return  # checked before either path
     assert fast == slow
+
+
+# --- issue 11: dotted dates day first, slash dates that read two ways warn -----------------
+
+
+@pytest.mark.parametrize("dayfirst", [False, True])
+def test_dotted_dates_are_always_day_first(dayfirst: bool) -> None:
+    # 12 June 2021, 00:00 in Berlin (CEST, +2) is 11 June 22:00 UTC; never 6 December
+    parsed = parse_date("12.06.2021", BERLIN, dayfirst=dayfirst)
+    check(parsed, utc(2021, 6, 11, 22, 0), hours(2), BERLIN)
+    assert parsed.warnings == ()  # a dotted date never reads two ways
+    check(parse_date("23.03.2021 10:18", BERLIN), utc(2021, 3, 23, 9, 18), hours(1), BERLIN)
+
+
+def test_a_slash_date_that_reads_two_ways_warns_naming_dates_dayfirst() -> None:
+    parsed = parse_date("03/04/2021", BERLIN)
+    check(parsed, utc(2021, 3, 3, 23, 0), hours(1), BERLIN)  # 4 March, month first
+    assert parsed.warnings == (
+        "reads two ways: read month first as 2021-03-04 (dates.dayfirst is false), not "
+        "2021-04-03; if this source writes the day first, set dates.dayfirst: true; writing "
+        "yyyy-mm-dd dates ends the doubt",
+    )
+    assert parse_date("03/04/2021", BERLIN, dayfirst=True).warnings == (
+        "reads two ways: read day first as 2021-04-03 (dates.dayfirst is true), not "
+        "2021-03-04; if this source writes the month first, set dates.dayfirst: false; "
+        "writing yyyy-mm-dd dates ends the doubt",
+    )
+
+
+@pytest.mark.parametrize("text", ["13/04/2021", "04/13/2021", "05/05/2021", "2021/03/04"])
+def test_a_slash_date_that_reads_one_way_does_not_warn(text: str) -> None:
+    dayfirst = text.startswith("13")
+    assert parse_date(text, BERLIN, dayfirst=dayfirst).warnings == ()
+
+
+def test_a_file_of_slash_dates_warns_once_and_dotted_dates_publish_day_first(
+    tmp_path: Path,
+) -> None:
+    site = make_site(tmp_path / "site", {})
+    site.write(
+        "wire.jsonl",
+        '{"slug": "a", "title": "A", "date": "03/04/2021", "category": "News"}\n'
+        '{"slug": "b", "title": "B", "date": "05/06/2021", "category": "News"}\n'
+        '{"slug": "c", "title": "C", "date": "07/08/2021", "category": "News"}\n'
+        '{"slug": "d", "title": "D", "date": "12.06.2021", "category": "News"}\n',
+    )
+    site.write("one.md", "---\ntitle: One\ndate: 01/02/2021\ncategory: News\n---\nText\n")
+
+    report = site.build(now=datetime(2026, 1, 1, tzinfo=UTC))
+
+    warnings = [(p.source, p.message) for p in report.problems if "reads two ways" in p.message]
+    assert warnings == [
+        (
+            "content/one.md",
+            "reads two ways: read month first as 2021-01-02 (dates.dayfirst is false), not "
+            "2021-02-01; if this source writes the day first, set dates.dayfirst: true; "
+            "writing yyyy-mm-dd dates ends the doubt",
+        ),
+        (
+            "content/wire.jsonl:1",
+            "reads two ways: read month first as 2021-03-04 (dates.dayfirst is false), not "
+            "2021-04-03; if this source writes the day first, set dates.dayfirst: true; "
+            "writing yyyy-mm-dd dates ends the doubt (2 more dates in this file)",
+        ),
+    ]
+    assert report.errors == ()
+    rss = (site.output / "feeds" / "all.rss.xml").read_text(encoding="utf-8")
+    # 12.06.2021 is 12 June (midnight in Berlin, CEST), never 6 December
+    assert "<pubDate>Sat, 12 Jun 2021 00:00:00 +0200</pubDate>" in rss
+    assert "Dec 2021" not in rss

@@ -148,7 +148,11 @@ EXPECTED: dict[str, Outcome] = {
         "Tue, 23 Mar 2021 10:18:00 +0100",
     ),
     # dates.dayfirst is false in the corpus config: month first (test_ambiguous_date_...).
-    "date-ambiguous.md": Published("Ambiguous numeric date", published="2021-03-04T09:00:00Z"),
+    "date-ambiguous.md": Published(  # issue 11: published month first, with a warning
+        "Ambiguous numeric date",
+        published="2021-03-04T09:00:00Z",
+        warnings=(("date", "reads two ways: read month first as 2021-03-04"),),
+    ),
     "date-month-13.md": Refused(
         "date",
         "13/04/2021",
