@@ -27,7 +27,9 @@ import dataclasses
 import gc
 import os
 import time
+from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 from feeds.cache import (
     BuildCache,
@@ -282,33 +284,28 @@ def _record_owned(
     owned = owned_after(
         planned, report.written, report.unchanged, (p for p, _ in report.failed), before
     )
-    try:
-        write_owned(config.output_dir, owned)
-    except OSError as error:
-        shown = config.display_path(config.output_dir / OWNED_NAME)
-        return [
-            Problem(
-                shown, "file", None,
-                f"cannot be written: {explain(error)} (the feeds are published; the next "
-                "build may not know which files it wrote)",
-            )
-        ]  # fmt: skip
-    return []
+    return _saved(
+        config, config.output_dir / OWNED_NAME, lambda: write_owned(config.output_dir, owned),
+        "the next build may not know which files it wrote",
+    )  # fmt: skip
 
 
 def _record_ids(config: Config, site: Prepared) -> list[Problem]:
     """Remember the id of every article published; a failure is an error."""
+    return _saved(
+        config, config.cache_dir / IDS_FILE,
+        lambda: save_ids(config.cache_dir, registry_of(site.articles)),
+        "the next build cannot check that published ids stay",
+    )  # fmt: skip
+
+
+def _saved(config: Config, path: Path, write: Callable[[], None], risk: str) -> list[Problem]:
+    """Run `write` (one state file at `path`); when it fails, the error saying what is at risk."""
     try:
-        save_ids(config.cache_dir, registry_of(site.articles))
+        write()
     except OSError as error:
-        shown = config.display_path(config.cache_dir / IDS_FILE)
-        return [
-            Problem(
-                shown, "file", None,
-                f"cannot be written: {explain(error)} (the feeds are published; the next "
-                "build cannot check that published ids stay)",
-            )
-        ]  # fmt: skip
+        message = f"cannot be written: {explain(error)} (the feeds are published; {risk})"
+        return [Problem(config.display_path(path), "file", None, message)]
     return []
 
 

@@ -9,14 +9,13 @@ shown from a new one; an id that changes makes every reader show the article aga
 from __future__ import annotations
 
 import json
-import os
 import secrets
 from collections.abc import Iterable, Mapping
-from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 from feeds.model import Article
+from feeds.publish import write_file_atomically
 
 IDS_FILE = "ids.json"  # in cache_dir
 _VERSION = 1
@@ -107,22 +106,8 @@ def save_ids(cache_dir: Path, registry: Mapping[str, Published]) -> None:
     """Write the registry atomically; an unchanged one is not touched. Raises `OSError`."""
     entries = {s: [e.id, e.title, e.published] for s, e in sorted(registry.items())}
     data = json.dumps({"version": _VERSION, "articles": entries}, ensure_ascii=False).encode()
-    target = cache_dir / IDS_FILE
-    with suppress(OSError):
-        if target.read_bytes() == data:
-            return
-    cache_dir.mkdir(parents=True, exist_ok=True)
     temp = cache_dir / f".cache-{IDS_FILE}.{secrets.token_hex(6)}.tmp"  # see cache._TEMP_PREFIX
-    try:
-        with open(temp, "xb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(temp)
-        raise
+    write_file_atomically(cache_dir / IDS_FILE, data, temp)
 
 
 def article_changes(

@@ -14,8 +14,9 @@ import json
 import os
 import secrets
 from collections.abc import Collection, Iterable, Mapping
-from contextlib import suppress
 from pathlib import Path, PurePosixPath
+
+from feeds.publish import write_file_atomically
 
 OWNED_NAME = ".feeds-owned.json"  # hidden: never a published path, never served
 IN_THE_WAY = "is in the way: feeds did not write it"  # how a refused file's message starts
@@ -127,23 +128,9 @@ def write_owned(output_dir: Path, owned: Collection[str]) -> None:
         json.dumps({"version": _VERSION, "files": sorted(owned)}, indent=0, ensure_ascii=False)
         + "\n"
     ).encode("utf-8")
-    target = output_dir / OWNED_NAME
-    if _holds(target, data):
-        return
-    output_dir.mkdir(parents=True, exist_ok=True)
     # The name remove_temp_files recognises (`.NAME.<12 hex>.tmp`) if the build is killed.
     temp = output_dir / f"{OWNED_NAME}.{secrets.token_hex(6)}.tmp"
-    try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(temp)
-        raise
+    write_file_atomically(output_dir / OWNED_NAME, data, temp)
 
 
 def _holds(target: Path, data: bytes) -> bool:

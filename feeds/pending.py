@@ -16,6 +16,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from feeds.publish import write_file_atomically
+
 PENDING_FILE = "websub-pending.json"
 
 
@@ -50,10 +52,9 @@ def write_pending(cache_dir: Path, topics: Sequence[str]) -> None:
     if not topics:
         path.unlink(missing_ok=True)
         return
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{PENDING_FILE}.{os.getpid()}.tmp")
-    temporary.write_text(json.dumps({"pending": list(topics)}, indent=1), encoding="utf-8")
-    os.replace(temporary, path)
+    data = json.dumps({"pending": list(topics)}, indent=1).encode("utf-8")
+    # A temporary name the cache's clean-up of killed builds recognises (cache._TEMP_PREFIX).
+    write_file_atomically(path, data, path.with_name(f".cache-{PENDING_FILE}.{os.getpid()}.tmp"))
 
 
 def still_pending(

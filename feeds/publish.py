@@ -344,6 +344,27 @@ def _cannot(action: str, target: Path, error: OSError) -> str:
     return f"cannot {action} {target}: {explain(error)}. {kept}"
 
 
+def write_file_atomically(target: Path, data: bytes, temp: Path | None = None) -> bool:
+    """Replace one file (build state, a manifest) atomically: a temporary file beside it,
+    fsync, rename, so a killed build leaves the old or the new file. False when it already
+    holds `data` (left untouched). `temp` names the temporary file when the folder's clean-up
+    looks for another pattern than `_temp_path`'s. Raises `OSError`."""
+    if not target.is_symlink() and _has_bytes(target, data):
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = temp or _temp_path(target)
+    try:
+        with _open_new(temp) as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        _remove_quietly(temp)
+        raise
+    return True
+
+
 def _has_bytes(target: Path, data: bytes) -> bool:
     """True when `target` is a regular file holding exactly `data` (size checked first)."""
     try:

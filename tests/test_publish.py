@@ -654,3 +654,23 @@ def test_sigkill_at_any_moment_leaves_every_file_old_or_new(tmp_path: Path) -> N
     assert temp_files(out) == []
     assert set(publish_files(out, b).failed) == set()  # the next build completes the job
     assert {name: (out / name).read_bytes() for name in b} == b
+
+
+def test_write_file_atomically_leaves_an_equal_file_and_never_writes_through_a_link(
+    tmp_path: Path,
+) -> None:
+    from feeds.publish import write_file_atomically
+
+    state = tmp_path / "state.json"
+    assert write_file_atomically(state, b"one") is True
+    os.utime(state, ns=(1_000_000_000, 1_000_000_000))
+    assert write_file_atomically(state, b"one") is False  # same bytes: untouched
+    assert state.stat().st_mtime_ns == 1_000_000_000
+    victim = tmp_path / "victim.txt"
+    victim.write_bytes(b"one")
+    link = tmp_path / "linked.json"
+    link.symlink_to(victim)
+    assert write_file_atomically(link, b"two") is True  # the link is replaced, not followed
+    assert victim.read_bytes() == b"one" and not link.is_symlink()
+    assert link.read_bytes() == b"two"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["linked.json", "state.json", "victim.txt"]
