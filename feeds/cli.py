@@ -20,7 +20,7 @@ from feeds.config import Config, ConfigError, load_config
 from feeds.dates import DateError, parse_date
 from feeds.findings import Finding, Severity, has_errors
 from feeds.layout import FEED_SUFFIXES, feed_files_in
-from feeds.model import Level, Progress
+from feeds.model import Level, Progress, shown_name
 from feeds.ownership import IN_THE_WAY, AdoptError, adopt_paths
 from feeds.pinghub import ping_hub
 from feeds.publish import LockHeld, PublishError
@@ -297,7 +297,7 @@ def _print_changes(report: BuildReport, verb: str, verbose: bool) -> None:
         click.echo(f"feeds: articles {when}: {counts}")
     for what, names in groups if verbose else ():
         for name in names:
-            click.echo(f"feeds:   {what}: {name}")
+            click.echo(f"feeds:   {what}: {shown_name(name)}")
     for path in report.publish.written if verbose else ():
         click.echo(f"feeds:   {'would be written' if verb != 'were' else 'written'}: {path}")
 
@@ -307,7 +307,7 @@ def _print_report(report: BuildReport, config: Config, quiet: bool, verbose: boo
         click.echo(f"{problem.level.value}: {problem}", err=True)
     for source in report.kept:
         click.echo(
-            f"error: {source}: no longer reads; its last good version stays published "
+            f"error: {shown_name(source)}: no longer reads; its last good version stays published "
             "until it is fixed (this output differs from a clean build)",
             err=True,
         )
@@ -345,7 +345,7 @@ def _print_report(report: BuildReport, config: Config, quiet: bool, verbose: boo
     if report.excluded:
         click.echo(
             f"feeds: {_count(len(report.excluded), 'file')} excluded by content.exclude "
-            f"(not articles): {', '.join(report.excluded[:10])}"
+            f"(not articles): {', '.join(map(shown_name, report.excluded[:10]))}"
             + (f" and {len(report.excluded) - 10} more" if len(report.excluded) > 10 else "")
         )
     feed_written = [p for p in pub.written if p.endswith(FEED_SUFFIXES)]

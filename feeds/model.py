@@ -19,6 +19,12 @@ class Level(enum.Enum):
     WARNING = "warning"
 
 
+def shown_name(name: str) -> str:
+    """A file name (or source) as a message line shows it: quoted when it holds a line break
+    or another control character, so it cannot forge a line of the build log."""
+    return name if name.isprintable() else repr(name)
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """Something wrong with the input, named precisely enough for an editor to fix it.
@@ -37,9 +43,7 @@ class Problem:
 
     def __str__(self) -> str:
         shown = "" if self.value is None else f" {self.value!r}"
-        # A file name with a line break or control character is quoted: it cannot forge a line.
-        source = self.source if self.source.isprintable() else repr(self.source)
-        return f"{source}: {self.field}{shown}: {self.message}"
+        return f"{shown_name(self.source)}: {self.field}{shown}: {self.message}"
 
 
 class ContentError(Exception):

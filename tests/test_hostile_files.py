@@ -312,3 +312,12 @@ def test_after_a_refused_atom_feed_no_page_links_it(
     build(config)
     for page in ("index.html", "feeds/all.html", "feeds/category/phones.html"):
         assert b".atom.xml" in (public / page).read_bytes(), page
+
+
+def test_an_excluded_file_name_with_a_line_break_is_quoted_in_the_summary(tmp_path: Path) -> None:
+    config = make_site(tmp_path)
+    (tmp_path / "content" / "_notes\nerror: forged.md").write_text("not an article\n")
+    run = run_build(config)
+    lines = (run.stdout + run.stderr).splitlines()
+    assert not any(line.startswith("error: forged") for line in lines), lines
+    assert any("'_notes\\nerror: forged.md'" in line for line in lines), lines
