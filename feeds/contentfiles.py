@@ -5,9 +5,11 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 from dataclasses import replace
-from fnmatch import fnmatchcase
+from fnmatch import translate
 from pathlib import Path
 from stat import S_ISDIR, S_ISREG
 
@@ -133,11 +135,17 @@ class _Walk:
 def is_excluded(relative: str, exclude: tuple[str, ...]) -> bool:
     """Whether a content_dir-relative path is kept out by a content.exclude glob: matched
     against the whole path and against each part of it (file name and folder names)."""
-    parts = relative.split("/")
-    return any(
-        fnmatchcase(relative, pattern) or any(fnmatchcase(part, pattern) for part in parts)
-        for pattern in exclude
+    match = _exclusion(exclude).match
+    return match(relative) is not None or any(
+        match(part) is not None for part in relative.split("/")
     )
+
+
+@functools.lru_cache(maxsize=16)
+def _exclusion(exclude: tuple[str, ...]) -> re.Pattern[str]:
+    """The globs as one compiled pattern (fnmatchcase's rules), made once per setting: the
+    scan tests every content file against it on every build, the no-change one included."""
+    return re.compile("|".join(f"(?:{translate(pattern)})" for pattern in exclude))
 
 
 def _is_article(name: str) -> bool:
