@@ -1,0 +1,167 @@
+"""The build report as the command line prints it: problems on stderr, the summary on stdout,
+names with --verbose; and the progress bar of a long build on a terminal."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from feeds.build import BuildReport
+from feeds.config import Config
+from feeds.findings import Severity
+from feeds.layout import FEED_SUFFIXES
+from feeds.model import Level, Progress, shown_name
+from feeds.ownership import IN_THE_WAY
+
+
+class progress_bar:
+    """A click progress bar on stderr for long builds on a terminal; silent otherwise."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.enabled = not quiet and sys.stderr.isatty()
+        self.bar: Any = None
+        self.stage = ""
+
+    def __enter__(self) -> Progress | None:
+        if not self.enabled:
+            return None
+        return self.update
+
+    def update(self, stage: str, done: int, total: int) -> None:
+        if total < 500:
+            return
+        if stage != self.stage:
+            self._close()
+            self.stage = stage
+            label = {"read": "reading articles", "render": "rendering feeds"}.get(stage, stage)
+            self.bar = click.progressbar(length=total, label=label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(1)
+
+    def _close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+    def __exit__(self, *exc: object) -> None:
+        self._close()
+
+
+def count_of(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
+def _was(number: int, verb: str) -> str:
+    """`verb` ("were", "would be") agreeing with `number`: "1 page was written"."""
+    return "was" if number == 1 and verb == "were" else verb
+
+
+_NAMED = 20  # removed files named one by one before the rest are counted
+
+
+def _print_removed(removed: tuple[str, ...], verb: str) -> None:
+    """Name each removed file (a feed's subscribers get 404 from now on); a category's feed
+    goes when the category has no published article left."""
+    one = "was" if verb == "were" else verb
+    for path in removed[:_NAMED]:
+        why = ""
+        if path.startswith("feeds/category/") and path.endswith(FEED_SUFFIXES):
+            why = " (its category has no published articles left)"
+        click.echo(f"feeds: {path} {one} removed{why}")
+    if len(removed) > _NAMED:
+        click.echo(f"feeds: and {len(removed) - _NAMED} more {verb} removed")
+
+
+def _print_changes(report: BuildReport, verb: str, verbose: bool) -> None:
+    """Articles added, changed, removed since the last build (names with --verbose)."""
+    groups = (("added", report.added), ("changed", report.changed), ("removed", report.removed))
+    if any(names for _, names in groups):
+        counts = ", ".join(f"{len(names)} {what}" for what, names in groups)
+        when = "since the last build" if verb == "were" else "this build would publish"
+        click.echo(f"feeds: articles {when}: {counts}")
+    for what, names in groups if verbose else ():
+        for name in names:
+            click.echo(f"feeds:   {what}: {shown_name(name)}")
+    for path in report.publish.written if verbose else ():
+        click.echo(f"feeds:   {'would be written' if verb != 'were' else 'written'}: {path}")
+
+
+def print_report(report: BuildReport, config: Config, quiet: bool, verbose: bool = False) -> None:
+    for problem in sorted(report.problems, key=lambda p: (p.level is not Level.ERROR, p.source)):
+        click.echo(f"{problem.level.value}: {problem}", err=True)
+    for source in report.kept:
+        click.echo(
+            f"error: {shown_name(source)}: no longer reads; its last good version stays published "
+            "until it is fixed (this output differs from a clean build)",
+            err=True,
+        )
+    for finding in report.findings:
+        click.echo(str(finding), err=True)
+    for path in report.refused:
+        click.echo(
+            f"error: {path}: failed validation; the previously published file stays", err=True
+        )
+    for path, kept, planned in report.cut:
+        click.echo(
+            f"warning: {path}: over feeds.max_bytes; kept the newest {kept} of {planned} entries",
+            err=True,
+        )
+    for path, message in report.publish.failed:
+        click.echo(f"error: {path}: {message}", err=True)
+    in_the_way = sum(IN_THE_WAY in message for _, message in report.publish.failed)
+    if in_the_way > 1:
+        output = config.display_path(config.output_dir)
+        click.echo(
+            f"feeds: {in_the_way} files in {output}/ were not written by feeds; if they are "
+            f"an earlier build's (cache and manifest lost), hand them all over once: "
+            f"feeds build --adopt {output}",
+            err=True,
+        )
+    if quiet:
+        return
+    pub = report.publish
+    verb = "would be" if report.dry_run or report.strict_blocked else "were"
+    click.echo(
+        f"feeds: {count_of(report.files_total, 'file')} ({report.files_read} read), "
+        f"{count_of(report.articles, 'article')} published, {count_of(report.drafts, 'draft')}, "
+        f"{len(report.scheduled)} scheduled"
+    )
+    if report.excluded:
+        click.echo(
+            f"feeds: {count_of(len(report.excluded), 'file')} excluded by content.exclude "
+            f"(not articles): {', '.join(map(shown_name, report.excluded[:10]))}"
+            + (f" and {len(report.excluded) - 10} more" if len(report.excluded) > 10 else "")
+        )
+    feed_written = [p for p in pub.written if p.endswith(FEED_SUFFIXES)]
+    feed_failed = [p for p, _ in pub.failed if p.endswith(FEED_SUFFIXES)]
+    not_published = len(report.refused) + len(feed_failed)
+    unchanged = report.feeds_total - len(feed_written) - not_published
+    pages = len(pub.written) - len(feed_written)
+    removed = len(pub.removed)
+    click.echo(
+        f"feeds: {count_of(report.feeds_total, 'feed file')}: {len(feed_written)} "
+        f"{_was(len(feed_written), verb)} written, {unchanged} unchanged, {not_published} not "
+        f"published; {count_of(removed, 'old file')} {_was(removed, verb)} removed, "
+        f"{count_of(pages, 'page')} {_was(pages, verb)} written"
+        + ("" if report.validated else " (NOT validated)")
+    )
+    _print_removed(pub.removed, verb)
+    _print_changes(report, verb, verbose)
+    failed = sum(f.level is Severity.ERROR for f in report.findings)
+    errors = len(report.errors) + len(report.kept) + failed
+    warnings = len(report.warnings) + len(report.findings) - failed
+    click.echo(
+        f"feeds: {count_of(errors, 'error')}, {count_of(warnings, 'warning')} -> "
+        f"{config.display_path(config.output_dir)}/"
+    )
+    upcoming = report.next_scheduled
+    if upcoming is not None:
+        click.echo(
+            f"feeds: next scheduled: {upcoming.title!r} ({upcoming.source}) at "
+            f"{upcoming.published.isoformat()}; run the build again then "
+            "(cron or a systemd timer: see the README)"
+        )
+    if report.strict_blocked:
+        click.echo("feeds: --strict: problems found, nothing was published", err=True)
