@@ -46,7 +46,7 @@ from feeds.categories import check_category_config
 from feeds.config import Config
 from feeds.contentfiles import Skipped, scan_content
 from feeds.feedfiles import Rendered, render_all, render_changed_pages
-from feeds.findings import Finding
+from feeds.findings import Finding, Severity
 from feeds.idregistry import (
     IDS_FILE,
     article_changes,
@@ -69,6 +69,7 @@ from feeds.request import BuildError, BuildReport, BuildRequest, report_of
 from feeds.site import Prepared, advertised, prepare
 from feeds.staticfiles import read_static
 from feeds.validate import check_site
+from feeds.validate.pages import check_pages
 
 __all__ = ["BuildError", "BuildReport", "BuildRequest", "build_site", "validate_site"]
 
@@ -169,8 +170,8 @@ def _build_stages(
     ]
     summary_problems = tuple(site.problems)
     site.problems.extend(site.contents.lost_problems())
+    pages = _add_pages(config, site, rendered, cache, request.validate)
     blocked = request.strict and bool(site.problems or rendered.findings or site.kept)
-    pages = _add_pages(config, site, rendered, cache)
     planned = {*site.plan.paths(), *pages}
     if config.static_dir is not None:  # copied as they are (staticfiles.py)
         static = read_static(config.static_dir, config.display_path(config.static_dir), planned)
@@ -186,7 +187,11 @@ def _build_stages(
         site.problems.extend(_record_owned(config, planned, report, owned.before))
         site.problems.extend(_record_ids(config, site))
         feed_states = dict(rendered.states)
-        feed_states.update((p, FeedState(mark, size=0, mtime_ns=0)) for p, mark in pages.items())
+        feed_states.update(
+            (p, FeedState(mark, size=0, mtime_ns=0))
+            for p, mark in pages.items()
+            if p not in rendered.refused
+        )
         failure = _save(config, cache, site, rendered, feed_states, report, summary)
         if failure is not None:
             site.problems.append(failure)
@@ -216,7 +221,7 @@ def validate_site(config: Config, *, now: datetime) -> list[Finding]:
 
 
 def _add_pages(
-    config: Config, site: Prepared, rendered: Rendered, cache: BuildCache
+    config: Config, site: Prepared, rendered: Rendered, cache: BuildCache, validate: bool
 ) -> dict[str, str]:
     """The discovery pages' paths and fingerprints; those that changed go into
     `rendered.files`. They describe the plan without a feed that never got published."""
@@ -224,7 +229,13 @@ def _add_pages(
         return {}
     shown = advertised(site.plan, set(rendered.refused), config.output_dir)
     pages = page_fingerprints(shown, rendered.fingerprints)
-    rendered.files.update(render_changed_pages(shown, config, pages, cache))
+    files = render_changed_pages(shown, config, pages, cache)
+    findings = check_pages(files, shown, config) if validate else []
+    for path in sorted({f.file for f in findings if f.level is Severity.ERROR}):
+        del files[path]  # refused: the published version stays, no state (redone next time)
+        rendered.refused.append(path)
+    rendered.findings.extend(findings)
+    rendered.files.update(files)
     return pages
 
 

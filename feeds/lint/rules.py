@@ -156,5 +156,13 @@ RULES: Mapping[str, Rule] = _rules(
     Rule("StrayFeed", None, ERROR, "a feed file under feeds/ that no planned feed owns", False,
          "site"),
     Rule("Unreadable", ERROR, ERROR, "a file that cannot be read", False, "site"),
+    # The discovery files (validate/pages.py), checked before they are published (issue 11)
+    Rule("PageNotWellFormed", None, ERROR, "an HTML page the build wrote has a parse error",
+         False, "site"),
+    Rule("InvalidPageLink", None, ERROR, "a link in a page the build wrote is not a valid URL",
+         False, "site"),
+    Rule("UnpublishedLink", None, ERROR,
+         "a page or the OPML list links a feed or page this build does not publish", False,
+         "site"),
 )
 # fmt: on
