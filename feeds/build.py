@@ -68,7 +68,7 @@ from feeds.render import fit_feed
 from feeds.request import BuildError, BuildReport, BuildRequest, report_of
 from feeds.site import Prepared, advertised, prepare
 from feeds.staticfiles import read_static
-from feeds.validate import check_site
+from feeds.validate import check_site, content_findings
 from feeds.validate.pages import check_pages
 
 __all__ = ["BuildError", "BuildReport", "BuildRequest", "build_site", "validate_site"]
@@ -162,12 +162,7 @@ def _build_stages(
             request.workers,
         )  # fmt: skip
         processes = max(pool.count, rendered.processes)
-    site.problems[:0] = [
-        Problem(
-            config.display_path(config.content_dir / relative), "file", None, why, Level.WARNING
-        )
-        for relative, why in skipped
-    ]
+    site.problems[:0] = _skipped_problems(config, skipped)
     summary_problems = tuple(site.problems)
     site.problems.extend(site.contents.lost_problems())
     pages = _add_pages(config, site, rendered, cache, request.validate)
@@ -207,17 +202,33 @@ def _build_stages(
 
 def validate_site(config: Config, *, now: datetime) -> list[Finding]:
     """`feeds validate` site mode: every feed the content calls for exists in the output
-    folder and round-trips (nothing written; the build cache only read). Content problems
-    are not repeated here (`feeds build` reports them)."""
+    folder and round-trips (nothing written; the build cache only read). The content is
+    read as the build reads it, and reported as the build reports it: the files skipped or
+    refused and the articles kept at their last good version come first, as findings."""
     check_category_config(config)
-    site = prepare(config, load_cache(config.cache_dir), now)
+    skipped: Skipped = []
+    files = scan_content(config.content_dir, skipped, config.content_exclude)
+    site = prepare(config, load_cache(config.cache_dir), now, files=files)
 
     def fit(feed: FeedSpec, fmt: str) -> FeedSpec:
         if config.feeds.max_bytes is None:
             return feed
         return fit_feed(feed, fmt, config, site.contents)[0]
 
-    return check_site(config.output_dir, site.plan, config, site.contents, fit=fit)
+    content = [*_skipped_problems(config, skipped), *site.problems]
+    content += site.contents.lost_problems()
+    checked = check_site(config.output_dir, site.plan, config, site.contents, fit=fit)
+    return content_findings(content, site.kept) + checked
+
+
+def _skipped_problems(config: Config, skipped: Skipped) -> list[Problem]:
+    """A warning for each content file the scan skipped (a link out of content_dir...)."""
+    return [
+        Problem(
+            config.display_path(config.content_dir / relative), "file", None, why, Level.WARNING
+        )
+        for relative, why in skipped
+    ]
 
 
 def _add_pages(

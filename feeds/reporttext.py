@@ -14,6 +14,7 @@ from feeds.findings import Severity
 from feeds.layout import FEED_SUFFIXES
 from feeds.model import Level, Progress, shown_name
 from feeds.ownership import IN_THE_WAY
+from feeds.validate.site import KEPT_LAST_GOOD
 
 
 class progress_bar:
@@ -92,11 +93,7 @@ def print_report(report: BuildReport, config: Config, quiet: bool, verbose: bool
     for problem in sorted(report.problems, key=lambda p: (p.level is not Level.ERROR, p.source)):
         click.echo(f"{problem.level.value}: {problem}", err=True)
     for source in report.kept:
-        click.echo(
-            f"error: {shown_name(source)}: no longer reads; its last good version stays published "
-            "until it is fixed (this output differs from a clean build)",
-            err=True,
-        )
+        click.echo(f"error: {shown_name(source)}: {KEPT_LAST_GOOD}", err=True)
     for finding in report.findings:
         click.echo(str(finding), err=True)
     for path in report.refused:

@@ -156,6 +156,12 @@ RULES: Mapping[str, Rule] = _rules(
     Rule("StrayFeed", None, ERROR, "a feed file under feeds/ that no planned feed owns", False,
          "site"),
     Rule("Unreadable", ERROR, ERROR, "a file that cannot be read", False, "site"),
+    Rule("ContentProblem", None, ERROR,
+         "an article file the build skips or warns about (the build's own message)", False,
+         "site"),
+    Rule("KeptLastGood", None, ERROR,
+         "an article file that no longer reads: its last good version stays published", False,
+         "site"),
     # The discovery files (validate/pages.py), checked before they are published (issue 11)
     Rule("PageNotWellFormed", None, ERROR, "an HTML page the build wrote has a parse error",
          False, "site"),

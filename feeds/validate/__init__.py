@@ -7,7 +7,14 @@ only module that imports feedparser.
 from __future__ import annotations
 
 from feeds.validate.check import check_file, check_round_trip
-from feeds.validate.site import check_site, lint_files
+from feeds.validate.site import check_site, content_findings, lint_files
 from feeds.validate.xml_reader import memo_key
 
-__all__ = ["check_file", "check_round_trip", "check_site", "lint_files", "memo_key"]
+__all__ = [
+    "check_file",
+    "check_round_trip",
+    "check_site",
+    "content_findings",
+    "lint_files",
+    "memo_key",
+]

@@ -13,7 +13,7 @@ from feeds.findings import Finding, Severity
 from feeds.layout import FEED_SUFFIXES, managed_files
 from feeds.lint import lint_feed
 from feeds.lint.jsonfeed import lint_json_feed
-from feeds.model import Article
+from feeds.model import Article, Problem, shown_name
 from feeds.plan import FeedSpec, SitePlan
 from feeds.render.rules import ContentFn
 from feeds.validate.check import check_file
@@ -36,6 +36,37 @@ def lint_files(paths: Iterable[Path]) -> list[Finding]:
         else:
             findings.extend(lint_feed(data, str(path)))
     return findings
+
+
+KEPT_LAST_GOOD = (
+    "no longer reads; its last good version stays published until it is fixed (this output "
+    "differs from a clean build)"
+)
+
+
+def content_findings(problems: Iterable[Problem], kept: Iterable[str]) -> list[Finding]:
+    """The content problems the build reports (errors first) and the articles it keeps at
+    their last good version, as findings of `feeds validate`."""
+    findings = [
+        Finding(
+            shown_name(problem.source),
+            "ContentProblem",
+            Severity(problem.level.value),
+            str(problem).removeprefix(shown_name(problem.source) + ": "),
+            field=problem.field,
+        )
+        for problem in problems
+    ]
+    findings.sort(key=lambda finding: finding.level is not Severity.ERROR)
+    kept_findings = [
+        Finding(shown_name(source), "KeptLastGood", Severity.ERROR, KEPT_LAST_GOOD)
+        for source in kept
+    ]
+    return [*findings[: _errors(findings)], *kept_findings, *findings[_errors(findings) :]]
+
+
+def _errors(findings: list[Finding]) -> int:
+    return sum(finding.level is Severity.ERROR for finding in findings)
 
 
 def check_site(
