@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -161,13 +162,30 @@ def build(
             verbose=verbose,
         )
 
-    code = once()
     if not watch:
-        sys.exit(code)
-    from feeds.watch import watch_and_rebuild
+        sys.exit(once())
+    from feeds.watch import run_guarded, watch_and_rebuild
 
-    config = _load(config_path, content, output)
-    watch_and_rebuild([config.content_dir, config_path.resolve()], once, echo=click.echo)
+    run_guarded(once, click.echo)  # a broken config is reported; the watching starts anyway
+    watch_and_rebuild(_watched(config_path, content, output), once, echo=click.echo)
+
+
+def _watched(
+    config_path: Path, content: Path | None = None, output: Path | None = None
+) -> Callable[[], list[Path]]:
+    """What `--watch` watches: the config file and the content folder it names (the last
+    one a config read gave, while the config does not read)."""
+    last: list[Path] = []
+
+    def paths() -> list[Path]:
+        try:
+            config = load_config(config_path, content_dir=content, output_dir=output)
+        except ConfigError:  # the build reports it
+            return [*last, config_path.resolve()]
+        last[:] = [config.content_dir]
+        return [config.content_dir, config_path.resolve()]
+
+    return paths
 
 
 def _run_build(
@@ -313,15 +331,15 @@ def serve(config_path: Path, host: str | None, port: int | None, watch: bool) ->
         f"http://{bound_host!s}:{bound_port}/ (Ctrl-C stops)"
     )
     if watch:
-        from feeds.watch import watch_and_rebuild
+        from feeds.watch import run_guarded, watch_and_rebuild
 
         def once() -> int:
             return _run_build(_load(config_path), wait=True)
 
-        once()
+        run_guarded(once, click.echo)
         threading.Thread(
             target=watch_and_rebuild,
-            args=([config.content_dir, config_path.resolve()], once),
+            args=(_watched(config_path), once),
             kwargs={"echo": click.echo},
             daemon=True,
         ).start()

@@ -1,22 +1,67 @@
-"""`--watch`: rebuild when content or config changes (watchfiles, debounced)."""
+"""`--watch`: rebuild when content or config changes (watchfiles, debounced).
+
+A build that fails, even one that cannot read its config (a half-saved `config.yaml`), is
+reported and the watching goes on: the editor fixes the file, saves, and the next build
+runs (issue 11). When the config names another content folder, that folder is watched.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+Echo = Callable[[str], None]
+
+
+def run_guarded(rebuild: Callable[[], int], echo: Echo) -> int | None:
+    """Run one build; a build that exits (SystemExit, e.g. a config error already printed)
+    or crashes is reported instead of ending the watcher. Its exit code, None on a crash."""
+    try:
+        code = rebuild()
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else 2
+    except Exception as error:  # a bug must not stop the watcher; it is reported whole
+        echo(f"feeds: the build failed: {type(error).__name__}: {error}")
+        code = None
+    if code != 0:
+        echo("feeds: still watching: fix the problem above and save again")
+    return code
+
 
 def watch_and_rebuild(
-    paths: Sequence[Path],
+    paths: Callable[[], Sequence[Path]],
     rebuild: Callable[[], int],
     *,
-    echo: Callable[[str], None] = print,
+    echo: Echo = print,
     debounce_ms: int = 300,
 ) -> None:
-    """Block, calling `rebuild` after each settled batch of changes under `paths`."""
+    """Block, calling `rebuild` after each settled batch of changes under `paths()`, which is
+    asked again after every build (a config change may move the content folder)."""
+    watched = _existing(paths())
+    while watched:
+        now = _watch(watched, paths, rebuild, echo, debounce_ms)
+        if now is None:
+            return  # Ctrl-C
+        watched = now
+
+
+def _existing(paths: Sequence[Path]) -> list[Path]:
+    """The paths to watch that exist (a file is watched through its folder)."""
+    return [p for p in paths if p.exists() or p.parent.is_dir()]
+
+
+def _watch(
+    paths: list[Path],
+    ask: Callable[[], Sequence[Path]],
+    rebuild: Callable[[], int],
+    echo: Echo,
+    debounce_ms: int,
+) -> list[Path] | None:
+    """Watch `paths`, rebuilding after each batch of changes, until a build changes what
+    `ask()` says to watch (the new paths) or Ctrl-C (None)."""
     from watchfiles import watch
 
-    targets = [p if p.is_dir() else p.parent for p in paths]
+    targets = sorted({p if p.is_dir() else p.parent for p in paths})
     files = {p for p in paths if not p.is_dir()}
     folders = [p for p in paths if p.is_dir()]
     ready = False
@@ -46,4 +91,9 @@ def watch_and_rebuild(
             + ", ".join(str(p) for p in changed[:10])
             + (f" and {len(changed) - 10} more" if len(changed) > 10 else "")
         )
-        rebuild()
+        run_guarded(rebuild, echo)
+        now = _existing(ask())
+        if now != paths:
+            echo("feeds: the watched folders changed")
+            return now
+    return None

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 NOW = "2026-11-26T12:00:00Z"
+READY = "feeds: watching "  # the watcher is running: a change made now is seen
 
 
 def make_site(root: Path) -> Path:
@@ -33,21 +34,13 @@ def write(root: Path, slug: str, title: str) -> None:
 
 
 class Watcher:
-    """`feeds build --watch` in its own process group, its output read line by line."""
+    """`feeds build --watch` (or `command`) in its own process group, its output read line by
+    line."""
 
-    def __init__(self, config: Path) -> None:
+    def __init__(self, config: Path, command: list[str] | None = None) -> None:
+        command = command or ["build", "--watch", "--now", NOW]
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "feeds",
-                "build",
-                "--watch",
-                "--config",
-                str(config),
-                "--now",
-                NOW,
-            ],
+            [sys.executable, "-m", "feeds", *command, "--config", str(config)],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -89,7 +82,7 @@ def test_watch_rebuilds_after_a_new_article_and_a_config_change(tmp_path: Path) 
     feed = tmp_path / "public" / "feeds" / "all.atom.xml"
     watcher = Watcher(config)
     try:
-        watcher.wait_for("watching")
+        watcher.wait_for(READY)
         assert b"First Story" in feed.read_bytes()
 
         write(tmp_path, "second", "Second Story")
@@ -104,3 +97,122 @@ def test_watch_rebuilds_after_a_new_article_and_a_config_change(tmp_path: Path) 
     finally:
         watcher.stop()
     assert watcher.process.returncode is not None
+
+
+# A half-saved config: the YAML stops in the middle of a value (issue 11).
+HALF_SAVED = "site:\n  title: Watched\n  url: https://news.example.org/\n  description: [unfinis"
+
+
+def test_a_half_saved_config_is_reported_and_the_watcher_goes_on(tmp_path: Path) -> None:
+    config = make_site(tmp_path)
+    good = config.read_text()
+    feed = tmp_path / "public" / "feeds" / "all.atom.xml"
+    watcher = Watcher(config)
+    try:
+        watcher.wait_for(READY)
+        config.write_text(HALF_SAVED, encoding="utf-8")
+        seen = watcher.wait_for("still watching")
+        assert any("config error" in line and "config.yaml" in line for line in seen)
+        assert watcher.process.poll() is None
+        assert b"First Story" in feed.read_bytes()  # the published feeds are untouched
+
+        config.write_text(good.replace("Watched", "Repaired"), encoding="utf-8")
+        watcher.wait_for("feed files:")
+        assert b"<title>Repaired</title>" in feed.read_bytes()
+        write(tmp_path, "second", "Second Story")  # content is still watched
+        watcher.wait_for("feed files:")
+        assert b"Second Story" in feed.read_bytes()
+    finally:
+        watcher.stop()
+
+
+def test_a_broken_article_is_reported_and_the_next_save_publishes(tmp_path: Path) -> None:
+    config = make_site(tmp_path)
+    feed = tmp_path / "public" / "feeds" / "all.atom.xml"
+    watcher = Watcher(config)
+    try:
+        watcher.wait_for(READY)
+        (tmp_path / "content" / "second.md").write_text("---\ntitle: [Second\n---\nBody.\n")
+        seen = watcher.wait_for("still watching")
+        assert any("second.md" in line and "error" in line for line in seen)
+        write(tmp_path, "second", "Second Story")
+        watcher.wait_for("feed files:")
+        assert b"Second Story" in feed.read_bytes()
+    finally:
+        watcher.stop()
+
+
+def test_a_watcher_started_on_a_broken_config_builds_once_it_is_fixed(tmp_path: Path) -> None:
+    config = make_site(tmp_path)
+    good = config.read_text()
+    config.write_text(HALF_SAVED, encoding="utf-8")
+    watcher = Watcher(config)
+    try:
+        seen = watcher.wait_for(READY)
+        assert any("config error" in line for line in seen)
+        assert not (tmp_path / "public").exists()
+        config.write_text(good, encoding="utf-8")
+        watcher.wait_for("feed files:")
+        assert b"First Story" in (tmp_path / "public/feeds/all.atom.xml").read_bytes()
+    finally:
+        watcher.stop()
+
+
+def test_a_config_naming_another_content_folder_moves_the_watch(tmp_path: Path) -> None:
+    config = make_site(tmp_path)
+    (tmp_path / "desk").mkdir()
+    (tmp_path / "desk" / "moved.md").write_text(
+        "---\ntitle: Moved Story\ndate: 2026-01-03 10:00\ncategory: News\n---\nBody.\n"
+    )
+    watcher = Watcher(config)
+    try:
+        watcher.wait_for(READY)
+        config.write_text(config.read_text() + "content_dir: desk\n", encoding="utf-8")
+        watcher.wait_for("the watched folders changed")
+        watcher.wait_for(READY)
+        (tmp_path / "desk" / "later.md").write_text(
+            "---\ntitle: Later Story\ndate: 2026-01-04 10:00\ncategory: News\n---\nBody.\n"
+        )
+        watcher.wait_for("feed files:")
+        assert b"Later Story" in (tmp_path / "public/feeds/all.atom.xml").read_bytes()
+    finally:
+        watcher.stop()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _get(port: int, path: str) -> bytes:
+    import urllib.request
+
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
+        return bytes(response.read())
+
+
+def test_serve_watch_keeps_serving_and_rebuilding_through_a_broken_config(
+    tmp_path: Path,
+) -> None:
+    config = make_site(tmp_path)
+    good = config.read_text()
+    port = _free_port()
+    watcher = Watcher(config, ["serve", "--watch", "--port", str(port)])
+    try:
+        watcher.wait_for(READY)
+        assert b"First Story" in _get(port, "/feeds/all.atom.xml")
+        config.write_text(HALF_SAVED, encoding="utf-8")
+        seen = watcher.wait_for("still watching")
+        assert any("config error" in line for line in seen)
+        assert b"First Story" in _get(port, "/feeds/all.atom.xml")  # still served
+
+        config.write_text(good, encoding="utf-8")
+        watcher.wait_for("feed files:")
+        write(tmp_path, "second", "Second Story")  # and it rebuilds again after that
+        watcher.wait_for("feed files:")
+        assert b"Second Story" in _get(port, "/feeds/all.atom.xml")
+    finally:
+        watcher.stop()
