@@ -190,7 +190,7 @@ def _build_stages(
         failure = _save(config, cache, site, rendered, feed_states, report, summary)
         if failure is not None:
             site.problems.append(failure)
-    added, changed, removed = article_changes(previous_ids, site.articles)
+    added, changed, removed = article_changes(previous_ids, site.articles, site.contents.digest)
     built = report_of(
         summary, request,
         files_total=site.files_total, files_read=site.files_read,
@@ -316,7 +316,7 @@ def _record_ids(config: Config, site: Prepared) -> list[Problem]:
     """Remember the id of every article published; a failure is an error."""
     return _saved(
         config, config.cache_dir / IDS_FILE,
-        lambda: save_ids(config.cache_dir, registry_of(site.articles)),
+        lambda: save_ids(config.cache_dir, registry_of(site.articles, site.contents.digest)),
         "the next build cannot check that published ids stay",
     )  # fmt: skip
 

@@ -23,7 +23,7 @@ from feeds.layout import feed_files_in
 from feeds.ownership import AdoptError, adopt_paths
 from feeds.pinghub import ping_hub
 from feeds.publish import LockHeld, PublishError
-from feeds.reporttext import count_of, print_report, progress_bar
+from feeds.reporttext import count_of, print_report, progress_bar, report_json
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 
@@ -125,6 +125,14 @@ def cli() -> None:
     is_flag=True,
     help="Name the articles added, changed, removed, and files written.",
 )
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json prints the whole report (every name) as one object on stdout, for scripts.",
+)
 def build(
     config_path: Path,
     content: Path | None,
@@ -139,6 +147,7 @@ def build(
     accept_new_ids: bool,
     quiet: bool,
     verbose: bool,
+    output_format: str,
 ) -> None:
     """Build and publish every feed of the site.
 
@@ -160,6 +169,7 @@ def build(
             adopt=adopt,
             accept_new_ids=accept_new_ids,
             verbose=verbose,
+            as_json=output_format == "json",
         )
 
     if not watch:
@@ -200,6 +210,7 @@ def _run_build(
     adopt: tuple[Path, ...] = (),
     accept_new_ids: bool = False,
     verbose: bool = False,
+    as_json: bool = False,
 ) -> int:
     """One build as the command line runs it (the clock read here when `now` is None); its
     exit code."""
@@ -214,7 +225,7 @@ def _run_build(
         click.echo(f"feeds: {error}", err=True)
         return EXIT_USAGE
     try:
-        with progress_bar(quiet) as progress:
+        with progress_bar(quiet or as_json) as progress:
             request = BuildRequest(
                 now=moment,
                 strict=strict,
@@ -239,9 +250,12 @@ def _run_build(
     except (BuildError, PublishError) as error:
         click.echo(f"feeds: {error}", err=True)
         return EXIT_PROBLEMS
-    print_report(report, config, quiet, verbose)
+    if as_json:
+        click.echo(json.dumps(report_json(report, config), indent=2, ensure_ascii=False))
+    else:
+        print_report(report, config, quiet, verbose)
     if config.websub_hub and not (dry_run or report.strict_blocked):
-        ping_hub(config, config.websub_hub, report.publish.written, quiet)
+        ping_hub(config, config.websub_hub, report.publish.written, quiet or as_json)
     if report.strict_blocked:
         return EXIT_PROBLEMS
     return EXIT_OK if report.complete else EXIT_PROBLEMS

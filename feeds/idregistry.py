@@ -8,9 +8,11 @@ shown from a new one; an id that changes makes every reader show the article aga
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +30,7 @@ class Published:
     id: str
     title: str
     published: str  # RFC 3339, as the article's publication time
+    digest: str = ""  # of every field readers get (`reader_digest`); "" in older registries
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,9 +42,20 @@ class NewId:
     new: str
 
 
-def registry_of(articles: Iterable[Article]) -> dict[str, Published]:
+def reader_digest(article: Article, body_key: str) -> str:
+    """A digest of everything a reader gets of `article` (its file's name aside), given its
+    body's content key (`ContentSource.digest`: a cached article carries no body): two
+    builds give the same digest exactly when the article did not change for readers."""
+    fields = dataclasses.replace(article, source="", draft=False, body="")
+    return hashlib.blake2b(f"{body_key} {fields!r}".encode(), digest_size=12).hexdigest()
+
+
+BodyKey = Callable[[Article], str]
+
+
+def registry_of(articles: Iterable[Article], body_key: BodyKey) -> dict[str, Published]:
     return {
-        a.source: Published(a.id, a.title, a.published.isoformat())
+        a.source: Published(a.id, a.title, a.published.isoformat(), reader_digest(a, body_key(a)))
         for a in sorted(articles, key=lambda a: a.source)
     }
 
@@ -60,7 +74,11 @@ def load_ids(cache_dir: Path) -> dict[str, Published] | None:
         return None
     registry: dict[str, Published] = {}
     for source, entry in entries.items():
-        if isinstance(entry, list) and len(entry) == 3 and all(isinstance(x, str) for x in entry):
+        if (
+            isinstance(entry, list)
+            and len(entry) in (3, 4)
+            and all(isinstance(x, str) for x in entry)
+        ):
             registry[source] = Published(*entry)
     return registry
 
@@ -104,18 +122,19 @@ def describe(changes: list[NewId], shown: int = 5) -> str:
 
 def save_ids(cache_dir: Path, registry: Mapping[str, Published]) -> None:
     """Write the registry atomically; an unchanged one is not touched. Raises `OSError`."""
-    entries = {s: [e.id, e.title, e.published] for s, e in sorted(registry.items())}
+    entries = {s: [e.id, e.title, e.published, e.digest] for s, e in sorted(registry.items())}
     data = json.dumps({"version": _VERSION, "articles": entries}, ensure_ascii=False).encode()
     temp = cache_dir / f".cache-{IDS_FILE}.{secrets.token_hex(6)}.tmp"  # see cache._TEMP_PREFIX
     write_file_atomically(cache_dir / IDS_FILE, data, temp)
 
 
 def article_changes(
-    previous: Mapping[str, Published] | None, articles: Iterable[Article]
+    previous: Mapping[str, Published] | None, articles: Iterable[Article], body_key: BodyKey
 ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """(added, changed, removed) since the last build, each as sorted `source: title`: by
-    id; changed means the title or publication time readers were given changed. Nothing
-    without a previous registry (a first build, a deleted cache)."""
+    id; changed means any field readers get changed (the title or publication time only,
+    against a registry saved before digests). Nothing without a previous registry (a first
+    build, a deleted cache)."""
     if previous is None:
         return (), (), ()
     before = {entry.id: (source, entry) for source, entry in previous.items()}
@@ -125,7 +144,12 @@ def article_changes(
     changed = sorted(
         f"{a.source}: {a.title}"
         for i, a in now.items()
-        if i in before
-        and (before[i][1].title, before[i][1].published) != (a.title, a.published.isoformat())
+        if i in before and _changed(before[i][1], a, body_key)
     )
     return tuple(added), tuple(changed), tuple(removed)
+
+
+def _changed(entry: Published, article: Article, body_key: BodyKey) -> bool:
+    if entry.digest:
+        return entry.digest != reader_digest(article, body_key(article))
+    return (entry.title, entry.published) != (article.title, article.published.isoformat())

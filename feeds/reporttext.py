@@ -12,7 +12,7 @@ from feeds.build import BuildReport
 from feeds.config import Config
 from feeds.findings import Severity
 from feeds.layout import FEED_SUFFIXES
-from feeds.model import Level, Progress, shown_name
+from feeds.model import Article, Level, Problem, Progress, shown_name
 from feeds.ownership import IN_THE_WAY
 from feeds.validate.site import KEPT_LAST_GOOD
 
@@ -146,9 +146,7 @@ def print_report(report: BuildReport, config: Config, quiet: bool, verbose: bool
     )
     _print_removed(pub.removed, verb)
     _print_changes(report, verb, verbose)
-    failed = sum(f.level is Severity.ERROR for f in report.findings)
-    errors = len(report.errors) + len(report.kept) + failed
-    warnings = len(report.warnings) + len(report.findings) - failed
+    errors, warnings = problem_counts(report)
     click.echo(
         f"feeds: {count_of(errors, 'error')}, {count_of(warnings, 'warning')} -> "
         f"{config.display_path(config.output_dir)}/"
@@ -162,3 +160,62 @@ def print_report(report: BuildReport, config: Config, quiet: bool, verbose: bool
         )
     if report.strict_blocked:
         click.echo("feeds: --strict: problems found, nothing was published", err=True)
+
+
+def report_json(report: BuildReport, config: Config) -> dict[str, object]:
+    """The whole build report as one JSON object (`feeds build --format json`): every name the
+    text summary counts, for scripts and CI. Paths of published files are relative to
+    output_dir; content files are as the text report names them."""
+    pub = report.publish
+    feed_written = [p for p in pub.written if p.endswith(FEED_SUFFIXES)]
+    feed_failed = [p for p, _ in pub.failed if p.endswith(FEED_SUFFIXES)]
+    unchanged = report.feeds_total - len(feed_written) - len(report.refused) - len(feed_failed)
+    upcoming = report.next_scheduled
+    return {
+        "complete": report.complete,
+        "dry_run": report.dry_run,
+        "strict_blocked": report.strict_blocked,
+        "validated": report.validated,
+        "output_dir": config.display_path(config.output_dir),
+        "files": {"total": report.files_total, "read": report.files_read},
+        "excluded": list(report.excluded),
+        "articles": {"published": report.articles, "drafts": report.drafts},
+        "scheduled": [_scheduled(a) for a in report.scheduled],
+        "next_scheduled": None if upcoming is None else _scheduled(upcoming),
+        "added": list(report.added),
+        "changed": list(report.changed),
+        "removed": list(report.removed),
+        "kept": list(report.kept),
+        "feeds": {"total": report.feeds_total, "written": feed_written, "unchanged": unchanged},
+        "pages_written": [p for p in pub.written if not p.endswith(FEED_SUFFIXES)],
+        "refused": list(report.refused),
+        "failed": [{"path": p, "message": m} for p, m in pub.failed],
+        "files_removed": list(pub.removed),
+        "cut": [{"path": p, "kept": k, "planned": n} for p, k, n in report.cut],
+        "problems": [_problem(p) for p in report.problems],
+        "findings": [f.to_json() for f in report.findings],
+        "errors": problem_counts(report)[0],
+        "warnings": problem_counts(report)[1],
+    }
+
+
+def _scheduled(article: Article) -> dict[str, str]:
+    return {"source": article.source, "title": article.title, "at": article.published.isoformat()}
+
+
+def _problem(problem: Problem) -> dict[str, str | None]:
+    return {
+        "source": problem.source,
+        "field": problem.field,
+        "value": problem.value,
+        "level": problem.level.value,
+        "message": problem.message,
+    }
+
+
+def problem_counts(report: BuildReport) -> tuple[int, int]:
+    """(errors, warnings) in the report, each counted once: an article's problem, an article
+    kept at its last good version, a validator finding, a file that failed to publish."""
+    failed = sum(f.level is Severity.ERROR for f in report.findings)
+    errors = len(report.errors) + len(report.kept) + failed + len(report.publish.failed)
+    return errors, len(report.warnings) + len(report.findings) - failed

@@ -3,11 +3,18 @@
 
 from __future__ import annotations
 
+import errno
+import functools
+import os
 from pathlib import Path
+from typing import BinaryIO
 
+import pytest
 from click.testing import CliRunner
 from sites import make_site
 
+import feeds.build
+import feeds.publish
 from feeds.cli import cli
 
 NOW = "2026-11-26T12:00:00Z"
@@ -94,3 +101,22 @@ def test_the_summary_counts_articles_added_changed_removed_and_names_them_verbos
         "feeds:   removed: content/news/two.md: Second\n"
     ) in verbose.stdout
     assert "feeds:   written: feeds/all.rss.xml\n" in verbose.stdout
+
+
+def test_every_file_that_fails_to_publish_is_counted_as_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site(tmp_path / "site", {"news/only.md": ONE})
+    config = str(site.root / "config.yaml")
+
+    def full_disk(path: Path) -> BinaryIO:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    with_opener = functools.partial(feeds.publish.publish_files, opener=full_disk)
+    monkeypatch.setattr(feeds.build, "publish_files", with_opener)
+    result = CliRunner().invoke(cli, ["build", "--config", config, "--now", NOW])
+
+    assert result.exit_code == 1
+    # 4 feeds and 4 pages (index, OPML, two feed pages) could not be written
+    assert result.stderr.count("No space left on device (ENOSPC)") == 8
+    assert "feeds: 8 errors, 0 warnings -> public/\n" in result.stdout
