@@ -290,7 +290,12 @@ def validate(
     from feeds.validate import lint_files
 
     if files:
-        findings = lint_files(p for f in files for p in (feed_files_in(f) if f.is_dir() else [f]))
+        named = [p for f in files for p in (feed_files_in(f) if f.is_dir() else [f])]
+        pages = [p for p in named if p.suffix.lower() in (".html", ".htm")]
+        if pages:  # `feeds validate public/feeds/*` names the feed pages too
+            shown = ", ".join(map(str, pages[:5])) + (" ..." if len(pages) > 5 else "")
+            click.echo(f"feeds: skipped {count_of(len(pages), 'HTML page')}: {shown}", err=True)
+        findings = lint_files(p for p in named if p not in pages)
     else:
         config = _load(config_path)
         try:

@@ -108,3 +108,16 @@ def test_lint_mode_reads_json_feeds(tmp_path: Path) -> None:
 
 def test_warnings_alone_exit_0_and_usage_errors_exit_2(tmp_path: Path) -> None:
     assert run(str(tmp_path / "missing.xml"))[0] == 2
+
+
+def test_lint_mode_skips_the_html_pages_a_shell_glob_names(sample: Path) -> None:
+    folder = sample / "public" / "feeds"
+    named = sorted(str(p) for p in folder.iterdir())  # what `feeds/*` expands to
+    assert any(name.endswith(".html") for name in named)
+
+    result = CliRunner().invoke(cli, ["validate", *named])
+
+    assert result.exit_code == 0, result.stdout
+    assert "SAXError" not in result.stdout
+    assert "feeds: skipped " in result.stderr and "all.html" in result.stderr
+    assert result.stderr.endswith("feeds: 0 errors, 0 warnings\n")
