@@ -133,7 +133,8 @@ def print_report(report: BuildReport, config: Config, quiet: bool, verbose: bool
         )
     feed_written = [p for p in pub.written if p.endswith(FEED_SUFFIXES)]
     feed_failed = [p for p, _ in pub.failed if p.endswith(FEED_SUFFIXES)]
-    not_published = len(report.refused) + len(feed_failed)
+    feed_refused = [p for p in report.refused if p.endswith(FEED_SUFFIXES)]
+    not_published = len(feed_refused) + len(feed_failed)
     unchanged = report.feeds_total - len(feed_written) - not_published
     pages = len(pub.written) - len(feed_written)
     removed = len(pub.removed)
@@ -169,7 +170,8 @@ def report_json(report: BuildReport, config: Config) -> dict[str, object]:
     pub = report.publish
     feed_written = [p for p in pub.written if p.endswith(FEED_SUFFIXES)]
     feed_failed = [p for p, _ in pub.failed if p.endswith(FEED_SUFFIXES)]
-    unchanged = report.feeds_total - len(feed_written) - len(report.refused) - len(feed_failed)
+    feed_refused = [p for p in report.refused if p.endswith(FEED_SUFFIXES)]
+    unchanged = report.feeds_total - len(feed_written) - len(feed_refused) - len(feed_failed)
     upcoming = report.next_scheduled
     return {
         "complete": report.complete,

@@ -24,7 +24,7 @@ from typing import Any
 
 import feedparser
 import pytest
-from sites import refuse_in_lint
+from sites import feed_findings, refuse_in_lint
 
 from feeds.build import BuildReport, build_site, validate_site
 from feeds.config import load_config
@@ -564,7 +564,7 @@ def test_the_site_publishes_exactly_the_accepted_cases(corpus: Built) -> None:
 
 def test_every_written_feed_validates_in_site_mode(corpus: Built) -> None:
     config = load_config(corpus.site / "config.yaml")
-    assert validate_site(config, now=NOW) == []
+    assert feed_findings(validate_site(config, now=NOW)) == []
     assert corpus.report.findings == ()
     feeds = {p.name for p in (corpus.site / "public" / "feeds" / "category").iterdir()}
     assert feeds == {f"{slug}{suffix}" for slug in CATEGORY_FEEDS for suffix in SUFFIXES}
@@ -704,7 +704,7 @@ def test_a_20_mb_article_is_refused_by_name_and_the_rest_publishes(tmp_path: Pat
     assert report.articles == 1
     assert report.refused == () and report.findings == ()
     assert set(entries_by_link(parse(atom_bytes(tmp_path)))) == {link_of("good.md")}
-    assert errors_of(validate_site(load_config(config), now=NOW)) == []
+    assert errors_of(feed_findings(validate_site(load_config(config), now=NOW))) == []
 
 
 def test_an_article_just_under_the_body_limit_is_published(tmp_path: Path) -> None:
@@ -713,7 +713,7 @@ def test_an_article_just_under_the_body_limit_is_published(tmp_path: Path) -> No
     report = build_site(load_config(config), now=NOW)
     assert report.errors == () and report.refused == ()
     assert report.articles == 2
-    assert errors_of(validate_site(load_config(config), now=NOW)) == []
+    assert errors_of(feed_findings(validate_site(load_config(config), now=NOW))) == []
 
 
 def test_an_article_whose_html_is_too_big_is_refused_alone(tmp_path: Path) -> None:
@@ -806,7 +806,7 @@ def test_100_000_jsonl_records_with_a_few_bad_lines(tmp_path: Path) -> None:
     assert sorted(p.name for p in category.glob("*.atom.xml")) == sorted(
         [f"topic-{n}.atom.xml" for n in range(10)] + ["phones.atom.xml"]
     )
-    assert errors_of(validate_site(load_config(config), now=NOW)) == []
+    assert errors_of(feed_findings(validate_site(load_config(config), now=NOW))) == []
 
 
 # --- security --------------------------------------------------------------------------------
