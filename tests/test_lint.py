@@ -127,6 +127,9 @@ W3C_LEVELS = {
     "MissingXmlURL": Severity.WARNING,
     "MissingTitleAttr": Severity.WARNING,
     "MissingOutlineType": Severity.WARNING,
+    "InvalidUriChar": Severity.ERROR,
+    "UnexpectedWhitespace": Severity.ERROR,
+    "DuplicateAtomLink": Severity.ERROR,
 }
 
 
@@ -295,10 +298,8 @@ def test_missing_self_link_is_an_error_in_site_mode() -> None:
 
 
 def test_unsupported_format_names_the_root() -> None:
-    [finding] = lint_feed((CORPUS / "xml-UnsupportedFormat--rss1.xml").read_bytes(), "f.rdf")
-    assert finding.message.startswith(
-        "the root element is '{http://www.w3.org/1999/02/22-rdf-syntax-ns#}RDF'"
-    )
+    [finding] = lint_feed((CORPUS / "xml-UnsupportedFormat.xml").read_bytes(), "f.xml")
+    assert finding.message.startswith("the root element is '{http://www.w3.org/1999/xhtml}html'")
 
 
 # --------------------------------------------------------------------------- detect_format
@@ -315,6 +316,16 @@ def test_unsupported_format_names_the_root() -> None:
         (b'<feed xmlns="http://purl.org/atom/ns#"/>', None),  # Atom 0.3
         (b"<feed/>", None),
         (b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>', None),
+        (  # RSS 1.0
+            b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+            b'xmlns="http://purl.org/rss/1.0/"><channel/></rdf:RDF>',
+            "rdf",
+        ),
+        (  # RSS 0.90
+            b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+            b'xmlns="http://my.netscape.com/rdf/simple/0.9/"><channel/></rdf:RDF>',
+            "rdf",
+        ),
         (b"<rss>", None),
         (b"", None),
         (b"\x00\xff garbage", None),

@@ -30,6 +30,19 @@ _RFC822_LOOSE = re.compile(
     re.IGNORECASE,
 )
 _ISO_LIKE = re.compile(r"\d{4}-\d\d-\d\d")
+# RFC 822 §3.1.4: a comment is "(...)" (nesting, "\\" quoting) and reads as a space; the W3C
+# validator drops comments before it checks a date ("... +0000 (UTC)" is valid).
+_COMMENT = re.compile(r"\((?:[^()\\]|\\.)*\)")
+
+
+def without_comments(value: str) -> str:
+    """An RFC 822 date with its comments read as spaces (innermost first) and runs of
+    whitespace (RFC 822 §3.1.1 folding) as one space."""
+    text, before = value, None
+    while text != before:
+        before, text = text, _COMMENT.sub(" ", text)
+    return " ".join(text.split())
+
 
 # RFC 3339 §5.6 date-time, with RFC 4287 §3.3's upper-case "T" and "Z".
 _RFC3339 = re.compile(
@@ -68,7 +81,7 @@ def _weekday(year: int, month: int, day: int) -> int:
 
 def check_rfc822(value: str) -> tuple[str, str] | None:
     """(rule, what is wrong) for an RSS 2.0 date (RFC 822 §5), or None when it is fine."""
-    text = value.strip()
+    text = without_comments(value)
     strict = _RFC822.fullmatch(text)
     match = strict or _RFC822_LOOSE.fullmatch(text)
     if match is None:
@@ -136,7 +149,7 @@ def check_rfc3339(value: str) -> str | None:
 
 def implausible_rfc822(value: str) -> str | None:
     """Why an RFC 822 date `check_rfc822` accepts is implausible (W3C ImplausibleDate), or None."""
-    match = _RFC822.fullmatch(value.strip())
+    match = _RFC822.fullmatch(without_comments(value))
     return None if match is None else _implausible(value, int(match["year"]))
 
 

@@ -9,6 +9,7 @@ from lxml import etree
 from feeds.layout import CONTENT_NS
 from feeds.lint.atom import atom_date, check_atom_links, implausible
 from feeds.lint.dates import RFC822_EXAMPLE, check_rfc822, implausible_rfc822
+from feeds.lint.elements import RSS_PARTS, check_parts
 from feeds.lint.html import Where, html_field
 from feeds.lint.podcast import is_show, lint_show_channel
 from feeds.lint.report import Report, quote
@@ -22,13 +23,16 @@ from feeds.lint.tree import (
     line_of,
     missing,
     text_of,
+    uri_char,
 )
-from feeds.lint.urls import is_web_url, scheme_of
+from feeds.lint.urls import bad_uri_char, is_web_url, scheme_of
 
 _CONTENT_ENCODED = f"{{{CONTENT_NS}}}encoded"
 _RSS_VERSIONS = ("2.0", "0.91", "0.92")  # RSS 2.0 is compatible with 0.91 and 0.92
 _CHANNEL_SINGLE = ("title", "link", "description", "language", "pubDate", "lastBuildDate",
-                   "ttl", "image", "docs", "generator")  # fmt: skip
+                   "ttl", "image", "docs", "generator", "copyright", "managingEditor",
+                   "webMaster", "cloud", "rating", "textInput", "skipHours",
+                   "skipDays")  # fmt: skip
 _ITEM_SINGLE = ("title", "link", "description", "guid", "pubDate", "author", "comments",
                 "source", _CONTENT_ENCODED, f"{ATOM}updated", f"{ATOM}published")  # fmt: skip
 _MIME = re.compile(r"[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+(\s*;.*)?")
@@ -74,6 +78,7 @@ def _lint_channel(channel: etree._Element, report: Report) -> None:
                 "RSS 2.0 requires title, link and description on the channel: add it",
             )  # fmt: skip
     duplicates(groups, _CHANNEL_SINGLE, "channel", report)
+    check_parts(channel, RSS_PARTS, report)
     link = first(groups, "link")
     if link is not None:
         full_link(link, report, "the channel link")
@@ -139,6 +144,7 @@ def _lint_item(
             field="item",
         )
     duplicates(groups, _ITEM_SINGLE, "item", report, entry)
+    check_parts(item, RSS_PARTS, report, entry)
     if link is not None:
         full_link(link, report, "the item link", entry)
     if guid is None and not show:
@@ -241,7 +247,9 @@ def _lint_enclosure(
                 field=f"enclosure@{attr}",
             )
     url, length, mime = enclosure.get("url"), enclosure.get("length"), enclosure.get("type")
-    if url is not None and not is_web_url(url):
+    if url is not None and bad_uri_char(url) is not None:
+        uri_char(enclosure, url, report, "enclosure url", entry, field="enclosure@url")
+    elif url is not None and not is_web_url(url):
         report.add(
             "InvalidURLAttribute",
             line,
