@@ -130,6 +130,10 @@ W3C_LEVELS = {
     "InvalidUriChar": Severity.ERROR,
     "UnexpectedWhitespace": Severity.ERROR,
     "DuplicateAtomLink": Severity.ERROR,
+    # `feeds validate URL` (pollcheck.py)
+    "UnexpectedContentType": Severity.WARNING,
+    "EncodingMismatch": Severity.WARNING,
+    "SelfDoesntMatchLocation": Severity.WARNING,
 }
 
 

@@ -22,10 +22,10 @@ class Rule:
     strict_level: Severity | None  # None: not reported in site mode
     summary: str
     w3c: bool  # the W3C Feed Validation Service uses this name for the same check
-    stage: str = "xml"  # xml: lint of RSS/Atom/OPML; json: JSON Feed lint; roundtrip; site
+    stage: str = "xml"  # xml: lint of RSS/Atom/OPML; json: JSON Feed lint; http; roundtrip; site
 
 
-STAGES = ("xml", "json", "roundtrip", "site")
+STAGES = ("xml", "json", "http", "roundtrip", "site")
 
 
 def _rules(*rules: Rule) -> Mapping[str, Rule]:
@@ -149,6 +149,34 @@ RULES: Mapping[str, Rule] = _rules(
     Rule("JsonFeedWrongType", ERROR, ERROR, "a member of the wrong JSON type", False, "json"),
     Rule("JsonFeedBadDate", ERROR, ERROR, "a date that is not an RFC 3339 date-time", False,
          "json"),
+    # HTTP (`feeds validate URL`: pollcheck.py): the exchange a poller has with the server
+    Rule("FetchFailed", ERROR, None, "no HTTP response: connection, DNS, TLS or timeout", False,
+         "http"),
+    Rule("RedirectToNonHttp", ERROR, None, "a redirect to a non-http(s) URL (not followed)",
+         False, "http"),
+    Rule("TooManyRedirects", ERROR, None, "more than 5 redirects, or a redirect loop", False,
+         "http"),
+    Rule("HttpError", ERROR, None, "the final status is not 200 OK", False, "http"),
+    Rule("FeedTooLarge", ERROR, None, "the body exceeds the poller's maximum size", False,
+         "http"),
+    Rule("PermanentRedirect", WARNING, None, "301/308: pollers move to the new URL", False,
+         "http"),
+    Rule("TemporaryRedirect", WARNING, None, "302/303/307: pollers keep the old URL", False,
+         "http"),
+    Rule("UnexpectedContentType", WARNING, None, "Content-Type is not a feed media type", True,
+         "http"),
+    Rule("EncodingMismatch", WARNING, None,
+         "the charset parameter disagrees with the document's encoding", True, "http"),
+    Rule("MissingValidators", WARNING, None, "neither ETag nor Last-Modified", False, "http"),
+    Rule("ConditionalGetIgnored", WARNING, None,
+         "a re-request with the validators did not answer 304", False, "http"),
+    Rule("NoCompression", WARNING, None, "gzip/deflate offered, the feed sent uncompressed",
+         False, "http"),
+    Rule("MissingCacheControl", WARNING, None, "no Cache-Control or Expires (or no-store)",
+         False, "http"),
+    Rule("SelfDoesntMatchLocation", WARNING, None, "rel=self differs from the fetched URL",
+         True, "http"),
+    Rule("HubUnreachable", WARNING, None, "the WebSub rel=hub does not answer", False, "http"),
     # Round trip (validate/): what a reader reads back differs from the records (site mode)
     Rule("RoundTrip", None, ERROR, "a field a reader gets differs from the record", False,
          "roundtrip"),
