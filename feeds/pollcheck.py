@@ -354,6 +354,8 @@ def summary(poll: Poll) -> list[str]:
     )
     lines.append(f"  {final.status} {final.reason}, {size}{wire}")
     lines.append(f"  Content-Type: {final.header('Content-Type') or '(none)'}")
+    if final.status != 200:
+        return lines
     lines.append(f"  document: {body_format(final.body) or 'not a feed'}, "
                  f"{document_encoding(final.body)}")  # fmt: skip
     for name in ("ETag", "Last-Modified", "Cache-Control", "Expires"):
