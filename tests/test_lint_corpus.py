@@ -84,7 +84,7 @@ def findings_of(name: str) -> list[Finding]:
         ("rss-InvalidUriChar.xml", 10, "link"),
         ("rss-InvalidUriChar--enclosure.xml", 14, "enclosure@url"),
         ("atom-InvalidUriChar.xml", 12, "link"),
-        ("atom-InvalidUriChar--percent.xml", 12, "link"),
+        ("atom-InvalidUriChar--backslash.xml", 12, "link"),
         ("atom-InvalidUriChar--id.xml", 9, "id"),
         ("rss-InvalidFullLink--image.xml", 9, "url"),
         ("rss-InvalidFullLink--comments.xml", 14, "comments"),

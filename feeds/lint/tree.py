@@ -121,7 +121,7 @@ def uri_char(
         "InvalidUriChar",
         line_of(el),
         f"{what} {quote(value)} contains {char!r}, which a URI cannot hold (RFC 3986 §2); "
-        "percent-encode it (a space is %20, a bare % is %25)",
+        "percent-encode it (a space is %20)",
         entry=entry,
         field=field or display(el),
     )
