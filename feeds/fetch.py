@@ -47,6 +47,7 @@ class PollOptions:
     max_bytes: int = 10_000_000  # body limit, on the wire and decompressed
     max_redirects: int = 5
     probe_hubs: bool = True
+    cafile: str | None = None  # trust these CA certificates instead of the system's
 
 
 class _TooSlow(Exception):
@@ -90,26 +91,31 @@ def _decode(body: bytes, coding: str | None, limit: int) -> tuple[bytes, bool]:
     raise ValueError(f"the {coding} body does not decompress: {error}")
 
 
-def _connection(url: str, timeout: float) -> tuple[http.client.HTTPConnection, str]:
+def _connection(
+    url: str, timeout: float, cafile: str | None
+) -> tuple[http.client.HTTPConnection, str]:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"{url!r} is not an http(s) URL")
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     if parts.scheme == "https":
-        context = ssl.create_default_context()  # certificates and host names checked
+        # Certificates and host names are checked (ssl's defaults), against `cafile` if given.
+        context = ssl.create_default_context(cafile=cafile)
         return http.client.HTTPSConnection(
             parts.hostname, parts.port, timeout=timeout, context=context
         ), target
     return http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout), target
 
 
-def request(url: str, headers: dict[str, str], timeout: float, limit: int) -> Response:
+def request(
+    url: str, headers: dict[str, str], timeout: float, limit: int, cafile: str | None = None
+) -> Response:
     """One GET of `url` (redirects are not followed: they are answers to report). Raises
     OSError, http.client.HTTPException, ValueError or TimeoutError when there is no answer."""
     sent = {"User-Agent": USER_AGENT, "Accept": ACCEPT, "Accept-Encoding": ACCEPT_ENCODING}
     sent.update(headers)
     deadline = time.monotonic() + timeout
-    connection, target = _connection(url, timeout)
+    connection, target = _connection(url, timeout, cafile)
     try:
         connection.request("GET", target, headers=sent)
         raw = connection.getresponse()
@@ -144,7 +150,7 @@ def poll_feed(url: str, options: PollOptions = PollOptions()) -> Poll:
     current, seen = url, {url}
     while True:
         try:
-            response = request(current, {}, options.timeout, options.max_bytes)
+            response = request(current, {}, options.timeout, options.max_bytes, options.cafile)
         except _NO_ANSWER as error:
             detail = f"{current}: {_failure(error, options.timeout)}"
             return Poll(url, tuple(responses), options.max_bytes, Stop.FAILED, detail)
@@ -185,7 +191,8 @@ def _conditional(final: Response, options: PollOptions) -> tuple[Response | None
     if final.status != 200 or not validators:
         return None, None
     try:
-        return request(final.url, validators, options.timeout, options.max_bytes), None
+        answer = request(final.url, validators, options.timeout, options.max_bytes, options.cafile)
+        return answer, None
     except _NO_ANSWER as error:
         return None, _failure(error, options.timeout)
 
@@ -195,7 +202,9 @@ def _probe_hubs(final: Response, options: PollOptions) -> tuple[HubProbe, ...]:
     probes = []
     for hub in hubs[:_MAX_HUBS]:
         try:
-            answer = request(urljoin(final.url, hub), {}, options.timeout, _HUB_BYTES)
+            answer = request(
+                urljoin(final.url, hub), {}, options.timeout, _HUB_BYTES, options.cafile
+            )
         except _NO_ANSWER as error:
             probes.append(HubProbe(hub, None, _failure(error, options.timeout)))
         else:

@@ -12,6 +12,7 @@ import http.server
 import json
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -215,7 +216,8 @@ class Bad(http.server.BaseHTTPRequestHandler):
         pass
 
     def feed(self, path: str) -> bytes:
-        base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        scheme = "https" if isinstance(self.connection, ssl.SSLSocket) else "http"
+        base = f"{scheme}://127.0.0.1:{self.server.server_address[1]}"
         items = "".join(ITEM.format(base=base, n=n) for n in range(12))
         hub = self.hub or f"{base}/hub"
         return RSS.format(base=base, path=path, hub=hub, items=items).encode()
@@ -412,3 +414,70 @@ def test_url_mode_is_only_for_http_urls(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["validate", "ftp://example.com/feed.rss"])
     assert result.exit_code == 2  # not a file, not an http(s) URL: a usage error
     assert "does not exist" in result.output
+
+
+# ---------------------------------------------------------------- HTTPS
+
+OPENSSL = shutil.which("openssl")
+
+
+def make_certificate(folder: Path, name: str, san: str) -> tuple[Path, Path]:
+    """A self-signed certificate for `san` (e.g. IP:127.0.0.1), made by the openssl program."""
+    cert, key = folder / f"{name}.pem", folder / f"{name}.key"
+    subprocess.run(
+        [str(OPENSSL), "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-subj", f"/CN={name}", "-addext", f"subjectAltName={san}",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    return cert, key
+
+
+@pytest.fixture(scope="module")
+def tls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, str]]:
+    """The bad server's handler over TLS with a certificate for 127.0.0.1, and one whose
+    certificate names another host: (base URL, the CA file, the wrong-host base URL)."""
+    if OPENSSL is None:
+        pytest.skip("openssl not installed: apt-get install openssl (.ci/run installs it)")
+    folder = tmp_path_factory.mktemp("tls")
+    servers = []
+    for name, san in (("loopback", "IP:127.0.0.1"), ("elsewhere", "DNS:news.example.org")):
+        cert, key = make_certificate(folder, name, san)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Bad)
+        server.daemon_threads = True
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append((server, cert))
+    (good, good_cert), (wrong, wrong_cert) = servers
+    bundle = folder / "both.pem"
+    bundle.write_bytes(good_cert.read_bytes() + wrong_cert.read_bytes())
+    try:
+        yield (
+            f"https://127.0.0.1:{good.server_address[1]}",
+            bundle,
+            f"https://127.0.0.1:{wrong.server_address[1]}",
+        )
+    finally:
+        for server, _ in servers:
+            server.shutdown()
+            server.server_close()
+
+
+def test_https_with_a_trusted_certificate_is_polled_like_http(tls: tuple[str, Path, str]) -> None:
+    base, bundle, _ = tls
+    poll, findings = validate_url(f"{base}/good.rss", PollOptions(cafile=str(bundle)))
+    assert findings == []
+    assert poll.conditional is not None and poll.conditional.status == 304
+    assert poll.hubs[0].status == 405  # the hub at the same https origin
+
+
+def test_https_certificates_are_checked(tls: tuple[str, Path, str]) -> None:
+    base, bundle, wrong = tls
+    _, untrusted = validate_url(f"{base}/good.rss", PollOptions(timeout=5))
+    assert [f.rule for f in untrusted] == ["FetchFailed"]
+    assert "CERTIFICATE_VERIFY_FAILED" in untrusted[0].message
+    _, other_host = validate_url(f"{wrong}/good.rss", PollOptions(timeout=5, cafile=str(bundle)))
+    assert [f.rule for f in other_host] == ["FetchFailed"]
+    assert "IP address mismatch" in other_host[0].message or "match" in other_host[0].message
