@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import enum
+import json
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
@@ -102,8 +103,10 @@ class FeedLink:
 
 
 def feed_links(body: bytes) -> list[FeedLink]:
-    """The feed-level Atom links: an Atom feed's, or an RSS channel's atom:link (a safe parse;
-    none for JSON Feed or a document that does not parse)."""
+    """The feed's own links: an Atom feed's or an RSS channel's atom:link elements (a safe
+    parse), or JSON Feed 1.1's `feed_url` (as rel=self) and WebSub `hubs` (as rel=hub)."""
+    if body_format(body) == "json":
+        return _json_links(body)
     root, _ = parse(body)
     if root is None:
         return []
@@ -115,6 +118,25 @@ def feed_links(body: bytes) -> list[FeedLink]:
         FeedLink((el.get("rel") or "alternate").strip(), el.get("href", "").strip(), line_of(el))
         for el in parent.iterchildren(f"{atom}link")
     ]
+
+
+def _json_links(body: bytes) -> list[FeedLink]:
+    try:
+        document = json.loads(body.decode("utf-8-sig"))
+    except (ValueError, RecursionError):
+        return []  # lint reports it (NotWellFormed)
+    if not isinstance(document, dict):
+        return []
+    links = []
+    if isinstance(document.get("feed_url"), str):
+        links.append(FeedLink("self", document["feed_url"].strip(), None))
+    hubs = document.get("hubs")
+    for hub in hubs if isinstance(hubs, list) else []:
+        # JSON Feed 1.1 "hubs": objects with type and url; WebSub is the one pollers use.
+        websub = isinstance(hub, dict) and str(hub.get("type", "")).lower() == "websub"
+        if websub and isinstance(hub.get("url"), str):
+            links.append(FeedLink("hub", hub["url"].strip(), None))
+    return links
 
 
 def normal_url(url: str) -> str:

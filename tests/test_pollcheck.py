@@ -290,3 +290,24 @@ def test_summary_names_every_fact() -> None:
     assert "  conditional re-request: 304 Not Modified" in lines
     assert f"  rel=self: {URL}" in lines
     assert "  hub https://hub.example.com/: answered 405" in lines
+
+
+def test_json_feed_url_and_websub_hubs_are_its_self_and_hub_links() -> None:
+    body = (
+        b'{"version": "https://jsonfeed.org/version/1.1", "title": "x", "items": [],'
+        b' "feed_url": "https://news.example.com/feed.json",'
+        b' "hubs": [{"type": "WebSub", "url": "https://hub.example.com/"},'
+        b' {"type": "rssCloud", "url": "https://cloud.example.com/"}]}'
+    )
+    headers = (*without("Content-Type"), ("Content-Type", "application/feed+json"))
+    fetched = "https://news.example.com/feeds/all.json"
+    [finding] = check_poll(
+        Poll(fetched, (ok(body, headers, fetched),), 10_000_000, conditional=NOT_MODIFIED)
+    )
+    assert finding.rule == "SelfDoesntMatchLocation"
+    assert finding.message.startswith("rel=self is 'https://news.example.com/feed.json'")
+    lines = summary(Poll(fetched, (ok(body, headers, fetched),), 10_000_000))
+    assert "  rel=self: https://news.example.com/feed.json" in lines
+    assert "  rel=hub: https://hub.example.com/" in lines
+    assert not any("cloud.example.com" in line for line in lines)
+    assert check_poll(poll(ok(b'{"feed_url": 1, "hubs": "x"', headers))) == []
