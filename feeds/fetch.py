@@ -26,7 +26,7 @@ from feeds.pollcheck import (
     Stop,
     body_format,
     check_poll,
-    feed_links,
+    poll_links,
 )
 
 USER_AGENT = f"feeds/{__version__} (feed validator)"
@@ -198,7 +198,8 @@ def _conditional(final: Response, options: PollOptions) -> tuple[Response | None
 
 
 def _probe_hubs(final: Response, options: PollOptions) -> tuple[HubProbe, ...]:
-    hubs = [link.href for link in feed_links(final.body) if link.rel == "hub" and link.href]
+    # WebSub §4: hubs from the Link headers and the document, each probed once.
+    hubs = list(dict.fromkeys(k.href for k in poll_links(final) if k.rel == "hub" and k.href))
     probes = []
     for hub in hubs[:_MAX_HUBS]:
         try:

@@ -120,6 +120,28 @@ def feed_links(body: bytes) -> list[FeedLink]:
     ]
 
 
+_LINK_VALUE = re.compile(r"<([^>]*)>((?:\s*;\s*[^;,]+)*)")
+_REL = re.compile(r"""(?i);\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,"]+))""")
+
+
+def header_links(response: Response) -> list[FeedLink]:
+    """RFC 8288 Link headers: `<https://hub.example/>; rel="hub"` (WebSub §4 discovery)."""
+    links = []
+    for key, value in response.headers:
+        if key.lower() != "link":
+            continue
+        for match in _LINK_VALUE.finditer(value):
+            rel = _REL.search(match.group(2))
+            for name in ((rel.group(1) or rel.group(2)) if rel else "").split():
+                links.append(FeedLink(name.lower(), match.group(1).strip(), None))
+    return links
+
+
+def poll_links(response: Response) -> list[FeedLink]:
+    """The response's own links: Link headers first (WebSub §4), then the document's."""
+    return [*header_links(response), *feed_links(response.body)]
+
+
 def _json_links(body: bytes) -> list[FeedLink]:
     try:
         document = json.loads(body.decode("utf-8-sig"))
@@ -304,6 +326,18 @@ def _check_validators(poll: Poll, final: Response, report: Report) -> None:
 
 def _check_transfer(final: Response, report: Report) -> None:
     coding = (final.header("Content-Encoding") or "identity").strip().lower()
+    vary = [v.strip().lower() for v in (final.header("Vary") or "").split(",")]
+    if coding in ("gzip", "x-gzip", "deflate") and not {"accept-encoding", "*"} & set(vary):
+        # RFC 9110 §12.5.5: a response chosen by Accept-Encoding names it in Vary, or a shared
+        # cache hands the gzip bytes to a client that never asked for them.
+        report.add(
+            "MissingVary",
+            None,
+            f"the feed is sent {coding}-compressed without Vary: Accept-Encoding; a shared "
+            "cache may give the compressed bytes to a reader that cannot read them: add "
+            "Vary: Accept-Encoding (nginx: gzip_vary on)",
+            field="Vary",
+        )
     if coding not in ("gzip", "x-gzip", "deflate") and len(final.body) >= COMPRESS_FROM:
         report.add(
             "NoCompression",
@@ -334,12 +368,14 @@ def _check_transfer(final: Response, report: Report) -> None:
 
 def _check_links(poll: Poll, final: Response, report: Report) -> None:
     fetched = {normal_url(poll.url), normal_url(final.url)}
-    for link in feed_links(final.body):
+    from_header = set(header_links(final))
+    for link in poll_links(final):
         if link.rel == "self" and link.href and normal_url(link.href) not in fetched:
+            where = "the Link header's rel=self" if link in from_header else "rel=self"
             report.add(
                 "SelfDoesntMatchLocation",
                 link.line,
-                f"rel=self is {quote(link.href)} but the feed was fetched from {final.url}; "
+                f"{where} is {quote(link.href)} but the feed was fetched from {final.url}; "
                 "readers and WebSub hubs use the self link as the feed's address: make it the "
                 "URL the feed is served from",
                 field="link",
@@ -387,9 +423,11 @@ def summary(poll: Poll) -> list[str]:
         lines.append(f"  conditional re-request: {answer}")
     elif poll.conditional_error:
         lines.append(f"  conditional re-request: failed ({poll.conditional_error})")
-    for link in feed_links(final.body):
+    from_header = set(header_links(final))
+    for link in poll_links(final):
         if link.rel in ("self", "hub"):
-            lines.append(f"  rel={link.rel}: {link.href}")
+            source = " (Link header)" if link in from_header else ""
+            lines.append(f"  rel={link.rel}: {link.href}{source}")
     for hub in poll.hubs:
         answer = f"answered {hub.status}" if hub.status is not None else f"no answer ({hub.error})"
         lines.append(f"  hub {hub.url}: {answer}")

@@ -38,6 +38,7 @@ GOOD_HEADERS = (
     ("ETag", 'W/"65e6e1a8-1a882"'),
     ("Last-Modified", "Tue, 05 Mar 2024 09:30:00 GMT"),
     ("Cache-Control", "max-age=300"),
+    ("Vary", "Accept-Encoding"),
 )
 
 
@@ -311,3 +312,28 @@ def test_json_feed_url_and_websub_hubs_are_its_self_and_hub_links() -> None:
     assert "  rel=hub: https://hub.example.com/" in lines
     assert not any("cloud.example.com" in line for line in lines)
     assert check_poll(poll(ok(b'{"feed_url": 1, "hubs": "x"', headers))) == []
+
+
+def test_a_compressed_answer_names_accept_encoding_in_vary() -> None:
+    [finding] = check_poll(poll(ok(headers=without("Vary"))))
+    assert (finding.rule, finding.level, finding.field) == ("MissingVary", Severity.WARNING, "Vary")
+    assert "gzip-compressed without Vary: Accept-Encoding" in finding.message
+    for vary in ("Accept, Accept-Encoding", "accept-encoding", "*"):
+        assert check_poll(poll(ok(headers=(*without("Vary"), ("Vary", vary))))) == []
+    plain = tuple(h for h in GOOD_HEADERS if h[0] not in ("Vary", "Content-Encoding"))
+    assert rules(poll(ok(headers=plain))) == ["NoCompression"]  # no gzip: no Vary needed
+
+
+def test_link_headers_are_links_too() -> None:
+    # RFC 8288 Link headers; WebSub §4 discovers the hub and self there.
+    body = RSS.replace(b'<atom:link href="https://hub.example.com/" rel="hub"/>\n', b"")
+    headers = (
+        *GOOD_HEADERS,
+        ("Link", '<https://hub2.example.com/>; rel="hub", <https://elsewhere.example/f>; rel=self'),
+    )
+    [finding] = check_poll(poll(ok(body, headers)))
+    assert finding.rule == "SelfDoesntMatchLocation"
+    assert finding.message.startswith("the Link header's rel=self is 'https://elsewhere.example/f'")
+    lines = summary(poll(ok(body, headers)))
+    assert "  rel=hub: https://hub2.example.com/ (Link header)" in lines
+    assert f"  rel=self: {URL}" in lines

@@ -170,6 +170,8 @@ RULES: Mapping[str, Rule] = _rules(
     Rule("MissingValidators", WARNING, None, "neither ETag nor Last-Modified", False, "http"),
     Rule("ConditionalGetIgnored", WARNING, None,
          "a re-request with the validators did not answer 304", False, "http"),
+    Rule("MissingVary", WARNING, None, "a compressed response without Vary: Accept-Encoding",
+         False, "http"),
     Rule("NoCompression", WARNING, None, "gzip/deflate offered, the feed sent uncompressed",
          False, "http"),
     Rule("MissingCacheControl", WARNING, None, "no Cache-Control or Expires (or no-store)",
