@@ -27,6 +27,7 @@ from feeds.pollcheck import (
     body_format,
     check_poll,
     poll_links,
+    uri_path,
 )
 
 USER_AGENT = f"feeds/{__version__} (feed validator)"
@@ -97,14 +98,15 @@ def _connection(
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"{url!r} is not an http(s) URL")
-    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    # RFC 3987 §3.1: an IRI's host goes out in IDNA, the rest of it percent-encoded as UTF-8.
+    host = parts.hostname.encode("idna").decode("ascii")
+    target = uri_path((parts.path or "/") + (f"?{parts.query}" if parts.query else ""))
     if parts.scheme == "https":
         # Certificates and host names are checked (ssl's defaults), against `cafile` if given.
         context = ssl.create_default_context(cafile=cafile)
-        return http.client.HTTPSConnection(
-            parts.hostname, parts.port, timeout=timeout, context=context
-        ), target
-    return http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout), target
+        connection = http.client.HTTPSConnection(host, parts.port, timeout=timeout, context=context)
+        return connection, target
+    return http.client.HTTPConnection(host, parts.port, timeout=timeout), target
 
 
 def request(

@@ -12,6 +12,7 @@ import enum
 import json
 import re
 from dataclasses import dataclass
+from urllib.parse import quote as percent_encode
 from urllib.parse import urlsplit, urlunsplit
 
 from feeds.findings import Finding
@@ -161,15 +162,29 @@ def _json_links(body: bytes) -> list[FeedLink]:
     return links
 
 
+# RFC 3986 reserved and unreserved characters and "%": kept as they are when an IRI's path
+# and query are mapped to a URI (RFC 3987 §3.1: everything else percent-encoded as UTF-8).
+URI_SAFE = "/?#[]@!$&'()*+,;=:%-._~"
+
+
+def uri_path(text: str) -> str:
+    """An IRI path or query as a URI's (RFC 3987 §3.1), escapes in upper case (§6.2.2.1)."""
+    return re.sub(r"%[0-9a-f]{2}", lambda m: m.group().upper(), percent_encode(text, URI_SAFE))
+
+
 def normal_url(url: str) -> str:
     """RFC 3986 §6.2.2-6.2.3 normalisation for comparing: case of scheme and host, default
-    port, empty path."""
+    port, empty path, IRI characters and escapes; the fragment dropped."""
     parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower()
-    port = parts.port
+    try:
+        host = (parts.hostname or "").encode("idna").decode("ascii").lower()
+        port = parts.port
+    except ValueError:  # not IDNA-encodable, a bad port: compare as written
+        return url.strip()
     default = {"http": 80, "https": 443}.get(parts.scheme.lower())
     netloc = host if port is None or port == default else f"{host}:{port}"
-    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))
+    path, query = uri_path(parts.path or "/"), uri_path(parts.query)
+    return urlunsplit((parts.scheme.lower(), netloc, path, query, ""))
 
 
 def document_encoding(body: bytes) -> str:

@@ -232,7 +232,7 @@ class Bad(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         path = self.path
         good = {"Content-Type": "application/rss+xml; charset=utf-8", "Cache-Control": "max-age=60"}
-        if path == "/good.rss":
+        if path in ("/good.rss", "/caf%C3%A9.rss"):
             etag = '"v1"'
             if self.headers.get("If-None-Match") == etag:
                 self.send(304, {"ETag": etag})
@@ -490,3 +490,11 @@ def test_https_certificates_are_checked(tls: tuple[str, Path, str]) -> None:
     _, other_host = validate_url(f"{wrong}/good.rss", PollOptions(timeout=5, cafile=str(bundle)))
     assert [f.rule for f in other_host] == ["FetchFailed"]
     assert "IP address mismatch" in other_host[0].message or "match" in other_host[0].message
+
+
+def test_an_iri_is_requested_as_its_uri(bad: str) -> None:
+    # RFC 3987 §3.1: the path goes out percent-encoded as UTF-8; the feed's self link,
+    # written as a URI, is the same address.
+    poll, findings = validate_url(f"{bad}/café.rss")
+    assert poll.final is not None and poll.final.status == 200
+    assert findings == []

@@ -234,6 +234,11 @@ def test_a_self_link_that_is_not_the_fetched_url_is_reported_at_its_line() -> No
     ) == ["PermanentRedirect"]
     assert normal_url("HTTPS://News.Example.com:443") == "https://news.example.com/"
     assert normal_url("http://a.example:8080/x?y=1#z") == "http://a.example:8080/x?y=1"
+    assert normal_url("https://Bücher.example/käse?q=é") == (
+        "https://xn--bcher-kva.example/k%C3%A4se?q=%C3%A9"
+    )
+    assert normal_url("https://a.example/k%c3%a4se") == normal_url("https://a.example/käse")
+    assert normal_url("http://a.example:99999/") == "http://a.example:99999/"  # as written
 
 
 def test_an_unreachable_hub_is_reported() -> None:
