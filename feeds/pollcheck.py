@@ -33,6 +33,7 @@ _FEED_TYPES = {
     "json": ("application/feed+json", "application/json"),
 }
 _BEST_TYPE = {fmt: types[0] for fmt, types in _FEED_TYPES.items()}
+_GENERIC_TYPES = ("application/xml", "text/xml", "application/json")
 _XML_DECL = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -271,7 +272,7 @@ def _check_redirects(poll: Poll, report: Report) -> None:
             )
         else:
             report.add(
-                "TemporaryRedirect",
+                "TempRedirect",
                 None,
                 f"{response.url} answers {response.status} (temporary) to {quote(target)}: "
                 "pollers keep polling the old address and pay a redirect every time; serve the "
@@ -290,6 +291,15 @@ def _check_type(final: Response, report: Report) -> None:
             None,
             f"the feed is served as {quote(content_type or '(no Content-Type)')}; readers and "
             f"browsers may not take it for a feed: serve it as {_BEST_TYPE[fmt]}; charset=utf-8",
+            field="Content-Type",
+        )
+    elif fmt is not None and kind in _GENERIC_TYPES:
+        report.add(
+            "NonSpecificMediaType",
+            None,
+            f"the feed is served as {quote(content_type or '')}, a type for any "
+            f"{kind.split('/')[1].upper()} document; readers and browsers recognise feeds by "
+            f"their own type: serve it as {_BEST_TYPE[fmt]}; charset=utf-8",
             field="Content-Type",
         )
     if charset is None:
@@ -355,7 +365,7 @@ def _check_transfer(final: Response, report: Report) -> None:
         )
     if coding not in ("gzip", "x-gzip", "deflate") and len(final.body) >= COMPRESS_FROM:
         report.add(
-            "NoCompression",
+            "Uncompressed",
             None,
             f"the {len(final.body):,}-byte feed is sent uncompressed although the request "
             "offered gzip and deflate; feeds compress to a fifth or less: turn on gzip for "

@@ -315,7 +315,7 @@ def test_no_validators_wrong_type_no_gzip_no_caching_are_all_caught(bad: str) ->
         "UnexpectedContentType",
         "EncodingMismatch",
         "MissingValidators",
-        "NoCompression",
+        "Uncompressed",
         "MissingCacheControl",
     ]
     findings = json.loads(out)
@@ -336,7 +336,7 @@ def test_redirects_are_followed_and_reported_by_kind(bad: str) -> None:
     # rel=self is the URL redirected to, which counts as the fetched URL
     assert "SelfDoesntMatchLocation" not in out
     code, out = run("--format", "json", f"{bad}/found")
-    assert (code, rules_of(out)) == (0, ["TemporaryRedirect"])
+    assert (code, rules_of(out)) == (0, ["TempRedirect"])
 
 
 @pytest.mark.parametrize(

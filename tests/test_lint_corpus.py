@@ -41,7 +41,7 @@ def test_the_corpus_score_is_perfect() -> None:
     assert result.recall == 1.0 and result.false_alarm_rate == 0.0
 
 
-REDIRECT_NOTES = {"PermanentRedirect", "TemporaryRedirect"}  # the hops before a stop
+REDIRECT_NOTES = {"PermanentRedirect", "TempRedirect"}  # the hops before a stop
 
 
 @pytest.mark.parametrize("path", EXCHANGES, ids=lambda p: p.name)

@@ -78,12 +78,12 @@ def test_redirects_are_reported_permanent_or_temporary() -> None:
     assert permanent.message.startswith(
         f"http://news.example.com/rss answers 301 (permanent) to '{URL}': pollers move"
     )
-    assert (temporary.rule, temporary.level) == ("TemporaryRedirect", Severity.WARNING)
+    assert (temporary.rule, temporary.level) == ("TempRedirect", Severity.WARNING)
     assert "302 (temporary)" in temporary.message
     for status in (307, 303):
         assert rules(
             poll(Response("http://a.example/", status, "", (("Location", URL),)), ok())
-        ) == ["TemporaryRedirect"]
+        ) == ["TempRedirect"]
     assert rules(poll(Response("http://a.example/", 308, "", (("Location", URL),)), ok())) == [
         "PermanentRedirect"
     ]
@@ -143,12 +143,20 @@ def test_a_type_that_is_not_the_feeds_is_reported(content_type: str | None) -> N
 
 
 @pytest.mark.parametrize(
-    "content_type",
-    ["application/rss+xml", "application/xml; charset=UTF-8", "text/xml;charset=utf8"],
+    "content_type", ["application/rss+xml", "APPLICATION/RSS+XML;charset=utf8"]
 )
-def test_feed_types_are_accepted(content_type: str) -> None:
+def test_the_feeds_own_type_is_accepted(content_type: str) -> None:
     headers = (*without("Content-Type"), ("Content-Type", content_type))
     assert check_poll(poll(ok(headers=headers))) == []
+
+
+@pytest.mark.parametrize("content_type", ["application/xml; charset=UTF-8", "text/xml"])
+def test_a_generic_xml_type_is_a_warning(content_type: str) -> None:
+    headers = (*without("Content-Type"), ("Content-Type", content_type))
+    [finding] = check_poll(poll(ok(headers=headers)))
+    assert (finding.rule, finding.level) == ("NonSpecificMediaType", Severity.WARNING)
+    assert "a type for any XML document" in finding.message
+    assert finding.message.endswith("serve it as application/rss+xml; charset=utf-8")
 
 
 def test_a_charset_that_is_not_the_documents_is_reported() -> None:
@@ -199,7 +207,7 @@ def test_a_re_request_that_is_not_answered_304_is_reported() -> None:
 def test_an_uncompressed_feed_is_reported_only_when_big_enough() -> None:
     plain = without("Content-Encoding")
     [finding] = check_poll(poll(ok(headers=plain)))
-    assert (finding.rule, finding.field) == ("NoCompression", "Content-Encoding")
+    assert (finding.rule, finding.field) == ("Uncompressed", "Content-Encoding")
     assert f"the {len(RSS):,}-byte feed is sent uncompressed" in finding.message
     small = RSS.replace(b"<item><title>An item</title></item>\n" * 40, b"")
     assert len(small) < 1024
@@ -256,7 +264,9 @@ def test_json_feed_types_and_charset() -> None:
     body = b'{"version": "https://jsonfeed.org/version/1.1", "title": "x", "items": []}'
     json_headers = (*without("Content-Type"), ("Content-Type", "application/feed+json"))
     assert check_poll(poll(ok(body, json_headers))) == []
-    latin = (*without("Content-Type"), ("Content-Type", "application/json; charset=latin-1"))
+    generic = (*without("Content-Type"), ("Content-Type", "application/json"))
+    assert rules(poll(ok(body, generic))) == ["NonSpecificMediaType"]
+    latin = (*without("Content-Type"), ("Content-Type", "application/feed+json; charset=latin-1"))
     assert rules(poll(ok(body, latin))) == ["EncodingMismatch"]
     assert rules(poll(ok(body, (*without("Content-Type"), ("Content-Type", "text/plain"))))) == [
         "UnexpectedContentType"
@@ -326,7 +336,7 @@ def test_a_compressed_answer_names_accept_encoding_in_vary() -> None:
     for vary in ("Accept, Accept-Encoding", "accept-encoding", "*"):
         assert check_poll(poll(ok(headers=(*without("Vary"), ("Vary", vary))))) == []
     plain = tuple(h for h in GOOD_HEADERS if h[0] not in ("Vary", "Content-Encoding"))
-    assert rules(poll(ok(headers=plain))) == ["NoCompression"]  # no gzip: no Vary needed
+    assert rules(poll(ok(headers=plain))) == ["Uncompressed"]  # no gzip: no Vary needed
 
 
 def test_link_headers_are_links_too() -> None:
