@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from feeds.lint.report import Report
+from feeds.lint.report import Report, quote
 from feeds.lint.tree import ATOM, child_groups, display, duplicates, full_link, line_of, missing
+from feeds.lint.urls import is_absolute_uri
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,14 +26,16 @@ class Children:
     required: tuple[str, ...] = ()  # at least once
     attributes: tuple[str, ...] = ()  # required attributes
     links: tuple[str, ...] = ()  # children whose text is a full URL
+    link_attributes: tuple[str, ...] = ()  # attributes whose value is a full URL
+    positive: tuple[str, ...] = ()  # attributes that are whole numbers above 0
 
 
-# RSS 2.0 "Required channel elements", "Optional channel elements" (textinput: RSS 0.91's
-# spelling, which RSS 2.0 readers still accept).
+# RSS 2.0 "Required channel elements", "Optional channel elements" (a lower-case
+# `textinput` is RSS 1.0's; the W3C validator reports it in RSS 2.0 as undefined too).
 _CHANNEL = frozenset({
     "title", "link", "description", "language", "copyright", "managingEditor", "webMaster",
     "pubDate", "lastBuildDate", "category", "generator", "docs", "cloud", "ttl", "image",
-    "rating", "textInput", "textinput", "skipHours", "skipDays", "item",
+    "rating", "textInput", "skipHours", "skipDays", "item",
 })  # fmt: skip
 # RSS 2.0 "Elements of <item>"
 _ITEM = frozenset({"title", "link", "description", "author", "category", "comments",
@@ -44,14 +47,15 @@ RSS_PARTS: Mapping[str, Children] = {
     "item": Children(_ITEM, links=("comments",)),
     "image": Children(frozenset(_IMAGE), _IMAGE, ("url", "title", "link"), links=("url", "link")),
     "textInput": Children(frozenset(_TEXT_INPUT), _TEXT_INPUT, _TEXT_INPUT, links=("link",)),
-    "textinput": Children(frozenset(_TEXT_INPUT), _TEXT_INPUT, _TEXT_INPUT, links=("link",)),
-    # RSS 2.0 <cloud>: five required attributes, no content
+    # RSS 2.0 <cloud>: five required attributes (port a TCP port), no content
     "cloud": Children(
-        frozenset(), attributes=("domain", "port", "path", "registerProcedure", "protocol")
+        frozenset(),
+        attributes=("domain", "port", "path", "registerProcedure", "protocol"),
+        positive=("port",),
     ),
     "skipHours": Children(frozenset({"hour"})),
     "skipDays": Children(frozenset({"day"})),
-    "source": Children(frozenset(), attributes=("url",)),  # RSS 2.0 <source url="...">
+    "source": Children(frozenset(), attributes=("url",), link_attributes=("url",)),
 }
 
 
@@ -127,12 +131,40 @@ def check_parts(
     for name in spec.links:
         for link in groups.get(name, [])[:1]:
             full_link(link, report, f"<{parent}><{name}>", entry)
+    _check_attributes(el, spec, parent, report, entry)
     for tag, children in groups.items():
         if tag in parts and tag not in _CHECKED_BY_CALLER:
             for child in children:
                 check_parts(child, parts, report, entry)
     if atom:
         duplicate_alternates(groups.get(ATOM + "link", []), parent, report, entry)
+
+
+def _check_attributes(
+    el: etree._Element, spec: Children, parent: str, report: Report, entry: str | None
+) -> None:
+    for attr in spec.link_attributes:
+        value = el.get(attr)
+        if value is not None and not is_absolute_uri(value):
+            report.add(
+                "InvalidFullLink",
+                line_of(el),
+                f"<{parent} {attr}={quote(value)}> is not an absolute URI; write the full "
+                "address (https://example.com/...)",
+                entry=entry,
+                field=f"{parent}@{attr}",
+            )
+    for attr in spec.positive:
+        value = el.get(attr)
+        if value is not None and not (value.strip().isdigit() and int(value) > 0):
+            report.add(
+                "InvalidIntegerAttribute",
+                line_of(el),
+                f"<{parent} {attr}={quote(value)}> is not a whole number above 0; write the "
+                "port number, e.g. 80",
+                entry=entry,
+                field=f"{parent}@{attr}",
+            )
 
 
 def duplicate_alternates(

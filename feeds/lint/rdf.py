@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from feeds.lint.report import Report
+from feeds.lint.report import Report, quote
 from feeds.lint.tree import child_groups, display, duplicates, full_link, line_of, missing
 
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -46,9 +46,13 @@ def lint_rdf(root: etree._Element, report: Report) -> None:
         qname = etree.QName(tag)
         if qname.namespace == ns and qname.localname not in _REQUIRED:
             _undefined(elements[0], "rdf:RDF", report)
+    abouts: dict[str, int | None] = {}
     for part in _REQUIRED:
         for el in groups.get(f"{{{ns}}}{part}", []):
             _lint_part(el, part, ns, report)
+            about = el.get(f"{{{RDF_NS}}}about")
+            if part == "item" and about is not None:
+                _unique_about(el, about.strip(), abouts, report)
     if ns == RSS10_NS:
         channel = groups[f"{{{ns}}}channel"][0]
         if channel.find(f"{{{ns}}}items") is None:  # RSS 1.0 §5.3.5: channel/items is required
@@ -81,6 +85,23 @@ def _lint_part(el: etree._Element, part: str, ns: str, report: Report) -> None:
         for link in groups.get(f"{{{ns}}}{child}", [])[:1]:
             if part == "channel" or child in _REQUIRED[part]:
                 full_link(link, report, f"<{name}><{child}>", entry)
+
+
+def _unique_about(
+    item: etree._Element, about: str, abouts: dict[str, int | None], report: Report
+) -> None:
+    """RSS 1.0 §5.5: an item's rdf:about is its URI, so two items cannot share one."""
+    if about in abouts:
+        report.add(
+            "DuplicateValue",
+            line_of(item),
+            f"item rdf:about {quote(about)} is already used by the item on line {abouts[about]}; "
+            "every item needs its own URI",
+            entry=about,
+            field="item@rdf:about",
+        )
+    else:
+        abouts[about] = line_of(item)
 
 
 def _undefined(child: etree._Element, parent: str, report: Report) -> None:

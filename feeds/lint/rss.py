@@ -31,7 +31,7 @@ _CONTENT_ENCODED = f"{{{CONTENT_NS}}}encoded"
 _RSS_VERSIONS = ("2.0", "0.91", "0.92")  # RSS 2.0 is compatible with 0.91 and 0.92
 _CHANNEL_SINGLE = ("title", "link", "description", "language", "pubDate", "lastBuildDate",
                    "ttl", "image", "docs", "generator", "copyright", "managingEditor",
-                   "webMaster", "cloud", "rating", "textInput", "skipHours",
+                   "webMaster", "cloud", "textInput", "skipHours",
                    "skipDays")  # fmt: skip
 _ITEM_SINGLE = ("title", "link", "description", "guid", "pubDate", "author", "comments",
                 "source", _CONTENT_ENCODED, f"{ATOM}updated", f"{ATOM}published")  # fmt: skip
