@@ -176,7 +176,6 @@ def test_rfc822_comments_and_folding_are_valid(value: str) -> None:
     [
         "5 Mar 24 09:30 EST",  # one-digit day, two-digit year, no seconds, US zone
         "Tue, 5 Mar 2024 09:30 Z",  # military zone
-        "Tue, 05 Mar 2024 09:30:00",  # no zone
         "tue, 05 mar 2024 09:30:00 gmt",  # lower case
     ],
 )
@@ -185,6 +184,13 @@ def test_the_full_rfc822_range_is_at_most_a_warning(value: str) -> None:
     found = check_rfc822(value)
     assert found is not None and found[0] == "ProblematicalRFC822Date"
     assert RULES[found[0]].level is Severity.WARNING
+
+
+def test_a_date_without_a_zone_is_an_error() -> None:
+    # The W3C validator's loose RFC 822 form needs a zone too (InvalidRFC2822Date there).
+    found = check_rfc822("Tue, 05 Mar 2024 09:30:00")
+    assert found is not None and found[0] == "InvalidRFC2822Date"
+    assert "it has no time zone" in found[1]
 
 
 def test_a_commented_date_is_still_checked() -> None:

@@ -21,7 +21,8 @@ _RFC822 = re.compile(
     r"(?P<h>\d\d):(?P<m>\d\d)(?::(?P<s>\d\d))? (?P<zone>[+-]\d{4}|GMT|UT)"
 )
 # What RFC 822 also allows but readers misread (the W3C service's ProblematicalRFC822Date):
-# two-digit years, North American zone names, military letters, no zone, odd case or spacing.
+# two-digit years, North American zone names, military letters, odd case or spacing. (No zone
+# at all is an error: the W3C validator's loose form, too, needs one.)
 _RFC822_LOOSE = re.compile(
     r"(?:(?P<dow>mon|tue|wed|thu|fri|sat|sun)\s*,\s*)?(?P<day>\d{1,2})\s+"
     r"(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\s+(?P<year>\d{2}|\d{4})\s+"
@@ -98,6 +99,9 @@ def check_rfc822(value: str) -> tuple[str, str] | None:
     zone = match["zone"]
     if problem is None and zone and zone[0] in "+-" and int(zone[3:]) > 59:
         problem = f"the zone offset {zone} has more than 59 minutes"
+    if problem is None and zone is None:
+        # RFC 822 §5.1: the zone is part of the date-time (the W3C validator agrees: error).
+        problem = "it has no time zone; add one, e.g. +0000 or GMT"
     if problem is not None or year == 0:
         return "InvalidRFC2822Date", f"{quote(value)}: {problem or 'there is no year 0'}"
     dow = match["dow"]
@@ -105,9 +109,7 @@ def check_rfc822(value: str) -> tuple[str, str] | None:
         actual = _WEEKDAYS[_weekday(year, month, day)]
         return "IncorrectDOW", f"{quote(value)}: {day} {_MONTHS[month - 1]} {year} is a {actual}"
     if strict is None:
-        if zone is None:
-            why = "it has no time zone"
-        elif len(match["year"]) == 2:
+        if len(match["year"]) == 2:
             why = "it has a two-digit year"
         elif zone.upper() not in ("GMT", "UT") and zone[0] not in "+-":
             why = f"the zone {zone!r} is ambiguous or obsolete"
