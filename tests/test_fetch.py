@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from click.testing import CliRunner
@@ -211,6 +212,7 @@ class Bad(http.server.BaseHTTPRequestHandler):
 
     protocol_version = "HTTP/1.1"
     hub = ""
+    seen: ClassVar[list[tuple[str, dict[str, str]]]] = []  # (path, request headers), in order
 
     def log_message(self, format: str, *args: object) -> None:
         pass
@@ -231,6 +233,7 @@ class Bad(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         path = self.path
+        Bad.seen.append((path, dict(self.headers.items())))
         good = {"Content-Type": "application/rss+xml; charset=utf-8", "Cache-Control": "max-age=60"}
         if path in ("/good.rss", "/caf%C3%A9.rss"):
             etag = '"v1"'
@@ -498,3 +501,17 @@ def test_an_iri_is_requested_as_its_uri(bad: str) -> None:
     poll, findings = validate_url(f"{bad}/café.rss")
     assert poll.final is not None and poll.final.status == 200
     assert findings == []
+
+
+def test_a_poll_is_polite_and_asks_only_what_it_needs(bad: str) -> None:
+    Bad.seen.clear()
+    code, _ = run("--format", "json", f"{bad}/good.rss")
+    assert code == 0
+    # The feed, the same feed again with its validator, the hub it names: nothing else.
+    assert [path for path, _ in Bad.seen] == ["/good.rss", "/good.rss", "/hub"]
+    first, again, _ = (headers for _, headers in Bad.seen)
+    assert first["User-Agent"].startswith("feeds/")
+    assert first["Accept"].startswith("application/rss+xml, application/atom+xml")
+    assert first["Accept-Encoding"] == "gzip, deflate"
+    assert "If-None-Match" not in first
+    assert again["If-None-Match"] == '"v1"'
