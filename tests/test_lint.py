@@ -135,6 +135,7 @@ W3C_LEVELS = {
     "EncodingMismatch": Severity.WARNING,
     "SelfDoesntMatchLocation": Severity.WARNING,
     "HttpError": Severity.ERROR,
+    "DuplicateEnclosure": Severity.WARNING,
     "NonSpecificMediaType": Severity.WARNING,
 }
 

@@ -172,8 +172,19 @@ def _lint_item(
             html_field(
                 el, Where(line_of(el), display(el), entry, base_ok=False, atom=False), report
             )
-    for enclosure in groups.get("enclosure", []):
+    enclosures = groups.get("enclosure", [])
+    for enclosure in enclosures:
         _lint_enclosure(enclosure, report, entry, show)
+    for extra in enclosures[1:]:
+        # RSS Best Practices Profile: at most one enclosure; readers and apps take the first.
+        report.add(
+            "DuplicateEnclosure",
+            line_of(extra),
+            "<item> has more than one <enclosure>; podcast apps and readers take only the "
+            "first: keep one (link the others in the description)",
+            entry=entry,
+            field="enclosure",
+        )
 
 
 def _lint_guid(

@@ -74,6 +74,7 @@ RULES: Mapping[str, Rule] = _rules(
     Rule("InvalidIntegerAttribute", ERROR, ERROR, "enclosure length is not an integer >= 0",
          True),
     Rule("InvalidMIMEAttribute", ERROR, ERROR, "enclosure type is not a MIME type", True),
+    Rule("DuplicateEnclosure", WARNING, ERROR, "an item with more than one enclosure", True),
     Rule("MissingAtomSelfLink", WARNING, ERROR, "channel without atom:link rel=self", True),
     # Podcast show feeds (lint/podcast.py): RSS with the itunes namespace, held to Apple's
     # podcast RSS requirements and the Podcast Index namespace
