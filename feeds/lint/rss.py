@@ -86,7 +86,9 @@ def _lint_channel(channel: etree._Element, report: Report) -> None:
         el = first(groups, name)
         if el is not None:
             rss_date(el, report)
-    if not check_atom_links(groups, report):
+    # The atom:link rel=self and guid advice is RSS 2.0's (the W3C validator gives neither
+    # for RSS 0.91/0.92, which predate them).
+    if not check_atom_links(groups, report) and not _legacy(channel):
         report.add(
             "MissingAtomSelfLink",
             line_of(channel),
@@ -100,6 +102,12 @@ def _lint_channel(channel: etree._Element, report: Report) -> None:
         _lint_item(item, guids, report, show)
     if show:
         lint_show_channel(channel, report)
+
+
+def _legacy(el: etree._Element) -> bool:
+    """True inside an RSS 0.91 or 0.92 document."""
+    version = el.getroottree().getroot().get("version") or ""
+    return version.strip() in ("0.91", "0.92")
 
 
 def rss_date(el: etree._Element, report: Report, entry: str | None = None) -> None:
@@ -147,7 +155,7 @@ def _lint_item(
     check_parts(item, RSS_PARTS, report, entry)
     if link is not None:
         full_link(link, report, "the item link", entry)
-    if guid is None and not show:
+    if guid is None and not show and not _legacy(item):
         report.add(
             "MissingGuid",
             line,
