@@ -18,6 +18,7 @@ from feeds import __version__
 from feeds.build import BuildError, BuildRequest, run_build
 from feeds.config import Config, ConfigError, load_config
 from feeds.dates import DateError, parse_date
+from feeds.findingformats import as_json, as_sarif, as_text, default_rules_url
 from feeds.findings import Finding, Severity, has_errors
 from feeds.layout import feed_files_in
 from feeds.ownership import AdoptError, adopt_paths
@@ -261,58 +262,104 @@ def _run_build(
     return EXIT_OK if report.complete else EXIT_PROBLEMS
 
 
+def _files_or_urls(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> tuple[Path | str, ...]:
+    """Existing paths, and http(s) URLs as they are (`feeds validate URL`)."""
+    exists = click.Path(path_type=Path, exists=True)
+    return tuple(
+        value
+        if value.lower().startswith(("http://", "https://"))
+        else exists.convert(value, param, ctx)
+        for value in values
+    )
+
+
 @cli.command()
 @config_option
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path, exists=True))
+@click.argument("files", nargs=-1, metavar="[FILE|URL]...", callback=_files_or_urls)
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "sarif"]),
     default="text",
     show_default=True,
-    help="json prints a list of finding objects for CI.",
+    help="json prints a list of finding objects for CI; sarif a SARIF 2.1.0 log for code hosts.",
 )
+@click.option(
+    "--rules-url",
+    metavar="URL",
+    help="Where docs/rules.md is published; findings link to its sections "
+    "(default: this checkout's docs/rules.md).",
+)
+@click.option(
+    "--timeout", type=click.FloatRange(0.1, 120), default=10.0, show_default=True,
+    help="URL mode: seconds per request.",
+)  # fmt: skip
+@click.option(
+    "--max-bytes", type=click.IntRange(1024), default=10_000_000, show_default=True,
+    help="URL mode: the largest body read (compressed and decompressed).",
+)  # fmt: skip
 @now_option
 def validate(
-    config_path: Path, files: tuple[Path, ...], output_format: str, now: datetime | None
+    config_path: Path,
+    files: tuple[Path | str, ...],
+    output_format: str,
+    rules_url: str | None,
+    timeout: float,
+    max_bytes: int,
+    now: datetime | None,
 ) -> None:
-    """Check feeds, in one of three modes.
+    """Check feeds, in one of four modes.
 
-    File mode (FILES are files): lint each RSS 2.0, Atom 1.0, JSON Feed 1.1 or OPML file,
-    wherever it came from. Folder mode (a FILE is a folder, e.g. public/): lint every feed
-    file below it (*.rss.xml, *.atom.xml, *.json, *.opml; pages and hidden files are
-    skipped). Site mode (no FILES): check the published output folder against the content
-    it was built from, as `feeds build` would.
+    File mode (FILES are files): lint each RSS 2.0, RSS 1.0/0.90, Atom 1.0, JSON Feed 1.1 or
+    OPML file, wherever it came from. Folder mode (a FILE is a folder, e.g. public/): lint
+    every feed file below it (*.rss.xml, *.atom.xml, *.json, *.opml; pages and hidden files
+    are skipped). URL mode (a FILE is an http(s) URL): fetch it as a polite poller does and
+    report redirects, status, Content-Type and charset, ETag/Last-Modified and the 304 answer
+    to a conditional re-request, gzip, Cache-Control, size, rel=self and WebSub hubs, then
+    lint the body. Site mode (no FILES): check the published output folder against the
+    content it was built from, as `feeds build` would.
 
     Exit code 1 when any error is found (warnings alone exit 0), 2 for a usage error.
     """
     from feeds.build import validate_site
+    from feeds.fetch import PollOptions, validate_url
+    from feeds.pollcheck import summary
     from feeds.validate import lint_files
 
-    if files:
-        named = [p for f in files for p in (feed_files_in(f) if f.is_dir() else [f])]
-        pages = [p for p in named if p.suffix.lower() in (".html", ".htm")]
-        if pages:  # `feeds validate public/feeds/*` names the feed pages too
-            shown = ", ".join(map(str, pages[:5])) + (" ..." if len(pages) > 5 else "")
-            click.echo(f"feeds: skipped {count_of(len(pages), 'HTML page')}: {shown}", err=True)
-        findings = lint_files(p for p in named if p not in pages)
-    else:
+    paths = [f for f in files if isinstance(f, Path)]
+    named = [p for f in paths for p in (feed_files_in(f) if f.is_dir() else [f])]
+    pages = [p for p in named if p.suffix.lower() in (".html", ".htm")]
+    if pages:  # `feeds validate public/feeds/*` names the feed pages too
+        shown = ", ".join(map(str, pages[:5])) + (" ..." if len(pages) > 5 else "")
+        click.echo(f"feeds: skipped {count_of(len(pages), 'HTML page')}: {shown}", err=True)
+    findings = lint_files(p for p in named if p not in pages)
+    for url in (f for f in files if isinstance(f, str)):
+        poll, found = validate_url(url, PollOptions(timeout=timeout, max_bytes=max_bytes))
+        if output_format == "text":
+            click.echo("\n".join(summary(poll)))
+        findings.extend(found)
+    if not files:
         config = _load(config_path)
         try:
             findings = validate_site(config, now=now or datetime.now(UTC))
         except (BuildError, ConfigError) as error:
             click.echo(f"feeds: {error}", err=True)
             sys.exit(EXIT_USAGE)
-    _print_findings(findings, output_format)
+    _print_findings(findings, output_format, rules_url or default_rules_url())
     sys.exit(EXIT_PROBLEMS if has_errors(findings) else EXIT_OK)
 
 
-def _print_findings(findings: list[Finding], output_format: str) -> None:
+def _print_findings(findings: list[Finding], output_format: str, rules_url: str) -> None:
     if output_format == "json":
-        click.echo(json.dumps([f.to_json() for f in findings], indent=2, ensure_ascii=False))
+        click.echo(as_json(findings))
+        return
+    if output_format == "sarif":
+        click.echo(json.dumps(as_sarif(findings, rules_url), indent=2, ensure_ascii=False))
         return
     for finding in findings:
-        click.echo(str(finding))
+        click.echo(as_text(finding, rules_url))
     errors = sum(f.level is Severity.ERROR for f in findings)
     warnings = len(findings) - errors
     click.echo(f"feeds: {count_of(errors, 'error')}, {count_of(warnings, 'warning')}", err=True)

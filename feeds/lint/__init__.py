@@ -22,6 +22,7 @@ from feeds.lint.document import (
 )
 from feeds.lint.opml import lint_opml
 from feeds.lint.plaintext import lint_plain_text
+from feeds.lint.rdf import lint_rdf
 from feeds.lint.report import Report, quote
 from feeds.lint.rss import lint_rss
 from feeds.lint.rules import ERROR, RULES, WARNING, Rule
@@ -69,8 +70,8 @@ def lint_feed(data: bytes, file: str, *, strict: bool = False) -> list[Finding]:
             "UnsupportedFormat",
             line_of(root),
             f"the root element is {quote(clark_to_display(root.tag))}; this linter reads RSS 2.0 "
-            '(<rss version="2.0">), Atom 1.0 (<feed xmlns="http://www.w3.org/2005/Atom">) '
-            "and OPML (<opml>)",
+            '(<rss version="2.0">), Atom 1.0 (<feed xmlns="http://www.w3.org/2005/Atom">), '
+            "RSS 1.0/0.90 (<rdf:RDF> with a channel) and OPML (<opml>)",
         )
         return report.findings
     lint_characters(root, report)
@@ -78,9 +79,11 @@ def lint_feed(data: bytes, file: str, *, strict: bool = False) -> list[Finding]:
         lint_rss(root, report)
     elif fmt == "atom":
         lint_atom(root, report)
+    elif fmt == "rdf":
+        lint_rdf(root, report)
     else:
         lint_opml(root, report)
-    if fmt != "opml":
+    if fmt in ("rss", "atom"):
         lint_plain_text(root, fmt, data, report)
     report.findings.sort(key=lambda f: f.line or 0)
     return report.findings

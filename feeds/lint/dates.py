@@ -21,7 +21,8 @@ _RFC822 = re.compile(
     r"(?P<h>\d\d):(?P<m>\d\d)(?::(?P<s>\d\d))? (?P<zone>[+-]\d{4}|GMT|UT)"
 )
 # What RFC 822 also allows but readers misread (the W3C service's ProblematicalRFC822Date):
-# two-digit years, North American zone names, military letters, no zone, odd case or spacing.
+# two-digit years, North American zone names, military letters, odd case or spacing. (No zone
+# at all is an error: the W3C validator's loose form, too, needs one.)
 _RFC822_LOOSE = re.compile(
     r"(?:(?P<dow>mon|tue|wed|thu|fri|sat|sun)\s*,\s*)?(?P<day>\d{1,2})\s+"
     r"(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\s+(?P<year>\d{2}|\d{4})\s+"
@@ -30,6 +31,19 @@ _RFC822_LOOSE = re.compile(
     re.IGNORECASE,
 )
 _ISO_LIKE = re.compile(r"\d{4}-\d\d-\d\d")
+# RFC 822 §3.1.4: a comment is "(...)" (nesting, "\\" quoting) and reads as a space; the W3C
+# validator drops comments before it checks a date ("... +0000 (UTC)" is valid).
+_COMMENT = re.compile(r"\((?:[^()\\]|\\.)*\)")
+
+
+def without_comments(value: str) -> str:
+    """An RFC 822 date with its comments read as spaces (innermost first) and runs of
+    whitespace (RFC 822 §3.1.1 folding) as one space."""
+    text, before = value, None
+    while text != before:
+        before, text = text, _COMMENT.sub(" ", text)
+    return " ".join(text.split())
+
 
 # RFC 3339 §5.6 date-time, with RFC 4287 §3.3's upper-case "T" and "Z".
 _RFC3339 = re.compile(
@@ -68,7 +82,7 @@ def _weekday(year: int, month: int, day: int) -> int:
 
 def check_rfc822(value: str) -> tuple[str, str] | None:
     """(rule, what is wrong) for an RSS 2.0 date (RFC 822 §5), or None when it is fine."""
-    text = value.strip()
+    text = without_comments(value)
     strict = _RFC822.fullmatch(text)
     match = strict or _RFC822_LOOSE.fullmatch(text)
     if match is None:
@@ -85,6 +99,9 @@ def check_rfc822(value: str) -> tuple[str, str] | None:
     zone = match["zone"]
     if problem is None and zone and zone[0] in "+-" and int(zone[3:]) > 59:
         problem = f"the zone offset {zone} has more than 59 minutes"
+    if problem is None and zone is None:
+        # RFC 822 §5.1: the zone is part of the date-time (the W3C validator agrees: error).
+        problem = "it has no time zone; add one, e.g. +0000 or GMT"
     if problem is not None or year == 0:
         return "InvalidRFC2822Date", f"{quote(value)}: {problem or 'there is no year 0'}"
     dow = match["dow"]
@@ -92,9 +109,7 @@ def check_rfc822(value: str) -> tuple[str, str] | None:
         actual = _WEEKDAYS[_weekday(year, month, day)]
         return "IncorrectDOW", f"{quote(value)}: {day} {_MONTHS[month - 1]} {year} is a {actual}"
     if strict is None:
-        if zone is None:
-            why = "it has no time zone"
-        elif len(match["year"]) == 2:
+        if len(match["year"]) == 2:
             why = "it has a two-digit year"
         elif zone.upper() not in ("GMT", "UT") and zone[0] not in "+-":
             why = f"the zone {zone!r} is ambiguous or obsolete"
@@ -136,7 +151,7 @@ def check_rfc3339(value: str) -> str | None:
 
 def implausible_rfc822(value: str) -> str | None:
     """Why an RFC 822 date `check_rfc822` accepts is implausible (W3C ImplausibleDate), or None."""
-    match = _RFC822.fullmatch(value.strip())
+    match = _RFC822.fullmatch(without_comments(value))
     return None if match is None else _implausible(value, int(match["year"]))
 
 

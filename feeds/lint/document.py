@@ -9,10 +9,11 @@ from typing import Any, Literal, cast
 from lxml import etree
 
 from feeds.layout import ATOM_NS
+from feeds.lint.rdf import is_rdf_feed
 from feeds.lint.report import Report, quote
 from feeds.lint.tree import WELL_KNOWN_PREFIXES, display, line_of
 
-_Format = Literal["rss", "atom", "opml"]
+_Format = Literal["rss", "atom", "opml", "rdf"]
 
 
 def _parser() -> etree.XMLParser:
@@ -84,7 +85,8 @@ PARSE_ADVICE = {
 
 
 def detect_format(data: bytes) -> str | None:
-    """'rss', 'atom' or 'opml' by the root element of a safe parse; None for anything else."""
+    """'rss', 'atom', 'opml' or 'rdf' (RSS 1.0/0.90) by the root element of a safe parse;
+    None for anything else."""
     root, _ = parse(data)
     return None if root is None else root_format(root)
 
@@ -96,6 +98,8 @@ def root_format(root: etree._Element) -> _Format | None:
         return "atom"
     if root.tag == "opml":  # OPML 1.0/2.0: <opml> in no namespace
         return "opml"
+    if is_rdf_feed(root):  # RSS 1.0 / 0.90: <rdf:RDF> around an RSS channel
+        return "rdf"
     return None
 
 

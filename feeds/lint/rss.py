@@ -9,6 +9,7 @@ from lxml import etree
 from feeds.layout import CONTENT_NS
 from feeds.lint.atom import atom_date, check_atom_links, implausible
 from feeds.lint.dates import RFC822_EXAMPLE, check_rfc822, implausible_rfc822
+from feeds.lint.elements import RSS_PARTS, check_parts
 from feeds.lint.html import Where, html_field
 from feeds.lint.podcast import is_show, lint_show_channel
 from feeds.lint.report import Report, quote
@@ -22,13 +23,16 @@ from feeds.lint.tree import (
     line_of,
     missing,
     text_of,
+    uri_char,
 )
-from feeds.lint.urls import is_web_url, scheme_of
+from feeds.lint.urls import bad_uri_char, is_web_url, scheme_of
 
 _CONTENT_ENCODED = f"{{{CONTENT_NS}}}encoded"
 _RSS_VERSIONS = ("2.0", "0.91", "0.92")  # RSS 2.0 is compatible with 0.91 and 0.92
 _CHANNEL_SINGLE = ("title", "link", "description", "language", "pubDate", "lastBuildDate",
-                   "ttl", "image", "docs", "generator")  # fmt: skip
+                   "ttl", "image", "docs", "generator", "copyright", "managingEditor",
+                   "webMaster", "cloud", "textInput", "skipHours",
+                   "skipDays")  # fmt: skip
 _ITEM_SINGLE = ("title", "link", "description", "guid", "pubDate", "author", "comments",
                 "source", _CONTENT_ENCODED, f"{ATOM}updated", f"{ATOM}published")  # fmt: skip
 _MIME = re.compile(r"[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+(\s*;.*)?")
@@ -74,6 +78,7 @@ def _lint_channel(channel: etree._Element, report: Report) -> None:
                 "RSS 2.0 requires title, link and description on the channel: add it",
             )  # fmt: skip
     duplicates(groups, _CHANNEL_SINGLE, "channel", report)
+    check_parts(channel, RSS_PARTS, report)
     link = first(groups, "link")
     if link is not None:
         full_link(link, report, "the channel link")
@@ -81,7 +86,9 @@ def _lint_channel(channel: etree._Element, report: Report) -> None:
         el = first(groups, name)
         if el is not None:
             rss_date(el, report)
-    if not check_atom_links(groups, report):
+    # The atom:link rel=self and guid advice is RSS 2.0's (the W3C validator gives neither
+    # for RSS 0.91/0.92, which predate them).
+    if not check_atom_links(groups, report) and not _legacy(channel):
         report.add(
             "MissingAtomSelfLink",
             line_of(channel),
@@ -95,6 +102,12 @@ def _lint_channel(channel: etree._Element, report: Report) -> None:
         _lint_item(item, guids, report, show)
     if show:
         lint_show_channel(channel, report)
+
+
+def _legacy(el: etree._Element) -> bool:
+    """True inside an RSS 0.91 or 0.92 document."""
+    version = el.getroottree().getroot().get("version") or ""
+    return version.strip() in ("0.91", "0.92")
 
 
 def rss_date(el: etree._Element, report: Report, entry: str | None = None) -> None:
@@ -139,9 +152,10 @@ def _lint_item(
             field="item",
         )
     duplicates(groups, _ITEM_SINGLE, "item", report, entry)
+    check_parts(item, RSS_PARTS, report, entry)
     if link is not None:
         full_link(link, report, "the item link", entry)
-    if guid is None and not show:
+    if guid is None and not show and not _legacy(item):
         report.add(
             "MissingGuid",
             line,
@@ -166,8 +180,19 @@ def _lint_item(
             html_field(
                 el, Where(line_of(el), display(el), entry, base_ok=False, atom=False), report
             )
-    for enclosure in groups.get("enclosure", []):
+    enclosures = groups.get("enclosure", [])
+    for enclosure in enclosures:
         _lint_enclosure(enclosure, report, entry, show)
+    for extra in enclosures[1:]:
+        # RSS Best Practices Profile: at most one enclosure; readers and apps take the first.
+        report.add(
+            "DuplicateEnclosure",
+            line_of(extra),
+            "<item> has more than one <enclosure>; podcast apps and readers take only the "
+            "first: keep one (link the others in the description)",
+            entry=entry,
+            field="enclosure",
+        )
 
 
 def _lint_guid(
@@ -241,7 +266,9 @@ def _lint_enclosure(
                 field=f"enclosure@{attr}",
             )
     url, length, mime = enclosure.get("url"), enclosure.get("length"), enclosure.get("type")
-    if url is not None and not is_web_url(url):
+    if url is not None and bad_uri_char(url) is not None:
+        uri_char(enclosure, url, report, "enclosure url", entry, field="enclosure@url")
+    elif url is not None and not is_web_url(url):
         report.add(
             "InvalidURLAttribute",
             line,

@@ -22,10 +22,10 @@ class Rule:
     strict_level: Severity | None  # None: not reported in site mode
     summary: str
     w3c: bool  # the W3C Feed Validation Service uses this name for the same check
-    stage: str = "xml"  # xml: lint of RSS/Atom/OPML; json: JSON Feed lint; roundtrip; site
+    stage: str = "xml"  # xml: lint of RSS/Atom/OPML; json: JSON Feed lint; http; roundtrip; site
 
 
-STAGES = ("xml", "json", "roundtrip", "site")
+STAGES = ("xml", "json", "http", "roundtrip", "site")
 
 
 def _rules(*rules: Rule) -> Mapping[str, Rule]:
@@ -43,7 +43,8 @@ RULES: Mapping[str, Rule] = _rules(
     Rule("EntityDeclaration", ERROR, ERROR, "the DOCTYPE declares entities (not expanded)", False),
     Rule("ContainsSystemEntity", ERROR, ERROR, "the DOCTYPE declares an external entity", True),
     Rule("ValidatorLimit", ERROR, ERROR, "too deep or too large for a safe parse", True),
-    Rule("UnsupportedFormat", ERROR, ERROR, "neither RSS 2.0, Atom 1.0 nor OPML", False),
+    Rule("UnsupportedFormat", ERROR, ERROR, "neither RSS 2.0, RSS 1.0/0.90, Atom 1.0 nor OPML",
+         False),
     Rule("BadCharacters", WARNING, WARNING, "C1 control characters or U+FFFD (mojibake)", True),
     Rule("ReservedPrefix", WARNING, ERROR, "a well-known prefix bound to another namespace", True),
     # shared structure
@@ -51,6 +52,10 @@ RULES: Mapping[str, Rule] = _rules(
     Rule("DuplicateElement", ERROR, ERROR, "a single-valued element appears twice", True),
     Rule("MissingAttribute", ERROR, ERROR, "a required attribute is missing", True),
     Rule("InvalidFullLink", ERROR, ERROR, "a link or id that is not an absolute URI", True),
+    Rule("InvalidUriChar", ERROR, ERROR, "a URI with a character RFC 3986 forbids (space...)",
+         True),
+    Rule("UnexpectedWhitespace", ERROR, ERROR,
+         "whitespace around a value whose syntax has none (Atom id, date, href)", True),
     # RSS 2.0
     Rule("InvalidRSSVersion", ERROR, ERROR, "rss version is not 2.0 (or 0.91/0.92)", True),
     Rule("InvalidRFC2822Date", ERROR, ERROR, "not an RFC 822 date-time", True),
@@ -69,6 +74,7 @@ RULES: Mapping[str, Rule] = _rules(
     Rule("InvalidIntegerAttribute", ERROR, ERROR, "enclosure length is not an integer >= 0",
          True),
     Rule("InvalidMIMEAttribute", ERROR, ERROR, "enclosure type is not a MIME type", True),
+    Rule("DuplicateEnclosure", WARNING, ERROR, "an item with more than one enclosure", True),
     Rule("MissingAtomSelfLink", WARNING, ERROR, "channel without atom:link rel=self", True),
     # Podcast show feeds (lint/podcast.py): RSS with the itunes namespace, held to Apple's
     # podcast RSS requirements and the Podcast Index namespace
@@ -96,6 +102,8 @@ RULES: Mapping[str, Rule] = _rules(
     Rule("DuplicateEntries", WARNING, ERROR, "two entries with the same id", True),
     Rule("MissingSelf", WARNING, ERROR, "feed without link rel=self", True),
     Rule("MissingHref", ERROR, ERROR, "link without href", True),
+    Rule("DuplicateAtomLink", ERROR, ERROR,
+         'two rel="alternate" links with the same type and hreflang', True),
     Rule("RelativeSelf", WARNING, ERROR, "relative rel=self link and no absolute xml:base", True),
     Rule("RelativeLink", WARNING, ERROR, "relative link and no absolute xml:base", False),
     Rule("InvalidTextType", ERROR, ERROR, "text construct type not text, html or xhtml", True),
@@ -142,6 +150,38 @@ RULES: Mapping[str, Rule] = _rules(
     Rule("JsonFeedWrongType", ERROR, ERROR, "a member of the wrong JSON type", False, "json"),
     Rule("JsonFeedBadDate", ERROR, ERROR, "a date that is not an RFC 3339 date-time", False,
          "json"),
+    # HTTP (`feeds validate URL`: pollcheck.py): the exchange a poller has with the server
+    Rule("FetchFailed", ERROR, None, "no HTTP response: connection, DNS, TLS or timeout", False,
+         "http"),
+    Rule("RedirectToNonHttp", ERROR, None, "a redirect to a non-http(s) URL (not followed)",
+         False, "http"),
+    Rule("TooManyRedirects", ERROR, None, "more than 5 redirects, or a redirect loop", False,
+         "http"),
+    Rule("HttpError", ERROR, None, "the final status is not 200 OK", True, "http"),
+    Rule("FeedTooLarge", ERROR, None, "the body exceeds the poller's maximum size", False,
+         "http"),
+    Rule("PermanentRedirect", WARNING, None, "301/308: pollers move to the new URL", False,
+         "http"),
+    Rule("TempRedirect", WARNING, None, "302/303/307: pollers keep the old URL", True, "http"),
+    Rule("UnexpectedContentType", WARNING, None, "Content-Type is not a feed media type", True,
+         "http"),
+    Rule("NonSpecificMediaType", WARNING, None,
+         "a generic type (application/xml, text/xml, application/json), not the feed's own",
+         True, "http"),
+    Rule("EncodingMismatch", WARNING, None,
+         "the charset parameter disagrees with the document's encoding", True, "http"),
+    Rule("MissingValidators", WARNING, None, "neither ETag nor Last-Modified", False, "http"),
+    Rule("ConditionalGetIgnored", WARNING, None,
+         "a re-request with the validators did not answer 304", False, "http"),
+    Rule("MissingVary", WARNING, None, "a compressed response without Vary: Accept-Encoding",
+         False, "http"),
+    Rule("Uncompressed", WARNING, None, "gzip/deflate offered, the feed sent uncompressed",
+         True, "http"),
+    Rule("MissingCacheControl", WARNING, None, "no Cache-Control or Expires (or no-store)",
+         False, "http"),
+    Rule("SelfDoesntMatchLocation", WARNING, None, "rel=self differs from the fetched URL",
+         True, "http"),
+    Rule("HubUnreachable", WARNING, None, "the WebSub rel=hub does not answer", False, "http"),
     # Round trip (validate/): what a reader reads back differs from the records (site mode)
     Rule("RoundTrip", None, ERROR, "a field a reader gets differs from the record", False,
          "roundtrip"),

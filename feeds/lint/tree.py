@@ -9,7 +9,7 @@ from lxml import etree
 
 from feeds.layout import ATOM_NS, CONTENT_NS, DC_NS, MEDIA_NS
 from feeds.lint.report import Report, quote
-from feeds.lint.urls import is_absolute_uri
+from feeds.lint.urls import bad_uri_char, is_absolute_uri
 
 ATOM = f"{{{ATOM_NS}}}"  # the Clark-notation prefix of Atom tags
 
@@ -43,7 +43,12 @@ def child_groups(parent: etree._Element) -> dict[str, list[etree._Element]]:
 
 
 def text_of(el: etree._Element) -> str:
-    return "".join(cast("Iterable[str]", el.itertext())).strip()
+    return raw_text(el).strip()
+
+
+def raw_text(el: etree._Element) -> str:
+    """An element's text as written, surrounding whitespace included."""
+    return "".join(cast("Iterable[str]", el.itertext()))
 
 
 def line_of(el: etree._Element) -> int | None:
@@ -88,7 +93,9 @@ def first(groups: Mapping[str, list[etree._Element]], tag: str) -> etree._Elemen
 
 def full_link(el: etree._Element, report: Report, what: str, entry: str | None = None) -> None:
     value = text_of(el)
-    if not is_absolute_uri(value):
+    if bad_uri_char(value) is not None:
+        uri_char(el, value, report, what, entry)
+    elif not is_absolute_uri(value):
         report.add(
             "InvalidFullLink",
             line_of(el),
@@ -97,3 +104,24 @@ def full_link(el: etree._Element, report: Report, what: str, entry: str | None =
             entry=entry,
             field=display(el),
         )
+
+
+def uri_char(
+    el: etree._Element,
+    value: str,
+    report: Report,
+    what: str,
+    entry: str | None = None,
+    *,
+    field: str | None = None,
+) -> None:
+    """W3C InvalidUriChar: a character RFC 3986 forbids inside a URI (a space, a quote...)."""
+    char = bad_uri_char(value) or ""
+    report.add(
+        "InvalidUriChar",
+        line_of(el),
+        f"{what} {quote(value)} contains {char!r}, which a URI cannot hold (RFC 3986 §2); "
+        "percent-encode it (a space is %20)",
+        entry=entry,
+        field=field or display(el),
+    )

@@ -35,3 +35,20 @@ def has_absolute_base(el: etree._Element) -> bool:
     # XML Base §4.2 (RFC 4287 §2): relative references resolve against xml:base in scope.
     base = el.base
     return base is not None and is_absolute_uri(base)
+
+
+# RFC 3986 §2 / RFC 3987 §2.2: spaces, controls and "<>\^`{|} are never part of a URI or IRI
+# (the characters the record reader refuses in ids and links too). A "%" without two hex
+# digits is not flagged: the W3C validator and readers take it as it is, and so do ids.
+_URI_BAD_CHAR = re.compile(r'[\x00-\x20"<>\\^`{|}\x7f]')
+
+
+def bad_uri_char(url: str) -> str | None:
+    """The first character RFC 3986/3987 forbids inside `url` (surrounding whitespace aside,
+    which `has_surrounding_space` reports), or None."""
+    match = _URI_BAD_CHAR.search(url.strip())
+    return None if match is None else match.group()
+
+
+def has_surrounding_space(value: str) -> bool:
+    return value != value.strip()
