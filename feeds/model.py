@@ -194,7 +194,7 @@ class Article:
     body: str
     body_format: BodyFormat
     tags: tuple[str, ...] = ()
-    author: Author | None = None
+    authors: tuple[Author, ...] = ()  # byline order; empty: the site's author (issue 16)
     summary: str | None = None
     image: str | None = None
     enclosure: Enclosure | None = None

@@ -15,6 +15,7 @@ Rules an editor can rely on (the README's input table repeats them):
   (`Phones: Accessories`). No category is allowed: the article is in the site feed only.
 - `tags`: text (split at commas) or a list of texts (not split).
 - `author`: a name, or `{name, email}`; missing -> the site's author is used when rendering.
+  A list of them (or `authors:`) is a byline of several, in order, each name once.
 - `summary`: plain text. If it contains HTML tags (`<p>`, `<b>`, `<a href>`, ... from a known
   list) they are removed, block tags leaving a space, and entities are decoded.
 - `slug`: explicit, else the file name (made safe with a warning if it is not a URL
@@ -45,13 +46,13 @@ import operator
 from collections import defaultdict
 from collections.abc import Sequence
 
+from feeds.bylines import read_authors
 from feeds.categories import resolve_categories
 from feeds.config import Config
 from feeds.model import Article, Problem, RawRecord, shorten
 from feeds.podcastfields import read_episode
 from feeds.recordfields import (
     RecordFields,
-    read_author,
     read_body,
     read_categories,
     read_date,
@@ -79,7 +80,7 @@ def normalise_record(raw: RawRecord, config: Config) -> tuple[Article, tuple[Pro
     updated = read_updated(record, published, tz, config.dayfirst)
     categories = read_categories(record, config)
     tags = read_tags(record)
-    author = read_author(record)
+    authors = read_authors(record)
     summary = read_summary(record)
     slug = read_slug(record, raw.default_slug, title)
     link = read_link(record, config, slug, published)
@@ -100,7 +101,7 @@ def normalise_record(raw: RawRecord, config: Config) -> tuple[Article, tuple[Pro
         body=body,
         body_format=raw.body_format,
         tags=tags,
-        author=author,
+        authors=authors,
         summary=summary,
         image=image,
         enclosure=enclosure,

@@ -16,7 +16,6 @@ from feeds.dateformat import rfc3339
 from feeds.dates import DateError, parse_date
 from feeds.fieldtext import cut_title, strip_tags
 from feeds.model import (
-    Author,
     Category,
     ContentError,
     Level,
@@ -28,8 +27,8 @@ from feeds.model import (
 from feeds.textclean import clean_text, xml_safe
 
 KEYS = (
-    "title", "date", "updated", "category", "categories", "tags", "author", "summary",
-    "slug", "id", "link", "draft", "image", "enclosure", "body", "body_format",
+    "title", "date", "updated", "category", "categories", "tags", "author", "authors",
+    "summary", "slug", "id", "link", "draft", "image", "enclosure", "body", "body_format",
     "podcast",
 )  # fmt: skip
 _KNOWN = frozenset(KEYS)
@@ -44,7 +43,7 @@ MAX_TEXT = 10_000  # characters in any text field but the body (titles are cut a
 MAX_FIELD_TEXT = {"author": 500, "author.name": 500, "author.email": 254}  # RFC 5321 path
 MAX_CATEGORIES = 50
 MAX_TAGS = 100
-_EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+$")
+EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+$")
 
 
 def shown(value: object) -> str | None:
@@ -302,49 +301,6 @@ def read_tags(record: RecordFields) -> tuple[str, ...]:
         key = path_key((tag,))[0]
         spellings[key] = min(spellings.get(key, tag), tag)
     return tuple(spellings[key] for key in sorted(spellings))
-
-
-def read_author(record: RecordFields) -> Author | None:
-    """The author from a name or `{name, email}`; None when missing or empty."""
-    value = record.get("author")
-    example = "author: {name: Ada Lovelace, email: ada@example.org}"
-    if value is None:
-        return None
-    if isinstance(value, str):
-        record.check_length("author", value)
-        name = record.clean("author", value)
-        if not name:
-            record.warn("author", shown(value), "is empty; the site's author is used")
-            return None
-        return Author(name=name)
-    if not isinstance(value, Mapping):
-        record.fail(
-            "author",
-            shown(value),
-            f"is {kind(value)}; write a name, or a name and an email: {example}",
-        )
-    extra = sorted(shorten(key) for key in value if key not in ("name", "email"))
-    if extra:
-        record.warn(
-            "author", ", ".join(extra), "unknown key(s), ignored; an author has name and email"
-        )
-    raw_name = value.get("name")
-    if raw_name is None:
-        record.fail("author.name", None, f"is missing; {example}")
-    name = record.clean("author.name", record.text("author.name", raw_name, example))
-    if not name:
-        record.fail("author.name", shown(raw_name), f"is empty; {example}")
-    raw_email = value.get("email")
-    if raw_email is None:
-        return Author(name=name)
-    email = record.text("author.email", raw_email, example).strip()
-    if not _EMAIL.match(email) or not email.isprintable():
-        record.fail(
-            "author.email",
-            shorten(email),
-            "is not an email address; write it as name@example.org, or leave it out",
-        )
-    return Author(name=name, email=email)
 
 
 def read_summary(record: RecordFields) -> str | None:

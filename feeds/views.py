@@ -32,6 +32,7 @@ class EntryView:
     content: str | None = None
     enclosures: tuple[Link, ...] = ()
     images: tuple[str, ...] = ()
+    authors: tuple[tuple[str, str | None], ...] = ()  # every author element, in order
 
 
 @dataclass(frozen=True, slots=True)

@@ -127,7 +127,7 @@ def fixture_articles() -> tuple[Article, ...]:
             updated="2021-01-09T09:15:00+01:00",
             categories=[accessories],
             tags=("cases", "buying guide"),
-            author=Author(name="Ann Example", email="ann@example.org"),
+            authors=(Author(name="Ann Example", email="ann@example.org"),),
             body="<p>Six cases, tested.</p>\n"
             '<p><img src="https://news.example.org/img/cases.jpg" alt="Cases"></p>',
             summary="Six cases, tested.",
@@ -138,7 +138,7 @@ def fixture_articles() -> tuple[Article, ...]:
             title="Läptöp-Test: größer, schneller, leiser",
             published="2021-01-07T09:00:00-05:00",  # New York; shown in Berlin time
             categories=[laptops],
-            author=Author(name="Jörg Müller"),
+            authors=(Author(name="Jörg Müller"),),
             body="<p>Drei Geräte im Vergleich &amp; ein Fazit.</p>",
             summary="Drei Geräte im Vergleich & ein Fazit.",
         ),
@@ -171,7 +171,7 @@ def fixture_articles() -> tuple[Article, ...]:
             published="2021-01-05T18:45:00+01:00",
             categories=[category("Phones"), laptops],
             id="urn:uuid:6b1f7f0e-3c1a-4bb3-9d8e-2f6c2f9e4a10",
-            author=Author(name="Ann Example", email="ann@example.org"),
+            authors=(Author(name="Ann Example", email="ann@example.org"),),
             body="<p>It depends.</p>\n<ul>\n<li>Size</li>\n<li>Battery</li>\n</ul>",
             summary="It depends.",
         ),

@@ -221,8 +221,8 @@ def test_a_date_that_leaves_the_four_digit_years_is_refused() -> None:
 
 
 def test_rss_author_needs_an_email_else_dc_creator() -> None:
-    with_email = make_article("a", author=Author("Ann Example", "ann@example.org"))
-    without = make_article("b", published="2021-01-09T10:00:00+01:00", author=Author("Bob"))
+    with_email = make_article("a", authors=(Author("Ann Example", "ann@example.org"),))
+    without = make_article("b", published="2021-01-09T10:00:00+01:00", authors=(Author("Bob"),))
     feed, config = site_feed(with_email, without)
     rss = xml(render(feed, "rss", config))
     bob, ann = rss.findall("channel/item")
@@ -538,7 +538,7 @@ def test_atom_html_content_cannot_be_decoded_into_a_live_tag() -> None:
 
 def test_json_feed_writes_author_beside_authors() -> None:
     # JSON Feed 1.1 keeps 1.0's `author` for readers that know only 1.0.
-    article = make_article("by-ann", author=Author(name="Ann Example", email="ann@example.org"))
+    article = make_article("by-ann", authors=(Author(name="Ann Example", email="ann@example.org"),))
     nobody = make_article("anon", published="2021-01-01T10:00:00+01:00")
     feed, config = site_feed(article, nobody)
     document = json.loads(render(feed, "json", config))

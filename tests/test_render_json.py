@@ -22,7 +22,7 @@ CASES = make_article(
     updated="2021-01-09T08:15:00Z",
     categories=[category("Phones: Accessories"), category("Phones")],
     tags=("cases", "Phones / Accessories", "buying guide", "cases"),
-    author=Author(name="Ann Example", email="ann@example.org"),
+    authors=(Author(name="Ann Example", email="ann@example.org"),),
     image="https://news.example.org/img/cases.jpg",
     enclosure=Enclosure(url="https://news.example.org/a/cases.mp3", type="audio/mpeg", length=42),
 )
@@ -31,7 +31,7 @@ BREAKING = make_article(
     title="Breaking: Jörg's note",
     published="2021-01-04T06:00:00+00:00",  # UTC: shown in the site zone (Berlin, +01:00)
     categories=[category("Phones")],
-    author=Author(name="Jörg Müller"),
+    authors=(Author(name="Jörg Müller"),),
 )
 BARE = make_article("bare", title="Bare", published="2021-01-03T09:00:00Z")
 

@@ -83,9 +83,9 @@ def _item(article: Article, config: Config, zone: tzinfo, content: ContentFn) ->
     item["date_modified"] = zulu(
         rfc3339(entry_time(article.updated, zone, article.source, "updated"))
     )
-    if article.author is not None:
-        item["author"] = author_object(article.author)
-        item["authors"] = [author_object(article.author)]
+    if article.authors:  # JSON Feed 1.0 `author` is one person: the first of the byline
+        item["author"] = author_object(article.authors[0])
+        item["authors"] = [author_object(author) for author in article.authors]
     tags = item_tags(article)
     if tags:
         item["tags"] = tags

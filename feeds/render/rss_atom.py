@@ -58,12 +58,14 @@ from feeds.render.rules import (
     GENERATOR,
     ContentFn,
     category_scheme,
-    entry_author,
+    entry_authors,
     entry_time,
     feed_author,
     feed_description,
     feed_updated,
     in_site_zone,
+    rss_author,
+    rss_creators,
     self_url,
     tag_scheme,
     written_zone,
@@ -190,7 +192,7 @@ def _add_entry(
         ("title", article.title),
         ("summary", entry.summary),
         ("body", entry.html),
-        ("author", article.author.name if article.author else ""),
+        ("author", " ".join(author.name for author in article.authors)),
         ("categories", " ".join(c.label for c in article.categories)),
         ("tags", " ".join(article.tags)),
     ):
@@ -202,11 +204,15 @@ def _add_entry(
     item.link(href=article.link, rel="alternate")
     item.published(published)
     item.updated(updated)  # Atom; never feedgen's "now"
-    author = entry_author(article, fmt, config)
-    if author is not None:
-        item.author(_author_fields(author))  # RSS <author> only when it has an email
-        if fmt == "rss" and not author.email:
-            item.dc.dc_creator(author.name)
+    authors = entry_authors(article, fmt, config)
+    if fmt == "atom":
+        item.author([_author_fields(author) for author in authors])  # RFC 4287: one each
+    elif authors:
+        named = rss_author(authors)
+        if named is not None:  # RSS 2.0 <author> is an email address, so only once
+            item.author(_author_fields(named))
+        for name in rss_creators(authors):
+            item.dc.dc_creator(name, replace=False)
     # Atom term: the display path, as readers showing only `term` should show it; a path's
     # names are its canonical spellings, so the term is as stable as the slug (issue 13).
     categories = [

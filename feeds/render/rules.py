@@ -37,14 +37,28 @@ def feed_author(config: Config) -> Author:
     return config.site.author or Author(name=config.site.title)
 
 
-def entry_author(article: Article, fmt: str, config: Config) -> Author | None:
-    """The author an entry carries: its own, else in Atom the feed's. RFC 4287 §4.2.1 lets
-    entries inherit the feed author, but readers such as newsboat show none, so it is written
-    out. RSS shows `managingEditor` and JSON Feed 1.1 items inherit the top-level `authors`,
-    so their items carry only the article's own author."""
-    if article.author is not None or fmt != "atom":
-        return article.author
-    return feed_author(config)
+def entry_authors(article: Article, fmt: str, config: Config) -> tuple[Author, ...]:
+    """The authors an entry carries, in byline order: its own, else in Atom the feed's.
+    RFC 4287 §4.2.1 lets entries inherit the feed author, but readers such as newsboat show
+    none, so it is written out. RSS shows `managingEditor` and JSON Feed 1.1 items inherit
+    the top-level `authors`, so their items carry only the article's own authors."""
+    if article.authors or fmt != "atom":
+        return article.authors
+    return (feed_author(config),)
+
+
+def rss_author(authors: tuple[Author, ...]) -> Author | None:
+    """The one author RSS `<author>` names (RSS 2.0: an email address): the first with an
+    email. Every author is also a `dc:creator` (issue 16), except a lone author that
+    `<author>` already names (the bytes of one-author feeds as before)."""
+    return next((author for author in authors if author.email), None)
+
+
+def rss_creators(authors: tuple[Author, ...]) -> tuple[str, ...]:
+    """The names written as `dc:creator`, in byline order (see `rss_author`)."""
+    if len(authors) == 1 and authors[0].email:
+        return ()
+    return tuple(author.name for author in authors)
 
 
 def feed_description(feed: FeedSpec) -> str:

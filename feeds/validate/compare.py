@@ -30,7 +30,7 @@ from feeds.plan import FeedSpec, extra_links
 from feeds.render.rules import (
     ContentFn,
     category_scheme,
-    entry_author,
+    entry_authors,
     feed_author,
     feed_description,
     feed_updated,
@@ -39,6 +39,7 @@ from feeds.render.rules import (
     self_url,
     tag_scheme,
 )
+from feeds.validate.byline import byline_read, emails_carried
 from feeds.validate.xml_reader import Parsed
 from feeds.views import EntryView, FeedView, Link, Tag
 
@@ -371,8 +372,12 @@ def _compare_entry(
 def _compare_author(
     where: _Where, view: EntryView, article: Article, fmt: str, config: Config
 ) -> None:
-    # Atom entries carry the feed author when the article names none (render.entry_author).
-    author = entry_author(article, fmt, config)
+    # Atom entries carry the feed author when the article names none (render.entry_authors).
+    authors = entry_authors(article, fmt, config)
+    if len(authors) > 1:
+        _compare_byline(where, view, authors, fmt)
+        return
+    author = authors[0] if authors else None
     want_author = None if author is None else _author_pair(author)
     if view.author == want_author:
         return
@@ -390,6 +395,30 @@ def _compare_author(
     )
     (where.altered if heuristic else where.differs)(
         "author", _pair_text(want_author), _pair_text(view.author), "the author"
+    )
+
+
+def _compare_byline(where: _Where, view: EntryView, authors: tuple[Author, ...], fmt: str) -> None:
+    """Several authors (issue 16): every author element, in order, as a reader lists them."""
+    want = byline_read(authors, fmt)
+    lead = view.author if fmt == "json" else want[0]  # JSON Feed 1.0 `author`: the first
+    if view.authors == want and lead == want[0]:
+        return
+    quirked = tuple(_quirk_pair(pair) for pair in want)
+    heuristic = (
+        where.quirks
+        and (
+            (view.authors == quirked or emails_carried(view.authors, want))
+            # feedparser splits RSS `email (name)` by a pattern (see _compare_author)
+            or (fmt == "rss" and len(view.authors) == len(want) and view.authors[1:] == want[1:])
+        )
+    )
+    (where.altered if heuristic else where.differs)(
+        "authors",
+        "; ".join(_pair_text(pair) or "" for pair in want),
+        "; ".join(_pair_text(pair) or "" for pair in view.authors)
+        + ("" if lead == want[0] else f" (JSON Feed 1.0 author: {_pair_text(lead)})"),
+        "the authors",
     )
 
 

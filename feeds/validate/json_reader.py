@@ -58,6 +58,7 @@ def _entry(item: dict[str, Any]) -> EntryView:
             for attachment in attachments
         ),
         images=() if image is None else (image,),
+        authors=tuple(_author(author) for author in object_members(item, "authors")),
     )
 
 

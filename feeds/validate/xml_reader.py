@@ -259,6 +259,11 @@ def entry_view(entry: Any) -> EntryView:
             if media.get("medium") == "image"
         )
         + _itunes_image(entry),
+        authors=tuple(
+            (author.get("name") or "", author.get("email"))
+            for author in dict.get(entry, "authors", [])
+            if author
+        ),
     )
 
 
