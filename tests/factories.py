@@ -138,7 +138,11 @@ def fixture_articles() -> tuple[Article, ...]:
             title="Läptöp-Test: größer, schneller, leiser",
             published="2021-01-07T09:00:00-05:00",  # New York; shown in Berlin time
             categories=[laptops],
-            authors=(Author(name="Jörg Müller"),),
+            # two authors, one without email (issue 16): every one in every format
+            authors=(
+                Author(name="Jörg Müller"),
+                Author(name="Ann Example", email="ann@example.org"),
+            ),
             body="<p>Drei Geräte im Vergleich &amp; ein Fazit.</p>",
             summary="Drei Geräte im Vergleich & ein Fazit.",
         ),

@@ -145,3 +145,15 @@ def test_same_article_same_id_everywhere(public: Path) -> None:
         for fmt in ("rss", "atom")
     }
     assert ids == {link}
+
+
+def test_two_authors_one_without_email_reach_readers_in_byline_order(public: Path) -> None:
+    # content/security/passkeys-one-year-on.md: `authors: [Priya Raman, {Lena Fischer, email}]`
+    link = ARTICLES + "passkeys-one-year-on/"
+    lena = {"name": "Lena Fischer", "email": "lena.fischer@example.org"}
+    for feed in ("all", "category/security"):
+        atom = entry(public, f"feeds/{feed}.atom.xml", link)
+        assert atom.authors == [{"name": "Priya Raman"}, lena]
+        rss = entry(public, f"feeds/{feed}.rss.xml", link)
+        # RSS: <author> once (the one with an email), then dc:creator for each author
+        assert rss.authors == [lena, {"name": "Priya Raman"}, {"name": "Lena Fischer"}]

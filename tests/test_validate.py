@@ -161,12 +161,13 @@ TAMPERING = [
     ("atom", 'label="Laptops"/>\n    <published>2021-01-07',
      'label="Notebooks"/>\n    <published>2021-01-07', url("laptop-test"), "categories"),
     ("json", '"buying guide"', '"buyer guide"', url("cases-and-covers"), "categories"),
+    # laptop-test has two authors (issue 16): the byline is compared as a whole
     ("rss", "<dc:creator>Jörg Müller", "<dc:creator>Jörg Mueller", url("laptop-test"),
-     "author"),
-    ("atom", "<name>Jörg Müller", "<name>Jorg", url("laptop-test"), "author"),
+     "authors"),
+    ("atom", "<name>Jörg Müller", "<name>Jorg", url("laptop-test"), "authors"),
     # issue 13: a JSON Feed 1.0 reader shows `author`, a 1.1 reader `authors`
     ("json", '"author": {\n        "name": "Jörg Müller"', '"author": {\n        "name": "Jorg"',
-     url("laptop-test"), "author"),
+     url("laptop-test"), "authors"),
     ("atom", 'term="Phones / Accessories"', 'term="phones/accessories"', url("cases-and-covers"),
      "categories"),
     ("rss", "<link>https://news.example.org/articles/podcast-12/",
