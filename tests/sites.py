@@ -363,6 +363,27 @@ def spelling_flips(site: Site, _: pytest.MonkeyPatch) -> None:
     site.edit("computing/laptops/laptop-test.txt", "computing: Laptops", "Computing: Laptops")
 
 
+def author_added(site: Site, _: pytest.MonkeyPatch) -> None:
+    """A second author on chip-news (issue 16), without an email."""
+    site.edit(
+        "computing/chip-news.md",
+        "author: {name: Ann Example, email: ann@inc.example.org}",
+        "authors: [{name: Ann Example, email: ann@inc.example.org}, Bo Example]",
+    )
+
+
+def author_edited(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    author_added(site, monkeypatch)
+    site.build()
+    site.edit("computing/chip-news.md", "Bo Example]", "Bo Exemplar]")
+
+
+def author_removed(site: Site, _: pytest.MonkeyPatch) -> None:
+    site.edit(
+        "computing/chip-news.md", "author: {name: Ann Example, email: ann@inc.example.org}\n", ""
+    )
+
+
 def config_site_title(site: Site, _: pytest.MonkeyPatch) -> None:
     site.settings["site"]["title"] = "Incremental News Daily"
     site.save_config()
@@ -485,6 +506,9 @@ CHANGES: dict[str, Change] = {
         duplicate_slug,
         made_draft,
         spelling_flips,
+        author_added,
+        author_edited,
+        author_removed,
         config_site_title,
         config_max_items,
         config_drop_lines,
