@@ -46,6 +46,7 @@ from feeds.categories import check_category_config
 from feeds.config import Config
 from feeds.contentfiles import Skipped, scan_content
 from feeds.feedfiles import Rendered, render_all, render_changed_pages
+from feeds.feedkinds import excluded_categories
 from feeds.findings import Finding
 from feeds.idregistry import (
     IDS_FILE,
@@ -115,6 +116,7 @@ def build_site(
 def run_build(config: Config, request: BuildRequest) -> BuildReport:
     """`build_site` for a request already made."""
     check_category_config(config)
+    excluded_categories(config)  # ConfigError for a feeds.exclude_categories entry (issue 16)
     check_output_dir(config, adopt_all="" in request.adopt)
     with build_lock(config.cache_dir, wait=request.wait_for_lock):
         started_ns = time.time_ns()
@@ -205,6 +207,7 @@ def validate_site(config: Config, *, now: datetime) -> list[Finding]:
     folder and round-trips (nothing written; the build cache only read). Content problems
     are not repeated here (`feeds build` reports them)."""
     check_category_config(config)
+    excluded_categories(config)
     site = prepare(config, load_cache(config.cache_dir), now)
 
     def fit(feed: FeedSpec, fmt: str) -> FeedSpec:

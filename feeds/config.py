@@ -87,6 +87,11 @@ class FeedsConfig:
     max_bytes: int | None = None
     stylesheet: str | None = None  # optional <?xml-stylesheet?> href
     pages: bool = True  # index.html, feeds.opml and one HTML page per feed
+    # issue 16: categories whose articles are in no feed; tag and author feeds
+    exclude_categories: tuple[str, ...] = ()
+    tag_feeds: bool = False
+    tag_min_articles: int = 5  # a tag feed needs this many articles (one-off tags get none)
+    author_feeds: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +192,10 @@ _FEEDS = {
     "max_bytes",
     "stylesheet",
     "pages",
+    "exclude_categories",
+    "tag_feeds",
+    "tag_min_articles",
+    "author_feeds",
 }
 # tzdata file names that are not zones of a place: `localtime` is the machine's own zone.
 _MACHINE_ZONES = {"localtime", "posixrules", "factory"}
@@ -394,6 +403,17 @@ def _parse_feeds(value: object) -> FeedsConfig:
         if stylesheet is None
         else _string("feeds.stylesheet", stylesheet, required=True),
         pages=_bool("feeds.pages", feeds.get("pages", True)),
+        exclude_categories=tuple(
+            _string("feeds.exclude_categories", name, required=True)
+            for name in _string_list(
+                "feeds.exclude_categories", feeds.get("exclude_categories", [])
+            )
+        ),
+        tag_feeds=_bool("feeds.tag_feeds", feeds.get("tag_feeds", False)),
+        tag_min_articles=_int(
+            "feeds.tag_min_articles", feeds.get("tag_min_articles", 5), minimum=1
+        ),
+        author_feeds=_bool("feeds.author_feeds", feeds.get("author_feeds", False)),
     )
 
 

@@ -200,6 +200,7 @@ class Article:
     enclosure: Enclosure | None = None
     draft: bool = False
     episode: Episode | None = None  # podcast fields (issue 17)
+    in_feeds: bool = True  # `feed: false`: a valid record kept out of every feed (issue 16)
 
     def sort_key(self) -> tuple[float, str]:
         """Feed order is newest first, then id: sort ascending on this key."""

@@ -30,7 +30,8 @@ Rules an editor can rely on (the README's input table repeats them):
   whole number is a local id, published as `urn:uuid:` + uuid5(NAMESPACE_URL, site.url + "#"
   + id) (RFC 4122 §4.3: stable, and unique to the site). Without `id`, the id is the link.
   Categories, build time, file order and output format never enter an id.
-- `draft`: true or false only (YAML booleans, not the text "yes").
+- `draft`: true or false only (YAML booleans, not the text "yes"). `feed` likewise;
+  `feed: false` keeps a valid article out of every feed (issue 16).
 - `image`: a URL, resolved against the article's link. `enclosure`: `{url, type, length}`;
   url resolved like `image`, type a MIME type, length whole bytes >= 0 (default 0, which the
   RSS Advisory Board recommends when the size is unknown).
@@ -57,6 +58,7 @@ from feeds.recordfields import (
     read_categories,
     read_date,
     read_draft,
+    read_in_feeds,
     read_summary,
     read_tags,
     read_title,
@@ -107,6 +109,7 @@ def normalise_record(raw: RawRecord, config: Config) -> tuple[Article, tuple[Pro
         enclosure=enclosure,
         draft=draft,
         episode=read_episode(record, link),
+        in_feeds=read_in_feeds(record),
     )
     return article, tuple(record.warnings)
 

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from feeds.categories import category_settings
 from feeds.config import Config
+from feeds.feedkinds import in_feeds
 from feeds.layout import SUFFIXES
 from feeds.model import Article, Category
 
@@ -112,10 +113,11 @@ def feed_url(config: Config, relative_path: str) -> str:
 def plan_site(articles: Iterable[Article], config: Config) -> SitePlan:
     """The site feed plus one feed per category at every level that has an article.
 
-    `articles` must already be the published set (no drafts, nothing scheduled later).
+    `articles` must already be the published set (no drafts, nothing scheduled later); those
+    with `feed: false` or in `feeds.exclude_categories` are left out of every feed.
     A parent category's feed holds its children's articles too.
     """
-    ordered = sorted(articles, key=Article.sort_key)
+    ordered = sorted(in_feeds(articles, config), key=Article.sort_key)  # issue 16
     members: dict[tuple[str, ...], list[Article]] = defaultdict(list)
     categories: dict[tuple[str, ...], Category] = {}
     # Speed (issue 6): articles share a few hundred category lists; the feeds of a list (its

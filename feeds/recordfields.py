@@ -29,7 +29,7 @@ from feeds.textclean import clean_text, xml_safe
 KEYS = (
     "title", "date", "updated", "category", "categories", "tags", "author", "authors",
     "summary", "slug", "id", "link", "draft", "image", "enclosure", "body", "body_format",
-    "podcast",
+    "podcast", "feed",
 )  # fmt: skip
 _KNOWN = frozenset(KEYS)
 TITLE_LIMIT = 1000  # longer titles are cut to `fieldtext.TITLE_CUT`
@@ -323,5 +323,21 @@ def read_draft(record: RecordFields) -> bool:
             shown(value),
             f"is {kind(value)}, not true or false; write draft: true or draft: false "
             "(without quotes)",
+        )
+    return value
+
+
+def read_in_feeds(record: RecordFields) -> bool:
+    """`feed`: true or false only (issue 16: `feed: false` keeps the article out of every
+    feed); True when missing."""
+    value = record.get("feed")
+    if value is None:
+        return True
+    if not isinstance(value, bool):
+        record.fail(
+            "feed",
+            shown(value),
+            f"is {kind(value)}, not true or false; write feed: false to keep the article out "
+            "of every feed (without quotes), or leave the key out",
         )
     return value

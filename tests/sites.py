@@ -384,6 +384,16 @@ def author_removed(site: Site, _: pytest.MonkeyPatch) -> None:
     )
 
 
+def feed_false(site: Site, _: pytest.MonkeyPatch) -> None:
+    """chip-news leaves every feed, still a valid record (issue 16)."""
+    site.edit("computing/chip-news.md", "category: Computing", "category: Computing\nfeed: false")
+
+
+def config_exclude_categories(site: Site, _: pytest.MonkeyPatch) -> None:
+    site.settings["feeds"]["exclude_categories"] = ["Science"]
+    site.save_config()
+
+
 def config_site_title(site: Site, _: pytest.MonkeyPatch) -> None:
     site.settings["site"]["title"] = "Incremental News Daily"
     site.save_config()
@@ -509,6 +519,8 @@ CHANGES: dict[str, Change] = {
         author_added,
         author_edited,
         author_removed,
+        feed_false,
+        config_exclude_categories,
         config_site_title,
         config_max_items,
         config_drop_lines,

@@ -157,3 +157,14 @@ def test_two_authors_one_without_email_reach_readers_in_byline_order(public: Pat
         rss = entry(public, f"feeds/{feed}.rss.xml", link)
         # RSS: <author> once (the one with an email), then dc:creator for each author
         assert rss.authors == [lena, {"name": "Priya Raman"}, {"name": "Lena Fischer"}]
+
+
+def test_feed_false_and_excluded_categories_are_in_no_feed(public: Path) -> None:
+    # content/corrections/ (`feed: false`) and content/sponsored/ (feeds.exclude_categories)
+    for path in sorted((public / "feeds").rglob("*.xml")):
+        data = path.read_bytes()
+        assert b"corrections-october-2026" not in data, path
+        assert b"partner-router-offer" not in data, path
+    assert not (public / "feeds/category/corrections.rss.xml").exists()
+    assert not (public / "feeds/category/sponsored.rss.xml").exists()
+    assert b"Sponsored" not in (public / "feeds.opml").read_bytes()
