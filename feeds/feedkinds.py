@@ -6,11 +6,12 @@ loops over (`KINDS`), never a branch of its own.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
-from feeds.categories import make_category
+from feeds.categories import make_category, path_key, slugify
 from feeds.config import Config, ConfigError
-from feeds.model import Article
+from feeds.model import Article, Category, Level, Problem
 
 
 class FeedKind(enum.Enum):
@@ -52,3 +53,99 @@ def in_feeds(articles: Iterable[Article], config: Config) -> list[Article]:
             for depth in range(1, len(category.slugs) + 1)
         )
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class FeedGroup:
+    """What one feed collects: its kind, its key (`all`, a category's slug path, `tag/<slug>`,
+    `author/<slug>`), the name a reader sees, and for a category feed the category."""
+
+    kind: FeedKind
+    key: str
+    name: str
+    category: Category | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NamedKind:
+    """A kind of feed made from names an article carries (tags, authors): whether the site
+    has it, the names of one article, and how many articles a name needs for a feed."""
+
+    kind: FeedKind
+    enabled: Callable[[Config], bool]
+    names: Callable[[Article], Iterable[str]]
+    minimum: Callable[[Config], int]
+
+
+# The feed kinds beyond the site feed and categories: one row each, one code path for all.
+NAMED_KINDS = (
+    NamedKind(
+        FeedKind.TAG,
+        lambda config: config.feeds.tag_feeds,
+        lambda article: article.tags,
+        lambda config: config.feeds.tag_min_articles,
+    ),
+    NamedKind(
+        FeedKind.AUTHOR,
+        lambda config: config.feeds.author_feeds,
+        lambda article: (author.name for author in article.authors),
+        lambda config: 1,
+    ),
+)
+
+
+def named_groups(
+    ordered: list[Article], config: Config
+) -> tuple[list[tuple[FeedGroup, list[Article]]], list[Problem]]:
+    """The tag and author feeds the site has (each kind only when turned on), with their
+    members in the order given, and a warning for each slug two different names would share.
+
+    A name's feed lives at `feeds/<kind>/<slug>` with the categories' slug rules
+    (`categories.slugify`: one safe `[a-z0-9-]` segment). Names differing only in case or
+    spacing are one feed, shown in the first spelling in sort order; two names that would
+    share a slug (`Café`, `Cafe`) get no feed, like categories (whose articles are skipped;
+    here only the feed is left out). A tag needs `feeds.tag_min_articles` articles."""
+    groups: list[tuple[FeedGroup, list[Article]]] = []
+    problems: list[Problem] = []
+    for named in NAMED_KINDS:
+        if not named.enabled(config):
+            continue
+        members: dict[str, list[Article]] = {}
+        spellings: dict[str, dict[str, dict[str, str]]] = {}  # slug -> key -> name -> source
+        for article in ordered:
+            for name in named.names(article):
+                slug = slugify(name)
+                found = members.setdefault(slug, [])
+                if not found or found[-1] is not article:
+                    found.append(article)
+                spelled = spellings.setdefault(slug, {}).setdefault(path_key((name,))[0], {})
+                spelled.setdefault(name, article.source)
+        for slug in sorted(members):
+            keys = spellings[slug]
+            if len(keys) > 1:
+                problems.append(_shared_slug(named.kind, slug, keys))
+            elif len(members[slug]) >= named.minimum(config):
+                (names,) = keys.values()
+                group = FeedGroup(named.kind, f"{named.kind.value}/{slug}", min(names))
+                groups.append((group, members[slug]))
+    return groups, problems
+
+
+def _shared_slug(kind: FeedKind, slug: str, keys: dict[str, dict[str, str]]) -> Problem:
+    (first, source), *others = sorted(min(names.items()) for names in keys.values())
+    named = ", ".join(f"{name!r} ({where})" for name, where in others)
+    return Problem(
+        source,
+        kind.value,
+        first,
+        f"and {named} would share the feed feeds/{kind.value}/{slug}; neither gets a "
+        f"{kind.value} feed (their articles are published): spell them the same",
+        Level.WARNING,
+    )
+
+
+def name_clashes(articles: Iterable[Article], config: Config) -> list[Problem]:
+    """The warnings of `named_groups` for the articles feeds hold (in feed order, so the
+    same content gives the same warnings)."""
+    ordered = sorted(in_feeds(articles, config), key=Article.sort_key)
+    return named_groups(ordered, config)[1]

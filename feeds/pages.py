@@ -16,6 +16,7 @@ from html import escape
 
 from feeds.config import Config
 from feeds.dateformat import rfc822, rfc3339
+from feeds.feedkinds import FeedKind
 from feeds.layout import INDEX_PATH, MEDIA_TYPES, OPML_PATH
 from feeds.plan import FeedSpec, SitePlan, feed_url
 
@@ -75,7 +76,7 @@ def _alternate_links(config: Config, feed: FeedSpec, formats: tuple[str, ...]) -
 
 
 def _feed_name(feed: FeedSpec) -> str:
-    return "All articles" if feed.category is None else feed.category.label
+    return "All articles" if feed.kind is FeedKind.SITE else feed.name
 
 
 def _count(number: int) -> str:
@@ -103,19 +104,29 @@ def _index_item(feed: FeedSpec, children: _Children, plan: SitePlan, config: Con
     )
 
 
+_LISTED_APART = {FeedKind.TAG: "Tags", FeedKind.AUTHOR: "Authors"}
+
+
 def render_index(plan: SitePlan, config: Config) -> bytes:
     """The site's feed directory: the site feed, then every category feed nested under its
     parent, each with its article count and a link per format."""
     children: _Children = defaultdict(list)
     top: list[FeedSpec] = []
     present = {feed.category.slugs for feed in plan.feeds if feed.category is not None}
+    by_name: dict[FeedKind, list[FeedSpec]] = defaultdict(list)  # tag and author feeds
     for feed in plan.feeds:  # the plan lists categories sorted by slugs: parents first
-        if feed.category is not None and feed.category.slugs[:-1] in present:
+        if feed.kind in _LISTED_APART:
+            by_name[feed.kind].append(feed)
+        elif feed.category is not None and feed.category.slugs[:-1] in present:
             children[feed.category.slugs[:-1]].append(feed)
         else:  # the site feed and top-level categories
             top.append(feed)
     site = config.site
     items = "".join(_index_item(feed, children, plan, config) for feed in top)
+    for kind, heading in _LISTED_APART.items():  # issue 16: a list of its own per kind
+        if by_name[kind]:
+            listed = "".join(_index_item(feed, children, plan, config) for feed in by_name[kind])
+            items += f"</ul>\n<h2>{heading}</h2>\n<ul>\n{listed}"
     opml = _relative(INDEX_PATH, OPML_PATH)
     main = (
         f"<h1>{escape(site.title)}: feeds</h1>\n"

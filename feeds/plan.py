@@ -14,7 +14,7 @@ from datetime import datetime
 
 from feeds.categories import category_settings
 from feeds.config import Config
-from feeds.feedkinds import in_feeds
+from feeds.feedkinds import FeedGroup, FeedKind, in_feeds, named_groups
 from feeds.layout import SUFFIXES
 from feeds.model import Article, Category
 
@@ -38,19 +38,28 @@ class FeedSpec:
     total: int  # how many published articles belong to the feed (before max_items)
     page: int | None = None  # RFC 5005 archive page number (1 = oldest); None: subscription feed
     archive_pages: int = 0  # how many archive pages the feed has (RFC 5005), 0 when off
+    kind: FeedKind = FeedKind.SITE  # issue 16: site, category, tag or author feed
+    name: str = ""  # the group's name as readers see it (category label, tag, author)
+
+    @property
+    def base(self) -> str:
+        """The feed's path below `feeds/` (and `feeds/archive/`): `all`, `category/<slug
+        path>`, `tag/<slug>`, `author/<slug>` (a tag or author key holds its folder)."""
+        if self.kind is FeedKind.SITE:
+            return "all"
+        return f"category/{self.key}" if self.kind is FeedKind.CATEGORY else self.key
 
     @property
     def stem(self) -> str:
         """Output path without suffix, relative to the output folder."""
-        base = "all" if self.category is None else f"category/{self.key}"
         if self.page is None:
-            return f"feeds/{base}"
-        return f"feeds/archive/{base}/{self.page}"
+            return f"feeds/{self.base}"
+        return f"feeds/archive/{self.base}/{self.page}"
 
     @property
     def subscription_stem(self) -> str:
         """The stem of the subscription feed this feed (or archive page) belongs to."""
-        return "feeds/all" if self.category is None else f"feeds/category/{self.key}"
+        return f"feeds/{self.base}"
 
     def path(self, fmt: str) -> str:
         return self.stem + SUFFIXES[fmt]
@@ -59,8 +68,7 @@ class FeedSpec:
         return self.stem + ".html"
 
     def archive_path(self, page: int, fmt: str) -> str:
-        base = "all" if self.category is None else f"category/{self.key}"
-        return f"feeds/archive/{base}/{page}{SUFFIXES[fmt]}"
+        return f"feeds/archive/{self.base}/{page}{SUFFIXES[fmt]}"
 
 
 def extra_links(feed: FeedSpec, fmt: str, config: Config) -> tuple[tuple[str, str], ...]:
@@ -138,15 +146,19 @@ def plan_site(articles: Iterable[Article], config: Config) -> SitePlan:
         for slugs in found:
             members[slugs].append(article)
 
-    feeds = [_feed(config, None, ordered)]
+    # One list of groups, one way to make a feed of each (issue 16): the site, every category
+    # level, then the tag and author feeds that are turned on.
+    groups = [(FeedGroup(FeedKind.SITE, "all", ""), ordered)]
     for slugs in sorted(members):
-        feeds.append(_feed(config, categories[slugs], members[slugs]))
+        category = categories[slugs]
+        group = FeedGroup(FeedKind.CATEGORY, category.term, category.label, category)
+        groups.append((group, members[slugs]))
+    groups.extend(named_groups(ordered, config)[0])
+    feeds = [_feed(config, group, group_members) for group, group_members in groups]
     archives: list[FeedSpec] = []
     if config.feeds.archive:
-        for index, feed in enumerate(feeds):
-            pages = _archive_pages(
-                config, feed, members[feed.category.slugs] if feed.category else ordered
-            )
+        for index, (feed, (_, group_members)) in enumerate(zip(feeds, groups, strict=True)):
+            pages = _archive_pages(config, feed, group_members)
             feeds[index] = dataclasses.replace(feed, archive_pages=len(pages))
             archives.extend(pages)
     return SitePlan(feeds=tuple(feeds), formats=config.feeds.formats, archives=tuple(archives))
@@ -182,39 +194,50 @@ def _archive_pages(config: Config, feed: FeedSpec, members: list[Article]) -> li
 def _web_page(config: Config, category: Category | None, feed_page: str) -> str:
     """The web page a feed stands for (RSS channel `link`, Atom alternate, JSON Feed
     `home_page_url`, OPML `htmlUrl`): the site's home for the site feed; for a category,
-    `site.category_url` with its slug path, else the feed's own page, else the home."""
+    `site.category_url` with its slug path, else the feed's own page, else the home; for a
+    tag or author feed its own page, else the home."""
     site = config.site
     if category is not None and site.category_url:
         return site.category_url.format(url=site.url, path=category.term)
-    if category is not None and config.feeds.pages:
+    if feed_page and config.feeds.pages:
         return feed_page
     return site.url
 
 
-def _feed(config: Config, category: Category | None, members: list[Article]) -> FeedSpec:
+def _feed(config: Config, group: FeedGroup, members: list[Article]) -> FeedSpec:
     entries = tuple(members[: config.feeds.max_items])
-    site = config.site
-    if category is None:
-        key, title, description = "all", site.title, site.description
-    else:
-        key = category.term
-        title = f"{site.title}: {category.label}"
-        settings = category_settings(config, category)
-        description = (
-            settings.description
-            if settings is not None and settings.description
-            else f"{category.label}: {site.description}"
-        )
-    stem = "feeds/all" if category is None else f"feeds/category/{key}"
-    html_url = _web_page(config, category, feed_url(config, stem + ".html"))
-    updated = max((a.updated for a in entries), default=None)
-    return FeedSpec(
-        key=key,
+    category = group.category
+    title, description = _words(config, group)
+    spec = FeedSpec(
+        key=group.key,
         category=category,
         title=title,
         description=description,
-        html_url=html_url,
+        html_url="",
         entries=entries,
-        updated=updated,
+        updated=max((a.updated for a in entries), default=None),
         total=len(members),
+        kind=group.kind,
+        name=group.name,
     )
+    own_page = "" if group.kind is FeedKind.SITE else feed_url(config, spec.page_path())
+    return dataclasses.replace(spec, html_url=_web_page(config, category, own_page))
+
+
+def _words(config: Config, group: FeedGroup) -> tuple[str, str]:
+    """A feed's title and description."""
+    site = config.site
+    if group.kind is FeedKind.SITE:
+        return site.title, site.description
+    if group.kind is FeedKind.TAG:
+        return f"{site.title}: {group.name} (tag)", f"Tagged {group.name}: {site.description}"
+    if group.kind is FeedKind.AUTHOR:
+        return f"{site.title}: {group.name}", f"Articles by {group.name}: {site.description}"
+    assert group.category is not None
+    settings = category_settings(config, group.category)
+    description = (
+        settings.description
+        if settings is not None and settings.description
+        else f"{group.name}: {site.description}"
+    )
+    return f"{site.title}: {group.name}", description

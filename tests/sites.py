@@ -368,20 +368,35 @@ def author_added(site: Site, _: pytest.MonkeyPatch) -> None:
     site.edit(
         "computing/chip-news.md",
         "author: {name: Ann Example, email: ann@inc.example.org}",
-        "authors: [{name: Ann Example, email: ann@inc.example.org}, Bo Example]",
+        # Bo first: feedparser would give Bo Ann's email after her (a reader warning)
+        "authors: [Bo Example, {name: Ann Example, email: ann@inc.example.org}]",
     )
 
 
 def author_edited(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
     author_added(site, monkeypatch)
     site.build()
-    site.edit("computing/chip-news.md", "Bo Example]", "Bo Exemplar]")
+    site.edit("computing/chip-news.md", "[Bo Example,", "[Bo Exemplar,")
 
 
 def author_removed(site: Site, _: pytest.MonkeyPatch) -> None:
     site.edit(
         "computing/chip-news.md", "author: {name: Ann Example, email: ann@inc.example.org}\n", ""
     )
+
+
+def tag_added(site: Site, _: pytest.MonkeyPatch) -> None:
+    """pocket-review gains a tag; chip-news gets its first (issue 16)."""
+    site.edit("phones/pocket-review.md", "tags: [reviews]", "tags: [reviews, hands-on]")
+    site.edit("computing/chip-news.md", "category: Computing", "category: Computing\ntags: [chips]")
+
+
+def tag_edited(site: Site, _: pytest.MonkeyPatch) -> None:
+    site.edit("phones/pocket-review.md", "tags: [reviews]", "tags: [Reviews of phones]")
+
+
+def tag_removed(site: Site, _: pytest.MonkeyPatch) -> None:
+    site.edit("phones/pocket-review.md", "tags: [reviews]\n", "")
 
 
 def feed_false(site: Site, _: pytest.MonkeyPatch) -> None:
@@ -519,6 +534,9 @@ CHANGES: dict[str, Change] = {
         author_added,
         author_edited,
         author_removed,
+        tag_added,
+        tag_edited,
+        tag_removed,
         feed_false,
         config_exclude_categories,
         config_site_title,

@@ -83,6 +83,8 @@ def test_incremental_build_equals_clean_build(
 BASES: dict[str, dict[str, Any]] = {
     "archives": {"archive": True, "archive_page_size": 2},
     "json_max_bytes": {"formats": ["rss", "atom", "json"], "max_bytes": 2600},
+    # issue 16: every tag and every author gets a feed
+    "tag_and_author_feeds": {"tag_feeds": True, "tag_min_articles": 1, "author_feeds": True},
 }
 BASE_CHANGES = (
     "add_newest",
@@ -92,6 +94,13 @@ BASE_CHANGES = (
     "jsonl_edit_middle_record",
     "edit_body",
     "config_max_items",
+    "tag_added",
+    "tag_edited",
+    "tag_removed",
+    "author_added",
+    "author_edited",
+    "author_removed",
+    "feed_false",
 )
 
 
@@ -106,6 +115,9 @@ def test_incremental_build_equals_clean_build_under_other_feed_settings(
     assert not first.problems and not first.findings
     if base == "json_max_bytes":
         assert first.cut  # the budget is small enough to cut some feed
+    elif base == "tag_and_author_feeds":
+        assert "feeds/tag/reviews.atom.xml" in first.publish.written
+        assert "feeds/author/ann-example.rss.xml" in first.publish.written
     else:
         assert "feeds/archive/category/phones/1.atom.xml" in first.publish.written
 

@@ -57,7 +57,8 @@ def instant(struct: Any) -> datetime:
 
 def test_every_feed_parses_without_bozo(public: Path) -> None:
     files = sorted((public / "feeds").rglob("*.xml"))
-    assert len(files) == 38  # site + 18 categories, RSS and Atom
+    # site + 18 categories + 13 tags on 2 or more articles + 7 authors, RSS and Atom
+    assert len(files) == 78
     for path in files:
         read(public, str(path.relative_to(public)))
 
@@ -168,3 +169,27 @@ def test_feed_false_and_excluded_categories_are_in_no_feed(public: Path) -> None
     assert not (public / "feeds/category/corrections.rss.xml").exists()
     assert not (public / "feeds/category/sponsored.rss.xml").exists()
     assert b"Sponsored" not in (public / "feeds.opml").read_bytes()
+
+
+def test_tag_and_author_feeds_hold_their_articles(public: Path) -> None:
+    link = ARTICLES + "passkeys-one-year-on/"
+    for feed in ("tag/passkeys", "tag/passwords", "author/priya-raman", "author/lena-fischer"):
+        for fmt in ("rss", "atom"):
+            found = entry(public, f"feeds/{feed}.{fmt}.xml", link)
+            assert found.title == "Passkeys One Year On: What Changed for Everyday Logins"
+    # `authentication` is on one article only: under tag_min_articles (2), no feed
+    assert not (public / "feeds/tag/authentication.rss.xml").exists()
+    tag = read(public, "feeds/tag/passkeys.atom.xml")
+    assert tag.feed.title == "Example Tech News: passkeys (tag)"
+    assert [e.link for e in tag.entries] == [link, ARTICLES + "passkeys-explained/"]
+    author = read(public, "feeds/author/priya-raman.rss.xml")
+    assert author.feed.title == "Example Tech News: Priya Raman"
+    # every published article by Priya Raman, newest first (her November draft is not)
+    assert [e.link for e in author.entries] == [
+        link,
+        ARTICLES + "passkeys-explained/",
+        ARTICLES + "nettle-routers-end-of-life/",
+        ARTICLES + "maintainer-survey/",
+    ]
+    opml = (public / "feeds.opml").read_text()
+    assert 'xmlUrl="https://news.example.org/feeds/author/priya-raman.rss.xml"' in opml
