@@ -14,6 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from string import Formatter
 
+from feeds.configvalues import (
+    FEED_KINDS,
+    content_policies_value,
+    content_policy_value,
+)
 from feeds.configvalues import ConfigError as ConfigError
 from feeds.configvalues import (
     absolute_url_value as _absolute_url,
@@ -76,6 +81,7 @@ class CategoryConfig:
     description: str | None = None
     aliases: tuple[str, ...] = ()
     podcast: ShowConfig | None = None  # a podcast show (issue 17)
+    content: str | None = None  # full | summary | both: this category's feeds (issue 16)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +98,8 @@ class FeedsConfig:
     tag_feeds: bool = False
     tag_min_articles: int = 5  # a tag feed needs this many articles (one-off tags get none)
     author_feeds: bool = False
+    # full | summary | both per feed kind (site, category, tag, author); issue 16
+    content: Mapping[str, str] = field(default_factory=lambda: dict.fromkeys(FEED_KINDS, "full"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +204,9 @@ _FEEDS = {
     "tag_feeds",
     "tag_min_articles",
     "author_feeds",
+    "content",
 }
+
 # tzdata file names that are not zones of a place: `localtime` is the machine's own zone.
 _MACHINE_ZONES = {"localtime", "posixrules", "factory"}
 # An email address as feeds write it (RSS 2.0 managingEditor, author): one @, no spaces,
@@ -414,6 +424,7 @@ def _parse_feeds(value: object) -> FeedsConfig:
             "feeds.tag_min_articles", feeds.get("tag_min_articles", 5), minimum=1
         ),
         author_feeds=_bool("feeds.author_feeds", feeds.get("author_feeds", False)),
+        content=content_policies_value("feeds.content", feeds.get("content", "full")),
     )
 
 
@@ -435,7 +446,7 @@ def _parse_categories(value: object, base_url: str = "") -> dict[str, CategoryCo
         entry = _mapping(
             key,
             settings if settings is not None else {},
-            {"title", "description", "aliases", "podcast"},
+            {"title", "description", "aliases", "podcast", "content"},
         )
         title = entry.get("title")
         description = entry.get("description")
@@ -444,6 +455,9 @@ def _parse_categories(value: object, base_url: str = "") -> dict[str, CategoryCo
             description=None if description is None else _string(f"{key}.description", description),
             aliases=tuple(_string_list(f"{key}.aliases", entry.get("aliases", []))),
             podcast=_parse_podcast(f"{key}.podcast", entry.get("podcast"), base_url),
+            content=None
+            if entry.get("content") is None
+            else content_policy_value(f"{key}.content", entry["content"]),
         )
     return result
 

@@ -104,3 +104,29 @@ def optional_url_value(key: str, value: object, base: str) -> str | None:
     if value is None:
         return None
     return urljoin(base, string_value(key, value, required=True))
+
+
+FEED_KINDS = ("site", "category", "tag", "author")
+CONTENT_POLICIES = ("full", "summary", "both")  # issue 16: body, summary, or two feeds
+
+
+def content_policies_value(key: str, value: object) -> dict[str, str]:
+    """`feeds.content`: one policy for every kind, or `{kind: policy}` (the rest `full`)."""
+    if not isinstance(value, Mapping):
+        return dict.fromkeys(FEED_KINDS, content_policy_value(key, value))
+    given = mapping_value(key, value, set(FEED_KINDS))
+    return {
+        kind: content_policy_value(f"{key}.{kind}", given.get(kind, "full")) for kind in FEED_KINDS
+    }
+
+
+def content_policy_value(key: str, value: object) -> str:
+    """A feed's content policy (issue 16)."""
+    if value not in CONTENT_POLICIES:
+        raise ConfigError(
+            key,
+            value,
+            "must be full (the article text), summary (the summary only, readers click "
+            "through) or both (a summary feed, and its full-text copy under feeds/full/)",
+        )
+    return str(value)

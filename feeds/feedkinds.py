@@ -9,7 +9,7 @@ import enum
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from feeds.categories import make_category, path_key, slugify
+from feeds.categories import category_settings, make_category, path_key, slugify
 from feeds.config import Config, ConfigError
 from feeds.model import Article, Category, Level, Problem
 
@@ -149,3 +149,13 @@ def name_clashes(articles: Iterable[Article], config: Config) -> list[Problem]:
     same content gives the same warnings)."""
     ordered = sorted(in_feeds(articles, config), key=Article.sort_key)
     return named_groups(ordered, config)[1]
+
+
+def content_policy(config: Config, group: FeedGroup) -> str:
+    """`full`, `summary` or `both` for a group's feed: `categories.NAME.content` for a
+    category that sets it, else `feeds.content` for the kind (issue 16)."""
+    if group.category is not None:
+        settings = category_settings(config, group.category)
+        if settings is not None and settings.content is not None:
+            return settings.content
+    return config.feeds.content[group.kind.name.lower()]

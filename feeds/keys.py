@@ -93,6 +93,8 @@ class Fingerprints:
                     feed.total,
                     feed.page,
                     feed.archive_pages,
+                    feed.content,  # issue 16: the content policy and the full-text copy
+                    feed.full_copy,
                 )
             ).encode()
         )

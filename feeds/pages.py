@@ -115,6 +115,8 @@ def render_index(plan: SitePlan, config: Config) -> bytes:
     present = {feed.category.slugs for feed in plan.feeds if feed.category is not None}
     by_name: dict[FeedKind, list[FeedSpec]] = defaultdict(list)  # tag and author feeds
     for feed in plan.feeds:  # the plan lists categories sorted by slugs: parents first
+        if feed.full_copy:  # a `both` feed's full text is for the aggregators given it
+            continue
         if feed.kind in _LISTED_APART:
             by_name[feed.kind].append(feed)
         elif feed.category is not None and feed.category.slugs[:-1] in present:
@@ -252,7 +254,9 @@ def render_opml(plan: SitePlan, config: Config) -> bytes:
     language = _xml_attr(config.site.language)
     # XML-escaped once: readers' OPML import shows `text`/`title` as plain text, so an
     # escaped-twice `Café &amp;amp; Bars` showed as `Café &amp; Bars` (issue 13).
-    outlines = "".join(_outline(feed, plan, config, language) for feed in plan.feeds)
+    outlines = "".join(
+        _outline(feed, plan, config, language) for feed in plan.feeds if not feed.full_copy
+    )
     head = [f"    <title>{escape(config.site.title)}: all feeds</title>\n"]
     updated = plan.feeds[0].updated
     if updated is not None:

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from feeds.categories import category_settings
 from feeds.config import Config
-from feeds.feedkinds import FeedGroup, FeedKind, in_feeds, named_groups
+from feeds.feedkinds import FeedGroup, FeedKind, content_policy, in_feeds, named_groups
 from feeds.layout import SUFFIXES
 from feeds.model import Article, Category
 
@@ -40,6 +40,8 @@ class FeedSpec:
     archive_pages: int = 0  # how many archive pages the feed has (RFC 5005), 0 when off
     kind: FeedKind = FeedKind.SITE  # issue 16: site, category, tag or author feed
     name: str = ""  # the group's name as readers see it (category label, tag, author)
+    content: str = "full"  # full: the article HTML and summary; summary: no HTML (issue 16)
+    full_copy: bool = False  # the full-text copy of a `both` feed, under feeds/full/
 
     @property
     def base(self) -> str:
@@ -52,6 +54,8 @@ class FeedSpec:
     @property
     def stem(self) -> str:
         """Output path without suffix, relative to the output folder."""
+        if self.full_copy:
+            return f"feeds/full/{self.base}"
         if self.page is None:
             return f"feeds/{self.base}"
         return f"feeds/archive/{self.base}/{self.page}"
@@ -59,7 +63,7 @@ class FeedSpec:
     @property
     def subscription_stem(self) -> str:
         """The stem of the subscription feed this feed (or archive page) belongs to."""
-        return f"feeds/{self.base}"
+        return self.stem if self.full_copy else f"feeds/{self.base}"
 
     def path(self, fmt: str) -> str:
         return self.stem + SUFFIXES[fmt]
@@ -161,6 +165,14 @@ def plan_site(articles: Iterable[Article], config: Config) -> SitePlan:
             pages = _archive_pages(config, feed, group_members)
             feeds[index] = dataclasses.replace(feed, archive_pages=len(pages))
             archives.extend(pages)
+    # `both` (issue 16): the summary feed where readers subscribe, a full-text copy beside it
+    feeds.extend(
+        dataclasses.replace(
+            feed, title=f"{feed.title} (full text)", content="full", full_copy=True, archive_pages=0
+        )
+        for feed, (group, _) in zip(list(feeds), groups, strict=True)
+        if content_policy(config, group) == "both"
+    )
     return SitePlan(feeds=tuple(feeds), formats=config.feeds.formats, archives=tuple(archives))
 
 
@@ -219,6 +231,7 @@ def _feed(config: Config, group: FeedGroup, members: list[Article]) -> FeedSpec:
         total=len(members),
         kind=group.kind,
         name=group.name,
+        content="full" if content_policy(config, group) == "full" else "summary",
     )
     own_page = "" if group.kind is FeedKind.SITE else feed_url(config, spec.page_path())
     return dataclasses.replace(spec, html_url=_web_page(config, category, own_page))

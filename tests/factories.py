@@ -208,7 +208,15 @@ def fixture_site(
         icon=f"{SITE_URL}icon.png",
         logo=f"{SITE_URL}logo.png",
     )
-    config = dataclasses.replace(config, categories={"Podcasts": CategoryConfig(podcast=SHOW)})
+    # issue 16: Laptops is summary-only, and every author has a feed
+    config = dataclasses.replace(
+        config,
+        categories={
+            "Podcasts": CategoryConfig(podcast=SHOW),
+            "Laptops": CategoryConfig(content="summary"),
+        },
+        feeds=dataclasses.replace(config.feeds, author_feeds=True),
+    )
     return config, plan_site(fixture_articles(), config)
 
 

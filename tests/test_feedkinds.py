@@ -269,3 +269,23 @@ def test_author_feeds_are_listed_apart_on_the_index(site: Site) -> None:
     )
     page = (site.output / "feeds/author/ann-example.html").read_text()
     assert "<h1>Incremental News: Ann Example</h1>" in page
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("tag_feeds", "yes", "must be true or false"),
+        ("author_feeds", 1, "must be true or false"),
+        ("tag_min_articles", 0, "feeds.tag_min_articles"),
+    ],
+)
+def test_bad_feed_kind_settings_exit_2_naming_the_key(
+    site: Site, key: str, value: object, message: str
+) -> None:
+    site.settings["feeds"][key] = value
+    site.save_config()
+    arguments = ["build", "--config", str(site.root / "config.yaml"), "--now", NOW]
+    result = CliRunner().invoke(cli, arguments)
+    assert result.exit_code == 2
+    assert f"feeds.{key}" in result.stderr and message in result.stderr
+    assert not site.output.exists()

@@ -63,6 +63,8 @@ def test_fixture_site_has_the_expected_feeds() -> None:
         "feeds/category/phones.rss.xml",
         "feeds/category/phones/accessories.rss.xml",
         "feeds/category/podcasts.rss.xml",
+        "feeds/author/ann-example.rss.xml",  # issue 16: author feeds, after the categories
+        "feeds/author/jorg-muller.rss.xml",
     ]
 
 

@@ -193,3 +193,16 @@ def test_tag_and_author_feeds_hold_their_articles(public: Path) -> None:
     ]
     opml = (public / "feeds.opml").read_text()
     assert 'xmlUrl="https://news.example.org/feeds/author/priya-raman.rss.xml"' in opml
+
+
+def test_a_summary_only_category_carries_summaries_and_the_site_feed_full_text(
+    public: Path,
+) -> None:
+    # config.yaml: categories.Business.content: summary
+    link = ARTICLES + "gruenwerk-refurbished-funding/"
+    for fmt in ("rss", "atom"):
+        business = entry(public, f"feeds/category/business.{fmt}.xml", link)
+        assert "content" not in business
+        assert business.summary
+        full = entry(public, f"feeds/all.{fmt}.xml", link)
+        assert full.content[0].type == "text/html" and "<p>" in full.content[0].value

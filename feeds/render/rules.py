@@ -9,6 +9,7 @@ other. Pure functions of the config, the plan and the records.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
@@ -129,3 +130,16 @@ def author_object(author: Author) -> dict[str, str]:
 def item_tags(article: Article) -> list[str]:
     """Category display paths, then tags, each once, in that order."""
     return list(dict.fromkeys([c.label for c in article.categories] + list(article.tags)))
+
+
+def feed_content(feed: FeedSpec, content: ContentFn) -> ContentFn:
+    """The entry content `feed` carries by its policy (issue 16): everything, or for a
+    `summary` feed the summary without the article HTML (readers click through to read it).
+    Writers, the size budget and the validator all see a feed's entries through this."""
+    if feed.content == "full":
+        return content
+
+    def summary_only(article: Article) -> EntryContent:
+        return dataclasses.replace(content(article), html="")
+
+    return summary_only

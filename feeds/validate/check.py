@@ -11,7 +11,7 @@ from feeds.lint import lint_feed
 from feeds.lint.jsonfeed import lint_json_document, load_json
 from feeds.lint.report import Report
 from feeds.plan import FeedSpec
-from feeds.render.rules import ContentFn
+from feeds.render.rules import ContentFn, feed_content
 from feeds.validate.compare import compare_entries, compare_feed
 from feeds.validate.json_reader import json_views
 from feeds.validate.xml_reader import Parsed, parse_xml
@@ -60,5 +60,5 @@ def check_round_trip(
         raise ValueError(f"unknown feed format {fmt!r}; use rss, atom or json")
     if parsed is not None:
         compare_feed(parsed.feed, fmt, feed, config, report)
-        compare_entries(parsed, fmt, feed, config, content, report)
+        compare_entries(parsed, fmt, feed, config, feed_content(feed, content), report)
     return report.findings
