@@ -82,6 +82,7 @@ class CategoryConfig:
     aliases: tuple[str, ...] = ()
     podcast: ShowConfig | None = None  # a podcast show (issue 17)
     content: str | None = None  # full | summary | both: this category's feeds (issue 16)
+    image: str | None = None  # the feed's image: RSS <image>, Atom logo, JSON icon (issue 16)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +101,7 @@ class FeedsConfig:
     author_feeds: bool = False
     # full | summary | both per feed kind (site, category, tag, author); issue 16
     content: Mapping[str, str] = field(default_factory=lambda: dict.fromkeys(FEED_KINDS, "full"))
+    ttl: int | None = None  # minutes: RSS <ttl>, sy:updatePeriod/sy:updateFrequency (issue 16)
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +207,7 @@ _FEEDS = {
     "tag_min_articles",
     "author_feeds",
     "content",
+    "ttl",
 }
 
 # tzdata file names that are not zones of a place: `localtime` is the machine's own zone.
@@ -425,6 +428,9 @@ def _parse_feeds(value: object) -> FeedsConfig:
         ),
         author_feeds=_bool("feeds.author_feeds", feeds.get("author_feeds", False)),
         content=content_policies_value("feeds.content", feeds.get("content", "full")),
+        ttl=None
+        if feeds.get("ttl") is None
+        else _int("feeds.ttl", feeds["ttl"], minimum=1, maximum=525_600),  # a year
     )
 
 
@@ -446,7 +452,7 @@ def _parse_categories(value: object, base_url: str = "") -> dict[str, CategoryCo
         entry = _mapping(
             key,
             settings if settings is not None else {},
-            {"title", "description", "aliases", "podcast", "content"},
+            {"title", "description", "aliases", "podcast", "content", "image"},
         )
         title = entry.get("title")
         description = entry.get("description")
@@ -458,6 +464,7 @@ def _parse_categories(value: object, base_url: str = "") -> dict[str, CategoryCo
             content=None
             if entry.get("content") is None
             else content_policy_value(f"{key}.content", entry["content"]),
+            image=_optional_url(f"{key}.image", entry.get("image"), base_url),
         )
     return result
 

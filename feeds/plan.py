@@ -42,6 +42,7 @@ class FeedSpec:
     name: str = ""  # the group's name as readers see it (category label, tag, author)
     content: str = "full"  # full: the article HTML and summary; summary: no HTML (issue 16)
     full_copy: bool = False  # the full-text copy of a `both` feed, under feeds/full/
+    image: str | None = None  # `categories.NAME.image`; None: the site's logo and icon
 
     @property
     def base(self) -> str:
@@ -219,6 +220,7 @@ def _web_page(config: Config, category: Category | None, feed_page: str) -> str:
 def _feed(config: Config, group: FeedGroup, members: list[Article]) -> FeedSpec:
     entries = tuple(members[: config.feeds.max_items])
     category = group.category
+    settings = None if category is None else category_settings(config, category)
     title, description = _words(config, group)
     spec = FeedSpec(
         key=group.key,
@@ -232,6 +234,7 @@ def _feed(config: Config, group: FeedGroup, members: list[Article]) -> FeedSpec:
         kind=group.kind,
         name=group.name,
         content="full" if content_policy(config, group) == "full" else "summary",
+        image=settings.image if settings is not None else None,
     )
     own_page = "" if group.kind is FeedKind.SITE else feed_url(config, spec.page_path())
     return dataclasses.replace(spec, html_url=_web_page(config, category, own_page))
@@ -253,4 +256,6 @@ def _words(config: Config, group: FeedGroup) -> tuple[str, str]:
         if settings is not None and settings.description
         else f"{group.name}: {site.description}"
     )
+    if settings is not None and settings.title:  # issue 16: the title as written
+        return settings.title, description
     return f"{site.title}: {group.name}", description

@@ -51,6 +51,9 @@ class FeedView:
     author_text: str | None = None  # RSS: managingEditor's text as written
     archive: bool = False  # RFC 5005 fh:archive
     problem: str | None = None
+    image: str | None = None  # RSS <image> url, Atom logo, JSON Feed icon (issue 16)
+    ttl: str | None = None  # RSS <ttl>
+    schedule: tuple[str | None, str | None] = (None, None)  # sy:updatePeriod, updateFrequency
 
 
 EntryMemo = dict[bytes, EntryView]

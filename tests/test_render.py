@@ -37,7 +37,10 @@ NS = {
     "media": "http://search.yahoo.com/mrss/",
 }
 CONFIG, PLAN = fixture_site()
-CASES = [(feed, fmt) for feed in PLAN.feeds for fmt in PLAN.formats]
+# issue 16: the fixture site with author feeds, whose feeds are pinned too
+_, NEWSROOM_PLAN = fixture_site(author_feeds=True)
+AUTHOR_FEEDS = [feed for feed in NEWSROOM_PLAN.feeds if feed.key.startswith("author/")]
+CASES = [(feed, fmt) for feed in PLAN.feeds + tuple(AUTHOR_FEEDS) for fmt in PLAN.formats]
 
 
 def site_feed(*articles: Article, **site: object) -> tuple[FeedSpec, object]:
@@ -63,7 +66,11 @@ def test_fixture_site_has_the_expected_feeds() -> None:
         "feeds/category/phones.rss.xml",
         "feeds/category/phones/accessories.rss.xml",
         "feeds/category/podcasts.rss.xml",
-        "feeds/author/ann-example.rss.xml",  # issue 16: author feeds, after the categories
+    ]
+    # issue 16: author feeds come after the categories
+    assert [feed.path("rss") for feed in NEWSROOM_PLAN.feeds] == [
+        *(feed.path("rss") for feed in PLAN.feeds),
+        "feeds/author/ann-example.rss.xml",
         "feeds/author/jorg-muller.rss.xml",
     ]
 

@@ -206,3 +206,21 @@ def test_a_summary_only_category_carries_summaries_and_the_site_feed_full_text(
         assert business.summary
         full = entry(public, f"feeds/all.{fmt}.xml", link)
         assert full.content[0].type == "text/html" and "<p>" in full.content[0].value
+
+
+def test_per_feed_metadata_reaches_readers(public: Path) -> None:
+    # categories.Podcasts.title is the feed title as written; Phones has its own image
+    assert read(public, "feeds/category/podcasts.atom.xml").feed.title == (
+        "The Example Tech Podcast"
+    )
+    phones = read(public, "feeds/category/phones.rss.xml").feed
+    assert phones.image.href == "https://news.example.org/media/phones/phones-feed.png"
+    assert read(public, "feeds/category/phones.atom.xml").feed.logo == (
+        "https://news.example.org/media/phones/phones-feed.png"
+    )
+    assert (public / "media/phones/phones-feed.png").exists()
+    # feeds.ttl: 60 -> <ttl>60</ttl>, sy:updatePeriod hourly, sy:updateFrequency 1
+    site = read(public, "feeds/all.rss.xml").feed
+    assert (site.ttl, site.sy_updateperiod, site.sy_updatefrequency) == ("60", "hourly", "1")
+    # the other feeds show the site's image, and config.yaml sets none
+    assert "image" not in read(public, "feeds/category/science.rss.xml").feed

@@ -31,6 +31,7 @@ from feeds.render.rules import (
     entry_time,
     feed_author,
     feed_description,
+    feed_image,
     item_tags,
     self_url,
     written_zone,
@@ -55,6 +56,9 @@ def render_json(feed: FeedSpec, config: Config, content: ContentFn) -> bytes:
     }
     if site.icon:
         document["favicon"] = site.icon
+    image = feed_image(config, feed, "json")
+    if image:  # JSON Feed 1.1 `icon`: a category's image (issue 16)
+        document["icon"] = image
     # JSON Feed 1.1 keeps 1.0's `author` for readers that know only 1.0: both, alike.
     document["author"] = author_object(feed_author(config))
     document["authors"] = [author_object(feed_author(config))]

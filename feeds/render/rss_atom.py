@@ -50,7 +50,7 @@ from feedgen.feed import FeedGenerator
 
 from feeds import __version__
 from feeds.config import Config
-from feeds.layout import ATOM_NS, CONTENT_NS, HISTORY_NS, MEDIA_TYPES
+from feeds.layout import ATOM_NS, CONTENT_NS, HISTORY_NS, MEDIA_TYPES, SY_NS
 from feeds.model import Article, Author, ContentError, Enclosure, Problem, shorten
 from feeds.plan import FeedSpec, extra_links
 from feeds.render.podcast import ITUNES_NS, PODCAST_NS, extend_channel, extend_item, show_of
@@ -62,12 +62,14 @@ from feeds.render.rules import (
     entry_time,
     feed_author,
     feed_description,
+    feed_image,
     feed_updated,
     in_site_zone,
     rss_author,
     rss_creators,
     self_url,
     tag_scheme,
+    update_schedule,
     written_zone,
     zulu,
 )
@@ -166,16 +168,21 @@ def _feed_generator(feed: FeedSpec, fmt: str, config: Config) -> Any:
         generator.generator(GENERATOR, version=__version__)
         if site.icon:
             generator.icon(site.icon)
-        if site.logo:
-            generator.logo(site.logo)
+        logo = feed_image(config, feed, fmt)
+        if logo:
+            generator.logo(logo)
     else:
         if author.email:  # RSS 2.0: managingEditor is an email address
             generator.managingEditor(f"{author.email} ({author.name})")
         generator.generator(f"{GENERATOR} {__version__}")
         generator.docs(RSS_DOCS)
-        image = site.logo or site.icon
+        image = feed_image(config, feed, fmt)
         if image:  # RSS 2.0 <image>: url, title and link, the latter two as the channel's
             generator.image(url=image, title=feed.title, link=feed.html_url)
+        if config.feeds.ttl is not None:  # RSS 2.0 <ttl>: minutes a reader may cache it
+            generator.ttl(config.feeds.ttl)
+            generator.register_extension("polling", _PollingHints, _NoEntryHints)
+            generator.polling.schedule = update_schedule(config.feeds.ttl)
     return generator
 
 
@@ -338,6 +345,30 @@ class _HouseEntry(BaseEntryExtension):  # type: ignore[misc]
         if self.content is not None:
             etree.SubElement(item, f"{{{CONTENT_NS}}}encoded").text = self.content
         return item
+
+
+class _PollingHints(BaseExtension):  # type: ignore[misc]
+    """RSS 1.0 Syndication module `sy:updatePeriod` and `sy:updateFrequency` beside `<ttl>`
+    (issue 16); feedgen's own syndication extension writes `sy:UpdatePeriod`, which is not
+    the module's element name."""
+
+    def __init__(self) -> None:
+        self.schedule: tuple[str, int] | None = None
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"sy": SY_NS}
+
+    def extend_rss(self, feed: Any) -> Any:
+        if self.schedule is not None:
+            period, frequency = self.schedule
+            channel = feed[0]
+            etree.SubElement(channel, f"{{{SY_NS}}}updatePeriod").text = period
+            etree.SubElement(channel, f"{{{SY_NS}}}updateFrequency").text = str(frequency)
+        return feed
+
+
+class _NoEntryHints(BaseEntryExtension):  # type: ignore[misc]
+    """Items carry no polling hints."""
 
 
 class _ShowFeed(BaseExtension):  # type: ignore[misc]

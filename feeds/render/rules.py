@@ -143,3 +143,30 @@ def feed_content(feed: FeedSpec, content: ContentFn) -> ContentFn:
         return dataclasses.replace(content(article), html="")
 
     return summary_only
+
+
+# RSS 1.0 Syndication module: `updatePeriod` is hourly, daily, weekly, monthly or yearly, and
+# `updateFrequency` how many times per period (a positive whole number).
+_PERIODS = (("hourly", 60), ("daily", 1_440), ("weekly", 10_080), ("yearly", 525_600))
+
+
+def update_schedule(minutes: int) -> tuple[str, int]:
+    """`sy:updatePeriod` and `sy:updateFrequency` for a `<ttl>` of `minutes` (issue 16): the
+    shortest period that holds the interval a whole number of times, else the shortest that
+    holds it at all, polled as often as fits (at least once)."""
+    for period, length in _PERIODS:
+        if length >= minutes and length % minutes == 0:
+            return period, length // minutes
+    period, length = next((p, n) for p, n in _PERIODS if n >= minutes)
+    return period, max(1, length // minutes)
+
+
+def feed_image(config: Config, feed: FeedSpec, fmt: str) -> str | None:
+    """The image a feed shows: its category's `image`, else in RSS `<image>` the site logo or
+    icon, in Atom the site logo (`icon` is written apart); JSON Feed `icon` only for a
+    category image (its `favicon` is the site icon)."""
+    if feed.image:
+        return feed.image
+    if fmt == "rss":
+        return config.site.logo or config.site.icon
+    return config.site.logo if fmt == "atom" else None

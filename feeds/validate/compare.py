@@ -40,6 +40,7 @@ from feeds.render.rules import (
     tag_scheme,
 )
 from feeds.validate.byline import byline_read, emails_carried
+from feeds.validate.feedmeta import feed_meta_differences
 from feeds.validate.xml_reader import Parsed
 from feeds.views import EntryView, FeedView, Link, Tag
 
@@ -211,6 +212,8 @@ def compare_feed(found: FeedView, fmt: str, feed: FeedSpec, config: Config, repo
             found.updated_text,
             "the feed's update time",
         )
+    for field, want, got, what in feed_meta_differences(found, fmt, feed, config):
+        where.differs(field, want, got, what)  # image and polling hints (issue 16)
     if found.language != config.site.language:
         where.differs("language", config.site.language, found.language, "the feed language")
     _compare_feed_author(where, found, fmt, config)
@@ -410,7 +413,11 @@ def _compare_byline(where: _Where, view: EntryView, authors: tuple[Author, ...],
         and (
             (view.authors == quirked or emails_carried(view.authors, want))
             # feedparser splits RSS `email (name)` by a pattern (see _compare_author)
-            or (fmt == "rss" and len(view.authors) == len(want) and view.authors[1:] == want[1:])
+            or (
+                fmt == "rss"
+                and len(view.authors) == len(want)
+                and view.authors[1:] in (want[1:], quirked[1:])
+            )
         )
     )
     (where.altered if heuristic else where.differs)(

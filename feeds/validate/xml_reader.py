@@ -220,7 +220,19 @@ def _feed_view(parsed: Any) -> FeedView:
         author_text=dict.get(feed, "author"),
         archive=dict.__contains__(feed, "fh_archive"),
         problem=_problem(parsed),
+        image=_feed_image(feed),
+        ttl=dict.get(feed, "ttl"),
+        schedule=(dict.get(feed, "sy_updateperiod"), dict.get(feed, "sy_updatefrequency")),
     )
+
+
+def _feed_image(feed: Any) -> str | None:
+    """RSS `<image><url>` (feedparser's `image.href`), else Atom `logo`."""
+    image = dict.get(feed, "image")
+    if isinstance(image, dict) and image.get("href"):
+        return str(image["href"])
+    logo = dict.get(feed, "logo")
+    return None if logo is None else str(logo)
 
 
 def entry_view(entry: Any) -> EntryView:

@@ -1,0 +1,51 @@
+"""The feed's own metadata a reader gets (issue 16): its image and its polling hints, each
+as the plan and the config say, for `compare.compare_feed` to report."""
+
+from __future__ import annotations
+
+from feeds.categories import category_settings
+from feeds.config import Config
+from feeds.feedkinds import FeedKind
+from feeds.plan import FeedSpec
+from feeds.render.rules import feed_image, update_schedule
+from feeds.views import FeedView
+
+Difference = tuple[str, str | None, str | None, str]  # field, expected, found, what
+
+
+def feed_meta_differences(
+    found: FeedView, fmt: str, feed: FeedSpec, config: Config
+) -> list[Difference]:
+    """Each field where `found` differs: the image (RSS `<image>`, Atom `logo`, JSON Feed
+    `icon`), and in RSS `<ttl>` with `sy:updatePeriod`/`sy:updateFrequency`."""
+    differences: list[Difference] = []
+    image = feed_image(config, feed, fmt)
+    show = _show_image(feed, config) if fmt == "rss" else None
+    if show is not None:  # feedparser takes a show's `itunes:image` for the channel image
+        image = show
+    if found.image != image:
+        differences.append(("image", image, found.image, "the feed image"))
+    if fmt == "rss":
+        ttl = None if config.feeds.ttl is None else str(config.feeds.ttl)
+        if found.ttl != ttl:
+            differences.append(("ttl", ttl, found.ttl, "the feed's ttl (minutes)"))
+        schedule: tuple[str | None, str | None] = (None, None)
+        if config.feeds.ttl is not None:
+            period, frequency = update_schedule(config.feeds.ttl)
+            schedule = (period, str(frequency))
+        if found.schedule != schedule:
+            differences.append(
+                ("schedule", " ".join(map(str, schedule)), " ".join(map(str, found.schedule)),
+                 "the feed's sy:updatePeriod and sy:updateFrequency")
+            )  # fmt: skip
+    return differences
+
+
+def _show_image(feed: FeedSpec, config: Config) -> str | None:
+    """The artwork of the podcast show a feed is (issue 17), as `render.podcast.show_of`."""
+    if feed.kind is FeedKind.SITE:
+        show = config.site.podcast
+    else:
+        settings = None if feed.category is None else category_settings(config, feed.category)
+        show = None if settings is None else settings.podcast
+    return None if show is None else show.image
