@@ -102,6 +102,7 @@ class FeedsConfig:
     # full | summary | both per feed kind (site, category, tag, author); issue 16
     content: Mapping[str, str] = field(default_factory=lambda: dict.fromkeys(FEED_KINDS, "full"))
     ttl: int | None = None  # minutes: RSS <ttl>, sy:updatePeriod/sy:updateFrequency (issue 16)
+    by_language: bool = False  # a feed set per language under feeds/<lang>/ (issue 16)
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +209,7 @@ _FEEDS = {
     "author_feeds",
     "content",
     "ttl",
+    "by_language",
 }
 
 # tzdata file names that are not zones of a place: `localtime` is the machine's own zone.
@@ -431,6 +433,7 @@ def _parse_feeds(value: object) -> FeedsConfig:
         ttl=None
         if feeds.get("ttl") is None
         else _int("feeds.ttl", feeds["ttl"], minimum=1, maximum=525_600),  # a year
+        by_language=_bool("feeds.by_language", feeds.get("by_language", False)),
     )
 
 

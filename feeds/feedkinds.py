@@ -159,3 +159,13 @@ def content_policy(config: Config, group: FeedGroup) -> str:
         if settings is not None and settings.content is not None:
             return settings.content
     return config.feeds.content[group.kind.name.lower()]
+
+
+def languages_of(ordered: Iterable[Article], config: Config) -> list[str]:
+    """The languages that get a feed set with `feeds.by_language` (issue 16): each language
+    articles are written in (`lang`, else `site.language`), sorted; none when they are all
+    in one language, so a site that writes in one language changes nothing."""
+    if not config.feeds.by_language:
+        return []
+    found = {article.lang or config.site.language for article in ordered}
+    return sorted(found) if len(found) > 1 else []

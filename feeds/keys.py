@@ -95,6 +95,7 @@ class Fingerprints:
                     feed.archive_pages,
                     feed.content,  # issue 16: the content policy and the full-text copy
                     feed.full_copy,
+                    feed.language,
                 )
             ).encode()
         )
@@ -128,6 +129,9 @@ def page_fingerprints(plan: SitePlan, fingerprints: Mapping[str, str]) -> dict[s
         hidden = [fmt for fmt in plan.formats if feed.path(fmt) in plan.unpublished]
         if hidden:  # the page leaves those links out until the feed is published
             fingerprint += " without " + " ".join(hidden)
+        translations = plan.translations(feed)  # hreflang links to the other sets (issue 16)
+        if translations:
+            fingerprint += " in " + repr(translations)
         every.update(fingerprint.encode())
         pages[feed.page_path()] = "page " + fingerprint
     whole = "pages " + every.hexdigest()

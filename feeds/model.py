@@ -201,6 +201,7 @@ class Article:
     draft: bool = False
     episode: Episode | None = None  # podcast fields (issue 17)
     in_feeds: bool = True  # `feed: false`: a valid record kept out of every feed (issue 16)
+    lang: str | None = None  # BCP 47 tag; None: the site's language (issue 16)
 
     def sort_key(self) -> tuple[float, str]:
         """Feed order is newest first, then id: sort ascending on this key."""

@@ -32,6 +32,7 @@ Rules an editor can rely on (the README's input table repeats them):
   Categories, build time, file order and output format never enter an id.
 - `draft`: true or false only (YAML booleans, not the text "yes"). `feed` likewise;
   `feed: false` keeps a valid article out of every feed (issue 16).
+- `lang`: a BCP 47 tag (RFC 5646 syntax, canonical case), else the site's language.
 - `image`: a URL, resolved against the article's link. `enclosure`: `{url, type, length}`;
   url resolved like `image`, type a MIME type, length whole bytes >= 0 (default 0, which the
   RSS Advisory Board recommends when the size is unknown).
@@ -59,6 +60,7 @@ from feeds.recordfields import (
     read_date,
     read_draft,
     read_in_feeds,
+    read_lang,
     read_summary,
     read_tags,
     read_title,
@@ -110,6 +112,7 @@ def normalise_record(raw: RawRecord, config: Config) -> tuple[Article, tuple[Pro
         draft=draft,
         episode=read_episode(record, link),
         in_feeds=read_in_feeds(record),
+        lang=read_lang(record),
     )
     return article, tuple(record.warnings)
 

@@ -114,8 +114,12 @@ def render_index(plan: SitePlan, config: Config) -> bytes:
     top: list[FeedSpec] = []
     present = {feed.category.slugs for feed in plan.feeds if feed.category is not None}
     by_name: dict[FeedKind, list[FeedSpec]] = defaultdict(list)  # tag and author feeds
+    by_language: dict[str, list[FeedSpec]] = defaultdict(list)
     for feed in plan.feeds:  # the plan lists categories sorted by slugs: parents first
         if feed.full_copy:  # a `both` feed's full text is for the aggregators given it
+            continue
+        if feed.language is not None:  # a language set: listed apart, flat (issue 16)
+            by_language[feed.language].append(feed)
             continue
         if feed.kind in _LISTED_APART:
             by_name[feed.kind].append(feed)
@@ -129,6 +133,10 @@ def render_index(plan: SitePlan, config: Config) -> bytes:
         if by_name[kind]:
             listed = "".join(_index_item(feed, children, plan, config) for feed in by_name[kind])
             items += f"</ul>\n<h2>{heading}</h2>\n<ul>\n{listed}"
+    for language in plan.languages:
+        listed = "".join(_index_item(feed, {}, plan, config) for feed in by_language[language])
+        tag = escape(language)
+        items += f'</ul>\n<h2 lang="{tag}">Feeds in {tag}</h2>\n<ul lang="{tag}">\n{listed}'
     opml = _relative(INDEX_PATH, OPML_PATH)
     main = (
         f"<h1>{escape(site.title)}: feeds</h1>\n"
@@ -216,6 +224,19 @@ def render_feed_page(feed: FeedSpec, plan: SitePlan, config: Config) -> bytes:
         f'<a href="{escape(config.site.url)}">{escape(config.site.url)}</a></p>\n'
     )
     links = _alternate_links(config, feed, plan.formats_of(feed))
+    translations = plan.translations(feed)
+    if translations:  # HTML `hreflang`: the same feed in the other language sets (issue 16)
+        links += "".join(
+            f'<link rel="alternate" hreflang="{escape(lang)}" type="text/html" '
+            f'href="{_relative(here, path)}">\n'
+            for lang, path in translations
+        )
+        others = " · ".join(
+            f'<a href="{_relative(here, path)}" hreflang="{escape(lang)}">'
+            f"{'all languages' if lang == 'x-default' else escape(lang)}</a>"
+            for lang, path in translations
+        )
+        main += f'<p class="meta">This feed in other languages: {others}</p>\n'
     return _page(config, feed.title, links, main, footer)
 
 

@@ -14,7 +14,14 @@ from datetime import datetime
 
 from feeds.categories import category_settings
 from feeds.config import Config
-from feeds.feedkinds import FeedGroup, FeedKind, content_policy, in_feeds, named_groups
+from feeds.feedkinds import (
+    FeedGroup,
+    FeedKind,
+    content_policy,
+    in_feeds,
+    languages_of,
+    named_groups,
+)
 from feeds.layout import SUFFIXES
 from feeds.model import Article, Category
 
@@ -43,6 +50,11 @@ class FeedSpec:
     content: str = "full"  # full: the article HTML and summary; summary: no HTML (issue 16)
     full_copy: bool = False  # the full-text copy of a `both` feed, under feeds/full/
     image: str | None = None  # `categories.NAME.image`; None: the site's logo and icon
+    language: str | None = None  # the language set (`feeds.by_language`); None: the site's
+
+    def __post_init__(self) -> None:
+        if (self.category is not None) != (self.kind is FeedKind.CATEGORY):
+            raise ValueError(f"feed {self.key!r}: a category feed has kind CATEGORY, no other")
 
     @property
     def base(self) -> str:
@@ -53,18 +65,23 @@ class FeedSpec:
         return f"category/{self.key}" if self.kind is FeedKind.CATEGORY else self.key
 
     @property
+    def root(self) -> str:
+        """`feeds`, or a language set's folder `feeds/<tag in lower case>` (issue 16)."""
+        return "feeds" if self.language is None else f"feeds/{self.language.lower()}"
+
+    @property
     def stem(self) -> str:
         """Output path without suffix, relative to the output folder."""
         if self.full_copy:
-            return f"feeds/full/{self.base}"
+            return f"{self.root}/full/{self.base}"
         if self.page is None:
-            return f"feeds/{self.base}"
-        return f"feeds/archive/{self.base}/{self.page}"
+            return f"{self.root}/{self.base}"
+        return f"{self.root}/archive/{self.base}/{self.page}"
 
     @property
     def subscription_stem(self) -> str:
         """The stem of the subscription feed this feed (or archive page) belongs to."""
-        return self.stem if self.full_copy else f"feeds/{self.base}"
+        return self.stem if self.full_copy else f"{self.root}/{self.base}"
 
     def path(self, fmt: str) -> str:
         return self.stem + SUFFIXES[fmt]
@@ -73,7 +90,7 @@ class FeedSpec:
         return self.stem + ".html"
 
     def archive_path(self, page: int, fmt: str) -> str:
-        return f"feeds/archive/{self.base}/{page}{SUFFIXES[fmt]}"
+        return f"{self.root}/archive/{self.base}/{page}{SUFFIXES[fmt]}"
 
 
 def extra_links(feed: FeedSpec, fmt: str, config: Config) -> tuple[tuple[str, str], ...]:
@@ -103,6 +120,21 @@ class SitePlan:
     archives: tuple[FeedSpec, ...] = ()  # RFC 5005 archive pages (rss and atom only)
     # Feed files the discovery pages must not link: refused and never published.
     unpublished: frozenset[str] = frozenset()
+    languages: tuple[str, ...] = ()  # the language sets (`feeds.by_language`, issue 16)
+    language_pages: frozenset[str] = frozenset()  # the feed pages of the language sets
+
+    def translations(self, feed: FeedSpec) -> tuple[tuple[str, str], ...]:
+        """The same feed in the other sets, as (hreflang, page path): `x-default` for the
+        whole site's set, each language for its own (issue 16)."""
+        if not self.languages or feed.page is not None:
+            return ()
+        tail = feed.page_path()[len(feed.root) :]
+        found = [] if feed.language is None else [("x-default", "feeds" + tail)]
+        for language in self.languages:
+            path = f"feeds/{language.lower()}{tail}"
+            if language != feed.language and path in self.language_pages:
+                found.append((language, path))
+        return tuple(found)
 
     def formats_of(self, feed: FeedSpec) -> tuple[str, ...]:
         """The formats in which `feed` is there to link."""
@@ -131,6 +163,29 @@ def plan_site(articles: Iterable[Article], config: Config) -> SitePlan:
     A parent category's feed holds its children's articles too.
     """
     ordered = sorted(in_feeds(articles, config), key=Article.sort_key)  # issue 16
+    feeds, archives = _feed_set(ordered, config, None)
+    # feeds.by_language (issue 16): a set of the same feeds per language, beside the whole
+    languages = languages_of(ordered, config)
+    pages: list[str] = []
+    for language in languages:
+        subset = [a for a in ordered if (a.lang or config.site.language) == language]
+        more, more_archives = _feed_set(subset, config, language)
+        feeds.extend(more)
+        archives.extend(more_archives)
+        pages.extend(feed.page_path() for feed in more)
+    return SitePlan(
+        feeds=tuple(feeds),
+        formats=config.feeds.formats,
+        archives=tuple(archives),
+        languages=tuple(languages),
+        language_pages=frozenset(pages),
+    )
+
+
+def _feed_set(
+    ordered: list[Article], config: Config, language: str | None
+) -> tuple[list[FeedSpec], list[FeedSpec]]:
+    """The subscription feeds and archive pages of `ordered` (a language set's, or all)."""
     members: dict[tuple[str, ...], list[Article]] = defaultdict(list)
     categories: dict[tuple[str, ...], Category] = {}
     # Speed (issue 6): articles share a few hundred category lists; the feeds of a list (its
@@ -159,7 +214,7 @@ def plan_site(articles: Iterable[Article], config: Config) -> SitePlan:
         group = FeedGroup(FeedKind.CATEGORY, category.term, category.label, category)
         groups.append((group, members[slugs]))
     groups.extend(named_groups(ordered, config)[0])
-    feeds = [_feed(config, group, group_members) for group, group_members in groups]
+    feeds = [_feed(config, group, group_members, language) for group, group_members in groups]
     archives: list[FeedSpec] = []
     if config.feeds.archive:
         for index, (feed, (_, group_members)) in enumerate(zip(feeds, groups, strict=True)):
@@ -174,7 +229,7 @@ def plan_site(articles: Iterable[Article], config: Config) -> SitePlan:
         for feed, (group, _) in zip(list(feeds), groups, strict=True)
         if content_policy(config, group) == "both"
     )
-    return SitePlan(feeds=tuple(feeds), formats=config.feeds.formats, archives=tuple(archives))
+    return feeds, archives
 
 
 def _archive_pages(config: Config, feed: FeedSpec, members: list[Article]) -> list[FeedSpec]:
@@ -217,11 +272,15 @@ def _web_page(config: Config, category: Category | None, feed_page: str) -> str:
     return site.url
 
 
-def _feed(config: Config, group: FeedGroup, members: list[Article]) -> FeedSpec:
+def _feed(
+    config: Config, group: FeedGroup, members: list[Article], language: str | None = None
+) -> FeedSpec:
     entries = tuple(members[: config.feeds.max_items])
     category = group.category
     settings = None if category is None else category_settings(config, category)
     title, description = _words(config, group)
+    if language is not None:
+        title = f"{title} ({language})"
     spec = FeedSpec(
         key=group.key,
         category=category,
@@ -235,6 +294,7 @@ def _feed(config: Config, group: FeedGroup, members: list[Article]) -> FeedSpec:
         name=group.name,
         content="full" if content_policy(config, group) == "full" else "summary",
         image=settings.image if settings is not None else None,
+        language=language,
     )
     own_page = "" if group.kind is FeedKind.SITE else feed_url(config, spec.page_path())
     return dataclasses.replace(spec, html_url=_web_page(config, category, own_page))

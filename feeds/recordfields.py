@@ -15,6 +15,7 @@ from feeds.config import Config
 from feeds.dateformat import rfc3339
 from feeds.dates import DateError, parse_date
 from feeds.fieldtext import cut_title, strip_tags
+from feeds.languages import RESERVED, language_tag
 from feeds.model import (
     Category,
     ContentError,
@@ -29,7 +30,7 @@ from feeds.textclean import clean_text, xml_safe
 KEYS = (
     "title", "date", "updated", "category", "categories", "tags", "author", "authors",
     "summary", "slug", "id", "link", "draft", "image", "enclosure", "body", "body_format",
-    "podcast", "feed",
+    "podcast", "feed", "lang",
 )  # fmt: skip
 _KNOWN = frozenset(KEYS)
 TITLE_LIMIT = 1000  # longer titles are cut to `fieldtext.TITLE_CUT`
@@ -341,3 +342,28 @@ def read_in_feeds(record: RecordFields) -> bool:
             "of every feed (without quotes), or leave the key out",
         )
     return value
+
+
+def read_lang(record: RecordFields) -> str | None:
+    """`lang`: a BCP 47 language tag (`de`, `pt-BR`), in its canonical case; None when
+    missing (the site's language) (issue 16)."""
+    value = record.get("lang")
+    if value is None:
+        return None
+    text = record.text("lang", value, "lang: de").strip()
+    tag = language_tag(text)
+    if tag is not None and tag.lower() in RESERVED:
+        record.fail(
+            "lang",
+            shorten(text),
+            "names a folder of the feeds (feeds/<lang>/ would collide); feeds cannot carry "
+            "this language code, so leave lang out",
+        )
+    if tag is None:
+        record.fail(
+            "lang",
+            shorten(text),
+            "is not a BCP 47 language tag; write one such as de, fr-CA or zh-Hant "
+            "(a hyphen, not an underscore), or leave it out for the site's language",
+        )
+    return tag

@@ -33,6 +33,7 @@ class EntryView:
     enclosures: tuple[Link, ...] = ()
     images: tuple[str, ...] = ()
     authors: tuple[tuple[str, str | None], ...] = ()  # every author element, in order
+    language: str | None = None  # Atom: the entry's xml:lang in effect; JSON Feed `language`
 
 
 @dataclass(frozen=True, slots=True)

@@ -399,6 +399,25 @@ def tag_removed(site: Site, _: pytest.MonkeyPatch) -> None:
     site.edit("phones/pocket-review.md", "tags: [reviews]\n", "")
 
 
+def lang_added(site: Site, _: pytest.MonkeyPatch) -> None:
+    """telescope is in German (issue 16): with feeds.by_language, two language sets appear."""
+    site.edit("science/telescope.md", "category: Science", "category: Science\nlang: de")
+
+
+def lang_edited(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    lang_added(site, monkeypatch)
+    site.build()
+    site.edit("science/telescope.md", "lang: de", "lang: fr-CA")
+
+
+def lang_removed(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two German articles, then one is English again (the German set shrinks)."""
+    lang_added(site, monkeypatch)
+    site.edit("phones/pocket-review.md", "category: Phones", "category: Phones\nlang: de")
+    site.build()
+    site.edit("science/telescope.md", "\nlang: de", "")
+
+
 def feed_false(site: Site, _: pytest.MonkeyPatch) -> None:
     """chip-news leaves every feed, still a valid record (issue 16)."""
     site.edit("computing/chip-news.md", "category: Computing", "category: Computing\nfeed: false")
@@ -537,6 +556,9 @@ CHANGES: dict[str, Change] = {
         tag_added,
         tag_edited,
         tag_removed,
+        lang_added,
+        lang_edited,
+        lang_removed,
         feed_false,
         config_exclude_categories,
         config_site_title,

@@ -85,6 +85,7 @@ BASES: dict[str, dict[str, Any]] = {
     "json_max_bytes": {"formats": ["rss", "atom", "json"], "max_bytes": 2600},
     # issue 16: every tag and every author gets a feed
     "tag_and_author_feeds": {"tag_feeds": True, "tag_min_articles": 1, "author_feeds": True},
+    "by_language": {"by_language": True},
 }
 BASE_CHANGES = (
     "add_newest",
@@ -101,6 +102,9 @@ BASE_CHANGES = (
     "author_edited",
     "author_removed",
     "feed_false",
+    "lang_added",
+    "lang_edited",
+    "lang_removed",
 )
 
 
@@ -115,6 +119,8 @@ def test_incremental_build_equals_clean_build_under_other_feed_settings(
     assert not first.problems and not first.findings
     if base == "json_max_bytes":
         assert first.cut  # the budget is small enough to cut some feed
+    elif base == "by_language":
+        assert not any(path.startswith("feeds/en/") for path in first.publish.written)
     elif base == "tag_and_author_feeds":
         assert "feeds/tag/reviews.atom.xml" in first.publish.written
         assert "feeds/author/ann-example.rss.xml" in first.publish.written

@@ -11,6 +11,7 @@ from datetime import datetime
 from factories import category, make_article, make_config
 
 from feeds.body import EntryContent
+from feeds.feedkinds import FeedKind
 from feeds.model import Article, Author, Enclosure
 from feeds.plan import FeedSpec
 from feeds.render.json_feed import render_json
@@ -164,6 +165,8 @@ def test_no_icon_no_hub_no_entries() -> None:
 
 def test_the_feed_url_follows_feeds_url_and_the_category() -> None:
     config = make_config(feeds_url="https://cdn.example.net/news/")
-    phones = dataclasses.replace(feed(BARE), key="phones", category=category("Phones"))
+    phones = dataclasses.replace(
+        feed(BARE), key="phones", category=category("Phones"), kind=FeedKind.CATEGORY
+    )
     document = json.loads(render_json(phones, config, content))
     assert document["feed_url"] == "https://cdn.example.net/news/feeds/category/phones.json"

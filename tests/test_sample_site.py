@@ -57,8 +57,10 @@ def instant(struct: Any) -> datetime:
 
 def test_every_feed_parses_without_bozo(public: Path) -> None:
     files = sorted((public / "feeds").rglob("*.xml"))
-    # site + 18 categories + 13 tags on 2 or more articles + 7 authors, RSS and Atom
-    assert len(files) == 78
+    # RSS and Atom of: the whole site (site + 18 categories + 14 tags on 2 or more articles
+    # + 7 authors), the German set (site, Mobility, Lena Fischer) and the English set (site +
+    # 18 categories + 13 tags: e-bikes is left with one English article + 7 authors)
+    assert len(files) == 2 * (40 + 3 + 39)
     for path in files:
         read(public, str(path.relative_to(public)))
 
@@ -224,3 +226,20 @@ def test_per_feed_metadata_reaches_readers(public: Path) -> None:
     assert (site.ttl, site.sy_updateperiod, site.sy_updatefrequency) == ("60", "hourly", "1")
     # the other feeds show the site's image, and config.yaml sets none
     assert "image" not in read(public, "feeds/category/science.rss.xml").feed
+
+
+def test_a_german_article_carries_its_language_and_has_its_feed_set(public: Path) -> None:
+    # content/mobility/leipzig-lastenrad-foerderung.md: `lang: de`; feeds.by_language: true
+    link = ARTICLES + "leipzig-lastenrad-foerderung/"
+    atom = entry(public, "feeds/all.atom.xml", link)
+    assert atom.title == "Leipzig fördert Lastenräder für Familien und Handwerk"
+    assert atom.title_detail.language == "de"  # the entry's xml:lang, over the feed's en
+    german = read(public, "feeds/de/all.rss.xml")
+    assert german.feed.language == "de"
+    assert [e.link for e in german.entries] == [link]
+    assert [e.link for e in read(public, "feeds/de/category/mobility.atom.xml").entries] == [link]
+    english = {e.link for e in read(public, "feeds/en/all.atom.xml").entries}
+    assert link not in english and ARTICLES + "passkeys-one-year-on/" in english
+    page = (public / "feeds/de/category/mobility.html").read_text()
+    assert 'hreflang="x-default" type="text/html" href="../../category/mobility.html"' in page
+    assert 'hreflang="en" type="text/html" href="../../en/category/mobility.html"' in page

@@ -32,6 +32,7 @@ from feeds.render.rules import (
     feed_author,
     feed_description,
     feed_image,
+    feed_language,
     item_tags,
     self_url,
     written_zone,
@@ -62,7 +63,7 @@ def render_json(feed: FeedSpec, config: Config, content: ContentFn) -> bytes:
     # JSON Feed 1.1 keeps 1.0's `author` for readers that know only 1.0: both, alike.
     document["author"] = author_object(feed_author(config))
     document["authors"] = [author_object(feed_author(config))]
-    document["language"] = site.language
+    document["language"] = feed_language(feed, config)
     hubs = [href for rel, href in extra_links(feed, "json", config) if rel == "hub"]
     if hubs:
         document["hubs"] = [{"type": "WebSub", "url": href} for href in hubs]
@@ -93,6 +94,8 @@ def _item(article: Article, config: Config, zone: tzinfo, content: ContentFn) ->
     tags = item_tags(article)
     if tags:
         item["tags"] = tags
+    if article.lang is not None:  # JSON Feed 1.1 item `language` (issue 16)
+        item["language"] = article.lang
     if article.enclosure is not None:
         enclosure = article.enclosure
         item["attachments"] = [

@@ -63,6 +63,7 @@ from feeds.render.rules import (
     feed_author,
     feed_description,
     feed_image,
+    feed_language,
     feed_updated,
     in_site_zone,
     rss_author,
@@ -81,6 +82,7 @@ if TYPE_CHECKING:
     from feeds.showconfig import ShowConfig
 
 RSS_DOCS = "https://www.rssboard.org/rss-specification"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
 
 
 def render_xml(feed: FeedSpec, fmt: str, config: Config, content: ContentFn) -> bytes:
@@ -159,7 +161,7 @@ def _feed_generator(feed: FeedSpec, fmt: str, config: Config) -> Any:
     description = _checked(feed_description(feed), feed.key, "description")
     # RSS 2.0 description holds HTML, so plain text goes in escaped (readers unescape it).
     generator.description(description if fmt == "atom" else _as_html(description))
-    generator.language(site.language)
+    generator.language(feed_language(feed, config))
     updated = in_site_zone(feed_updated(feed), written_zone(config, fmt))
     generator.updated(updated)  # also RSS lastBuildDate; never feedgen's "now"
     author = feed_author(config)
@@ -240,6 +242,7 @@ def _add_entry(
             item.summary(_as_html(entry.summary))
         else:
             item.summary(entry.summary, type="text")
+    item.house.lang = article.lang  # Atom xml:lang (issue 16)
     if article.enclosure is not None:
         enclosure = article.enclosure
         if fmt == "rss":
@@ -326,9 +329,12 @@ class _HouseEntry(BaseEntryExtension):  # type: ignore[misc]
     def __init__(self) -> None:
         self.content: str | None = None
         self.enclosure: Enclosure | None = None
+        self.lang: str | None = None
 
     def extend_atom(self, entry: Any) -> Any:
         _zulu_times(entry)
+        if self.lang is not None:  # XML 1.0 §2.12: the entry's language, over the feed's
+            entry.set(f"{{{XML_NS}}}lang", self.lang)
         if self.enclosure is not None:
             # feedgen builds Atom elements without a namespace under a literal xmlns attribute
             etree.SubElement(

@@ -170,3 +170,9 @@ def feed_image(config: Config, feed: FeedSpec, fmt: str) -> str | None:
     if fmt == "rss":
         return config.site.logo or config.site.icon
     return config.site.logo if fmt == "atom" else None
+
+
+def feed_language(feed: FeedSpec, config: Config) -> str:
+    """The language a feed declares: its language set's (`feeds.by_language`), else the
+    site's (issue 16)."""
+    return feed.language or config.site.language

@@ -4,8 +4,12 @@ read: every author element in the order written, and feedparser's known misreadi
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Protocol
+
 from feeds.model import Author
 from feeds.render.rules import rss_author, rss_creators
+from feeds.views import EntryView
 
 Pair = tuple[str, str | None]  # an author as a reader shows it: name, email
 
@@ -33,3 +37,52 @@ def emails_carried(found: tuple[Pair, ...], want: tuple[Pair, ...]) -> bool:
         if email is not None or got is None or not any(e and got in e for e in before):
             return False
     return True
+
+
+class Where(Protocol):
+    """Where a comparison reports (`compare._Where`)."""
+
+    quirks: bool
+
+    def differs(self, field: str, expected: str | None, found: str | None, what: str) -> None: ...
+
+    def altered(self, field: str, expected: str | None, found: str | None, what: str) -> None: ...
+
+
+def compare_byline(
+    where: Where,
+    view: EntryView,
+    authors: tuple[Author, ...],
+    fmt: str,
+    quirk: Callable[[Pair], Pair],
+) -> None:
+    """Several authors: every author element, in order, as a reader lists them; in JSON Feed
+    also 1.0 `author` as the first. A difference feedparser's heuristics explain (`quirk`
+    on the text, the carried email, RSS `email (name)` split by a pattern) is `altered`."""
+    want = byline_read(authors, fmt)
+    lead = view.author if fmt == "json" else want[0]
+    if view.authors == want and lead == want[0]:
+        return
+    quirked = tuple(quirk(pair) for pair in want)
+    heuristic = where.quirks and (
+        view.authors == quirked
+        or emails_carried(view.authors, want)
+        or (
+            fmt == "rss"
+            and len(view.authors) == len(want)
+            and view.authors[1:] in (want[1:], quirked[1:])
+        )
+    )
+    (where.altered if heuristic else where.differs)(
+        "authors",
+        "; ".join(_text(pair) for pair in want),
+        "; ".join(_text(pair) for pair in view.authors)
+        + ("" if lead == want[0] else f" (JSON Feed 1.0 author: {_text(lead)})"),
+        "the authors",
+    )
+
+
+def _text(pair: Pair | None) -> str:
+    if pair is None:
+        return "None"
+    return pair[0] if pair[1] is None else f"{pair[0]} <{pair[1]}>"

@@ -33,14 +33,15 @@ from feeds.render.rules import (
     entry_authors,
     feed_author,
     feed_description,
+    feed_language,
     feed_updated,
     in_site_zone,
     item_tags,
     self_url,
     tag_scheme,
 )
-from feeds.validate.byline import byline_read, emails_carried
-from feeds.validate.feedmeta import feed_meta_differences
+from feeds.validate.byline import compare_byline
+from feeds.validate.feedmeta import entry_language_differences, feed_meta_differences
 from feeds.validate.xml_reader import Parsed
 from feeds.views import EntryView, FeedView, Link, Tag
 
@@ -214,8 +215,8 @@ def compare_feed(found: FeedView, fmt: str, feed: FeedSpec, config: Config, repo
         )
     for field, want, got, what in feed_meta_differences(found, fmt, feed, config):
         where.differs(field, want, got, what)  # image and polling hints (issue 16)
-    if found.language != config.site.language:
-        where.differs("language", config.site.language, found.language, "the feed language")
+    if found.language != feed_language(feed, config):
+        where.differs("language", feed_language(feed, config), found.language, "the feed language")
     _compare_feed_author(where, found, fmt, config)
 
 
@@ -247,6 +248,7 @@ def compare_entries(
     report: Report,
 ) -> None:
     """Every entry of `parsed` against the article `feed` plans for it, and the order."""
+    language = feed_language(feed, config)
     positions, unknown = _positions(parsed, feed, report)
     # An entry whose id alone was changed or lost: pair it with the article planned there.
     paired: dict[int, Article] = {}
@@ -283,13 +285,29 @@ def compare_entries(
         if article.id in positions:
             index = positions[article.id]
             _compare_entry(
-                parsed.entries[index], parsed.lines[index], article, fmt, config, content, report
+                parsed.entries[index],
+                parsed.lines[index],
+                article,
+                fmt,
+                config,
+                content,
+                report,
+                language,
             )
     for index, article in paired.items():
         view = parsed.entries[index]
         where = _Where(report, article.id, parsed.lines[index], article, quirks=fmt != "json")
         where.differs("id", article.id, view.id, "the entry id")
-        _compare_entry(view, parsed.lines[index], article, fmt, config, content, report)
+        _compare_entry(
+            view,
+            parsed.lines[index],
+            article,
+            fmt,
+            config,
+            content,
+            report,
+            feed_language(feed, config),
+        )
 
 
 def _positions(parsed: Parsed, feed: FeedSpec, report: Report) -> tuple[dict[str, int], list[int]]:
@@ -342,6 +360,7 @@ def _compare_entry(
     config: Config,
     content: ContentFn,
     report: Report,
+    feed_lang: str,
 ) -> None:
     """Each field of one entry as read back against its article, in the entry's order."""
     where = _Where(report, article.id, line, article, quirks=fmt != "json")
@@ -370,6 +389,8 @@ def _compare_entry(
     where.text("summary", entry.summary, view.summary, view.summary_type, "the summary")
     where.markup("content", entry.html, view.content, "the content HTML")
     _compare_media(where, view, article)
+    for field, want, got, what in entry_language_differences(view, article, fmt, feed_lang):
+        where.differs(field, want, got, what)  # Atom xml:lang, JSON Feed language (issue 16)
 
 
 def _compare_author(
@@ -378,7 +399,7 @@ def _compare_author(
     # Atom entries carry the feed author when the article names none (render.entry_authors).
     authors = entry_authors(article, fmt, config)
     if len(authors) > 1:
-        _compare_byline(where, view, authors, fmt)
+        compare_byline(where, view, authors, fmt, _quirk_pair)
         return
     author = authors[0] if authors else None
     want_author = None if author is None else _author_pair(author)
@@ -398,34 +419,6 @@ def _compare_author(
     )
     (where.altered if heuristic else where.differs)(
         "author", _pair_text(want_author), _pair_text(view.author), "the author"
-    )
-
-
-def _compare_byline(where: _Where, view: EntryView, authors: tuple[Author, ...], fmt: str) -> None:
-    """Several authors (issue 16): every author element, in order, as a reader lists them."""
-    want = byline_read(authors, fmt)
-    lead = view.author if fmt == "json" else want[0]  # JSON Feed 1.0 `author`: the first
-    if view.authors == want and lead == want[0]:
-        return
-    quirked = tuple(_quirk_pair(pair) for pair in want)
-    heuristic = (
-        where.quirks
-        and (
-            (view.authors == quirked or emails_carried(view.authors, want))
-            # feedparser splits RSS `email (name)` by a pattern (see _compare_author)
-            or (
-                fmt == "rss"
-                and len(view.authors) == len(want)
-                and view.authors[1:] in (want[1:], quirked[1:])
-            )
-        )
-    )
-    (where.altered if heuristic else where.differs)(
-        "authors",
-        "; ".join(_pair_text(pair) or "" for pair in want),
-        "; ".join(_pair_text(pair) or "" for pair in view.authors)
-        + ("" if lead == want[0] else f" (JSON Feed 1.0 author: {_pair_text(lead)})"),
-        "the authors",
     )
 
 

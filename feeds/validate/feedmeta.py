@@ -6,9 +6,10 @@ from __future__ import annotations
 from feeds.categories import category_settings
 from feeds.config import Config
 from feeds.feedkinds import FeedKind
+from feeds.model import Article
 from feeds.plan import FeedSpec
 from feeds.render.rules import feed_image, update_schedule
-from feeds.views import FeedView
+from feeds.views import EntryView, FeedView
 
 Difference = tuple[str, str | None, str | None, str]  # field, expected, found, what
 
@@ -49,3 +50,18 @@ def _show_image(feed: FeedSpec, config: Config) -> str | None:
         settings = None if feed.category is None else category_settings(config, feed.category)
         show = None if settings is None else settings.podcast
     return None if show is None else show.image
+
+
+def entry_language_differences(
+    view: EntryView, article: Article, fmt: str, feed_lang: str
+) -> list[Difference]:
+    """The entry's language when the article names one: Atom `xml:lang`, JSON Feed item
+    `language` (an entry without inherits the feed's, compared as the feed's); RSS items
+    carry none. `feed_lang` is the language the entry would otherwise have."""
+    del feed_lang  # the feed language is compared by compare_feed
+    if fmt == "rss" or (fmt == "atom" and article.lang is None):  # the feed's, checked there
+        return []
+    language = article.lang
+    if view.language == language:
+        return []
+    return [("language", language, view.language, "the entry language")]

@@ -60,6 +60,7 @@ def _entry(item: dict[str, Any]) -> EntryView:
         ),
         images=() if image is None else (image,),
         authors=tuple(_author(author) for author in object_members(item, "authors")),
+        language=text_member(item, "language"),
     )
 
 

@@ -276,7 +276,14 @@ def entry_view(entry: Any) -> EntryView:
             for author in dict.get(entry, "authors", [])
             if author
         ),
+        language=_language(entry),
     )
+
+
+def _language(entry: Any) -> str | None:
+    """The xml:lang in effect on the entry (feedparser keeps it on each text's detail)."""
+    detail = dict.get(entry, "title_detail")
+    return None if detail is None else detail.get("language")
 
 
 def _itunes_image(entry: Any) -> tuple[str, ...]:
