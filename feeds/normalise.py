@@ -33,7 +33,8 @@ Rules an editor can rely on (the README's input table repeats them):
 - `draft`: true or false only (YAML booleans, not the text "yes"). `feed` likewise;
   `feed: false` keeps a valid article out of every feed (issue 16).
 - `lang`: a BCP 47 tag (RFC 5646 syntax, canonical case), else the site's language.
-- `image`: a URL, resolved against the article's link. `enclosure`: `{url, type, length}`;
+- `image`: a URL, resolved against the article's link, or `{url, width, height, credit}`
+  (issue 16: Media RSS thumbnail size and credit). `enclosure`: `{url, type, length}`;
   url resolved like `image`, type a MIME type, length whole bytes >= 0 (default 0, which the
   RSS Advisory Board recommends when the size is unknown).
 - The body only loses characters XML 1.0 cannot carry (a warning says how many). A body over
@@ -51,6 +52,7 @@ from collections.abc import Sequence
 from feeds.bylines import read_authors
 from feeds.categories import resolve_categories
 from feeds.config import Config
+from feeds.imagefields import read_picture
 from feeds.model import Article, Problem, RawRecord, shorten
 from feeds.podcastfields import read_episode
 from feeds.recordfields import (
@@ -67,7 +69,7 @@ from feeds.recordfields import (
     read_updated,
     warn_unknown_keys,
 )
-from feeds.recordlinks import read_enclosure, read_id, read_image, read_link, read_slug
+from feeds.recordlinks import read_enclosure, read_id, read_link, read_slug
 
 
 def normalise_record(raw: RawRecord, config: Config) -> tuple[Article, tuple[Problem, ...]]:
@@ -90,7 +92,7 @@ def normalise_record(raw: RawRecord, config: Config) -> tuple[Article, tuple[Pro
     link = read_link(record, config, slug, published)
     article_id = read_id(record, config, link)
     draft = read_draft(record)
-    image = read_image(record, link)
+    image, image_info = read_picture(record, link)
     enclosure = read_enclosure(record, link)
     body = read_body(record, raw.body)
     article = Article(
@@ -113,6 +115,7 @@ def normalise_record(raw: RawRecord, config: Config) -> tuple[Article, tuple[Pro
         episode=read_episode(record, link),
         in_feeds=read_in_feeds(record),
         lang=read_lang(record),
+        image_info=image_info,
     )
     return article, tuple(record.warnings)
 

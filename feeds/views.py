@@ -34,6 +34,8 @@ class EntryView:
     images: tuple[str, ...] = ()
     authors: tuple[tuple[str, str | None], ...] = ()  # every author element, in order
     language: str | None = None  # Atom: the entry's xml:lang in effect; JSON Feed `language`
+    thumbnails: tuple[Link, ...] = ()  # Media RSS media:thumbnail: url, width, height
+    credits: tuple[str, ...] = ()  # media:credit texts
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from feeds.body import EntryContent
 from feeds.config import CategoryConfig, Config, FeedsConfig, SiteConfig
-from feeds.model import Article, Author, BodyFormat, Category, Enclosure, Episode
+from feeds.model import Article, Author, BodyFormat, Category, Enclosure, Episode, ImageInfo
 from feeds.plan import SitePlan, plan_site
 from feeds.showconfig import ShowConfig
 
@@ -132,6 +132,8 @@ def fixture_articles() -> tuple[Article, ...]:
             '<p><img src="https://news.example.org/img/cases.jpg" alt="Cases"></p>',
             summary="Six cases, tested.",
             image="https://news.example.org/img/cases.jpg",
+            # issue 16: media:thumbnail with its size, and media:credit
+            image_info=ImageInfo(1200, 675, "Ann Example & <Co>"),
         ),
         make_article(
             "laptop-test",

@@ -243,3 +243,15 @@ def test_a_german_article_carries_its_language_and_has_its_feed_set(public: Path
     page = (public / "feeds/de/category/mobility.html").read_text()
     assert 'hreflang="x-default" type="text/html" href="../../category/mobility.html"' in page
     assert 'hreflang="en" type="text/html" href="../../en/category/mobility.html"' in page
+
+
+def test_a_thumbnail_with_its_size_and_credit(public: Path) -> None:
+    # content/gaming/handheld-repair-cafe.md: `image: {url, width, height, credit}`
+    link = ARTICLES + "handheld-repair-cafe/"
+    photo = "https://news.example.org/media/2026/10/repair-cafe.jpg"
+    for feed in ("all", "category/gaming"):
+        for fmt in ("rss", "atom"):
+            found = entry(public, f"feeds/{feed}.{fmt}.xml", link)
+            assert found.media_thumbnail == [{"url": photo, "width": "1200", "height": "675"}]
+            assert found.media_credit == [{"content": "Jonas Berg"}]
+            assert found.media_content == [{"url": photo, "medium": "image"}]

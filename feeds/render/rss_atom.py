@@ -50,8 +50,8 @@ from feedgen.feed import FeedGenerator
 
 from feeds import __version__
 from feeds.config import Config
-from feeds.layout import ATOM_NS, CONTENT_NS, HISTORY_NS, MEDIA_TYPES, SY_NS
-from feeds.model import Article, Author, ContentError, Enclosure, Problem, shorten
+from feeds.layout import ATOM_NS, CONTENT_NS, HISTORY_NS, MEDIA_NS, MEDIA_TYPES, SY_NS
+from feeds.model import Article, Author, ContentError, Enclosure, ImageInfo, Problem, shorten
 from feeds.plan import FeedSpec, extra_links
 from feeds.render.podcast import ITUNES_NS, PODCAST_NS, extend_channel, extend_item, show_of
 from feeds.render.rules import (
@@ -254,6 +254,7 @@ def _add_entry(
         show.episode, show.image = article.episode, article.image  # for a 2nd enclosure)
     elif article.image:
         item.media.content(url=article.image, medium="image", group=None)
+        item.house.picture = (article.image, article.image_info)  # media:thumbnail, credit
 
 
 def _as_html(text: str) -> str:
@@ -330,9 +331,11 @@ class _HouseEntry(BaseEntryExtension):  # type: ignore[misc]
         self.content: str | None = None
         self.enclosure: Enclosure | None = None
         self.lang: str | None = None
+        self.picture: tuple[str, ImageInfo | None] | None = None
 
     def extend_atom(self, entry: Any) -> Any:
         _zulu_times(entry)
+        _media_extras(entry, self.picture)
         if self.lang is not None:  # XML 1.0 §2.12: the entry's language, over the feed's
             entry.set(f"{{{XML_NS}}}lang", self.lang)
         if self.enclosure is not None:
@@ -350,7 +353,24 @@ class _HouseEntry(BaseEntryExtension):  # type: ignore[misc]
     def extend_rss(self, item: Any) -> Any:
         if self.content is not None:
             etree.SubElement(item, f"{{{CONTENT_NS}}}encoded").text = self.content
+        _media_extras(item, self.picture)
         return item
+
+
+def _media_extras(parent: Any, picture: tuple[str, ImageInfo | None] | None) -> None:
+    """Media RSS `media:thumbnail` (the article image, with its size when known) and
+    `media:credit` (issue 16). No `media:description` for a caption: feedparser 6 reads it,
+    wherever it stands, as the entry's description (RSS) or content (Atom)."""
+    if picture is None:
+        return
+    url, info = picture
+    thumbnail = etree.SubElement(parent, f"{{{MEDIA_NS}}}thumbnail", url=url)
+    if info is not None and info.width is not None:
+        thumbnail.set("width", str(info.width))
+    if info is not None and info.height is not None:
+        thumbnail.set("height", str(info.height))
+    if info is not None and info.credit:
+        etree.SubElement(parent, f"{{{MEDIA_NS}}}credit").text = info.credit
 
 
 class _PollingHints(BaseExtension):  # type: ignore[misc]

@@ -41,7 +41,11 @@ from feeds.render.rules import (
     tag_scheme,
 )
 from feeds.validate.byline import compare_byline
-from feeds.validate.feedmeta import entry_language_differences, feed_meta_differences
+from feeds.validate.feedmeta import (
+    entry_language_differences,
+    entry_media_differences,
+    feed_meta_differences,
+)
 from feeds.validate.xml_reader import Parsed
 from feeds.views import EntryView, FeedView, Link, Tag
 
@@ -389,6 +393,8 @@ def _compare_entry(
     where.text("summary", entry.summary, view.summary, view.summary_type, "the summary")
     where.markup("content", entry.html, view.content, "the content HTML")
     _compare_media(where, view, article)
+    for field, want, got, what in entry_media_differences(view, article, fmt):
+        where.differs(field, want, got, what)  # media:thumbnail and media:credit (issue 16)
     for field, want, got, what in entry_language_differences(view, article, fmt, feed_lang):
         where.differs(field, want, got, what)  # Atom xml:lang, JSON Feed language (issue 16)
 

@@ -65,3 +65,26 @@ def entry_language_differences(
     if view.language == language:
         return []
     return [("language", language, view.language, "the entry language")]
+
+
+def entry_media_differences(view: EntryView, article: Article, fmt: str) -> list[Difference]:
+    """The article image's Media RSS `media:thumbnail` (size when known) and `media:credit`
+    (issue 16) in RSS and Atom; JSON Feed has `image` only. An episode in a show feed shows
+    its image as `itunes:image` (issue 17) and has no thumbnail, which is taken as such."""
+    if fmt == "json":
+        return []
+    info = article.image_info
+    want: tuple[tuple[str, str | None, str | None], ...] = ()
+    credits: tuple[str, ...] = ()
+    episode_image = article.episode is not None and not view.thumbnails
+    if article.image and not episode_image:
+        width = None if info is None or info.width is None else str(info.width)
+        height = None if info is None or info.height is None else str(info.height)
+        want = ((article.image, width, height),)
+        credits = (info.credit,) if info is not None and info.credit else ()
+    found: list[Difference] = []
+    if view.thumbnails != want:
+        found.append(("thumbnail", repr(want), repr(view.thumbnails), "the media:thumbnail"))
+    if view.credits != credits:
+        found.append(("credit", repr(credits), repr(view.credits), "the media:credit"))
+    return found

@@ -277,6 +277,11 @@ def entry_view(entry: Any) -> EntryView:
             if author
         ),
         language=_language(entry),
+        thumbnails=tuple(
+            (media.get("url", ""), media.get("width"), media.get("height"))
+            for media in dict.get(entry, "media_thumbnail", [])
+        ),
+        credits=tuple(credit.get("content", "") for credit in dict.get(entry, "media_credit", [])),
     )
 
 
