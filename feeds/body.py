@@ -15,7 +15,9 @@ Rules (the README documents them for editors):
   iframe, object, embed, form controls, svg and math go with their content; event handlers,
   `style`, `class` and `id` go; URLs keep only the http, https and mailto schemes; no `rel`
   is added (no `target` survives, so no opener to protect). Code-fence languages are dropped
-  with `class`. `<picture>`/`<source>`/`srcset` are not kept: the `<img>` inside stays.
+  with `class`. `<picture>`, `<video>`, `<audio>` with `<source>`/`<track>`, and `srcset`
+  are kept with safe attributes (feeds.bodymedia; no `autoplay`), every URL in them made
+  absolute and `srcset` candidates other than http(s) dropped (issue 16).
 - Relative `href`/`src` are resolved against the article's permalink (urllib.parse.urljoin).
 - The result holds only characters XML 1.0 allows, and only XML's predefined entities.
 """
@@ -35,6 +37,7 @@ import cmarkgfm._cmark
 import cmarkgfm.cmark
 import nh3
 
+from feeds.bodymedia import MEDIA_ATTRIBUTES, MEDIA_TAGS, absolute_media_urls
 from feeds.model import Article, BodyFormat
 from feeds.textclean import strip_xml_illegal
 
@@ -72,7 +75,7 @@ def body_html(body: str, body_format: BodyFormat, base_url: str) -> str:
     cleaned = _flatten(_CLEANER.clean(_limit_nesting(markup)))
     # html5ever writes U+00A0 as &nbsp;, which XML does not define; the character is fine.
     cleaned = strip_xml_illegal(cleaned.replace("&nbsp;", "\xa0"))
-    return _absolute_urls(cleaned, base_url).strip()
+    return absolute_media_urls(_absolute_urls(cleaned, base_url), base_url).strip()
 
 
 # -- Markdown -----------------------------------------------------------------------------
@@ -209,11 +212,14 @@ def _names(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-_TAGS = _names(
-    "p br hr h1 h2 h3 h4 h5 h6 em strong b i u s del ins sub sup small mark code pre kbd"
-    " samp var blockquote q cite abbr dfn ul ol li dl dt dd table thead tbody tfoot tr th td"
-    " caption figure figcaption img a span div time"
-)
+_TAGS = (
+    _names(
+        "p br hr h1 h2 h3 h4 h5 h6 em strong b i u s del ins sub sup small mark code pre kbd"
+        " samp var blockquote q cite abbr dfn ul ol li dl dt dd table thead tbody tfoot tr th td"
+        " caption figure figcaption img a span div time"
+    )
+    | MEDIA_TAGS
+)  # issue 16: picture, video, audio, source, track
 # Removed together with everything inside them.
 _DROPPED_WITH_CONTENT = _names(
     "script style iframe frame frameset noframes object embed applet form input button"
@@ -231,6 +237,8 @@ _ATTRIBUTES = {
     "del": {"datetime"},
     "ins": {"datetime"},
 }
+for _tag, _names_of in MEDIA_ATTRIBUTES.items():  # issue 16: srcset, media attributes
+    _ATTRIBUTES[_tag] = _ATTRIBUTES.get(_tag, set()) | _names_of
 # cmark-gfm writes column alignment as align="left|center|right" on th/td.
 _ALIGN = {"align": {"left", "center", "right"}}
 _CLEANER = nh3.Cleaner(
@@ -301,9 +309,9 @@ def _too_deep(tags: list[tuple[str, str]]) -> set[int]:
     return dropped
 
 
-# In nh3's output every element but br, hr and img has an end tag, and attribute values
+# In nh3's output every element but br, hr, img, source and track has an end tag, and values
 # have < and > escaped: each "<" starts a tag, and depth is starts minus ends so far.
-_CLEAN_TAG = re.compile(r"<(/?)(?!(?:br|hr|img)[\s>])[a-z][^>]*>")
+_CLEAN_TAG = re.compile(r"<(/?)(?!(?:br|hr|img|source|track)[\s>])[a-z][^>]*>")
 _STEP = {"": 1, "/": -1}
 
 
