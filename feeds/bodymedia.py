@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import re
 from html import escape, unescape
+from typing import Any
 from urllib.parse import urljoin, urlsplit
+
+import nh3
 
 # The tags and attributes `feeds.body` keeps for media (HTML Living Standard §4.8). No
 # `autoplay`: a feed reader should not start sound on its own.
@@ -79,3 +82,54 @@ def srcset_candidates(value: str) -> list[tuple[str, str]]:
 
 def _attribute(text: str) -> str:
     return escape(text, quote=False).replace('"', "&quot;")
+
+
+# -- iframes from an allow-list (html.allow_iframes) ------------------------------------------
+
+IFRAME_ATTRIBUTES = {"src", "width", "height", "title", "allowfullscreen", "loading"}
+_BARE_IFRAME = re.compile(r'<iframe(?![^>]*\ssrc=")[^>]*>.*?</iframe>', re.DOTALL)
+
+
+def iframe_src(value: str, hosts: tuple[str, ...]) -> str | None:
+    """An iframe `src` kept: https (a protocol-relative `//host/...` becomes https) on one of
+    `hosts` exactly; None for anything else (the iframe then goes)."""
+    url = "https:" + value if value.startswith("//") else value
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").rstrip(".")
+    except ValueError:
+        return None
+    if parts.scheme != "https" or parts.username or parts.password or host not in hosts:
+        return None
+    return url
+
+
+_CLEANERS: dict[tuple[str, ...], nh3.Cleaner] = {}
+
+
+def iframe_cleaner(hosts: tuple[str, ...], settings: dict[str, Any]) -> nh3.Cleaner:
+    """The body cleaner (`settings`, which `feeds.body` always builds the same) that also
+    keeps iframes whose `src` is https on one of `hosts`; built once per allow-list."""
+    cached = _CLEANERS.get(hosts)
+    if cached is not None:
+        return cached
+    options = dict(settings)
+    options["tags"] = set(options["tags"]) | {"iframe"}
+    options["clean_content_tags"] = set(options["clean_content_tags"]) - {"iframe"}
+    options["attributes"] = {**options["attributes"], "iframe": IFRAME_ATTRIBUTES}
+
+    def keep(element: str, attribute: str, value: str) -> str | None:
+        if element == "iframe" and attribute == "src":
+            return iframe_src(value, hosts)
+        return value
+
+    options["attribute_filter"] = keep
+    if len(_CLEANERS) >= 8:
+        _CLEANERS.clear()
+    cleaner = _CLEANERS[hosts] = nh3.Cleaner(**options)
+    return cleaner
+
+
+def without_bare_iframes(markup: str) -> str:
+    """`markup` without the iframes whose `src` the cleaner removed (not allowed hosts)."""
+    return _BARE_IFRAME.sub("", markup) if "<iframe" in markup else markup

@@ -18,6 +18,7 @@ from feeds.configvalues import (
     FEED_KINDS,
     content_policies_value,
     content_policy_value,
+    iframe_hosts_value,
 )
 from feeds.configvalues import ConfigError as ConfigError
 from feeds.configvalues import (
@@ -133,6 +134,7 @@ class Config:
     websub_hub: str | None = None
     static_dir: Path | None = None  # files copied as they are into output_dir
     content_exclude: tuple[str, ...] = CONTENT_EXCLUDE
+    allow_iframes: tuple[str, ...] = ()  # html.allow_iframes: embed hosts (issue 16)
 
     @property
     def feeds_url(self) -> str:
@@ -179,6 +181,7 @@ _TOP = {
     "websub",
     "static_dir",
     "content",
+    "html",
 }
 _SITE = {
     "title",
@@ -277,6 +280,10 @@ def parse_config(
         websub_hub=None if hub is None else _absolute_url("websub.hub", hub),
         static_dir=static_dir,
         content_exclude=exclude,
+        allow_iframes=iframe_hosts_value(
+            "html.allow_iframes",
+            _mapping("html", top.get("html", {}), {"allow_iframes"}).get("allow_iframes", []),
+        ),
     )
 
 

@@ -74,7 +74,7 @@ def _read_one(
     if digest == known:
         return ("same", digest)
     articles, problems = read_file(config, relative, data)
-    keys = tuple(content_key(a) for a in articles)
+    keys = tuple(content_key(a, config.allow_iframes) for a in articles)
     bodies = tuple(a.body for a in articles) if keep_bodies else None
     return ("read", digest, tuple(shared(a) for a in articles), problems, keys, bodies)
 

@@ -418,6 +418,18 @@ def lang_removed(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
     site.edit("science/telescope.md", "\nlang: de", "")
 
 
+def config_allow_iframes(site: Site, _: pytest.MonkeyPatch) -> None:
+    """An embed in a new article, then its host allowed (issue 16): the entry HTML changes."""
+    site.write(
+        "science/embed.md",
+        "---\ntitle: Watch the launch\ndate: 2026-11-25T10:00:00Z\ncategory: Science\n---\n"
+        '<iframe src="https://www.youtube-nocookie.com/embed/abc"></iframe>\n',
+    )
+    site.build()
+    site.settings["html"] = {"allow_iframes": ["www.youtube-nocookie.com"]}
+    site.save_config()
+
+
 def feed_false(site: Site, _: pytest.MonkeyPatch) -> None:
     """chip-news leaves every feed, still a valid record (issue 16)."""
     site.edit("computing/chip-news.md", "category: Computing", "category: Computing\nfeed: false")
@@ -559,6 +571,7 @@ CHANGES: dict[str, Change] = {
         lang_added,
         lang_edited,
         lang_removed,
+        config_allow_iframes,
         feed_false,
         config_exclude_categories,
         config_site_title,

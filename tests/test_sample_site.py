@@ -271,3 +271,17 @@ def test_a_video_reaches_readers_with_absolute_sources(public: Path) -> None:
         assert f'<source src="{media}repair-cafe-stick-swap.mp4" type="video/mp4"' in html
         assert f'src="{media}repair-cafe-stick-swap.vtt"' in html and 'kind="captions"' in html
         assert "stick in four minutes.</video>" in html
+
+
+def test_an_allowed_iframe_is_kept_and_another_removed(public: Path) -> None:
+    # content/science/launch-replay-weather-satellite.md; html.allow_iframes in config.yaml
+    link = ARTICLES + "launch-replay-weather-satellite/"
+    for fmt in ("rss", "atom"):
+        data = (public / f"feeds/category/science/space.{fmt}.xml").read_bytes()
+        (found,) = [
+            e for e in feedparser.parse(data, sanitize_html=False).entries if e.link == link
+        ]
+        html = found.content[0].value
+        assert 'src="https://www.youtube-nocookie.com/embed/wsat-launch-2026"' in html
+        assert "tracker.example.com" not in html
+        assert b"tracker.example.com" not in data
