@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import hashlib
 import os
 import time
 from collections.abc import Callable
@@ -60,6 +61,12 @@ from feeds.idregistry import (
 from feeds.keys import page_fingerprints, reading_key, render_key
 from feeds.layout import managed_files
 from feeds.model import Level, Problem, Progress
+from feeds.newssitemap import (
+    NEWS_SITEMAP_PATH,
+    check_news_sitemap,
+    news_articles,
+    render_news_sitemap,
+)
 from feeds.outputdir import check_output_dir
 from feeds.ownership import OWNED_NAME, in_the_way, owned_after, read_owned, removable, write_owned
 from feeds.parallel import Workers, worker_count
@@ -173,6 +180,7 @@ def _build_stages(
     site.problems.extend(site.contents.lost_problems())
     blocked = request.strict and bool(site.problems or rendered.findings or site.kept)
     pages = _add_pages(config, site, rendered, cache)
+    pages.update(_add_news_sitemap(config, site, rendered))  # issue 16
     planned = {*site.plan.paths(), *pages}
     if config.static_dir is not None:  # copied as they are (staticfiles.py)
         static = read_static(config.static_dir, config.display_path(config.static_dir), planned)
@@ -229,6 +237,22 @@ def _add_pages(
     pages = page_fingerprints(shown, rendered.fingerprints)
     rendered.files.update(render_changed_pages(shown, config, pages, cache))
     return pages
+
+
+def _add_news_sitemap(config: Config, site: Prepared, rendered: Rendered) -> dict[str, str]:
+    """`news-sitemap.xml` with `feeds.news_sitemap` (its path and fingerprint, like a page),
+    read back and checked before it goes into `rendered.files`; refused, it is not published
+    and its findings are reported."""
+    if not config.feeds.news_sitemap:
+        return {}
+    articles = news_articles(site.articles, config)
+    data = render_news_sitemap(articles, config)
+    findings = check_news_sitemap(data, articles, config)
+    if findings:
+        rendered.findings.extend(findings)
+        return {}
+    rendered.files[NEWS_SITEMAP_PATH] = data
+    return {NEWS_SITEMAP_PATH: "news " + hashlib.sha256(data).hexdigest()}
 
 
 def _stale(config: Config, cache: BuildCache, planned: set[str]) -> list[str]:

@@ -104,6 +104,7 @@ class FeedsConfig:
     content: Mapping[str, str] = field(default_factory=lambda: dict.fromkeys(FEED_KINDS, "full"))
     ttl: int | None = None  # minutes: RSS <ttl>, sy:updatePeriod/sy:updateFrequency (issue 16)
     by_language: bool = False  # a feed set per language under feeds/<lang>/ (issue 16)
+    news_sitemap: bool = False  # news-sitemap.xml for Google News (issue 16)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +214,7 @@ _FEEDS = {
     "content",
     "ttl",
     "by_language",
+    "news_sitemap",
 }
 
 # tzdata file names that are not zones of a place: `localtime` is the machine's own zone.
@@ -441,6 +443,7 @@ def _parse_feeds(value: object) -> FeedsConfig:
         if feeds.get("ttl") is None
         else _int("feeds.ttl", feeds["ttl"], minimum=1, maximum=525_600),  # a year
         by_language=_bool("feeds.by_language", feeds.get("by_language", False)),
+        news_sitemap=_bool("feeds.news_sitemap", feeds.get("news_sitemap", False)),
     )
 
 

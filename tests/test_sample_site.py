@@ -285,3 +285,18 @@ def test_an_allowed_iframe_is_kept_and_another_removed(public: Path) -> None:
         assert 'src="https://www.youtube-nocookie.com/embed/wsat-launch-2026"' in html
         assert "tracker.example.com" not in html
         assert b"tracker.example.com" not in data
+
+
+def test_the_google_news_sitemap_holds_the_last_two_days(public: Path) -> None:
+    # feeds.news_sitemap: the newest article is best-phone-cases-2026 (24 Nov, 18:00 Berlin);
+    # the next ones are a draft (20 Nov) and the sponsored offer (excluded from feeds, 2 Nov)
+    from lxml import etree
+
+    root = etree.parse(str(public / "news-sitemap.xml")).getroot()
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    news = "{http://www.google.com/schemas/sitemap-news/0.9}"
+    (url,) = root.findall("s:url", namespaces=ns)
+    assert url.findtext("s:loc", namespaces=ns) == ARTICLES + "best-phone-cases-2026/"
+    assert url.findtext(f"{news}news/{news}publication/{news}name") == "Example Tech News"
+    assert url.findtext(f"{news}news/{news}publication/{news}language") == "en"
+    assert url.findtext(f"{news}news/{news}publication_date") == "2026-11-24T18:00:00+01:00"
