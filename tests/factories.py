@@ -140,6 +140,7 @@ def fixture_articles() -> tuple[Article, ...]:
             title="Läptöp-Test: größer, schneller, leiser",
             published="2021-01-07T09:00:00-05:00",  # New York; shown in Berlin time
             categories=[laptops],
+            lang="de",  # issue 16: Atom xml:lang, JSON Feed language, the `de` feed set
             # two authors, one without email (issue 16): every one in every format
             authors=(
                 Author(name="Jörg Müller"),
@@ -203,22 +204,28 @@ SHOW = ShowConfig(
 
 
 def fixture_site(
-    formats: Sequence[str] = ("rss", "atom", "json"), *, author_feeds: bool = False
+    formats: Sequence[str] = ("rss", "atom", "json"), *, newsroom: bool = False
 ) -> tuple[Config, SitePlan]:
+    """The fixture site's config and plan; `newsroom` (issue 16) adds tag, author and
+    per-language feeds, polling hints (`feeds.ttl: 60`) and an image for Phones."""
     config = make_config(
         formats=formats,
         icon=f"{SITE_URL}icon.png",
         logo=f"{SITE_URL}logo.png",
     )
-    # issue 16: Laptops is summary-only; `author_feeds` gives every author a feed
-    config = dataclasses.replace(
-        config,
-        categories={
-            "Podcasts": CategoryConfig(podcast=SHOW),
-            "Laptops": CategoryConfig(content="summary"),
-        },
-        feeds=dataclasses.replace(config.feeds, author_feeds=author_feeds),
-    )
+    # issue 16: Laptops is summary-only
+    categories = {
+        "Podcasts": CategoryConfig(podcast=SHOW),
+        "Laptops": CategoryConfig(content="summary"),
+    }
+    feeds = config.feeds
+    if newsroom:
+        categories["Phones"] = CategoryConfig(image=f"{SITE_URL}img/phones-feed.png")
+        feeds = dataclasses.replace(
+            feeds, author_feeds=True, tag_feeds=True, tag_min_articles=1, ttl=60,
+            by_language=True,
+        )  # fmt: skip
+    config = dataclasses.replace(config, categories=categories, feeds=feeds)
     return config, plan_site(fixture_articles(), config)
 
 

@@ -144,3 +144,15 @@ def test_ttl_and_image_are_read_from_config_yaml(site: Site) -> None:
     config = site.config()
     assert config.feeds.ttl == 30
     assert config.categories["Phones"].image == "https://inc.example.org/media/phones.png"
+
+
+def test_every_newsroom_fixture_feed_is_lint_clean_and_round_trips() -> None:
+    from factories import fixture_site
+
+    from feeds.validate import check_file
+
+    config, plan = fixture_site(newsroom=True)
+    for feed in plan.feeds:
+        for fmt in plan.formats:
+            data = render_feed(feed, fmt, config, static_content)
+            assert check_file(data, fmt, feed, config, static_content, file=feed.path(fmt)) == []
