@@ -607,9 +607,11 @@ def refuse_in_lint(monkeypatch: pytest.MonkeyPatch, *fragments: str) -> None:
     `feeds.validate.check.lint_feed`, the one name patched."""
     real = feeds.validate.check.lint_feed
 
-    def lint(data: bytes, file: str, *, strict: bool = False) -> list[Finding]:
+    def lint(
+        data: bytes, file: str, *, strict: bool = False, iframe_hosts: tuple[str, ...] = ()
+    ) -> list[Finding]:
         if any(fragment in file for fragment in fragments):
             return [Finding(file, "Injected", Severity.ERROR, "refused by the test")]
-        return real(data, file, strict=strict)
+        return real(data, file, strict=strict, iframe_hosts=iframe_hosts)
 
     monkeypatch.setattr(feeds.validate.check, "lint_feed", lint)
