@@ -462,9 +462,9 @@ def test_unchanged_articles_are_not_rendered_again(
     rendered: list[str] = []
     entry_content = feeds.contents.entry_content
 
-    def counting(article: Article) -> EntryContent:
+    def counting(article: Article, iframe_hosts: tuple[str, ...] = ()) -> EntryContent:
         rendered.append(article.source)
-        return entry_content(article)
+        return entry_content(article, iframe_hosts)
 
     monkeypatch.setattr(feeds.contents, "entry_content", counting)
     edit_body(site, monkeypatch)
