@@ -15,7 +15,9 @@ Rules (the README documents them for editors):
   iframe, object, embed, form controls, svg and math go with their content; event handlers,
   `style`, `class` and `id` go; URLs keep only the http, https and mailto schemes; no `rel`
   is added (no `target` survives, so no opener to protect). Code-fence languages are dropped
-  with `class`. `<picture>`/`<source>`/`srcset` are not kept: the `<img>` inside stays.
+  with `class`. `<picture>`, `<video>`, `<audio>` with `<source>`/`<track>`, and `srcset`
+  are kept with safe attributes (feeds.bodymedia; no `autoplay`), every URL in them made
+  absolute and `srcset` candidates other than http(s) dropped (issue 16).
 - Relative `href`/`src` are resolved against the article's permalink (urllib.parse.urljoin).
 - The result holds only characters XML 1.0 allows, and only XML's predefined entities.
 """
@@ -27,7 +29,7 @@ import re
 from dataclasses import dataclass
 from html import escape, unescape
 from itertools import accumulate
-from typing import assert_never
+from typing import Any, assert_never
 from urllib.parse import urljoin
 
 import cmarkgfm
@@ -35,6 +37,13 @@ import cmarkgfm._cmark
 import cmarkgfm.cmark
 import nh3
 
+from feeds.bodymedia import (
+    MEDIA_ATTRIBUTES,
+    MEDIA_TAGS,
+    absolute_media_urls,
+    iframe_cleaner,
+    without_bare_iframes,
+)
 from feeds.model import Article, BodyFormat
 from feeds.textclean import strip_xml_illegal
 
@@ -48,14 +57,18 @@ class EntryContent:
     summary: str
 
 
-def entry_content(article: Article) -> EntryContent:
-    """The article's feed HTML and summary (the explicit summary, else the first paragraph)."""
-    content = body_html(article.body, article.body_format, article.link)
+def entry_content(article: Article, iframe_hosts: tuple[str, ...] = ()) -> EntryContent:
+    """The article's feed HTML and summary (the explicit summary, else the first paragraph);
+    `iframe_hosts`: `html.allow_iframes`, the hosts whose embeds are kept (issue 16)."""
+    content = body_html(article.body, article.body_format, article.link, iframe_hosts)
     return EntryContent(html=content, summary=article.summary or first_paragraph_text(content))
 
 
-def body_html(body: str, body_format: BodyFormat, base_url: str) -> str:
-    """`body` as a sanitised HTML fragment whose relative URLs are resolved against `base_url`."""
+def body_html(
+    body: str, body_format: BodyFormat, base_url: str, iframe_hosts: tuple[str, ...] = ()
+) -> str:
+    """`body` as a sanitised HTML fragment whose relative URLs are resolved against `base_url`;
+    https iframes from `iframe_hosts` are kept (issue 16), every other iframe removed."""
     body = strip_xml_illegal(body)  # XML 1.0 §2.2; lone surrogates cannot reach cmark or nh3
     if not body.strip():
         return ""
@@ -69,10 +82,13 @@ def body_html(body: str, body_format: BodyFormat, base_url: str) -> str:
             markup = body
         case _:
             assert_never(body_format)
-    cleaned = _flatten(_CLEANER.clean(_limit_nesting(markup)))
+    cleaner = _CLEANER if not iframe_hosts else iframe_cleaner(iframe_hosts, _cleaner_settings())
+    cleaned = _flatten(cleaner.clean(_limit_nesting(markup)))
+    if iframe_hosts:
+        cleaned = without_bare_iframes(cleaned)
     # html5ever writes U+00A0 as &nbsp;, which XML does not define; the character is fine.
     cleaned = strip_xml_illegal(cleaned.replace("&nbsp;", "\xa0"))
-    return _absolute_urls(cleaned, base_url).strip()
+    return absolute_media_urls(_absolute_urls(cleaned, base_url), base_url).strip()
 
 
 # -- Markdown -----------------------------------------------------------------------------
@@ -209,11 +225,14 @@ def _names(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-_TAGS = _names(
-    "p br hr h1 h2 h3 h4 h5 h6 em strong b i u s del ins sub sup small mark code pre kbd"
-    " samp var blockquote q cite abbr dfn ul ol li dl dt dd table thead tbody tfoot tr th td"
-    " caption figure figcaption img a span div time"
-)
+_TAGS = (
+    _names(
+        "p br hr h1 h2 h3 h4 h5 h6 em strong b i u s del ins sub sup small mark code pre kbd"
+        " samp var blockquote q cite abbr dfn ul ol li dl dt dd table thead tbody tfoot tr th td"
+        " caption figure figcaption img a span div time"
+    )
+    | MEDIA_TAGS
+)  # issue 16: picture, video, audio, source, track
 # Removed together with everything inside them.
 _DROPPED_WITH_CONTENT = _names(
     "script style iframe frame frameset noframes object embed applet form input button"
@@ -231,17 +250,27 @@ _ATTRIBUTES = {
     "del": {"datetime"},
     "ins": {"datetime"},
 }
+for _tag, _names_of in MEDIA_ATTRIBUTES.items():  # issue 16: srcset, media attributes
+    _ATTRIBUTES[_tag] = _ATTRIBUTES.get(_tag, set()) | _names_of
 # cmark-gfm writes column alignment as align="left|center|right" on th/td.
 _ALIGN = {"align": {"left", "center", "right"}}
-_CLEANER = nh3.Cleaner(
-    tags=_TAGS,
-    clean_content_tags=_DROPPED_WITH_CONTENT,
-    attributes=_ATTRIBUTES,
-    tag_attribute_values={"td": _ALIGN, "th": _ALIGN},
-    url_schemes={"http", "https", "mailto"},
-    link_rel=None,
-    strip_comments=True,
-)
+
+
+def _cleaner_settings() -> dict[str, Any]:
+    """The nh3 settings every body is cleaned with (an allow-list of iframe hosts adds to a
+    copy of them, `feeds.bodymedia.iframe_cleaner`)."""
+    return {
+        "tags": set(_TAGS),
+        "clean_content_tags": set(_DROPPED_WITH_CONTENT),
+        "attributes": {tag: set(names) for tag, names in _ATTRIBUTES.items()},
+        "tag_attribute_values": {"td": _ALIGN, "th": _ALIGN},
+        "url_schemes": {"http", "https", "mailto"},
+        "link_rel": None,
+        "strip_comments": True,
+    }
+
+
+_CLEANER = nh3.Cleaner(**_cleaner_settings())
 
 # Deep nesting: libxml2 (lxml, and the feed readers built on it) drops text nested deeper
 # than 255 elements, so output nests at most MAX_NESTING deep; real articles nest about ten.
@@ -301,9 +330,9 @@ def _too_deep(tags: list[tuple[str, str]]) -> set[int]:
     return dropped
 
 
-# In nh3's output every element but br, hr and img has an end tag, and attribute values
+# In nh3's output every element but br, hr, img, source and track has an end tag, and values
 # have < and > escaped: each "<" starts a tag, and depth is starts minus ends so far.
-_CLEAN_TAG = re.compile(r"<(/?)(?!(?:br|hr|img)[\s>])[a-z][^>]*>")
+_CLEAN_TAG = re.compile(r"<(/?)(?!(?:br|hr|img|source|track)[\s>])[a-z][^>]*>")
 _STEP = {"": 1, "/": -1}
 
 

@@ -45,8 +45,10 @@ from feeds.cache import (
 from feeds.categories import check_category_config
 from feeds.config import Config
 from feeds.contentfiles import Skipped, scan_content
-from feeds.feedfiles import Rendered, render_all, render_changed_pages
-from feeds.findings import Finding, Severity
+from feeds.discovery import add_news_sitemap, add_pages
+from feeds.feedfiles import Rendered, render_all
+from feeds.feedkinds import excluded_categories
+from feeds.findings import Finding
 from feeds.idregistry import (
     IDS_FILE,
     article_changes,
@@ -56,7 +58,7 @@ from feeds.idregistry import (
     registry_of,
     save_ids,
 )
-from feeds.keys import page_fingerprints, reading_key, render_key
+from feeds.keys import reading_key, render_key
 from feeds.layout import managed_files
 from feeds.model import Level, Problem, Progress
 from feeds.outputdir import check_output_dir
@@ -66,10 +68,9 @@ from feeds.plan import FeedSpec
 from feeds.publish import PublishReport, build_lock, explain, publish_files, remove_temp_files
 from feeds.render import fit_feed
 from feeds.request import BuildError, BuildReport, BuildRequest, report_of
-from feeds.site import Prepared, advertised, prepare
+from feeds.site import Prepared, prepare
 from feeds.staticfiles import read_static
 from feeds.validate import check_site, content_findings
-from feeds.validate.pages import check_pages
 
 __all__ = ["BuildError", "BuildReport", "BuildRequest", "build_site", "validate_site"]
 
@@ -116,6 +117,7 @@ def build_site(
 def run_build(config: Config, request: BuildRequest) -> BuildReport:
     """`build_site` for a request already made."""
     check_category_config(config)
+    excluded_categories(config)  # ConfigError for a feeds.exclude_categories entry (issue 16)
     check_output_dir(config, adopt_all="" in request.adopt)
     with build_lock(config.cache_dir, wait=request.wait_for_lock):
         started_ns = time.time_ns()
@@ -165,7 +167,8 @@ def _build_stages(
     site.problems[:0] = _skipped_problems(config, skipped)
     summary_problems = tuple(site.problems)
     site.problems.extend(site.contents.lost_problems())
-    pages = _add_pages(config, site, rendered, cache, request.validate)
+    pages = add_pages(config, site, rendered, cache, request.validate)
+    pages.update(add_news_sitemap(config, site, rendered))  # issue 16
     blocked = request.strict and bool(site.problems or rendered.findings or site.kept)
     planned = {*site.plan.paths(), *pages}
     if config.static_dir is not None:  # copied as they are (staticfiles.py)
@@ -206,6 +209,7 @@ def validate_site(config: Config, *, now: datetime) -> list[Finding]:
     read as the build reads it, and reported as the build reports it: the files skipped or
     refused and the articles kept at their last good version come first, as findings."""
     check_category_config(config)
+    excluded_categories(config)
     skipped: Skipped = []
     files = scan_content(config.content_dir, skipped, config.content_exclude)
     site = prepare(config, load_cache(config.cache_dir), now, files=files)
@@ -229,25 +233,6 @@ def _skipped_problems(config: Config, skipped: Skipped) -> list[Problem]:
         )
         for relative, why in skipped
     ]
-
-
-def _add_pages(
-    config: Config, site: Prepared, rendered: Rendered, cache: BuildCache, validate: bool
-) -> dict[str, str]:
-    """The discovery pages' paths and fingerprints; those that changed go into
-    `rendered.files`. They describe the plan without a feed that never got published."""
-    if not config.feeds.pages:
-        return {}
-    shown = advertised(site.plan, set(rendered.refused), config.output_dir)
-    pages = page_fingerprints(shown, rendered.fingerprints)
-    files = render_changed_pages(shown, config, pages, cache)
-    findings = check_pages(files, shown, config) if validate else []
-    for path in sorted({f.file for f in findings if f.level is Severity.ERROR}):
-        del files[path]  # refused: the published version stays, no state (redone next time)
-        rendered.refused.append(path)
-    rendered.findings.extend(findings)
-    rendered.files.update(files)
-    return pages
 
 
 def _stale(config: Config, cache: BuildCache, planned: set[str]) -> list[str]:

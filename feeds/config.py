@@ -14,6 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from string import Formatter
 
+from feeds.configvalues import (
+    FEED_KINDS,
+    content_policies_value,
+    content_policy_value,
+    iframe_hosts_value,
+)
 from feeds.configvalues import ConfigError as ConfigError
 from feeds.configvalues import (
     absolute_url_value as _absolute_url,
@@ -76,6 +82,8 @@ class CategoryConfig:
     description: str | None = None
     aliases: tuple[str, ...] = ()
     podcast: ShowConfig | None = None  # a podcast show (issue 17)
+    content: str | None = None  # full | summary | both: this category's feeds (issue 16)
+    image: str | None = None  # the feed's image: RSS <image>, Atom logo, JSON icon (issue 16)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +95,16 @@ class FeedsConfig:
     max_bytes: int | None = None
     stylesheet: str | None = None  # optional <?xml-stylesheet?> href
     pages: bool = True  # index.html, feeds.opml and one HTML page per feed
+    # issue 16: categories whose articles are in no feed; tag and author feeds
+    exclude_categories: tuple[str, ...] = ()
+    tag_feeds: bool = False
+    tag_min_articles: int = 5  # a tag feed needs this many articles (one-off tags get none)
+    author_feeds: bool = False
+    # full | summary | both per feed kind (site, category, tag, author); issue 16
+    content: Mapping[str, str] = field(default_factory=lambda: dict.fromkeys(FEED_KINDS, "full"))
+    ttl: int | None = None  # minutes: RSS <ttl>, sy:updatePeriod/sy:updateFrequency (issue 16)
+    by_language: bool = False  # a feed set per language under feeds/<lang>/ (issue 16)
+    news_sitemap: bool = False  # news-sitemap.xml for Google News (issue 16)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +135,7 @@ class Config:
     websub_hub: str | None = None
     static_dir: Path | None = None  # files copied as they are into output_dir
     content_exclude: tuple[str, ...] = CONTENT_EXCLUDE
+    allow_iframes: tuple[str, ...] = ()  # html.allow_iframes: embed hosts (issue 16)
 
     @property
     def feeds_url(self) -> str:
@@ -163,6 +182,7 @@ _TOP = {
     "websub",
     "static_dir",
     "content",
+    "html",
 }
 _SITE = {
     "title",
@@ -187,7 +207,16 @@ _FEEDS = {
     "max_bytes",
     "stylesheet",
     "pages",
+    "exclude_categories",
+    "tag_feeds",
+    "tag_min_articles",
+    "author_feeds",
+    "content",
+    "ttl",
+    "by_language",
+    "news_sitemap",
 }
+
 # tzdata file names that are not zones of a place: `localtime` is the machine's own zone.
 _MACHINE_ZONES = {"localtime", "posixrules", "factory"}
 # An email address as feeds write it (RSS 2.0 managingEditor, author): one @, no spaces,
@@ -253,6 +282,10 @@ def parse_config(
         websub_hub=None if hub is None else _absolute_url("websub.hub", hub),
         static_dir=static_dir,
         content_exclude=exclude,
+        allow_iframes=iframe_hosts_value(
+            "html.allow_iframes",
+            _mapping("html", top.get("html", {}), {"allow_iframes"}).get("allow_iframes", []),
+        ),
     )
 
 
@@ -394,6 +427,23 @@ def _parse_feeds(value: object) -> FeedsConfig:
         if stylesheet is None
         else _string("feeds.stylesheet", stylesheet, required=True),
         pages=_bool("feeds.pages", feeds.get("pages", True)),
+        exclude_categories=tuple(
+            _string("feeds.exclude_categories", name, required=True)
+            for name in _string_list(
+                "feeds.exclude_categories", feeds.get("exclude_categories", [])
+            )
+        ),
+        tag_feeds=_bool("feeds.tag_feeds", feeds.get("tag_feeds", False)),
+        tag_min_articles=_int(
+            "feeds.tag_min_articles", feeds.get("tag_min_articles", 5), minimum=1
+        ),
+        author_feeds=_bool("feeds.author_feeds", feeds.get("author_feeds", False)),
+        content=content_policies_value("feeds.content", feeds.get("content", "full")),
+        ttl=None
+        if feeds.get("ttl") is None
+        else _int("feeds.ttl", feeds["ttl"], minimum=1, maximum=525_600),  # a year
+        by_language=_bool("feeds.by_language", feeds.get("by_language", False)),
+        news_sitemap=_bool("feeds.news_sitemap", feeds.get("news_sitemap", False)),
     )
 
 
@@ -415,7 +465,7 @@ def _parse_categories(value: object, base_url: str = "") -> dict[str, CategoryCo
         entry = _mapping(
             key,
             settings if settings is not None else {},
-            {"title", "description", "aliases", "podcast"},
+            {"title", "description", "aliases", "podcast", "content", "image"},
         )
         title = entry.get("title")
         description = entry.get("description")
@@ -424,6 +474,10 @@ def _parse_categories(value: object, base_url: str = "") -> dict[str, CategoryCo
             description=None if description is None else _string(f"{key}.description", description),
             aliases=tuple(_string_list(f"{key}.aliases", entry.get("aliases", []))),
             podcast=_parse_podcast(f"{key}.podcast", entry.get("podcast"), base_url),
+            content=None
+            if entry.get("content") is None
+            else content_policy_value(f"{key}.content", entry["content"]),
+            image=_optional_url(f"{key}.image", entry.get("image"), base_url),
         )
     return result
 

@@ -5,6 +5,7 @@ numbers, absolute http(s) URLs. `feeds.config` builds `Config` from them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -104,3 +105,50 @@ def optional_url_value(key: str, value: object, base: str) -> str | None:
     if value is None:
         return None
     return urljoin(base, string_value(key, value, required=True))
+
+
+FEED_KINDS = ("site", "category", "tag", "author")
+CONTENT_POLICIES = ("full", "summary", "both")  # issue 16: body, summary, or two feeds
+
+
+def content_policies_value(key: str, value: object) -> dict[str, str]:
+    """`feeds.content`: one policy for every kind, or `{kind: policy}` (the rest `full`)."""
+    if not isinstance(value, Mapping):
+        return dict.fromkeys(FEED_KINDS, content_policy_value(key, value))
+    given = mapping_value(key, value, set(FEED_KINDS))
+    return {
+        kind: content_policy_value(f"{key}.{kind}", given.get(kind, "full")) for kind in FEED_KINDS
+    }
+
+
+def content_policy_value(key: str, value: object) -> str:
+    """A feed's content policy (issue 16)."""
+    if value not in CONTENT_POLICIES:
+        raise ConfigError(
+            key,
+            value,
+            "must be full (the article text), summary (the summary only, readers click "
+            "through) or both (a summary feed, and its full-text copy under feeds/full/)",
+        )
+    return str(value)
+
+
+# A host name as `html.allow_iframes` lists it: lower-case DNS labels, dot-separated.
+_HOST = re.compile(r"(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}$")
+
+
+def iframe_hosts_value(key: str, value: object) -> tuple[str, ...]:
+    """Host names whose https iframes article bodies may embed (issue 16), lower case,
+    sorted, each once. A URL, a path, a port or a wildcard is refused: name the host."""
+    hosts = set()
+    for index, item in enumerate(string_list_value(key, value)):
+        host = item.strip().lower().rstrip(".")
+        if not _HOST.fullmatch(host):
+            raise ConfigError(
+                f"{key}[{index}]",
+                item,
+                "is not a host name; write the embed host only, e.g. www.youtube-nocookie.com "
+                "(no https://, path, port or *)",
+            )
+        hosts.add(host)
+    return tuple(sorted(hosts))

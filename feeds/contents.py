@@ -75,9 +75,10 @@ class ContentSource:
         full = self._with_body(article)
         if full is None:  # a kept version whose content was never cached: no body to show
             self.lost.add(article.source)
-            return entry_content(article)
-        found = entry_content(full)
-        self.used[content_key(full)] = found  # its own key: the file may have changed since
+            return entry_content(article, self.config.allow_iframes)
+        found = entry_content(full, self.config.allow_iframes)
+        # its own key: the file may have changed since
+        self.used[content_key(full, self.config.allow_iframes)] = found
         return found
 
     def _with_body(self, article: Article) -> Article | None:
@@ -113,7 +114,7 @@ class ContentSource:
         for (source, article), result in zip(missing.items(), results, strict=True):
             if result is None:
                 self.lost.add(source)
-                found = entry_content(article)
+                found = entry_content(article, self.config.allow_iframes)
             else:
                 key, found = result
                 self.used[key] = found
@@ -178,5 +179,8 @@ def _entry_contents(
             if article.source not in reread:
                 reread.update(_read_again(config, relative))
             full = reread.get(article.source)
-        results.append(None if full is None else (content_key(full), entry_content(full)))
+        hosts = config.allow_iframes
+        results.append(
+            None if full is None else (content_key(full, hosts), entry_content(full, hosts))
+        )
     return results

@@ -21,11 +21,15 @@ def file_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def content_key(article: Article) -> str:
+def content_key(article: Article, iframe_hosts: tuple[str, ...] = ()) -> str:
     """The key of an article's `EntryContent`: a digest of everything `entry_content` reads
-    (body, body format, link, explicit summary), so an entry stays valid as long as those do,
-    whatever the file, the record's position in it or the rest of the config."""
-    head = repr((article.body_format.value, article.link, article.summary, len(article.body)))
+    (body, body format, link, explicit summary, and `html.allow_iframes` when set), so an
+    entry stays valid as long as those do, whatever the file, the record's position in it or
+    the rest of the config."""
+    fields: tuple[object, ...] = (article.body_format.value, article.link, article.summary)
+    if iframe_hosts:  # issue 16; without it, keys are as before
+        fields += (iframe_hosts,)
+    head = repr((*fields, len(article.body)))
     digest = hashlib.sha256(head.encode())
     digest.update(article.body.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
@@ -44,6 +48,7 @@ def reading_key(config: Config) -> str:
         sorted(config.categories.items()),
         config.drop_lines,
         config.display_path(config.content_dir),
+        *((config.allow_iframes,) if config.allow_iframes else ()),  # issue 16
     )
     return hashlib.sha256(repr(relevant).encode()).hexdigest()
 
@@ -93,6 +98,9 @@ class Fingerprints:
                     feed.total,
                     feed.page,
                     feed.archive_pages,
+                    feed.content,  # issue 16: the content policy and the full-text copy
+                    feed.full_copy,
+                    feed.language,
                 )
             ).encode()
         )
@@ -126,6 +134,9 @@ def page_fingerprints(plan: SitePlan, fingerprints: Mapping[str, str]) -> dict[s
         hidden = [fmt for fmt in plan.formats if feed.path(fmt) in plan.unpublished]
         if hidden:  # the page leaves those links out until the feed is published
             fingerprint += " without " + " ".join(hidden)
+        translations = plan.translations(feed)  # hreflang links to the other sets (issue 16)
+        if translations:
+            fingerprint += " in " + repr(translations)
         every.update(fingerprint.encode())
         pages[feed.page_path()] = "page " + fingerprint
     whole = "pages " + every.hexdigest()

@@ -32,6 +32,7 @@ CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 HISTORY_NS = "http://purl.org/syndication/history/1.0"  # RFC 5005
 MEDIA_NS = "http://search.yahoo.com/mrss/"
+SY_NS = "http://purl.org/rss/1.0/modules/syndication/"  # RSS 1.0 Syndication module
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 

@@ -122,6 +122,16 @@ class Author:
 
 
 @dataclass(frozen=True, slots=True)
+class ImageInfo:
+    """What news readers show with an article's image (issue 16; Media RSS): its size in
+    pixels and who made it (`media:credit`)."""
+
+    width: int | None = None
+    height: int | None = None
+    credit: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Enclosure:
     """RSS 2.0 <enclosure> / Atom rel="enclosure": an absolute URL, a MIME type, a size in bytes."""
 
@@ -194,12 +204,15 @@ class Article:
     body: str
     body_format: BodyFormat
     tags: tuple[str, ...] = ()
-    author: Author | None = None
+    authors: tuple[Author, ...] = ()  # byline order; empty: the site's author (issue 16)
     summary: str | None = None
     image: str | None = None
     enclosure: Enclosure | None = None
     draft: bool = False
     episode: Episode | None = None  # podcast fields (issue 17)
+    in_feeds: bool = True  # `feed: false`: a valid record kept out of every feed (issue 16)
+    lang: str | None = None  # BCP 47 tag; None: the site's language (issue 16)
+    image_info: ImageInfo | None = None  # `image: {url, width, ...}` (issue 16)
 
     def sort_key(self) -> tuple[float, str]:
         """Feed order is newest first, then id: sort ascending on this key."""

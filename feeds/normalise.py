@@ -15,6 +15,7 @@ Rules an editor can rely on (the README's input table repeats them):
   (`Phones: Accessories`). No category is allowed: the article is in the site feed only.
 - `tags`: text (split at commas) or a list of texts (not split).
 - `author`: a name, or `{name, email}`; missing -> the site's author is used when rendering.
+  A list of them (or `authors:`) is a byline of several, in order, each name once.
 - `summary`: plain text. If it contains HTML tags (`<p>`, `<b>`, `<a href>`, ... from a known
   list) they are removed, block tags leaving a space, and entities are decoded.
 - `slug`: explicit, else the file name (made safe with a warning if it is not a URL
@@ -29,8 +30,11 @@ Rules an editor can rely on (the README's input table repeats them):
   whole number is a local id, published as `urn:uuid:` + uuid5(NAMESPACE_URL, site.url + "#"
   + id) (RFC 4122 §4.3: stable, and unique to the site). Without `id`, the id is the link.
   Categories, build time, file order and output format never enter an id.
-- `draft`: true or false only (YAML booleans, not the text "yes").
-- `image`: a URL, resolved against the article's link. `enclosure`: `{url, type, length}`;
+- `draft`: true or false only (YAML booleans, not the text "yes"). `feed` likewise;
+  `feed: false` keeps a valid article out of every feed (issue 16).
+- `lang`: a BCP 47 tag (RFC 5646 syntax, canonical case), else the site's language.
+- `image`: a URL, resolved against the article's link, or `{url, width, height, credit}`
+  (issue 16: Media RSS thumbnail size and credit). `enclosure`: `{url, type, length}`;
   url resolved like `image`, type a MIME type, length whole bytes >= 0 (default 0, which the
   RSS Advisory Board recommends when the size is unknown).
 - The body only loses characters XML 1.0 cannot carry (a warning says how many). A body over
@@ -45,24 +49,27 @@ import operator
 from collections import defaultdict
 from collections.abc import Sequence
 
+from feeds.bylines import read_authors
 from feeds.categories import resolve_categories
 from feeds.config import Config
+from feeds.imagefields import read_picture
 from feeds.model import Article, Problem, RawRecord, shorten
 from feeds.podcastfields import read_episode
 from feeds.recordfields import (
     RecordFields,
-    read_author,
     read_body,
     read_categories,
     read_date,
     read_draft,
+    read_in_feeds,
+    read_lang,
     read_summary,
     read_tags,
     read_title,
     read_updated,
     warn_unknown_keys,
 )
-from feeds.recordlinks import read_enclosure, read_id, read_image, read_link, read_slug
+from feeds.recordlinks import read_enclosure, read_id, read_link, read_slug
 
 
 def normalise_record(raw: RawRecord, config: Config) -> tuple[Article, tuple[Problem, ...]]:
@@ -79,13 +86,13 @@ def normalise_record(raw: RawRecord, config: Config) -> tuple[Article, tuple[Pro
     updated = read_updated(record, published, tz, config.dayfirst)
     categories = read_categories(record, config)
     tags = read_tags(record)
-    author = read_author(record)
+    authors = read_authors(record)
     summary = read_summary(record)
     slug = read_slug(record, raw.default_slug, title)
     link = read_link(record, config, slug, published)
     article_id = read_id(record, config, link)
     draft = read_draft(record)
-    image = read_image(record, link)
+    image, image_info = read_picture(record, link)
     enclosure = read_enclosure(record, link)
     body = read_body(record, raw.body)
     article = Article(
@@ -100,12 +107,15 @@ def normalise_record(raw: RawRecord, config: Config) -> tuple[Article, tuple[Pro
         body=body,
         body_format=raw.body_format,
         tags=tags,
-        author=author,
+        authors=authors,
         summary=summary,
         image=image,
         enclosure=enclosure,
         draft=draft,
         episode=read_episode(record, link),
+        in_feeds=read_in_feeds(record),
+        lang=read_lang(record),
+        image_info=image_info,
     )
     return article, tuple(record.warnings)
 

@@ -16,6 +16,7 @@ from html import escape
 
 from feeds.config import Config
 from feeds.dateformat import rfc822, rfc3339
+from feeds.feedkinds import FeedKind
 from feeds.layout import INDEX_PATH, MEDIA_TYPES, OPML_PATH
 from feeds.plan import FeedSpec, SitePlan, feed_url
 
@@ -75,7 +76,7 @@ def _alternate_links(config: Config, feed: FeedSpec, formats: tuple[str, ...]) -
 
 
 def _feed_name(feed: FeedSpec) -> str:
-    return "All articles" if feed.category is None else feed.category.label
+    return "All articles" if feed.kind is FeedKind.SITE else feed.name
 
 
 def _count(number: int) -> str:
@@ -103,19 +104,39 @@ def _index_item(feed: FeedSpec, children: _Children, plan: SitePlan, config: Con
     )
 
 
+_LISTED_APART = {FeedKind.TAG: "Tags", FeedKind.AUTHOR: "Authors"}
+
+
 def render_index(plan: SitePlan, config: Config) -> bytes:
     """The site's feed directory: the site feed, then every category feed nested under its
     parent, each with its article count and a link per format."""
     children: _Children = defaultdict(list)
     top: list[FeedSpec] = []
     present = {feed.category.slugs for feed in plan.feeds if feed.category is not None}
+    by_name: dict[FeedKind, list[FeedSpec]] = defaultdict(list)  # tag and author feeds
+    by_language: dict[str, list[FeedSpec]] = defaultdict(list)
     for feed in plan.feeds:  # the plan lists categories sorted by slugs: parents first
-        if feed.category is not None and feed.category.slugs[:-1] in present:
+        if feed.full_copy:  # a `both` feed's full text is for the aggregators given it
+            continue
+        if feed.language is not None:  # a language set: listed apart, flat (issue 16)
+            by_language[feed.language].append(feed)
+            continue
+        if feed.kind in _LISTED_APART:
+            by_name[feed.kind].append(feed)
+        elif feed.category is not None and feed.category.slugs[:-1] in present:
             children[feed.category.slugs[:-1]].append(feed)
         else:  # the site feed and top-level categories
             top.append(feed)
     site = config.site
     items = "".join(_index_item(feed, children, plan, config) for feed in top)
+    for kind, heading in _LISTED_APART.items():  # issue 16: a list of its own per kind
+        if by_name[kind]:
+            listed = "".join(_index_item(feed, children, plan, config) for feed in by_name[kind])
+            items += f"</ul>\n<h2>{heading}</h2>\n<ul>\n{listed}"
+    for language in plan.languages:
+        listed = "".join(_index_item(feed, {}, plan, config) for feed in by_language[language])
+        tag = escape(language)
+        items += f'</ul>\n<h2 lang="{tag}">Feeds in {tag}</h2>\n<ul lang="{tag}">\n{listed}'
     opml = _relative(INDEX_PATH, OPML_PATH)
     main = (
         f"<h1>{escape(site.title)}: feeds</h1>\n"
@@ -203,6 +224,19 @@ def render_feed_page(feed: FeedSpec, plan: SitePlan, config: Config) -> bytes:
         f'<a href="{escape(config.site.url)}">{escape(config.site.url)}</a></p>\n'
     )
     links = _alternate_links(config, feed, plan.formats_of(feed))
+    translations = plan.translations(feed)
+    if translations:  # HTML `hreflang`: the same feed in the other language sets (issue 16)
+        links += "".join(
+            f'<link rel="alternate" hreflang="{escape(lang)}" type="text/html" '
+            f'href="{_relative(here, path)}">\n'
+            for lang, path in translations
+        )
+        others = " · ".join(
+            f'<a href="{_relative(here, path)}" hreflang="{escape(lang)}">'
+            f"{'all languages' if lang == 'x-default' else escape(lang)}</a>"
+            for lang, path in translations
+        )
+        main += f'<p class="meta">This feed in other languages: {others}</p>\n'
     return _page(config, feed.title, links, main, footer)
 
 
@@ -241,7 +275,9 @@ def render_opml(plan: SitePlan, config: Config) -> bytes:
     language = _xml_attr(config.site.language)
     # XML-escaped once: readers' OPML import shows `text`/`title` as plain text, so an
     # escaped-twice `Café &amp;amp; Bars` showed as `Café &amp; Bars` (issue 13).
-    outlines = "".join(_outline(feed, plan, config, language) for feed in plan.feeds)
+    outlines = "".join(
+        _outline(feed, plan, config, language) for feed in plan.feeds if not feed.full_copy
+    )
     head = [f"    <title>{escape(config.site.title)}: all feeds</title>\n"]
     updated = plan.feeds[0].updated
     if updated is not None:

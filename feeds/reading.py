@@ -34,29 +34,27 @@ RACY_NS = 2_000_000_000
 
 
 class _Shared:
-    """Drops bodies, and makes articles share one object per equal category list and author
+    """Drops bodies, and makes articles share one object per equal category list and byline
     (less memory, and the cache pickles each once)."""
 
     def __init__(self) -> None:
         self.categories: dict[
             tuple[tuple[tuple[str, ...], tuple[str, ...]], ...], tuple[Category, ...]
         ] = {}
-        self.authors: dict[Author, Author] = {}
+        self.authors: dict[tuple[Author, ...], tuple[Author, ...]] = {}
 
     def __call__(self, article: Article) -> Article:
         key = tuple((c.slugs, c.names) for c in article.categories)
         categories = self.categories.setdefault(key, article.categories)
-        author = article.author
-        if author is not None:
-            author = self.authors.setdefault(author, author)
+        authors = self.authors.setdefault(article.authors, article.authors)
         fields = list(_ARTICLE_FIELDS(article))  # dataclasses.replace, without its overhead
-        fields[_BODY], fields[_CATEGORIES], fields[_AUTHOR] = "", categories, author
+        fields[_BODY], fields[_CATEGORIES], fields[_AUTHORS] = "", categories, authors
         return Article(*fields)
 
 
 _ARTICLE_FIELDS = operator.attrgetter(*(f.name for f in dataclasses.fields(Article)))
 _NAMES = [f.name for f in dataclasses.fields(Article)]
-_BODY, _CATEGORIES, _AUTHOR = (_NAMES.index(n) for n in ("body", "categories", "author"))
+_BODY, _CATEGORIES, _AUTHORS = (_NAMES.index(n) for n in ("body", "categories", "authors"))
 
 
 # What reading one file gave: ("error", strerror), ("same", digest) when its digest is the
@@ -76,7 +74,7 @@ def _read_one(
     if digest == known:
         return ("same", digest)
     articles, problems = read_file(config, relative, data)
-    keys = tuple(content_key(a) for a in articles)
+    keys = tuple(content_key(a, config.allow_iframes) for a in articles)
     bodies = tuple(a.body for a in articles) if keep_bodies else None
     return ("read", digest, tuple(shared(a) for a in articles), problems, keys, bodies)
 

@@ -15,8 +15,8 @@ from feeds.config import Config
 from feeds.dateformat import rfc3339
 from feeds.dates import DateError, parse_date
 from feeds.fieldtext import cut_title, strip_tags
+from feeds.languages import RESERVED, language_tag
 from feeds.model import (
-    Author,
     Category,
     ContentError,
     Level,
@@ -28,9 +28,9 @@ from feeds.model import (
 from feeds.textclean import clean_text, xml_safe
 
 KEYS = (
-    "title", "date", "updated", "category", "categories", "tags", "author", "summary",
-    "slug", "id", "link", "draft", "image", "enclosure", "body", "body_format",
-    "podcast",
+    "title", "date", "updated", "category", "categories", "tags", "author", "authors",
+    "summary", "slug", "id", "link", "draft", "image", "enclosure", "body", "body_format",
+    "podcast", "feed", "lang",
 )  # fmt: skip
 _KNOWN = frozenset(KEYS)
 TITLE_LIMIT = 1000  # longer titles are cut to `fieldtext.TITLE_CUT`
@@ -44,7 +44,7 @@ MAX_TEXT = 10_000  # characters in any text field but the body (titles are cut a
 MAX_FIELD_TEXT = {"author": 500, "author.name": 500, "author.email": 254}  # RFC 5321 path
 MAX_CATEGORIES = 50
 MAX_TAGS = 100
-_EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+$")
+EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+$")
 
 
 def shown(value: object) -> str | None:
@@ -304,49 +304,6 @@ def read_tags(record: RecordFields) -> tuple[str, ...]:
     return tuple(spellings[key] for key in sorted(spellings))
 
 
-def read_author(record: RecordFields) -> Author | None:
-    """The author from a name or `{name, email}`; None when missing or empty."""
-    value = record.get("author")
-    example = "author: {name: Ada Lovelace, email: ada@example.org}"
-    if value is None:
-        return None
-    if isinstance(value, str):
-        record.check_length("author", value)
-        name = record.clean("author", value)
-        if not name:
-            record.warn("author", shown(value), "is empty; the site's author is used")
-            return None
-        return Author(name=name)
-    if not isinstance(value, Mapping):
-        record.fail(
-            "author",
-            shown(value),
-            f"is {kind(value)}; write a name, or a name and an email: {example}",
-        )
-    extra = sorted(shorten(key) for key in value if key not in ("name", "email"))
-    if extra:
-        record.warn(
-            "author", ", ".join(extra), "unknown key(s), ignored; an author has name and email"
-        )
-    raw_name = value.get("name")
-    if raw_name is None:
-        record.fail("author.name", None, f"is missing; {example}")
-    name = record.clean("author.name", record.text("author.name", raw_name, example))
-    if not name:
-        record.fail("author.name", shown(raw_name), f"is empty; {example}")
-    raw_email = value.get("email")
-    if raw_email is None:
-        return Author(name=name)
-    email = record.text("author.email", raw_email, example).strip()
-    if not _EMAIL.match(email) or not email.isprintable():
-        record.fail(
-            "author.email",
-            shorten(email),
-            "is not an email address; write it as name@example.org, or leave it out",
-        )
-    return Author(name=name, email=email)
-
-
 def read_summary(record: RecordFields) -> str | None:
     """The plain-text summary without HTML tags; None when missing or empty."""
     value = record.get("summary")
@@ -369,3 +326,44 @@ def read_draft(record: RecordFields) -> bool:
             "(without quotes)",
         )
     return value
+
+
+def read_in_feeds(record: RecordFields) -> bool:
+    """`feed`: true or false only (issue 16: `feed: false` keeps the article out of every
+    feed); True when missing."""
+    value = record.get("feed")
+    if value is None:
+        return True
+    if not isinstance(value, bool):
+        record.fail(
+            "feed",
+            shown(value),
+            f"is {kind(value)}, not true or false; write feed: false to keep the article out "
+            "of every feed (without quotes), or leave the key out",
+        )
+    return value
+
+
+def read_lang(record: RecordFields) -> str | None:
+    """`lang`: a BCP 47 language tag (`de`, `pt-BR`), in its canonical case; None when
+    missing (the site's language) (issue 16)."""
+    value = record.get("lang")
+    if value is None:
+        return None
+    text = record.text("lang", value, "lang: de").strip()
+    tag = language_tag(text)
+    if tag is not None and tag.lower() in RESERVED:
+        record.fail(
+            "lang",
+            shorten(text),
+            "names a folder of the feeds (feeds/<lang>/ would collide); feeds cannot carry "
+            "this language code, so leave lang out",
+        )
+    if tag is None:
+        record.fail(
+            "lang",
+            shorten(text),
+            "is not a BCP 47 language tag; write one such as de, fr-CA or zh-Hant "
+            "(a hyphen, not an underscore), or leave it out for the site's language",
+        )
+    return tag

@@ -64,12 +64,16 @@ _NAMED = 20  # removed files named one by one before the rest are counted
 
 def _print_removed(removed: tuple[str, ...], verb: str) -> None:
     """Name each removed file (a feed's subscribers get 404 from now on); a category's feed
-    goes when the category has no published article left."""
+    goes when the category has no published article left, a tag's or author's also when
+    their feeds are turned off (`feeds.tag_feeds`, `feeds.author_feeds`)."""
     one = "was" if verb == "were" else verb
     for path in removed[:_NAMED]:
         why = ""
         if path.startswith("feeds/category/") and path.endswith(FEED_SUFFIXES):
             why = " (its category has no published articles left)"
+        elif path.startswith(("feeds/tag/", "feeds/author/")) and path.endswith(FEED_SUFFIXES):
+            kind = path.split("/")[1]  # issue 16: the kind turned off, or too few articles
+            why = f" (its {kind} has too few published articles, or {kind} feeds are off)"
         click.echo(f"feeds: {path} {one} removed{why}")
     if len(removed) > _NAMED:
         click.echo(f"feeds: and {len(removed) - _NAMED} more {verb} removed")

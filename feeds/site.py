@@ -14,6 +14,7 @@ from feeds.cache import BuildCache, FileState
 from feeds.config import Config
 from feeds.contentfiles import scan_content
 from feeds.contents import ContentSource
+from feeds.feedkinds import FeedKind, name_clashes
 from feeds.model import Article, Level, Problem, Progress
 from feeds.normalise import resolve_site
 from feeds.parallel import Workers
@@ -71,6 +72,7 @@ def prepare(
     due = [a for a in live if a.published <= now]
     published, site_problems = resolve_site(due, config)
     problems.extend(site_problems)
+    problems.extend(name_clashes(published, config))  # tag or author feeds sharing a slug
     contents = ContentSource(config, cache, loaded.bodies, states)
     plan, published = _plan_without_oversized(config, published, contents, pool, problems)
     return Prepared(
@@ -145,5 +147,7 @@ def advertised(plan: SitePlan, refused: set[str], output_dir: Path) -> SitePlan:
     def never_published(feed: FeedSpec) -> bool:
         return all(feed.path(fmt) in unpublished for fmt in plan.formats)
 
-    kept = tuple(feed for feed in plan.feeds if feed.category is None or not never_published(feed))
+    kept = tuple(
+        feed for feed in plan.feeds if feed.kind is FeedKind.SITE or not never_published(feed)
+    )
     return dataclasses.replace(plan, feeds=kept, unpublished=unpublished)

@@ -32,6 +32,10 @@ class EntryView:
     content: str | None = None
     enclosures: tuple[Link, ...] = ()
     images: tuple[str, ...] = ()
+    authors: tuple[tuple[str, str | None], ...] = ()  # every author element, in order
+    language: str | None = None  # Atom: the entry's xml:lang in effect; JSON Feed `language`
+    thumbnails: tuple[Link, ...] = ()  # Media RSS media:thumbnail: url, width, height
+    credits: tuple[str, ...] = ()  # media:credit texts
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +54,9 @@ class FeedView:
     author_text: str | None = None  # RSS: managingEditor's text as written
     archive: bool = False  # RFC 5005 fh:archive
     problem: str | None = None
+    image: str | None = None  # RSS <image> url, Atom logo, JSON Feed icon (issue 16)
+    ttl: str | None = None  # RSS <ttl>
+    schedule: tuple[str | None, str | None] = (None, None)  # sy:updatePeriod, updateFrequency
 
 
 EntryMemo = dict[bytes, EntryView]

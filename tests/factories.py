@@ -17,7 +17,7 @@ from pathlib import Path
 
 from feeds.body import EntryContent
 from feeds.config import CategoryConfig, Config, FeedsConfig, SiteConfig
-from feeds.model import Article, Author, BodyFormat, Category, Enclosure, Episode
+from feeds.model import Article, Author, BodyFormat, Category, Enclosure, Episode, ImageInfo
 from feeds.plan import SitePlan, plan_site
 from feeds.showconfig import ShowConfig
 
@@ -127,18 +127,25 @@ def fixture_articles() -> tuple[Article, ...]:
             updated="2021-01-09T09:15:00+01:00",
             categories=[accessories],
             tags=("cases", "buying guide"),
-            author=Author(name="Ann Example", email="ann@example.org"),
+            authors=(Author(name="Ann Example", email="ann@example.org"),),
             body="<p>Six cases, tested.</p>\n"
             '<p><img src="https://news.example.org/img/cases.jpg" alt="Cases"></p>',
             summary="Six cases, tested.",
             image="https://news.example.org/img/cases.jpg",
+            # issue 16: media:thumbnail with its size, and media:credit
+            image_info=ImageInfo(1200, 675, "Ann Example & <Co>"),
         ),
         make_article(
             "laptop-test",
             title="Läptöp-Test: größer, schneller, leiser",
             published="2021-01-07T09:00:00-05:00",  # New York; shown in Berlin time
             categories=[laptops],
-            author=Author(name="Jörg Müller"),
+            lang="de",  # issue 16: Atom xml:lang, JSON Feed language, the `de` feed set
+            # two authors, one without email (issue 16): every one in every format
+            authors=(
+                Author(name="Jörg Müller"),
+                Author(name="Ann Example", email="ann@example.org"),
+            ),
             body="<p>Drei Geräte im Vergleich &amp; ein Fazit.</p>",
             summary="Drei Geräte im Vergleich & ein Fazit.",
         ),
@@ -171,7 +178,7 @@ def fixture_articles() -> tuple[Article, ...]:
             published="2021-01-05T18:45:00+01:00",
             categories=[category("Phones"), laptops],
             id="urn:uuid:6b1f7f0e-3c1a-4bb3-9d8e-2f6c2f9e4a10",
-            author=Author(name="Ann Example", email="ann@example.org"),
+            authors=(Author(name="Ann Example", email="ann@example.org"),),
             body="<p>It depends.</p>\n<ul>\n<li>Size</li>\n<li>Battery</li>\n</ul>",
             summary="It depends.",
         ),
@@ -197,14 +204,28 @@ SHOW = ShowConfig(
 
 
 def fixture_site(
-    formats: Sequence[str] = ("rss", "atom", "json"),
+    formats: Sequence[str] = ("rss", "atom", "json"), *, newsroom: bool = False
 ) -> tuple[Config, SitePlan]:
+    """The fixture site's config and plan; `newsroom` (issue 16) adds tag, author and
+    per-language feeds, polling hints (`feeds.ttl: 60`) and an image for Phones."""
     config = make_config(
         formats=formats,
         icon=f"{SITE_URL}icon.png",
         logo=f"{SITE_URL}logo.png",
     )
-    config = dataclasses.replace(config, categories={"Podcasts": CategoryConfig(podcast=SHOW)})
+    # issue 16: Laptops is summary-only
+    categories = {
+        "Podcasts": CategoryConfig(podcast=SHOW),
+        "Laptops": CategoryConfig(content="summary"),
+    }
+    feeds = config.feeds
+    if newsroom:
+        categories["Phones"] = CategoryConfig(image=f"{SITE_URL}img/phones-feed.png")
+        feeds = dataclasses.replace(
+            feeds, author_feeds=True, tag_feeds=True, tag_min_articles=1, ttl=60,
+            by_language=True,
+        )  # fmt: skip
+    config = dataclasses.replace(config, categories=categories, feeds=feeds)
     return config, plan_site(fixture_articles(), config)
 
 

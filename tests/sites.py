@@ -363,6 +363,83 @@ def spelling_flips(site: Site, _: pytest.MonkeyPatch) -> None:
     site.edit("computing/laptops/laptop-test.txt", "computing: Laptops", "Computing: Laptops")
 
 
+def author_added(site: Site, _: pytest.MonkeyPatch) -> None:
+    """A second author on chip-news (issue 16), without an email."""
+    site.edit(
+        "computing/chip-news.md",
+        "author: {name: Ann Example, email: ann@inc.example.org}",
+        # Bo first: feedparser would give Bo Ann's email after her (a reader warning)
+        "authors: [Bo Example, {name: Ann Example, email: ann@inc.example.org}]",
+    )
+
+
+def author_edited(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    author_added(site, monkeypatch)
+    site.build()
+    site.edit("computing/chip-news.md", "[Bo Example,", "[Bo Exemplar,")
+
+
+def author_removed(site: Site, _: pytest.MonkeyPatch) -> None:
+    site.edit(
+        "computing/chip-news.md", "author: {name: Ann Example, email: ann@inc.example.org}\n", ""
+    )
+
+
+def tag_added(site: Site, _: pytest.MonkeyPatch) -> None:
+    """pocket-review gains a tag; chip-news gets its first (issue 16)."""
+    site.edit("phones/pocket-review.md", "tags: [reviews]", "tags: [reviews, hands-on]")
+    site.edit("computing/chip-news.md", "category: Computing", "category: Computing\ntags: [chips]")
+
+
+def tag_edited(site: Site, _: pytest.MonkeyPatch) -> None:
+    site.edit("phones/pocket-review.md", "tags: [reviews]", "tags: [Reviews of phones]")
+
+
+def tag_removed(site: Site, _: pytest.MonkeyPatch) -> None:
+    site.edit("phones/pocket-review.md", "tags: [reviews]\n", "")
+
+
+def lang_added(site: Site, _: pytest.MonkeyPatch) -> None:
+    """telescope is in German (issue 16): with feeds.by_language, two language sets appear."""
+    site.edit("science/telescope.md", "category: Science", "category: Science\nlang: de")
+
+
+def lang_edited(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    lang_added(site, monkeypatch)
+    site.build()
+    site.edit("science/telescope.md", "lang: de", "lang: fr-CA")
+
+
+def lang_removed(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two German articles, then one is English again (the German set shrinks)."""
+    lang_added(site, monkeypatch)
+    site.edit("phones/pocket-review.md", "category: Phones", "category: Phones\nlang: de")
+    site.build()
+    site.edit("science/telescope.md", "\nlang: de", "")
+
+
+def config_allow_iframes(site: Site, _: pytest.MonkeyPatch) -> None:
+    """An embed in a new article, then its host allowed (issue 16): the entry HTML changes."""
+    site.write(
+        "science/embed.md",
+        "---\ntitle: Watch the launch\ndate: 2026-11-25T10:00:00Z\ncategory: Science\n---\n"
+        '<iframe src="https://www.youtube-nocookie.com/embed/abc"></iframe>\n',
+    )
+    site.build()
+    site.settings["html"] = {"allow_iframes": ["www.youtube-nocookie.com"]}
+    site.save_config()
+
+
+def feed_false(site: Site, _: pytest.MonkeyPatch) -> None:
+    """chip-news leaves every feed, still a valid record (issue 16)."""
+    site.edit("computing/chip-news.md", "category: Computing", "category: Computing\nfeed: false")
+
+
+def config_exclude_categories(site: Site, _: pytest.MonkeyPatch) -> None:
+    site.settings["feeds"]["exclude_categories"] = ["Science"]
+    site.save_config()
+
+
 def config_site_title(site: Site, _: pytest.MonkeyPatch) -> None:
     site.settings["site"]["title"] = "Incremental News Daily"
     site.save_config()
@@ -485,6 +562,18 @@ CHANGES: dict[str, Change] = {
         duplicate_slug,
         made_draft,
         spelling_flips,
+        author_added,
+        author_edited,
+        author_removed,
+        tag_added,
+        tag_edited,
+        tag_removed,
+        lang_added,
+        lang_edited,
+        lang_removed,
+        config_allow_iframes,
+        feed_false,
+        config_exclude_categories,
         config_site_title,
         config_max_items,
         config_drop_lines,
@@ -518,10 +607,12 @@ def refuse_in_lint(monkeypatch: pytest.MonkeyPatch, *fragments: str) -> None:
     `feeds.validate.check.lint_feed`, the one name patched."""
     real = feeds.validate.check.lint_feed
 
-    def lint(data: bytes, file: str, *, strict: bool = False) -> list[Finding]:
+    def lint(
+        data: bytes, file: str, *, strict: bool = False, iframe_hosts: tuple[str, ...] = ()
+    ) -> list[Finding]:
         if any(fragment in file for fragment in fragments):
             return [Finding(file, "Injected", Severity.ERROR, "refused by the test")]
-        return real(data, file, strict=strict)
+        return real(data, file, strict=strict, iframe_hosts=iframe_hosts)
 
     monkeypatch.setattr(feeds.validate.check, "lint_feed", lint)
 

@@ -237,8 +237,11 @@ def test_empty_body(body: str, body_format: BodyFormat) -> None:
             id="rel-target",
         ),
         pytest.param(
+            # issue 16: picture and srcset are kept, every URL absolute
             '<picture><source srcset="a.webp"><img src="a.jpg" srcset="b.jpg 2x"></picture>',
-            '<img src="https://news.example/2024/05/story/a.jpg">',
+            '<picture><source srcset="https://news.example/2024/05/story/a.webp">'
+            '<img src="https://news.example/2024/05/story/a.jpg"'
+            ' srcset="https://news.example/2024/05/story/b.jpg 2x"></picture>',
             id="picture-srcset",
         ),
         pytest.param(

@@ -58,7 +58,7 @@ def test_records_pickled_by_constructor_come_back_equal() -> None:
         "full",
         body="",
         tags=("a", "b"),
-        author=Author("Ann", "ann@example.org"),
+        authors=(Author("Ann", "ann@example.org"),),
         summary="Short.",
         image="https://news.example.org/i.png",
         enclosure=Enclosure("https://news.example.org/a.mp3", "audio/mpeg", 12),

@@ -83,6 +83,9 @@ def test_incremental_build_equals_clean_build(
 BASES: dict[str, dict[str, Any]] = {
     "archives": {"archive": True, "archive_page_size": 2},
     "json_max_bytes": {"formats": ["rss", "atom", "json"], "max_bytes": 2600},
+    # issue 16: every tag and every author gets a feed
+    "tag_and_author_feeds": {"tag_feeds": True, "tag_min_articles": 1, "author_feeds": True},
+    "by_language": {"by_language": True},
 }
 BASE_CHANGES = (
     "add_newest",
@@ -92,6 +95,16 @@ BASE_CHANGES = (
     "jsonl_edit_middle_record",
     "edit_body",
     "config_max_items",
+    "tag_added",
+    "tag_edited",
+    "tag_removed",
+    "author_added",
+    "author_edited",
+    "author_removed",
+    "feed_false",
+    "lang_added",
+    "lang_edited",
+    "lang_removed",
 )
 
 
@@ -106,6 +119,11 @@ def test_incremental_build_equals_clean_build_under_other_feed_settings(
     assert not first.problems and not first.findings
     if base == "json_max_bytes":
         assert first.cut  # the budget is small enough to cut some feed
+    elif base == "by_language":
+        assert not any(path.startswith("feeds/en/") for path in first.publish.written)
+    elif base == "tag_and_author_feeds":
+        assert "feeds/tag/reviews.atom.xml" in first.publish.written
+        assert "feeds/author/ann-example.rss.xml" in first.publish.written
     else:
         assert "feeds/archive/category/phones/1.atom.xml" in first.publish.written
 
@@ -444,9 +462,9 @@ def test_unchanged_articles_are_not_rendered_again(
     rendered: list[str] = []
     entry_content = feeds.contents.entry_content
 
-    def counting(article: Article) -> EntryContent:
+    def counting(article: Article, iframe_hosts: tuple[str, ...] = ()) -> EntryContent:
         rendered.append(article.source)
-        return entry_content(article)
+        return entry_content(article, iframe_hosts)
 
     monkeypatch.setattr(feeds.contents, "entry_content", counting)
     edit_body(site, monkeypatch)

@@ -24,6 +24,7 @@ from factories import (
 from lxml import etree
 
 from feeds.body import EntryContent
+from feeds.config import Config
 from feeds.model import Article, Author, ContentError, Enclosure
 from feeds.plan import FeedSpec, plan_site
 from feeds.render import render_feed
@@ -37,7 +38,17 @@ NS = {
     "media": "http://search.yahoo.com/mrss/",
 }
 CONFIG, PLAN = fixture_site()
-CASES = [(feed, fmt) for feed in PLAN.feeds for fmt in PLAN.formats]
+CASES = [(CONFIG, feed, fmt) for feed in PLAN.feeds for fmt in PLAN.formats]
+# issue 16: the newsroom fixture (tag, author and language feeds, ttl, a Phones image); the
+# feeds it adds are pinned too, as its config writes them
+NEWSROOM_CONFIG, NEWSROOM_PLAN = fixture_site(newsroom=True)
+BASE_PATHS = {feed.path("rss") for feed in PLAN.feeds}
+CASES += [
+    (NEWSROOM_CONFIG, feed, fmt)
+    for feed in NEWSROOM_PLAN.feeds
+    if feed.path("rss") not in BASE_PATHS
+    for fmt in NEWSROOM_PLAN.formats
+]
 
 
 def site_feed(*articles: Article, **site: object) -> tuple[FeedSpec, object]:
@@ -64,11 +75,33 @@ def test_fixture_site_has_the_expected_feeds() -> None:
         "feeds/category/phones/accessories.rss.xml",
         "feeds/category/podcasts.rss.xml",
     ]
+    # issue 16: tag and author feeds after the categories, then the de and en sets
+    assert [feed.path("rss") for feed in NEWSROOM_PLAN.feeds] == [
+        *(feed.path("rss") for feed in PLAN.feeds),
+        "feeds/tag/buying-guide.rss.xml",
+        "feeds/tag/cases.rss.xml",
+        "feeds/author/ann-example.rss.xml",
+        "feeds/author/jorg-muller.rss.xml",
+        "feeds/de/all.rss.xml",
+        "feeds/de/category/laptops.rss.xml",
+        "feeds/de/author/ann-example.rss.xml",
+        "feeds/de/author/jorg-muller.rss.xml",
+        "feeds/en/all.rss.xml",
+        "feeds/en/category/laptops.rss.xml",
+        "feeds/en/category/phones.rss.xml",
+        "feeds/en/category/phones/accessories.rss.xml",
+        "feeds/en/category/podcasts.rss.xml",
+        "feeds/en/tag/buying-guide.rss.xml",
+        "feeds/en/tag/cases.rss.xml",
+        "feeds/en/author/ann-example.rss.xml",
+    ]
 
 
-@pytest.mark.parametrize(("feed", "fmt"), CASES, ids=[feed.path(fmt) for feed, fmt in CASES])
-def test_golden(feed: FeedSpec, fmt: str) -> None:
-    data = render_feed(feed, fmt, CONFIG, static_content)
+@pytest.mark.parametrize(
+    ("config", "feed", "fmt"), CASES, ids=[feed.path(fmt) for _, feed, fmt in CASES]
+)
+def test_golden(config: Config, feed: FeedSpec, fmt: str) -> None:
+    data = render_feed(feed, fmt, config, static_content)
     golden = GOLDEN / feed.path(fmt)
     if os.environ.get("FEEDS_UPDATE_GOLDEN") == "1":
         golden.parent.mkdir(parents=True, exist_ok=True)
@@ -77,7 +110,7 @@ def test_golden(feed: FeedSpec, fmt: str) -> None:
 
 
 def test_no_stray_golden_files() -> None:
-    written = {feed.path(fmt) for feed, fmt in CASES}
+    written = {feed.path(fmt) for _, feed, fmt in CASES}
     found = {p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*") if p.is_file()}
     assert found == written
 
@@ -221,8 +254,8 @@ def test_a_date_that_leaves_the_four_digit_years_is_refused() -> None:
 
 
 def test_rss_author_needs_an_email_else_dc_creator() -> None:
-    with_email = make_article("a", author=Author("Ann Example", "ann@example.org"))
-    without = make_article("b", published="2021-01-09T10:00:00+01:00", author=Author("Bob"))
+    with_email = make_article("a", authors=(Author("Ann Example", "ann@example.org"),))
+    without = make_article("b", published="2021-01-09T10:00:00+01:00", authors=(Author("Bob"),))
     feed, config = site_feed(with_email, without)
     rss = xml(render(feed, "rss", config))
     bob, ann = rss.findall("channel/item")
@@ -538,7 +571,7 @@ def test_atom_html_content_cannot_be_decoded_into_a_live_tag() -> None:
 
 def test_json_feed_writes_author_beside_authors() -> None:
     # JSON Feed 1.1 keeps 1.0's `author` for readers that know only 1.0.
-    article = make_article("by-ann", author=Author(name="Ann Example", email="ann@example.org"))
+    article = make_article("by-ann", authors=(Author(name="Ann Example", email="ann@example.org"),))
     nobody = make_article("anon", published="2021-01-01T10:00:00+01:00")
     feed, config = site_feed(article, nobody)
     document = json.loads(render(feed, "json", config))

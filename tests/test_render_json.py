@@ -11,6 +11,7 @@ from datetime import datetime
 from factories import category, make_article, make_config
 
 from feeds.body import EntryContent
+from feeds.feedkinds import FeedKind
 from feeds.model import Article, Author, Enclosure
 from feeds.plan import FeedSpec
 from feeds.render.json_feed import render_json
@@ -22,7 +23,7 @@ CASES = make_article(
     updated="2021-01-09T08:15:00Z",
     categories=[category("Phones: Accessories"), category("Phones")],
     tags=("cases", "Phones / Accessories", "buying guide", "cases"),
-    author=Author(name="Ann Example", email="ann@example.org"),
+    authors=(Author(name="Ann Example", email="ann@example.org"),),
     image="https://news.example.org/img/cases.jpg",
     enclosure=Enclosure(url="https://news.example.org/a/cases.mp3", type="audio/mpeg", length=42),
 )
@@ -31,7 +32,7 @@ BREAKING = make_article(
     title="Breaking: Jörg's note",
     published="2021-01-04T06:00:00+00:00",  # UTC: shown in the site zone (Berlin, +01:00)
     categories=[category("Phones")],
-    author=Author(name="Jörg Müller"),
+    authors=(Author(name="Jörg Müller"),),
 )
 BARE = make_article("bare", title="Bare", published="2021-01-03T09:00:00Z")
 
@@ -164,6 +165,8 @@ def test_no_icon_no_hub_no_entries() -> None:
 
 def test_the_feed_url_follows_feeds_url_and_the_category() -> None:
     config = make_config(feeds_url="https://cdn.example.net/news/")
-    phones = dataclasses.replace(feed(BARE), key="phones", category=category("Phones"))
+    phones = dataclasses.replace(
+        feed(BARE), key="phones", category=category("Phones"), kind=FeedKind.CATEGORY
+    )
     document = json.loads(render_json(phones, config, content))
     assert document["feed_url"] == "https://cdn.example.net/news/feeds/category/phones.json"

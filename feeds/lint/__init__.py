@@ -46,13 +46,16 @@ __all__ = [
 ]
 
 
-def lint_feed(data: bytes, file: str, *, strict: bool = False) -> list[Finding]:
+def lint_feed(
+    data: bytes, file: str, *, strict: bool = False, iframe_hosts: tuple[str, ...] = ()
+) -> list[Finding]:
     """All findings for one feed file, in document order. Never raises on any bytes.
 
     `strict=False` is lint mode (any feed; W3C levels). `strict=True` is site mode: the house
-    rules for feeds this project writes (see `RULES[...].strict_level`).
+    rules for feeds this project writes (see `RULES[...].strict_level`). `iframe_hosts`: the
+    embed hosts the site allows (`html.allow_iframes`, issue 16).
     """
-    report = Report(file=file, strict=strict)
+    report = Report(file=file, strict=strict, iframe_hosts=iframe_hosts)
     root, errors = parse(data)
     if root is None:
         seen: set[tuple[str, int | None]] = set()

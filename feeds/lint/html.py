@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
+from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -79,13 +80,26 @@ def _url_values(name: str, value: str) -> list[str]:
     return [value]
 
 
+def _allowed_embed(attributes: list[tuple[str, str]], hosts: tuple[str, ...]) -> bool:
+    """An iframe whose `src` is https on a host the site allows (`html.allow_iframes`)."""
+    if not hosts:
+        return False
+    src = dict(attributes).get("src", "")
+    try:
+        parts = urlsplit(src)
+        return parts.scheme == "https" and not parts.username and parts.hostname in hosts
+    except ValueError:
+        return False
+
+
 def lint_html(
     elements: Iterable[tuple[str, list[tuple[str, str]]]], where: Where, report: Report
 ) -> None:
     """SecurityRisk*, ContainsRelRef: at most one finding per rule per piece of HTML."""
     found: dict[str, str] = {}
     for tag, attributes in elements:
-        if tag in _RISKY_ELEMENTS and "SecurityRisk" not in found:
+        allowed = tag == "iframe" and _allowed_embed(attributes, report.iframe_hosts)
+        if tag in _RISKY_ELEMENTS and not allowed and "SecurityRisk" not in found:
             found["SecurityRisk"] = (
                 f"{where.field} contains a <{tag}> element, which readers strip or, worse, run; "
                 "remove it (sanitise the HTML before publishing)"

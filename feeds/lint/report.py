@@ -26,6 +26,9 @@ class Report:
     file: str
     strict: bool
     findings: list[Finding] = field(default_factory=list)
+    # Site mode: the embed hosts the site allows (`html.allow_iframes`, issue 16), whose
+    # https iframes are no SecurityRisk here.
+    iframe_hosts: tuple[str, ...] = ()
 
     def add(
         self,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from feeds.render.rules import ContentFn
+from feeds.render.rules import ContentFn, feed_content
 
 if TYPE_CHECKING:
     from feeds.config import Config
@@ -27,11 +27,12 @@ def render_feed(feed: FeedSpec, fmt: str, config: Config, content: ContentFn) ->
     from feeds.render.json_feed import render_json
     from feeds.render.rss_atom import render_xml
 
+    carried = feed_content(feed, content)  # the feed's content policy (issue 16)
     if fmt == "json":
-        return render_json(feed, config, content)
+        return render_json(feed, config, carried)
     if fmt not in ("rss", "atom"):
         raise ValueError(f"unknown feed format {fmt!r}; use rss, atom or json")
-    return render_xml(feed, fmt, config, content)
+    return render_xml(feed, fmt, config, carried)
 
 
 def fit_feed(

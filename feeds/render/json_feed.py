@@ -31,6 +31,8 @@ from feeds.render.rules import (
     entry_time,
     feed_author,
     feed_description,
+    feed_image,
+    feed_language,
     item_tags,
     self_url,
     written_zone,
@@ -55,10 +57,13 @@ def render_json(feed: FeedSpec, config: Config, content: ContentFn) -> bytes:
     }
     if site.icon:
         document["favicon"] = site.icon
+    image = feed_image(config, feed, "json")
+    if image:  # JSON Feed 1.1 `icon`: a category's image (issue 16)
+        document["icon"] = image
     # JSON Feed 1.1 keeps 1.0's `author` for readers that know only 1.0: both, alike.
     document["author"] = author_object(feed_author(config))
     document["authors"] = [author_object(feed_author(config))]
-    document["language"] = site.language
+    document["language"] = feed_language(feed, config)
     hubs = [href for rel, href in extra_links(feed, "json", config) if rel == "hub"]
     if hubs:
         document["hubs"] = [{"type": "WebSub", "url": href} for href in hubs]
@@ -83,12 +88,14 @@ def _item(article: Article, config: Config, zone: tzinfo, content: ContentFn) ->
     item["date_modified"] = zulu(
         rfc3339(entry_time(article.updated, zone, article.source, "updated"))
     )
-    if article.author is not None:
-        item["author"] = author_object(article.author)
-        item["authors"] = [author_object(article.author)]
+    if article.authors:  # JSON Feed 1.0 `author` is one person: the first of the byline
+        item["author"] = author_object(article.authors[0])
+        item["authors"] = [author_object(author) for author in article.authors]
     tags = item_tags(article)
     if tags:
         item["tags"] = tags
+    if article.lang is not None:  # JSON Feed 1.1 item `language` (issue 16)
+        item["language"] = article.lang
     if article.enclosure is not None:
         enclosure = article.enclosure
         item["attachments"] = [

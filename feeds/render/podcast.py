@@ -14,6 +14,7 @@ from lxml import etree
 
 from feeds.categories import category_settings
 from feeds.config import Config
+from feeds.feedkinds import FeedKind
 from feeds.model import Episode
 from feeds.plan import FeedSpec
 from feeds.showconfig import ShowConfig
@@ -47,8 +48,10 @@ def itunes_flag(value: bool) -> str:
 
 def show_of(feed: FeedSpec, config: Config) -> ShowConfig | None:
     """The show a feed is: its category's `podcast:` settings, or the site's for the site feed."""
-    if feed.category is None:
+    if feed.kind is FeedKind.SITE:
         return config.site.podcast
+    if feed.category is None:  # a tag or author feed is no show (issue 16)
+        return None
     settings = category_settings(config, feed.category)
     return None if settings is None else settings.podcast
 

@@ -50,22 +50,27 @@ from feedgen.feed import FeedGenerator
 
 from feeds import __version__
 from feeds.config import Config
-from feeds.layout import ATOM_NS, CONTENT_NS, HISTORY_NS, MEDIA_TYPES
-from feeds.model import Article, Author, ContentError, Enclosure, Problem, shorten
+from feeds.layout import ATOM_NS, CONTENT_NS, HISTORY_NS, MEDIA_NS, MEDIA_TYPES, SY_NS
+from feeds.model import Article, Author, ContentError, Enclosure, ImageInfo, Problem, shorten
 from feeds.plan import FeedSpec, extra_links
 from feeds.render.podcast import ITUNES_NS, PODCAST_NS, extend_channel, extend_item, show_of
 from feeds.render.rules import (
     GENERATOR,
     ContentFn,
     category_scheme,
-    entry_author,
+    entry_authors,
     entry_time,
     feed_author,
     feed_description,
+    feed_image,
+    feed_language,
     feed_updated,
     in_site_zone,
+    rss_author,
+    rss_creators,
     self_url,
     tag_scheme,
+    update_schedule,
     written_zone,
     zulu,
 )
@@ -77,6 +82,7 @@ if TYPE_CHECKING:
     from feeds.showconfig import ShowConfig
 
 RSS_DOCS = "https://www.rssboard.org/rss-specification"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
 
 
 def render_xml(feed: FeedSpec, fmt: str, config: Config, content: ContentFn) -> bytes:
@@ -155,7 +161,7 @@ def _feed_generator(feed: FeedSpec, fmt: str, config: Config) -> Any:
     description = _checked(feed_description(feed), feed.key, "description")
     # RSS 2.0 description holds HTML, so plain text goes in escaped (readers unescape it).
     generator.description(description if fmt == "atom" else _as_html(description))
-    generator.language(site.language)
+    generator.language(feed_language(feed, config))
     updated = in_site_zone(feed_updated(feed), written_zone(config, fmt))
     generator.updated(updated)  # also RSS lastBuildDate; never feedgen's "now"
     author = feed_author(config)
@@ -164,16 +170,21 @@ def _feed_generator(feed: FeedSpec, fmt: str, config: Config) -> Any:
         generator.generator(GENERATOR, version=__version__)
         if site.icon:
             generator.icon(site.icon)
-        if site.logo:
-            generator.logo(site.logo)
+        logo = feed_image(config, feed, fmt)
+        if logo:
+            generator.logo(logo)
     else:
         if author.email:  # RSS 2.0: managingEditor is an email address
             generator.managingEditor(f"{author.email} ({author.name})")
         generator.generator(f"{GENERATOR} {__version__}")
         generator.docs(RSS_DOCS)
-        image = site.logo or site.icon
+        image = feed_image(config, feed, fmt)
         if image:  # RSS 2.0 <image>: url, title and link, the latter two as the channel's
             generator.image(url=image, title=feed.title, link=feed.html_url)
+        if config.feeds.ttl is not None:  # RSS 2.0 <ttl>: minutes a reader may cache it
+            generator.ttl(config.feeds.ttl)
+            generator.register_extension("polling", _PollingHints, _NoEntryHints)
+            generator.polling.schedule = update_schedule(config.feeds.ttl)
     return generator
 
 
@@ -190,7 +201,7 @@ def _add_entry(
         ("title", article.title),
         ("summary", entry.summary),
         ("body", entry.html),
-        ("author", article.author.name if article.author else ""),
+        ("author", " ".join(author.name for author in article.authors)),
         ("categories", " ".join(c.label for c in article.categories)),
         ("tags", " ".join(article.tags)),
     ):
@@ -202,11 +213,15 @@ def _add_entry(
     item.link(href=article.link, rel="alternate")
     item.published(published)
     item.updated(updated)  # Atom; never feedgen's "now"
-    author = entry_author(article, fmt, config)
-    if author is not None:
-        item.author(_author_fields(author))  # RSS <author> only when it has an email
-        if fmt == "rss" and not author.email:
-            item.dc.dc_creator(author.name)
+    authors = entry_authors(article, fmt, config)
+    if fmt == "atom":
+        item.author([_author_fields(author) for author in authors])  # RFC 4287: one each
+    elif authors:
+        named = rss_author(authors)
+        if named is not None:  # RSS 2.0 <author> is an email address, so only once
+            item.author(_author_fields(named))
+        for name in rss_creators(authors):
+            item.dc.dc_creator(name, replace=False)
     # Atom term: the display path, as readers showing only `term` should show it; a path's
     # names are its canonical spellings, so the term is as stable as the slug (issue 13).
     categories = [
@@ -227,6 +242,7 @@ def _add_entry(
             item.summary(_as_html(entry.summary))
         else:
             item.summary(entry.summary, type="text")
+    item.house.lang = article.lang  # Atom xml:lang (issue 16)
     if article.enclosure is not None:
         enclosure = article.enclosure
         if fmt == "rss":
@@ -238,6 +254,7 @@ def _add_entry(
         show.episode, show.image = article.episode, article.image  # for a 2nd enclosure)
     elif article.image:
         item.media.content(url=article.image, medium="image", group=None)
+        item.house.picture = (article.image, article.image_info)  # media:thumbnail, credit
 
 
 def _as_html(text: str) -> str:
@@ -313,9 +330,14 @@ class _HouseEntry(BaseEntryExtension):  # type: ignore[misc]
     def __init__(self) -> None:
         self.content: str | None = None
         self.enclosure: Enclosure | None = None
+        self.lang: str | None = None
+        self.picture: tuple[str, ImageInfo | None] | None = None
 
     def extend_atom(self, entry: Any) -> Any:
         _zulu_times(entry)
+        _media_extras(entry, self.picture)
+        if self.lang is not None:  # XML 1.0 §2.12: the entry's language, over the feed's
+            entry.set(f"{{{XML_NS}}}lang", self.lang)
         if self.enclosure is not None:
             # feedgen builds Atom elements without a namespace under a literal xmlns attribute
             etree.SubElement(
@@ -331,7 +353,48 @@ class _HouseEntry(BaseEntryExtension):  # type: ignore[misc]
     def extend_rss(self, item: Any) -> Any:
         if self.content is not None:
             etree.SubElement(item, f"{{{CONTENT_NS}}}encoded").text = self.content
+        _media_extras(item, self.picture)
         return item
+
+
+def _media_extras(parent: Any, picture: tuple[str, ImageInfo | None] | None) -> None:
+    """Media RSS `media:thumbnail` (the article image, with its size when known) and
+    `media:credit` (issue 16). No `media:description` for a caption: feedparser 6 reads it,
+    wherever it stands, as the entry's description (RSS) or content (Atom)."""
+    if picture is None:
+        return
+    url, info = picture
+    thumbnail = etree.SubElement(parent, f"{{{MEDIA_NS}}}thumbnail", url=url)
+    if info is not None and info.width is not None:
+        thumbnail.set("width", str(info.width))
+    if info is not None and info.height is not None:
+        thumbnail.set("height", str(info.height))
+    if info is not None and info.credit:
+        etree.SubElement(parent, f"{{{MEDIA_NS}}}credit").text = info.credit
+
+
+class _PollingHints(BaseExtension):  # type: ignore[misc]
+    """RSS 1.0 Syndication module `sy:updatePeriod` and `sy:updateFrequency` beside `<ttl>`
+    (issue 16); feedgen's own syndication extension writes `sy:UpdatePeriod`, which is not
+    the module's element name."""
+
+    def __init__(self) -> None:
+        self.schedule: tuple[str, int] | None = None
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"sy": SY_NS}
+
+    def extend_rss(self, feed: Any) -> Any:
+        if self.schedule is not None:
+            period, frequency = self.schedule
+            channel = feed[0]
+            etree.SubElement(channel, f"{{{SY_NS}}}updatePeriod").text = period
+            etree.SubElement(channel, f"{{{SY_NS}}}updateFrequency").text = str(frequency)
+        return feed
+
+
+class _NoEntryHints(BaseEntryExtension):  # type: ignore[misc]
+    """Items carry no polling hints."""
 
 
 class _ShowFeed(BaseExtension):  # type: ignore[misc]

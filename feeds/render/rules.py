@@ -9,6 +9,7 @@ other. Pure functions of the config, the plan and the records.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
@@ -37,14 +38,28 @@ def feed_author(config: Config) -> Author:
     return config.site.author or Author(name=config.site.title)
 
 
-def entry_author(article: Article, fmt: str, config: Config) -> Author | None:
-    """The author an entry carries: its own, else in Atom the feed's. RFC 4287 §4.2.1 lets
-    entries inherit the feed author, but readers such as newsboat show none, so it is written
-    out. RSS shows `managingEditor` and JSON Feed 1.1 items inherit the top-level `authors`,
-    so their items carry only the article's own author."""
-    if article.author is not None or fmt != "atom":
-        return article.author
-    return feed_author(config)
+def entry_authors(article: Article, fmt: str, config: Config) -> tuple[Author, ...]:
+    """The authors an entry carries, in byline order: its own, else in Atom the feed's.
+    RFC 4287 §4.2.1 lets entries inherit the feed author, but readers such as newsboat show
+    none, so it is written out. RSS shows `managingEditor` and JSON Feed 1.1 items inherit
+    the top-level `authors`, so their items carry only the article's own authors."""
+    if article.authors or fmt != "atom":
+        return article.authors
+    return (feed_author(config),)
+
+
+def rss_author(authors: tuple[Author, ...]) -> Author | None:
+    """The one author RSS `<author>` names (RSS 2.0: an email address): the first with an
+    email. Every author is also a `dc:creator` (issue 16), except a lone author that
+    `<author>` already names (the bytes of one-author feeds as before)."""
+    return next((author for author in authors if author.email), None)
+
+
+def rss_creators(authors: tuple[Author, ...]) -> tuple[str, ...]:
+    """The names written as `dc:creator`, in byline order (see `rss_author`)."""
+    if len(authors) == 1 and authors[0].email:
+        return ()
+    return tuple(author.name for author in authors)
 
 
 def feed_description(feed: FeedSpec) -> str:
@@ -115,3 +130,49 @@ def author_object(author: Author) -> dict[str, str]:
 def item_tags(article: Article) -> list[str]:
     """Category display paths, then tags, each once, in that order."""
     return list(dict.fromkeys([c.label for c in article.categories] + list(article.tags)))
+
+
+def feed_content(feed: FeedSpec, content: ContentFn) -> ContentFn:
+    """The entry content `feed` carries by its policy (issue 16): everything, or for a
+    `summary` feed the summary without the article HTML (readers click through to read it).
+    Writers, the size budget and the validator all see a feed's entries through this."""
+    if feed.content == "full":
+        return content
+
+    def summary_only(article: Article) -> EntryContent:
+        return dataclasses.replace(content(article), html="")
+
+    return summary_only
+
+
+# RSS 1.0 Syndication module: `updatePeriod` is hourly, daily, weekly, monthly or yearly, and
+# `updateFrequency` how many times per period (a positive whole number).
+_PERIODS = (("hourly", 60), ("daily", 1_440), ("weekly", 10_080), ("yearly", 525_600))
+
+
+def update_schedule(minutes: int) -> tuple[str, int]:
+    """`sy:updatePeriod` and `sy:updateFrequency` for a `<ttl>` of `minutes` (issue 16): the
+    shortest period that holds the interval a whole number of times, else the shortest that
+    holds it at all, polled as often as fits (at least once)."""
+    for period, length in _PERIODS:
+        if length >= minutes and length % minutes == 0:
+            return period, length // minutes
+    period, length = next((p, n) for p, n in _PERIODS if n >= minutes)
+    return period, max(1, length // minutes)
+
+
+def feed_image(config: Config, feed: FeedSpec, fmt: str) -> str | None:
+    """The image a feed shows: its category's `image`, else in RSS `<image>` the site logo or
+    icon, in Atom the site logo (`icon` is written apart); JSON Feed `icon` only for a
+    category image (its `favicon` is the site icon)."""
+    if feed.image:
+        return feed.image
+    if fmt == "rss":
+        return config.site.logo or config.site.icon
+    return config.site.logo if fmt == "atom" else None
+
+
+def feed_language(feed: FeedSpec, config: Config) -> str:
+    """The language a feed declares: its language set's (`feeds.by_language`), else the
+    site's (issue 16)."""
+    return feed.language or config.site.language

@@ -11,7 +11,7 @@ from feeds.lint import lint_feed
 from feeds.lint.jsonfeed import lint_json_document, load_json
 from feeds.lint.report import Report
 from feeds.plan import FeedSpec
-from feeds.render.rules import ContentFn
+from feeds.render.rules import ContentFn, feed_content
 from feeds.validate.compare import compare_entries, compare_feed
 from feeds.validate.json_reader import json_views
 from feeds.validate.xml_reader import Parsed, parse_xml
@@ -30,7 +30,8 @@ def check_file(
 ) -> list[Finding]:
     """Lint (site mode), then round trip: every finding for one feed file of the site. JSON
     Feed is linted as its reading starts (`check_round_trip`)."""
-    found = [] if fmt == "json" else lint_feed(data, file, strict=True)
+    hosts = config.allow_iframes  # embeds the site allows are no SecurityRisk (issue 16)
+    found = [] if fmt == "json" else lint_feed(data, file, strict=True, iframe_hosts=hosts)
     return found + check_round_trip(data, fmt, feed, config, content, file=file, memo=memo)
 
 
@@ -60,5 +61,5 @@ def check_round_trip(
         raise ValueError(f"unknown feed format {fmt!r}; use rss, atom or json")
     if parsed is not None:
         compare_feed(parsed.feed, fmt, feed, config, report)
-        compare_entries(parsed, fmt, feed, config, content, report)
+        compare_entries(parsed, fmt, feed, config, feed_content(feed, content), report)
     return report.findings

@@ -30,14 +30,21 @@ from feeds.plan import FeedSpec, extra_links
 from feeds.render.rules import (
     ContentFn,
     category_scheme,
-    entry_author,
+    entry_authors,
     feed_author,
     feed_description,
+    feed_language,
     feed_updated,
     in_site_zone,
     item_tags,
     self_url,
     tag_scheme,
+)
+from feeds.validate.byline import compare_byline
+from feeds.validate.feedmeta import (
+    entry_language_differences,
+    entry_media_differences,
+    feed_meta_differences,
 )
 from feeds.validate.xml_reader import Parsed
 from feeds.views import EntryView, FeedView, Link, Tag
@@ -210,8 +217,10 @@ def compare_feed(found: FeedView, fmt: str, feed: FeedSpec, config: Config, repo
             found.updated_text,
             "the feed's update time",
         )
-    if found.language != config.site.language:
-        where.differs("language", config.site.language, found.language, "the feed language")
+    for field, want, got, what in feed_meta_differences(found, fmt, feed, config):
+        where.differs(field, want, got, what)  # image and polling hints (issue 16)
+    if found.language != feed_language(feed, config):
+        where.differs("language", feed_language(feed, config), found.language, "the feed language")
     _compare_feed_author(where, found, fmt, config)
 
 
@@ -243,6 +252,7 @@ def compare_entries(
     report: Report,
 ) -> None:
     """Every entry of `parsed` against the article `feed` plans for it, and the order."""
+    language = feed_language(feed, config)
     positions, unknown = _positions(parsed, feed, report)
     # An entry whose id alone was changed or lost: pair it with the article planned there.
     paired: dict[int, Article] = {}
@@ -279,13 +289,29 @@ def compare_entries(
         if article.id in positions:
             index = positions[article.id]
             _compare_entry(
-                parsed.entries[index], parsed.lines[index], article, fmt, config, content, report
+                parsed.entries[index],
+                parsed.lines[index],
+                article,
+                fmt,
+                config,
+                content,
+                report,
+                language,
             )
     for index, article in paired.items():
         view = parsed.entries[index]
         where = _Where(report, article.id, parsed.lines[index], article, quirks=fmt != "json")
         where.differs("id", article.id, view.id, "the entry id")
-        _compare_entry(view, parsed.lines[index], article, fmt, config, content, report)
+        _compare_entry(
+            view,
+            parsed.lines[index],
+            article,
+            fmt,
+            config,
+            content,
+            report,
+            feed_language(feed, config),
+        )
 
 
 def _positions(parsed: Parsed, feed: FeedSpec, report: Report) -> tuple[dict[str, int], list[int]]:
@@ -338,6 +364,7 @@ def _compare_entry(
     config: Config,
     content: ContentFn,
     report: Report,
+    feed_lang: str,
 ) -> None:
     """Each field of one entry as read back against its article, in the entry's order."""
     where = _Where(report, article.id, line, article, quirks=fmt != "json")
@@ -366,13 +393,21 @@ def _compare_entry(
     where.text("summary", entry.summary, view.summary, view.summary_type, "the summary")
     where.markup("content", entry.html, view.content, "the content HTML")
     _compare_media(where, view, article)
+    for field, want, got, what in entry_media_differences(view, article, fmt):
+        where.differs(field, want, got, what)  # media:thumbnail and media:credit (issue 16)
+    for field, want, got, what in entry_language_differences(view, article, fmt, feed_lang):
+        where.differs(field, want, got, what)  # Atom xml:lang, JSON Feed language (issue 16)
 
 
 def _compare_author(
     where: _Where, view: EntryView, article: Article, fmt: str, config: Config
 ) -> None:
-    # Atom entries carry the feed author when the article names none (render.entry_author).
-    author = entry_author(article, fmt, config)
+    # Atom entries carry the feed author when the article names none (render.entry_authors).
+    authors = entry_authors(article, fmt, config)
+    if len(authors) > 1:
+        compare_byline(where, view, authors, fmt, _quirk_pair)
+        return
+    author = authors[0] if authors else None
     want_author = None if author is None else _author_pair(author)
     if view.author == want_author:
         return

@@ -26,6 +26,7 @@ def json_views(document: dict[str, Any]) -> Parsed:
         links=frozenset((rel, href) for rel, href in links if href is not None),
         language=text_member(document, "language"),
         author=_authors(document),
+        image=text_member(document, "icon"),
     )
     entries = [_entry(item) for item in object_members(document, "items")]
     return Parsed(feed, entries, [None] * len(entries))
@@ -58,6 +59,8 @@ def _entry(item: dict[str, Any]) -> EntryView:
             for attachment in attachments
         ),
         images=() if image is None else (image,),
+        authors=tuple(_author(author) for author in object_members(item, "authors")),
+        language=text_member(item, "language"),
     )
 
 

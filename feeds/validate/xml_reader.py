@@ -220,7 +220,19 @@ def _feed_view(parsed: Any) -> FeedView:
         author_text=dict.get(feed, "author"),
         archive=dict.__contains__(feed, "fh_archive"),
         problem=_problem(parsed),
+        image=_feed_image(feed),
+        ttl=dict.get(feed, "ttl"),
+        schedule=(dict.get(feed, "sy_updateperiod"), dict.get(feed, "sy_updatefrequency")),
     )
+
+
+def _feed_image(feed: Any) -> str | None:
+    """RSS `<image><url>` (feedparser's `image.href`), else Atom `logo`."""
+    image = dict.get(feed, "image")
+    if isinstance(image, dict) and image.get("href"):
+        return str(image["href"])
+    logo = dict.get(feed, "logo")
+    return None if logo is None else str(logo)
 
 
 def entry_view(entry: Any) -> EntryView:
@@ -259,7 +271,24 @@ def entry_view(entry: Any) -> EntryView:
             if media.get("medium") == "image"
         )
         + _itunes_image(entry),
+        authors=tuple(
+            (author.get("name") or "", author.get("email"))
+            for author in dict.get(entry, "authors", [])
+            if author
+        ),
+        language=_language(entry),
+        thumbnails=tuple(
+            (media.get("url", ""), media.get("width"), media.get("height"))
+            for media in dict.get(entry, "media_thumbnail", [])
+        ),
+        credits=tuple(credit.get("content", "") for credit in dict.get(entry, "media_credit", [])),
     )
+
+
+def _language(entry: Any) -> str | None:
+    """The xml:lang in effect on the entry (feedparser keeps it on each text's detail)."""
+    detail = dict.get(entry, "title_detail")
+    return None if detail is None else detail.get("language")
 
 
 def _itunes_image(entry: Any) -> tuple[str, ...]:
