@@ -41,6 +41,7 @@ from feeds.configvalues import (
 )
 from feeds.droplines import pattern_error
 from feeds.model import Author
+from feeds.oldsites import OldSite, parse_ids
 from feeds.showconfig import ShowConfig, ShowConfigError, parse_show
 from feeds.yamlload import YamlError, load_yaml
 
@@ -117,6 +118,7 @@ class Config:
     websub_hub: str | None = None
     static_dir: Path | None = None  # files copied as they are into output_dir
     content_exclude: tuple[str, ...] = CONTENT_EXCLUDE
+    ids: OldSite | None = None  # the generator a site moved from (issue 18)
 
     @property
     def feeds_url(self) -> str:
@@ -163,6 +165,7 @@ _TOP = {
     "websub",
     "static_dir",
     "content",
+    "ids",
 }
 _SITE = {
     "title",
@@ -253,6 +256,7 @@ def parse_config(
         websub_hub=None if hub is None else _absolute_url("websub.hub", hub),
         static_dir=static_dir,
         content_exclude=exclude,
+        ids=parse_ids(top.get("ids")),
     )
 
 

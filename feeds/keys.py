@@ -44,6 +44,7 @@ def reading_key(config: Config) -> str:
         sorted(config.categories.items()),
         config.drop_lines,
         config.display_path(config.content_dir),
+        config.ids,  # the generator a site moved from: its keys, file names, links and ids
     )
     return hashlib.sha256(repr(relevant).encode()).hexdigest()
 

@@ -98,6 +98,8 @@ class RawRecord:
     category and their title under `date`, `category` and `title`.
     `default_slug` is the file name without extension for one-article files, None for records
     taken from a list or JSONL file (which must name `slug` or `id`).
+    `old_path` is the URL path (below `site.url`) where the generator a site moved from
+    published it, `{year}`, `{month}`, `{day}` still to fill with its date (issue 18, `ids:`).
     """
 
     source: str
@@ -105,6 +107,7 @@ class RawRecord:
     body: str
     body_format: BodyFormat
     default_slug: str | None = None
+    old_path: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

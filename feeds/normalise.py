@@ -48,6 +48,7 @@ from collections.abc import Sequence
 from feeds.categories import resolve_categories
 from feeds.config import Config
 from feeds.model import Article, Problem, RawRecord, shorten
+from feeds.oldids import old_identity
 from feeds.podcastfields import read_episode
 from feeds.recordfields import (
     RecordFields,
@@ -84,6 +85,12 @@ def normalise_record(raw: RawRecord, config: Config) -> tuple[Article, tuple[Pro
     slug = read_slug(record, raw.default_slug, title)
     link = read_link(record, config, slug, published)
     article_id = read_id(record, config, link)
+    if raw.old_path is not None and config.ids is not None:  # issue 18: as the old site had them
+        written_link = link if record.get("link") is not None else None
+        written_id = article_id if record.get("id") is not None else None
+        link, article_id = old_identity(
+            config, raw.old_path, slug, published, written_link, written_id
+        )
     draft = read_draft(record)
     image = read_image(record, link)
     enclosure = read_enclosure(record, link)
