@@ -323,7 +323,10 @@ def _summary(
         feeds_total=len(site.plan.paths()),
         planned=(*site.plan.paths(), *pages),
         latest=site.latest,
-        next_due=min((a.published for a in site.scheduled), default=None),
+        next_due=min(
+            [*(a.published for a in site.scheduled), *filter(None, [site.next_expiry])],
+            default=None,
+        ),
     )
 
 

@@ -203,6 +203,7 @@ class Article:
     enclosure: Enclosure | None = None
     draft: bool = False
     episode: Episode | None = None  # podcast fields (issue 17)
+    expires: datetime | None = None  # out of every feed from then on (Hugo's expiryDate)
 
     def sort_key(self) -> tuple[float, str]:
         """Feed order is newest first, then id: sort ascending on this key."""

@@ -95,6 +95,9 @@ def normalise_record(raw: RawRecord, config: Config) -> tuple[Article, tuple[Pro
     image = read_image(record, link)
     enclosure = read_enclosure(record, link)
     body = read_body(record, raw.body)
+    expires = None  # issue 18: out of the feeds from then on (Hugo's expiryDate)
+    if record.get("expires") is not None:
+        expires = read_date(record, "expires", tz, config.dayfirst)
     article = Article(
         source=raw.source,
         slug=slug,
@@ -113,6 +116,7 @@ def normalise_record(raw: RawRecord, config: Config) -> tuple[Article, tuple[Pro
         enclosure=enclosure,
         draft=draft,
         episode=read_episode(record, link),
+        expires=expires,
     )
     return article, tuple(record.warnings)
 

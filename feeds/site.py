@@ -38,6 +38,7 @@ class Prepared:
     files_read: int
     latest: datetime | None = None  # the newest publication time among the articles due
     articles: tuple[Article, ...] = ()  # every article published (for the id registry)
+    next_expiry: datetime | None = None  # the earliest `expires` among the articles due
 
 
 def prepare(
@@ -68,7 +69,10 @@ def prepare(
     # Drafts and scheduled articles take no part in resolution, so neither can block (by a
     # duplicate id or a slug clash) an article that is already published.
     live = [a for a in everything if not a.draft]
-    due = [a for a in live if a.published <= now]
+    due = [a for a in live if a.published <= now and (a.expires is None or now < a.expires)]
+    # An expired article (issue 18, `expires`) is out from its expiry on: that instant is
+    # when the published set changes, like a scheduled article's date.
+    expired = [a.expires for a in live if a.expires is not None and a.expires <= now]
     published, site_problems = resolve_site(due, config)
     problems.extend(site_problems)
     contents = ContentSource(config, cache, loaded.bodies, states)
@@ -84,7 +88,8 @@ def prepare(
         scheduled=tuple(a for a in live if a.published > now),
         files_total=loaded.files_total,
         files_read=loaded.files_read,
-        latest=max((a.published for a in due), default=None),
+        latest=max([*(a.published for a in due), *expired], default=None),
+        next_expiry=min((a.expires for a in due if a.expires is not None), default=None),
         articles=tuple(published),
     )
 

@@ -385,3 +385,17 @@ def test_bad_ids_settings(ids: dict[str, object], message: str) -> None:
     with pytest.raises(ConfigError) as caught:
         parse_config(data, Path("/site"))
     assert str(caught.value) == message
+
+
+def test_an_expired_hugo_page_leaves_the_feeds_at_its_expiry_date(tmp_path: Path) -> None:
+    """expiryDate (our `expires`): in the feeds before it, out from it on, also when nothing
+    else changed between the builds (the no-change build knows when the set changes)."""
+    root = make(tmp_path, "hugo", {"site": {"url": HUGO}, "ids": {"generator": "hugo"}})
+    expired = HUGO + "posts/expired/"
+    build(root, now=datetime(2026, 5, 31, 21, 59, tzinfo=UTC))
+    assert expired in links(root, "all.rss.xml")
+    report = build(root, now=datetime(2026, 5, 31, 22, 0, tzinfo=UTC))  # 00:00 +02:00
+    assert expired not in links(root, "all.rss.xml")
+    assert report.removed == ("content/posts/expired.md: A Sale That Ended",)
+    build(root, now=datetime(2026, 5, 31, 21, 0, tzinfo=UTC))  # a build as of before it
+    assert expired in links(root, "all.rss.xml")
