@@ -27,7 +27,7 @@ import dataclasses
 import gc
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -58,7 +58,7 @@ from feeds.idregistry import (
 )
 from feeds.keys import page_fingerprints, reading_key, render_key
 from feeds.layout import managed_files
-from feeds.model import Level, Problem, Progress
+from feeds.model import Level, Problem, Progress, RecordSource
 from feeds.outputdir import check_output_dir
 from feeds.ownership import OWNED_NAME, in_the_way, owned_after, read_owned, removable, write_owned
 from feeds.parallel import Workers, worker_count
@@ -70,7 +70,9 @@ from feeds.site import Prepared, advertised, prepare
 from feeds.staticfiles import read_static
 from feeds.validate import check_site
 
-__all__ = ["BuildError", "BuildReport", "BuildRequest", "build_site", "validate_site"]
+__all__ = [
+    "BuildError", "BuildReport", "BuildRequest", "RecordSource", "build_site", "validate_site",
+]  # fmt: skip
 
 # When a build forks workers (see feeds.parallel); below these, one process does it faster.
 MIN_FILES_FOR_POOL = 300  # content files to read
@@ -91,9 +93,13 @@ def build_site(
     workers: int | None = None,
     adopt: tuple[str, ...] = (),
     accept_new_ids: bool = False,
+    records: Iterable[Mapping[str, object]] | None = None,
+    sources: Sequence[RecordSource] = (),
 ) -> BuildReport:
     """Build every feed of the site as of `now` (an aware datetime) and publish what validates
-    (the options are `BuildRequest`'s).
+    (the options are `BuildRequest`'s). `records` (a source named `records`) and `sources`
+    are articles besides content_dir's files, e.g. from a CMS (README "Python API"): give
+    every one each time, as a build publishes only what it is given.
 
     Raises `LockHeld` when another build runs, `ConfigError`/`BuildError` when the build
     cannot start. Problems with single articles or feeds are in the report, never raised.
@@ -108,6 +114,7 @@ def build_site(
         workers=workers,
         adopt=adopt,
         accept_new_ids=accept_new_ids,
+        sources=(*sources, *([] if records is None else [RecordSource("records", records)])),
     )
     return run_build(config, request)
 
@@ -127,7 +134,8 @@ def run_build(config: Config, request: BuildRequest) -> BuildReport:
         gc.freeze()
         try:
             report: BuildReport | None = None
-            if not skipped and _stats_unchanged(manifest, files):
+            # records are read every time (their digests say what changed)
+            if not skipped and not request.sources and _stats_unchanged(manifest, files):
                 report = _unchanged(config, manifest, request)
             if report is None:
                 report = _build_stages(config, request, started_ns, manifest, files, skipped)
@@ -150,7 +158,7 @@ def _build_stages(
         gc.freeze()  # the store just read, as above
         site = prepare(
             config, cache, request.now, request.progress,
-            started_ns=started_ns, files=files, pool=pool,
+            started_ns=started_ns, files=files, pool=pool, sources=request.sources,
         )  # fmt: skip
         previous_ids = load_ids(config.cache_dir)
         moved = [] if previous_ids is None else new_ids(previous_ids, site.articles)

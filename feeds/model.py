@@ -4,7 +4,7 @@ categories, and the problems any stage may report. All frozen; no stage mutates 
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -108,6 +108,19 @@ class RawRecord:
     body_format: BodyFormat
     default_slug: str | None = None
     old_path: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSource:
+    """Records handed to a build directly (issue 18: a CMS hook, a database query) instead
+    of files: `name` names the source in messages and in the build state; `records` are
+    mappings with the record keys (`title`, `date`, ..., `body`, `body_format`), read once
+    per build and never all held at once. Each is named by its `key` field (default `id`,
+    else `slug`), which must be unique in the source: `cms:42` in messages."""
+
+    name: str
+    records: Iterable[Mapping[str, object]]
+    key: str = "id"
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,11 +14,12 @@ from feeds.cache import BuildCache, FileState
 from feeds.config import Config
 from feeds.contentfiles import scan_content
 from feeds.contents import ContentSource
-from feeds.model import Article, Level, Problem, Progress
+from feeds.model import Article, Level, Problem, Progress, RecordSource
 from feeds.normalise import resolve_site
 from feeds.parallel import Workers
 from feeds.plan import FeedSpec, SitePlan, plan_site
 from feeds.reading import load_files
+from feeds.recordsource import load_records
 from feeds.request import BuildError
 
 
@@ -50,15 +51,18 @@ def prepare(
     started_ns: int | None = None,
     files: list[tuple[str, os.stat_result]] | None = None,
     pool: Workers | None = None,
+    sources: tuple[RecordSource, ...] = (),
 ) -> Prepared:
     """Read (incrementally), normalise, resolve and plan; raises `BuildError` for an empty site.
     `started_ns` (wall clock, ns) marks stats too fresh to trust; pass it when the returned
     states will be saved. `files` is `scan_content`'s answer when already taken; `pool`
-    shares the reading when it has workers. The caller has checked the category settings
+    shares the reading when it has workers; `sources` are records read besides the files
+    (`recordsource`). The caller has checked the category settings
     (`categories.check_category_config`)."""
     if files is None:
         files = scan_content(config.content_dir, exclude=config.content_exclude)
     loaded = load_files(config, cache, files, progress, started_ns, pool or Workers(1))
+    load_records(config, cache, sources, loaded)  # issue 18: records handed to the build
     states, problems = loaded.states, loaded.problems
     everything = [a for state in states.values() for a in state.good]
     if not everything and not any(p.level is Level.ERROR for p in problems):
