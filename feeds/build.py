@@ -67,6 +67,7 @@ from feeds.publish import PublishReport, build_lock, explain, publish_files, rem
 from feeds.render import fit_feed
 from feeds.request import BuildError, BuildReport, BuildRequest, report_of
 from feeds.site import Prepared, advertised, prepare
+from feeds.sqlsource import opened_sources
 from feeds.staticfiles import read_static
 from feeds.validate import check_site
 
@@ -123,12 +124,13 @@ def run_build(config: Config, request: BuildRequest) -> BuildReport:
     """`build_site` for a request already made."""
     check_category_config(config)
     check_output_dir(config, adopt_all="" in request.adopt)
-    with build_lock(config.cache_dir, wait=request.wait_for_lock):
+    with build_lock(config.cache_dir, wait=request.wait_for_lock), opened_sources(config) as rows:
+        request = dataclasses.replace(request, sources=(*rows, *request.sources))
         started_ns = time.time_ns()
         manifest = load_manifest(config.cache_dir)
         skipped: Skipped = []
         excluded: list[str] = []
-        files = scan_content(config.content_dir, skipped, config.content_exclude, excluded)
+        files = _scan(config, skipped, excluded)
         # Build state lives for the whole build and forms no cycles: out of the cycle
         # collector's sight (gc.freeze), which would otherwise go through it again and again.
         gc.freeze()
@@ -208,12 +210,17 @@ def _build_stages(
     return dataclasses.replace(built, added=added, changed=changed, removed=removed)
 
 
-def validate_site(config: Config, *, now: datetime) -> list[Finding]:
+def validate_site(
+    config: Config, *, now: datetime, sources: Sequence[RecordSource] = ()
+) -> list[Finding]:
     """`feeds validate` site mode: every feed the content calls for exists in the output
     folder and round-trips (nothing written; the build cache only read). Content problems
-    are not repeated here (`feeds build` reports them)."""
+    are not repeated here (`feeds build` reports them). `sources` as for `build_site`."""
     check_category_config(config)
-    site = prepare(config, load_cache(config.cache_dir), now)
+    with opened_sources(config) as rows:
+        files = _scan(config, [], [])
+        cache = load_cache(config.cache_dir)
+        site = prepare(config, cache, now, files=files, sources=(*rows, *sources))
 
     def fit(feed: FeedSpec, fmt: str) -> FeedSpec:
         if config.feeds.max_bytes is None:
@@ -336,6 +343,13 @@ def _summary(
             default=None,
         ),
     )
+
+
+def _scan(config: Config, skipped: Skipped, excluded: list[str]) -> Stats:
+    """The content files; none when `sources:` stand instead of a content folder (issue 18)."""
+    if config.sources and not config.content_dir.exists():
+        return []
+    return scan_content(config.content_dir, skipped, config.content_exclude, excluded)
 
 
 def _stats_unchanged(manifest: Manifest | None, files: Stats) -> bool:

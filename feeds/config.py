@@ -43,6 +43,7 @@ from feeds.droplines import pattern_error
 from feeds.model import Author
 from feeds.oldsites import OldSite, parse_ids
 from feeds.showconfig import ShowConfig, ShowConfigError, parse_show
+from feeds.sqlconfig import SqlSource, parse_sources
 from feeds.yamlload import YamlError, load_yaml
 
 FORMATS = ("rss", "atom", "json")
@@ -119,6 +120,7 @@ class Config:
     static_dir: Path | None = None  # files copied as they are into output_dir
     content_exclude: tuple[str, ...] = CONTENT_EXCLUDE
     ids: OldSite | None = None  # the generator a site moved from (issue 18)
+    sources: tuple[SqlSource, ...] = ()  # SQL queries whose rows are articles (issue 18)
 
     @property
     def feeds_url(self) -> str:
@@ -166,6 +168,7 @@ _TOP = {
     "static_dir",
     "content",
     "ids",
+    "sources",
 }
 _SITE = {
     "title",
@@ -257,6 +260,7 @@ def parse_config(
         static_dir=static_dir,
         content_exclude=exclude,
         ids=parse_ids(top.get("ids")),
+        sources=parse_sources(top.get("sources"), base_dir),
     )
 
 
