@@ -17,6 +17,7 @@ from feeds.sources.decode import decode_bytes
 from feeds.sources.markdown import read_markdown
 from feeds.sources.records import read_json, read_jsonl, read_yaml
 from feeds.sources.text import read_text
+from feeds.sources.wxr import read_wxr
 
 __all__ = ["EXTENSIONS", "ReaderOptions", "decode_bytes", "read_source"]
 
@@ -34,7 +35,7 @@ class ReaderOptions:
 
 
 EXTENSIONS: frozenset[str] = frozenset(
-    {".md", ".markdown", ".txt", ".yaml", ".yml", ".json", ".jsonl"}
+    {".md", ".markdown", ".txt", ".yaml", ".yml", ".json", ".jsonl", ".xml"}
 )
 
 
@@ -50,6 +51,8 @@ def read_source(
         known = ", ".join(sorted(EXTENSIONS))
         message = f"is not a content file; name it with one of {known}"
         return ReadResult(problems=(Problem(source, "file", extension or None, message),))
+    if extension == ".xml":  # a WordPress export: XML declares its own encoding
+        return read_wxr(source, data)
     text, warning = decode_bytes(data)
     if extension == ".txt":
         result = read_text(source, text, options.drop_lines, stem)
