@@ -11,6 +11,8 @@ Rules an editor can rely on (the README's input table repeats them):
   in `…`, with a warning.
 - `date` is required, `updated` defaults to it; an `updated` before the date is a warning and
   becomes the date. A date must lie in 1000-9999 as the feeds write it (RFC 822/3339).
+  A number is Unix time: seconds, or milliseconds from 1e11 (`dates.parse_date`, issue 18).
+- `expires` (issue 18, Hugo's expiryDate): a date; the article leaves every feed from then on.
 - `category` or `categories` (not both): text or a list of texts, each a path
   (`Phones: Accessories`). No category is allowed: the article is in the site feed only.
 - `tags`: text (split at commas) or a list of texts (not split).
