@@ -130,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     cold = {side: timed_build(folder) for side, folder in (("files", files), ("sql", sql))}
     same = {side: timed_build(folder) for side, folder in (("files", files), ("sql", sql))}
     one: dict[str, list[float]] = {"files": [], "sql": []}
+    rss: dict[str, int] = {"files": 0, "sql": 0}  # KiB: the largest one-article build
     for number in range(args.repeat):
         slug = f"bench-added-{number}"
         (files / "content" / f"{slug}.md").write_text(
@@ -137,7 +138,9 @@ def main(argv: list[str] | None = None) -> int:
             f'category: "Culture: Podcasts"\n---\nOne more article.\n',
             encoding="utf-8",
         )
-        one["files"].append(timed_build(files).wall)
+        measured = timed_build(files)
+        one["files"].append(measured.wall)
+        rss["files"] = max(rss["files"], measured.peak_rss)
         with sqlite3.connect(sql / "cms.db") as db:
             db.execute(
                 "INSERT INTO articles (slug, title, date, categories, body) VALUES (?, ?, ?, ?, ?)",
@@ -150,7 +153,9 @@ def main(argv: list[str] | None = None) -> int:
                 ),
             )  # fmt: skip  (1793471400 is 2026-10-31 18:30:00 UTC)
         db.close()
-        one["sql"].append(timed_build(sql).wall)
+        measured = timed_build(sql)
+        one["sql"].append(measured.wall)
+        rss["sql"] = max(rss["sql"], measured.peak_rss)
     checks = {side: clean_copy_matches(folder) for side, folder in (("files", files), ("sql", sql))}
     files_median, sql_median = statistics.median(one["files"]), statistics.median(one["sql"])
     lines = [
@@ -165,6 +170,10 @@ def main(argv: list[str] | None = None) -> int:
         f"| cold build | {cold['files'].wall:.2f} | {cold['sql'].wall:.2f} |",
         f"| no-change rebuild | {same['files'].wall:.2f} | {same['sql'].wall:.2f} |",
         f"| one article added (median) | {files_median:.2f} | {sql_median:.2f} |",
+        f"| peak RSS, cold build (MiB) | {cold['files'].peak_rss / 1024:.0f} | "
+        f"{cold['sql'].peak_rss / 1024:.0f} |",
+        f"| peak RSS, one article added (MiB) | {rss['files'] / 1024:.0f} | "
+        f"{rss['sql'] / 1024:.0f} |",
         "",
         f"one-row insert / one-file change: **{sql_median / files_median:.2f}x** "
         f"(rounds: files {', '.join(f'{t:.2f}' for t in one['files'])}; "
