@@ -129,10 +129,23 @@ def _read(
             loaded.problems.append(error.problem)
         return
     key = content_key(article)
-    if key not in cache.contents:  # its entry content is made from this body when needed
+    if key not in cache.contents:  # its entry content is made from this body (`prepare`)
         loaded.bodies[article.source] = article.body
     stored = _without_body(article)
     loaded.add(relative, FileState(0, 0, 0, 0, digest, warnings, (stored,), (key,)))
+
+
+def records_to_render(states: dict[str, FileState], bodies: dict[str, str]) -> list[Article]:
+    """The records read in this build whose entry content is not cached (their bodies are
+    in `bodies`): the build makes it once, whether or not they are in a feed now, so that a
+    later build finds it cached when they enter one (a file is read again instead)."""
+    return [
+        article
+        for relative, state in states.items()
+        if relative.startswith(STATE_PREFIX)
+        for article in state.good
+        if article.source in bodies
+    ]
 
 
 def _without_body(article: Article) -> Article:

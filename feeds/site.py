@@ -19,7 +19,7 @@ from feeds.normalise import resolve_site
 from feeds.parallel import Workers
 from feeds.plan import FeedSpec, SitePlan, plan_site
 from feeds.reading import load_files
-from feeds.recordsource import load_records
+from feeds.recordsource import load_records, records_to_render
 from feeds.request import BuildError
 
 
@@ -80,6 +80,8 @@ def prepare(
     published, site_problems = resolve_site(due, config)
     problems.extend(site_problems)
     contents = ContentSource(config, cache, loaded.bodies, states)
+    if sources:  # a record cannot be read again later: its entry content is made now
+        contents.prefetch(records_to_render(states, loaded.bodies), pool or Workers(1))
     plan, published = _plan_without_oversized(config, published, contents, pool, problems)
     return Prepared(
         plan=plan,

@@ -96,6 +96,11 @@ def test_a_deleted_record_leaves_the_feeds(tmp_path: Path) -> None:
     report = feeds.build_site(site.config(), now=NOW, records=rows[:4])
     assert report.removed == ("records:104: CMS story 4",)
     assert links_in(site.output) == [SITE_URL + f"articles/cms-story-{n}/" for n in (3, 2, 1)]
+    # story 1 was in no feed before: its content comes from the record, not from nowhere
+    assert report.warnings == ()
+    path = site.output / "feeds" / "category" / "newsroom.atom.xml"
+    oldest = feedparser.parse(path.read_bytes()).entries[2]
+    assert oldest.content[0].value == "<p>Story 1 from the <b>CMS</b>.</p>"
 
 
 def test_bad_records_are_named_by_source_and_key(tmp_path: Path) -> None:
