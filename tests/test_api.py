@@ -146,3 +146,16 @@ def test_a_build_without_the_records_publishes_without_them(tmp_path: Path) -> N
     report = site.build()  # a CLI build: only content_dir
     assert len(report.removed) == 5
     assert not (site.output / "feeds" / "category" / "newsroom.atom.xml").exists()
+
+
+def test_record_digest() -> None:
+    from feeds.recordsource import record_digest
+
+    when = datetime(2026, 10, 1, 9, 0)
+    one = record_digest({"id": 1, "title": "A", "date": when})
+    assert one == record_digest({"date": when, "title": "A", "id": 1})  # key order
+    assert one != record_digest({"id": 1, "title": "A", "date": when.replace(minute=1)})
+    assert one != record_digest({"id": 1, "title": "A ", "date": when})
+    assert len({record_digest({"x": v}) for v in (1, 1.0, True, "1", None)}) == 5
+    unpicklable = {"id": 1, "f": lambda: None}  # falls back to repr, never raises
+    assert len(record_digest(unpicklable)) == 64
