@@ -13,8 +13,8 @@ _KEY = re.compile(r"^\s*\[*\s*([^=\[\]]+?)\s*\]*\s*(?:=|$)")
 
 
 class TomlError(ValueError):
-    """Front matter that is not TOML. `line` is the file's line, `text` that line (quoted
-    in messages); the message names the key written on it and says what to do."""
+    """Front matter that is not TOML. `text` is the line at fault (quoted in messages); the
+    message names its line number in the file and the key written on it, and what to do."""
 
     def __init__(self, message: str, text: str | None) -> None:
         super().__init__(message)
