@@ -253,3 +253,21 @@ def test_bad_source_settings(source: dict[str, Any], message: str) -> None:
     with pytest.raises(ConfigError) as caught:
         parse_config({"site": site, "sources": [source]}, Path("/site"))
     assert str(caught.value) == message
+
+
+def test_validate_reads_the_sources_too(tmp_path: Path) -> None:
+    """`feeds validate` (site mode) plans from the same rows: a built site validates clean."""
+    from sites import NOW
+
+    from feeds.build import validate_site
+
+    site = sql_site(tmp_path)
+    site.build()
+    assert validate_site(site.config(), now=NOW) == []
+    execute(site, "UPDATE articles SET title = 'Changed since the build' WHERE id = 1")
+    findings = validate_site(site.config(), now=NOW)
+    # the published feeds no longer say what the rows say: the row was read
+    assert findings
+    assert {f.file.rsplit("/", 1)[-1] for f in findings} <= {
+        "all.rss.xml", "all.atom.xml", "newsroom.rss.xml", "newsroom.atom.xml",
+    }  # fmt: skip
