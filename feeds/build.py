@@ -27,7 +27,7 @@ import dataclasses
 import gc
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -60,7 +60,7 @@ from feeds.idregistry import (
 )
 from feeds.keys import reading_key, render_key
 from feeds.layout import managed_files
-from feeds.model import Level, Problem, Progress
+from feeds.model import Level, Problem, Progress, RecordSource
 from feeds.outputdir import check_output_dir
 from feeds.ownership import OWNED_NAME, in_the_way, owned_after, read_owned, removable, write_owned
 from feeds.parallel import Workers, worker_count
@@ -69,10 +69,13 @@ from feeds.publish import PublishReport, build_lock, explain, publish_files, rem
 from feeds.render import fit_feed
 from feeds.request import BuildError, BuildReport, BuildRequest, report_of
 from feeds.site import Prepared, prepare
+from feeds.sqlsource import opened_sources
 from feeds.staticfiles import read_static
 from feeds.validate import check_site, content_findings
 
-__all__ = ["BuildError", "BuildReport", "BuildRequest", "build_site", "validate_site"]
+__all__ = [
+    "BuildError", "BuildReport", "BuildRequest", "RecordSource", "build_site", "validate_site",
+]  # fmt: skip
 
 # When a build forks workers (see feeds.parallel); below these, one process does it faster.
 MIN_FILES_FOR_POOL = 300  # content files to read
@@ -93,9 +96,13 @@ def build_site(
     workers: int | None = None,
     adopt: tuple[str, ...] = (),
     accept_new_ids: bool = False,
+    records: Iterable[Mapping[str, object]] | None = None,
+    sources: Sequence[RecordSource] = (),
 ) -> BuildReport:
     """Build every feed of the site as of `now` (an aware datetime) and publish what validates
-    (the options are `BuildRequest`'s).
+    (the options are `BuildRequest`'s). `records` (a source named `records`) and `sources`
+    are articles besides content_dir's files, e.g. from a CMS (README "Python API"): give
+    every one each time, as a build publishes only what it is given.
 
     Raises `LockHeld` when another build runs, `ConfigError`/`BuildError` when the build
     cannot start. Problems with single articles or feeds are in the report, never raised.
@@ -110,6 +117,7 @@ def build_site(
         workers=workers,
         adopt=adopt,
         accept_new_ids=accept_new_ids,
+        sources=(*sources, *([] if records is None else [RecordSource("records", records)])),
     )
     return run_build(config, request)
 
@@ -119,18 +127,20 @@ def run_build(config: Config, request: BuildRequest) -> BuildReport:
     check_category_config(config)
     excluded_categories(config)  # ConfigError for a feeds.exclude_categories entry (issue 16)
     check_output_dir(config, adopt_all="" in request.adopt)
-    with build_lock(config.cache_dir, wait=request.wait_for_lock):
+    with build_lock(config.cache_dir, wait=request.wait_for_lock), opened_sources(config) as rows:
+        request = dataclasses.replace(request, sources=(*rows, *request.sources))
         started_ns = time.time_ns()
         manifest = load_manifest(config.cache_dir)
         skipped: Skipped = []
         excluded: list[str] = []
-        files = scan_content(config.content_dir, skipped, config.content_exclude, excluded)
+        files = _scan(config, skipped, excluded)
         # Build state lives for the whole build and forms no cycles: out of the cycle
         # collector's sight (gc.freeze), which would otherwise go through it again and again.
         gc.freeze()
         try:
             report: BuildReport | None = None
-            if not skipped and _stats_unchanged(manifest, files):
+            # records are read every time (their digests say what changed)
+            if not skipped and not request.sources and _stats_unchanged(manifest, files):
                 report = _unchanged(config, manifest, request)
             if report is None:
                 report = _build_stages(config, request, started_ns, manifest, files, skipped)
@@ -153,7 +163,7 @@ def _build_stages(
         gc.freeze()  # the store just read, as above
         site = prepare(
             config, cache, request.now, request.progress,
-            started_ns=started_ns, files=files, pool=pool,
+            started_ns=started_ns, files=files, pool=pool, sources=request.sources,
         )  # fmt: skip
         previous_ids = load_ids(config.cache_dir)
         moved = [] if previous_ids is None else new_ids(previous_ids, site.articles)
@@ -203,16 +213,21 @@ def _build_stages(
     return dataclasses.replace(built, added=added, changed=changed, removed=removed)
 
 
-def validate_site(config: Config, *, now: datetime) -> list[Finding]:
+def validate_site(
+    config: Config, *, now: datetime, sources: Sequence[RecordSource] = ()
+) -> list[Finding]:
     """`feeds validate` site mode: every feed the content calls for exists in the output
     folder and round-trips (nothing written; the build cache only read). The content is
     read as the build reads it, and reported as the build reports it: the files skipped or
-    refused and the articles kept at their last good version come first, as findings."""
+    refused and the articles kept at their last good version come first, as findings.
+    `sources` as for `build_site`."""
     check_category_config(config)
     excluded_categories(config)
     skipped: Skipped = []
-    files = scan_content(config.content_dir, skipped, config.content_exclude)
-    site = prepare(config, load_cache(config.cache_dir), now, files=files)
+    with opened_sources(config) as rows:
+        files = _scan(config, skipped, [])
+        cache = load_cache(config.cache_dir)
+        site = prepare(config, cache, now, files=files, sources=(*rows, *sources))
 
     def fit(feed: FeedSpec, fmt: str) -> FeedSpec:
         if config.feeds.max_bytes is None:
@@ -330,8 +345,18 @@ def _summary(
         feeds_total=len(site.plan.paths()),
         planned=(*site.plan.paths(), *pages),
         latest=site.latest,
-        next_due=min((a.published for a in site.scheduled), default=None),
+        next_due=min(
+            [*(a.published for a in site.scheduled), *filter(None, [site.next_expiry])],
+            default=None,
+        ),
     )
+
+
+def _scan(config: Config, skipped: Skipped, excluded: list[str]) -> Stats:
+    """The content files; none when `sources:` stand instead of a content folder (issue 18)."""
+    if config.sources and not config.content_dir.exists():
+        return []
+    return scan_content(config.content_dir, skipped, config.content_exclude, excluded)
 
 
 def _stats_unchanged(manifest: Manifest | None, files: Stats) -> bool:

@@ -41,7 +41,9 @@ from feeds.views import EntryView
 # -7: archives under a budget (issue 19); -8: podcast show feeds (issue 17)
 # -9: itunes:category names in the text attribute, as Apple reads them (issue 17)
 # -10: dotted dates day first, readings redone (issue 11)
-CACHE_VERSION = f"feeds-cache-{__version__}-11"
+# -11: several authors per article (issue 16)
+# -12: Unix-time dates, TOML/Pelican front matter, generator ids (issue 18): readings redone
+CACHE_VERSION = f"feeds-cache-{__version__}-12"
 CACHE_FILE = "build-cache.pickle"
 STORE_DIR = "build-store"
 _TEMP_PREFIX = ".cache-"

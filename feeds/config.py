@@ -47,7 +47,9 @@ from feeds.configvalues import (
 )
 from feeds.droplines import pattern_error
 from feeds.model import Author
+from feeds.oldsites import OldSite, parse_ids
 from feeds.showconfig import ShowConfig, ShowConfigError, parse_show
+from feeds.sqlconfig import SqlSource, parse_sources
 from feeds.yamlload import YamlError, load_yaml
 
 FORMATS = ("rss", "atom", "json")
@@ -136,6 +138,8 @@ class Config:
     static_dir: Path | None = None  # files copied as they are into output_dir
     content_exclude: tuple[str, ...] = CONTENT_EXCLUDE
     allow_iframes: tuple[str, ...] = ()  # html.allow_iframes: embed hosts (issue 16)
+    ids: OldSite | None = None  # the generator a site moved from (issue 18)
+    sources: tuple[SqlSource, ...] = ()  # SQL queries whose rows are articles (issue 18)
 
     @property
     def feeds_url(self) -> str:
@@ -170,20 +174,9 @@ def load_config(
 
 
 _TOP = {
-    "site",
-    "content_dir",
-    "output_dir",
-    "cache_dir",
-    "feeds",
-    "dates",
-    "categories",
-    "text",
-    "serve",
-    "websub",
-    "static_dir",
-    "content",
-    "html",
-}
+    "site", "content_dir", "output_dir", "cache_dir", "feeds", "dates", "categories", "text",
+    "serve", "websub", "static_dir", "content", "html", "ids", "sources",
+}  # fmt: skip
 _SITE = {
     "title",
     "url",
@@ -286,6 +279,8 @@ def parse_config(
             "html.allow_iframes",
             _mapping("html", top.get("html", {}), {"allow_iframes"}).get("allow_iframes", []),
         ),
+        ids=parse_ids(top.get("ids")),
+        sources=parse_sources(top.get("sources"), base_dir),
     )
 
 

@@ -196,9 +196,8 @@ def read_file(
     config: Config, relative: str, data: bytes
 ) -> tuple[tuple[Article, ...], tuple[Problem, ...]]:
     """One content file's bytes -> its normalised articles and every problem found."""
-    result = read_source(
-        _source_prefix(config) + relative, data, ReaderOptions(drop_lines=config.drop_lines)
-    )
+    options = ReaderOptions(drop_lines=config.drop_lines, old=config.ids)
+    result = read_source(_source_prefix(config) + relative, data, options, relative)
     articles: list[Article] = []
     problems = list(result.problems)
     for raw in result.records:

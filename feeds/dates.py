@@ -8,6 +8,7 @@ two-digit year is refused rather than given a century from the current year.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 import zoneinfo
@@ -102,8 +103,9 @@ _DEFAULT_2 = datetime(8, 2, 16)
 def parse_date(value: object, tz: zoneinfo.ZoneInfo, *, dayfirst: bool = False) -> ParsedDate:
     """Read a publication date as it comes from YAML, JSON or a plain-text header.
 
-    `value` may be text, a `datetime` (naive or aware, as YAML loaders produce) or a `date`
-    (midnight local). Anything else raises `DateError` naming its type.
+    `value` may be text, a `datetime` (naive or aware, as YAML loaders produce), a `date`
+    (midnight local) or a number, Unix time as a CMS export writes it (`_from_epoch`).
+    Anything else raises `DateError` naming its type.
 
     Text styles: ISO 8601 / RFC 3339 (`2021-03-23`, `2021-03-23 10:18`,
     `2021-03-23T10:18:00+05:30`, `...Z`), RFC 822 (`Tue, 23 Mar 2021 10:18:00 +0000`, `GMT`,
@@ -139,7 +141,47 @@ def parse_date(value: object, tz: zoneinfo.ZoneInfo, *, dayfirst: bool = False) 
     if isinstance(value, date):
         _check_year(value.year)
         return ParsedDate(_localise(datetime(value.year, value.month, value.day), tz))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return ParsedDate(_from_epoch(value, tz))
     raise DateError(f"is {_kind(value)}, not a date; write the publication date, e.g. {EXAMPLE}")
+
+
+# --- Unix time (epoch seconds or milliseconds) --------------------------------------------
+
+# POSIX "seconds since the Epoch" (1970-01-01T00:00:00Z, leap seconds not counted). Seconds
+# and milliseconds are told apart by size: under 1e11 is seconds (up to 5138-11-16), from
+# 1e11 to 1e14 milliseconds (1973-03-03 to 5138-11-16). Under 1e8 (1973-03-03 as seconds)
+# is refused: such a number is far more likely a year (`2021`) or an id than an instant.
+EPOCH_MIN_MAGNITUDE = 100_000_000
+EPOCH_MILLISECONDS_FROM = 100_000_000_000
+EPOCH_MAX_MAGNITUDE = 100_000_000_000_000
+
+
+def _from_epoch(value: float, tz: zoneinfo.ZoneInfo) -> datetime:
+    """A number of Unix seconds or milliseconds -> the instant in `tz`, fractions dropped."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise DateError(f"is not a finite number, so not a Unix time; {_WRITE}")
+    magnitude = abs(value)
+    if magnitude < EPOCH_MIN_MAGNITUDE:
+        raise DateError(
+            "is a number under 100,000,000: a number is read as Unix time (seconds or "
+            "milliseconds since 1970-01-01 UTC), and one this small (before 1973-03-03 in "
+            f"seconds) is more likely a year or an id than a date; {_WRITE}"
+        )
+    if magnitude >= EPOCH_MAX_MAGNITUDE:
+        raise DateError(
+            "is a number too large for Unix time in seconds or milliseconds (from "
+            f"100,000,000,000,000 on; microseconds are not read); {_WRITE}, or the Unix time "
+            "in seconds"
+        )
+    # Whole seconds, rounded down as a fraction of a second is dropped everywhere else.
+    whole = math.floor(value)
+    seconds = whole if magnitude < EPOCH_MILLISECONDS_FROM else whole // 1000
+    try:
+        instant = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=seconds)
+    except OverflowError:
+        raise _out_of_range() from None
+    return _convert(instant, tz)
 
 
 # --- text ----------------------------------------------------------------------------------
@@ -222,7 +264,10 @@ def _parse_prose(text: str, tz: zoneinfo.ZoneInfo, dayfirst: bool) -> ParsedDate
     if _ERA.search(text) or text.startswith("-"):
         raise DateError(f"is before the year {MIN_YEAR}; {_WRITE}")
     if text.isdigit() and len(text) > 8:  # 8 digits: ISO 8601 basic format, 20210323
-        raise DateError(f"is a bare number (a timestamp?), not a date; {_WRITE}")
+        raise DateError(
+            f"is a bare number in text (a timestamp?), not a date; {_WRITE}, or write Unix "
+            "time as a number without quotes"
+        )
     if any(c.isdigit() and not c.isascii() for c in text):
         raise DateError(f"has digits other than 0-9; {_WRITE}")
 

@@ -49,6 +49,8 @@ def reading_key(config: Config) -> str:
         config.drop_lines,
         config.display_path(config.content_dir),
         *((config.allow_iframes,) if config.allow_iframes else ()),  # issue 16
+        config.ids,  # the generator a site moved from: its keys, file names, links and ids
+        config.sources,  # queries and how their columns become fields
     )
     return hashlib.sha256(repr(relevant).encode()).hexdigest()
 

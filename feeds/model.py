@@ -4,7 +4,7 @@ categories, and the problems any stage may report. All frozen; no stage mutates 
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -98,6 +98,8 @@ class RawRecord:
     category and their title under `date`, `category` and `title`.
     `default_slug` is the file name without extension for one-article files, None for records
     taken from a list or JSONL file (which must name `slug` or `id`).
+    `old_path` is the URL path (below `site.url`) where the generator a site moved from
+    published it, `{year}`, `{month}`, `{day}` still to fill with its date (issue 18, `ids:`).
     """
 
     source: str
@@ -105,6 +107,20 @@ class RawRecord:
     body: str
     body_format: BodyFormat
     default_slug: str | None = None
+    old_path: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSource:
+    """Records handed to a build directly (issue 18: a CMS hook, a database query) instead
+    of files: `name` names the source in messages and in the build state; `records` are
+    mappings with the record keys (`title`, `date`, ..., `body`, `body_format`), read once
+    per build and never all held at once. Each is named by its `key` field (default `id`,
+    else `slug`), which must be unique in the source: `cms:42` in messages."""
+
+    name: str
+    records: Iterable[Mapping[str, object]]
+    key: str = "id"
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +229,7 @@ class Article:
     in_feeds: bool = True  # `feed: false`: a valid record kept out of every feed (issue 16)
     lang: str | None = None  # BCP 47 tag; None: the site's language (issue 16)
     image_info: ImageInfo | None = None  # `image: {url, width, ...}` (issue 16)
+    expires: datetime | None = None  # out of every feed from then on (Hugo's expiryDate)
 
     def sort_key(self) -> tuple[float, str]:
         """Feed order is newest first, then id: sort ascending on this key."""

@@ -11,6 +11,8 @@ Rules an editor can rely on (the README's input table repeats them):
   in `…`, with a warning.
 - `date` is required, `updated` defaults to it; an `updated` before the date is a warning and
   becomes the date. A date must lie in 1000-9999 as the feeds write it (RFC 822/3339).
+  A number is Unix time: seconds, or milliseconds from 1e11 (`dates.parse_date`, issue 18).
+- `expires` (issue 18, Hugo's expiryDate): a date; the article leaves every feed from then on.
 - `category` or `categories` (not both): text or a list of texts, each a path
   (`Phones: Accessories`). No category is allowed: the article is in the site feed only.
 - `tags`: text (split at commas) or a list of texts (not split).
@@ -54,6 +56,7 @@ from feeds.categories import resolve_categories
 from feeds.config import Config
 from feeds.imagefields import read_picture
 from feeds.model import Article, Problem, RawRecord, shorten
+from feeds.oldids import old_identity
 from feeds.podcastfields import read_episode
 from feeds.recordfields import (
     RecordFields,
@@ -91,10 +94,19 @@ def normalise_record(raw: RawRecord, config: Config) -> tuple[Article, tuple[Pro
     slug = read_slug(record, raw.default_slug, title)
     link = read_link(record, config, slug, published)
     article_id = read_id(record, config, link)
+    if raw.old_path is not None and config.ids is not None:  # issue 18: as the old site had them
+        written_link = link if record.get("link") is not None else None
+        written_id = article_id if record.get("id") is not None else None
+        link, article_id = old_identity(
+            config, raw.old_path, slug, published, written_link, written_id
+        )
     draft = read_draft(record)
     image, image_info = read_picture(record, link)
     enclosure = read_enclosure(record, link)
     body = read_body(record, raw.body)
+    expires = None  # issue 18: out of the feeds from then on (Hugo's expiryDate)
+    if record.get("expires") is not None:
+        expires = read_date(record, "expires", tz, config.dayfirst)
     article = Article(
         source=raw.source,
         slug=slug,
@@ -116,6 +128,7 @@ def normalise_record(raw: RawRecord, config: Config) -> tuple[Article, tuple[Pro
         in_feeds=read_in_feeds(record),
         lang=read_lang(record),
         image_info=image_info,
+        expires=expires,
     )
     return article, tuple(record.warnings)
 

@@ -31,6 +31,7 @@ KEYS = (
     "title", "date", "updated", "category", "categories", "tags", "author", "authors",
     "summary", "slug", "id", "link", "draft", "image", "enclosure", "body", "body_format",
     "podcast", "feed", "lang",
+    "expires",
 )  # fmt: skip
 _KNOWN = frozenset(KEYS)
 TITLE_LIMIT = 1000  # longer titles are cut to `fieldtext.TITLE_CUT`

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from feeds.cache import Summary
 from feeds.findings import Finding, has_errors
-from feeds.model import Article, Level, Problem, Progress
+from feeds.model import Article, Level, Problem, Progress, RecordSource
 from feeds.publish import PublishReport
 
 
@@ -33,6 +33,7 @@ class BuildRequest:
     workers: int | None = None
     adopt: tuple[str, ...] = ()  # output paths (relative; "" = all) the build may take over
     accept_new_ids: bool = False  # publish although published articles get new ids
+    sources: tuple[RecordSource, ...] = ()  # records besides content_dir's files (issue 18)
 
 
 @dataclass(frozen=True, slots=True)

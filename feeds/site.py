@@ -15,11 +15,12 @@ from feeds.config import Config
 from feeds.contentfiles import scan_content
 from feeds.contents import ContentSource
 from feeds.feedkinds import FeedKind, name_clashes
-from feeds.model import Article, Level, Problem, Progress
+from feeds.model import Article, Level, Problem, Progress, RecordSource
 from feeds.normalise import resolve_site
 from feeds.parallel import Workers
 from feeds.plan import FeedSpec, SitePlan, plan_site
 from feeds.reading import load_files
+from feeds.recordsource import load_records, records_to_render
 from feeds.request import BuildError
 
 
@@ -39,6 +40,7 @@ class Prepared:
     files_read: int
     latest: datetime | None = None  # the newest publication time among the articles due
     articles: tuple[Article, ...] = ()  # every article published (for the id registry)
+    next_expiry: datetime | None = None  # the earliest `expires` among the articles due
 
 
 def prepare(
@@ -50,15 +52,18 @@ def prepare(
     started_ns: int | None = None,
     files: list[tuple[str, os.stat_result]] | None = None,
     pool: Workers | None = None,
+    sources: tuple[RecordSource, ...] = (),
 ) -> Prepared:
     """Read (incrementally), normalise, resolve and plan; raises `BuildError` for an empty site.
     `started_ns` (wall clock, ns) marks stats too fresh to trust; pass it when the returned
     states will be saved. `files` is `scan_content`'s answer when already taken; `pool`
-    shares the reading when it has workers. The caller has checked the category settings
+    shares the reading when it has workers; `sources` are records read besides the files
+    (`recordsource`). The caller has checked the category settings
     (`categories.check_category_config`)."""
     if files is None:
         files = scan_content(config.content_dir, exclude=config.content_exclude)
     loaded = load_files(config, cache, files, progress, started_ns, pool or Workers(1))
+    load_records(config, cache, sources, loaded)  # issue 18: records handed to the build
     states, problems = loaded.states, loaded.problems
     everything = [a for state in states.values() for a in state.good]
     if not everything and not any(p.level is Level.ERROR for p in problems):
@@ -69,11 +74,16 @@ def prepare(
     # Drafts and scheduled articles take no part in resolution, so neither can block (by a
     # duplicate id or a slug clash) an article that is already published.
     live = [a for a in everything if not a.draft]
-    due = [a for a in live if a.published <= now]
+    due = [a for a in live if a.published <= now and (a.expires is None or now < a.expires)]
+    # An expired article (issue 18, `expires`) is out from its expiry on: that instant is
+    # when the published set changes, like a scheduled article's date.
+    expired = [a.expires for a in live if a.expires is not None and a.expires <= now]
     published, site_problems = resolve_site(due, config)
     problems.extend(site_problems)
     problems.extend(name_clashes(published, config))  # tag or author feeds sharing a slug
     contents = ContentSource(config, cache, loaded.bodies, states)
+    if sources:  # a record cannot be read again later: its entry content is made now
+        contents.prefetch(records_to_render(states, loaded.bodies), pool or Workers(1))
     plan, published = _plan_without_oversized(config, published, contents, pool, problems)
     return Prepared(
         plan=plan,
@@ -86,7 +96,8 @@ def prepare(
         scheduled=tuple(a for a in live if a.published > now),
         files_total=loaded.files_total,
         files_read=loaded.files_read,
-        latest=max((a.published for a in due), default=None),
+        latest=max([*(a.published for a in due), *expired], default=None),
+        next_expiry=min((a.expires for a in due if a.expires is not None), default=None),
         articles=tuple(published),
     )
 

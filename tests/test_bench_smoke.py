@@ -141,3 +141,17 @@ def test_tiny_corpus_builds_with_feeds(tmp_path: Path) -> None:
     assert "0 errors, 0 warnings" in done.stdout
     assert (tmp_path / "public" / "feeds" / "all.atom.xml").exists()
     assert (tmp_path / "public" / "feeds" / "all.rss.xml").exists()
+
+
+@pytest.mark.skipif(not FEEDS.exists(), reason="the feeds command is not installed in this venv")
+def test_the_sql_benchmark_runs_at_a_tiny_size(tmp_path: Path) -> None:
+    """bench/sql.py (issue 18) end to end at 30 articles: both sides build, and both
+    incremental outputs equal their clean builds (it exits 1 when one does not)."""
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "sql.py"), "--size", "30", "--repeat", "1",
+         "--work", str(tmp_path)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "identical to a clean build: files yes, sql yes" in done.stdout
+    assert (tmp_path / "results-sql-30.md").exists()

@@ -92,6 +92,31 @@ POST_1 = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, SITE + '#post-1')}"
 
 EXPECTED: dict[str, Outcome] = {
     "good.md": Published("An ordinary article", content="<p>Nothing wrong here.</p>"),
+    # --- issue 18: TOML and Pelican front matter, Unix-time dates, WordPress exports ---
+    "fm-toml-not-closed.md": Refused(
+        "front matter",
+        '+++\ntitle = "Never closed"\ndate = 2021-03-23T10:18:00+01:00\n\nBody text.\n',
+        "the front matter is not closed; add a line '+++' after its last line",
+    ),
+    "fm-toml-key-twice.md": Refused(
+        "front matter",
+        'title = "Again"',
+        "is not valid TOML (line 4, key 'title': Cannot overwrite a value: the key is given "
+        "twice); fix the front matter between the +++ lines (text in double quotes, dates like "
+        "2026-01-02T10:18:00+01:00, each key once)",
+    ),
+    "fm-pelican-key-twice.md": Refused(
+        "front matter", "title", "is given twice; keep one line of each key"
+    ),
+    "date-epoch-year.json": Refused(
+        "date",
+        "2021",
+        "is a number under 100,000,000: a number is read as Unix time (seconds or "
+        "milliseconds since 1970-01-01 UTC), and one this small (before 1973-03-03 in "
+        "seconds) is more likely a year or an id than a date; write the full date, e.g. "
+        "2021-03-23 10:18",
+    ),
+    "wxr-not-well-formed.xml": Refused("file", "line 5", "is not well-formed XML (", exact=False),
     # --- front matter ---
     "fm-not-yaml.md": Refused(
         "front matter",
@@ -605,7 +630,7 @@ def test_the_cli_reports_every_refusal_and_exits_1_without_a_traceback(tmp_path:
         outcome = EXPECTED[name]
         assert isinstance(outcome, Refused)
         assert f"error: content/{name}: {outcome.field}" in result.stderr
-    assert "feeds: 71 files (71 read), 30 articles published, 0 drafts, 1 scheduled" in (
+    assert "feeds: 76 files (76 read), 30 articles published, 0 drafts, 1 scheduled" in (
         result.stdout
     )
     assert not (tmp_path / "site" / MARKER).exists()

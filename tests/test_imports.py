@@ -372,7 +372,8 @@ def sources() -> dict[str, str]:
         (
             "__init__.py",
             "import yaml",
-            "feeds/__init__.py:1 imports yaml, which the root package (no row) does not allow",
+            # the root has a row since issue 18 (the front door `feeds.build_site`)
+            "feeds/__init__.py:1 imports yaml, which the row `__init__` does not allow",
         ),
     ],
 )

@@ -156,7 +156,7 @@ def test_unknown_keys_are_one_warning() -> None:
             None,
             "unknown keys, ignored; check the spelling (the keys are title, date, updated, "
             "category, categories, tags, author, authors, summary, slug, id, link, draft, "
-            "image, enclosure, body, body_format, podcast, feed, lang)",
+            "image, enclosure, body, body_format, podcast, feed, lang, expires)",
         ),
     )
 

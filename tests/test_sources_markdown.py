@@ -89,7 +89,7 @@ def test_no_front_matter() -> None:
         "# A Title",
         "there is no front matter; start the file with a line '---', then YAML lines such as "
         "'title: ...', 'date: ...' and 'category: ...', then a line '---', then the "
-        "Markdown text",
+        "Markdown text (or TOML between '+++' lines, or Pelican's 'Title: ...' lines)",
     )
 
 

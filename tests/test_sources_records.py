@@ -356,24 +356,24 @@ def test_utf16_json() -> None:
 
 
 def test_unknown_extension() -> None:
-    assert read_source("content/a.xml", b"<x/>", OPTIONS) == ReadResult(
+    assert read_source("content/a.html", b"<p>x</p>", OPTIONS) == ReadResult(
         problems=(
             Problem(
-                "content/a.xml",
+                "content/a.html",
                 "file",
-                ".xml",
+                ".html",
                 "is not a content file; name it with one of .json, .jsonl, .markdown, .md, "
-                ".txt, .yaml, .yml",
+                ".txt, .xml, .yaml, .yml",
             ),
         )
     )
 
 
 def test_extensions() -> None:
-    assert {".md", ".markdown", ".txt", ".yaml", ".yml", ".json", ".jsonl"} == EXTENSIONS
+    assert {".md", ".markdown", ".txt", ".yaml", ".yml", ".json", ".jsonl", ".xml"} == EXTENSIONS
 
 
-@pytest.mark.parametrize("extension", [".yaml", ".yml", ".json", ".jsonl"])
+@pytest.mark.parametrize("extension", [".yaml", ".yml", ".json", ".jsonl", ".xml", ".md"])
 @given(data=st.binary())
 def test_read_source_never_raises_for_any_bytes(extension: str, data: bytes) -> None:
     result = read_source(f"a{extension}", data, OPTIONS)
