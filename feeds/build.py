@@ -208,7 +208,8 @@ def validate_site(config: Config, *, now: datetime) -> list[Finding]:
     check_category_config(config)
     skipped: Skipped = []
     files = scan_content(config.content_dir, skipped, config.content_exclude)
-    site = prepare(config, load_cache(config.cache_dir), now, files=files)
+    cache = load_cache(config.cache_dir)
+    site = prepare(config, cache, now, files=files)
 
     def fit(feed: FeedSpec, fmt: str) -> FeedSpec:
         if config.feeds.max_bytes is None:
@@ -217,7 +218,9 @@ def validate_site(config: Config, *, now: datetime) -> list[Finding]:
 
     content = [*_skipped_problems(config, skipped), *site.problems]
     content += site.contents.lost_problems()
-    checked = check_site(config.output_dir, site.plan, config, site.contents, fit=fit)
+    # the build's memo: entries whose bytes it parsed are not parsed again, still compared
+    memo = cache.saved_memo()
+    checked = check_site(config.output_dir, site.plan, config, site.contents, memo=memo, fit=fit)
     return content_findings(content, site.kept) + checked
 
 
