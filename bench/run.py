@@ -209,7 +209,12 @@ def compare_trees(left: Path, right: Path) -> str:
 # --- feeds ---------------------------------------------------------------------------------
 
 
-def feeds_steps(folder: Path, size: int, repeat: int, feeds_bin: Path) -> list[Step]:
+CHANGES = ("add", "edit", "delete")  # the one-article rebuilds, each compared with a clean build
+
+
+def feeds_steps(
+    folder: Path, size: int, repeat: int, feeds_bin: Path, changes: tuple[str, ...] = CHANGES
+) -> list[Step]:
     config = folder / "config.yaml"
     clean_config = folder / "config-clean.yaml"
     clean_config.write_text(
@@ -256,6 +261,8 @@ def feeds_steps(folder: Path, size: int, repeat: int, feeds_bin: Path) -> list[S
             ("edit one article", lambda: newest.write_bytes(_edited(original))),
             ("delete one article", newest.unlink),
         ):
+            if name.split()[0] not in changes:
+                continue
             change()
             run = measure(build, folder)
             remove(folder / "public-clean", folder / ".feeds-clean")
@@ -535,6 +542,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--pelican-sizes", help="sizes to run Pelican at (default: all); e.g. 1000,10000"
     )
+    parser.add_argument(
+        "--changes",
+        default=",".join(CHANGES),
+        help="one-article rebuilds to time, each then compared with a clean build "
+        "(default add,edit,delete; e.g. edit alone at 1M, where a clean build takes minutes)",
+    )
     parser.add_argument("--work", type=Path, default=BENCH / "work")
     parser.add_argument(
         "--results", default="results", help="name of the results files in --work (.md, .json)"
@@ -543,6 +556,9 @@ def main(argv: list[str] | None = None) -> int:
     sizes = parse_sizes(args.sizes)
     hugo_sizes = set(parse_sizes(args.hugo_sizes)) if args.hugo_sizes else set(sizes)
     pelican_sizes = set(parse_sizes(args.pelican_sizes)) if args.pelican_sizes else set(sizes)
+    changes = tuple(c.strip() for c in args.changes.split(",") if c.strip())
+    if set(changes) - set(CHANGES):
+        parser.error(f"--changes takes some of {','.join(CHANGES)}, not {args.changes!r}")
 
     feeds_bin = Path(sys.executable).parent / "feeds"
     if not feeds_bin.exists():
@@ -568,7 +584,7 @@ def main(argv: list[str] | None = None) -> int:
         except (OSError, ValueError) as error:
             parser.error(str(error))
         size = json.loads((folder / "corpus.json").read_text(encoding="utf-8"))["size"]
-        results.steps += feeds_steps(folder, size, args.repeat, feeds_bin)
+        results.steps += feeds_steps(folder, size, args.repeat, feeds_bin, changes)
         sizes = []
     for size in sizes:
         tools = ["feeds"]
@@ -577,7 +593,7 @@ def main(argv: list[str] | None = None) -> int:
         if pelican and size in pelican_sizes:
             tools.append("pelican")
         folder = ensure_corpus(args.work, size, args.seed, tuple(tools), args.recipe)
-        results.steps += feeds_steps(folder, size, args.repeat, feeds_bin)
+        results.steps += feeds_steps(folder, size, args.repeat, feeds_bin, changes)
         if "hugo" in tools and hugo:
             results.steps += hugo_steps(folder, size, args.repeat, hugo)
         if "pelican" in tools and pelican:
