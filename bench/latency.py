@@ -120,7 +120,7 @@ def wait_published(files: list[Path], marker: bytes, before: dict[Path, int], li
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=BENCH / "work" / "corpus-100000-s6")
-    parser.add_argument("--saves", type=int, default=20)
+    parser.add_argument("--saves", type=int, default=20, help="0: no watcher, fresh runs only")
     parser.add_argument("--fresh", type=int, default=5, help="fresh-process rebuilds to time")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per save")
     args = parser.parse_args(argv)
@@ -139,9 +139,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"latency: {article.name} is in {len(files)} feed files; load {load_average()}")
     latencies: list[float] = []
     ok = True
-    watcher = Watcher(feeds, config)
+    watcher = Watcher(feeds, config) if args.saves > 0 else None
     try:
-        ok = watcher.wait_builds(1, 600) and watcher.wait_watching(60)
+        ok = watcher is None or (watcher.wait_builds(1, 600) and watcher.wait_watching(60))
         for number in range(1, args.saves + 1 if ok else 0):
             before = {p: os.stat(p).st_ino for p in files}
             marker = f"Latency probe {number}"
@@ -149,13 +149,19 @@ def main(argv: list[str] | None = None) -> int:
             start = time.perf_counter()
             seen = wait_published(files, marker.encode(), before, start + args.timeout)
             latencies.append(time.perf_counter() - start)
-            ok = seen and watcher.wait_builds(number + 1, args.timeout) and ok
+            ok = (
+                seen
+                and watcher is not None
+                and watcher.wait_builds(number + 1, args.timeout)
+                and ok
+            )
             print(f"latency: save {number}: {latencies[-1] * 1000:.0f} ms", flush=True)
             if not seen:
                 break
             time.sleep(0.2)  # saves apart, as an editor's are
     finally:
-        watcher.stop()
+        if watcher is not None:
+            watcher.stop()
     fresh = []
     try:
         for number in range(args.fresh):
@@ -164,7 +170,12 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         article.write_text(original, encoding="utf-8")
         restored = subprocess.run(build, check=False)
-    ok = ok and not watcher.failed and all(r.rc == 0 for r in fresh) and restored.returncode == 0
+    ok = (
+        ok
+        and not (watcher and watcher.failed)
+        and all(r.rc == 0 for r in fresh)
+        and restored.returncode == 0
+    )
     if latencies:
         print(
             f"latency: save to published, {len(latencies)} saves: median "
@@ -178,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{statistics.median(walls):.2f} s (min {min(walls):.2f}, max {max(walls):.2f})"
         )
     print(f"latency: load after {load_average()}; {'ok' if ok else 'FAILED'}")
-    if not ok:
+    if not ok and watcher is not None:
         print("\n".join(watcher.lines[-20:]), file=sys.stderr)
     return 0 if ok else 1
 
