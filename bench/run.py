@@ -27,6 +27,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -38,6 +39,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus
+import corpus_newsroom
+from own_corpus import prepare_own_corpus
+
+RECIPES = {"bench": corpus, "newsroom": corpus_newsroom}  # --recipe: the corpus generators
 
 BENCH = Path(__file__).resolve().parent
 NOW = "2026-11-26T12:00:00Z"
@@ -67,6 +72,7 @@ class Step:
     runs: list[Run]
     note: str = ""
     load: str = ""  # /proc/loadavg before the step
+    failed: bool = False  # an incremental result that differs from a clean build, or no clean build
 
     @property
     def best(self) -> Run:
@@ -151,19 +157,28 @@ def load_average() -> str:
 # --- the corpus ----------------------------------------------------------------------------
 
 
-def ensure_corpus(work: Path, size: int, seed: int, tools: tuple[str, ...]) -> Path:
-    """The corpus folder for size+seed, regenerated when missing, stale or lacking a tool."""
-    folder = work / f"corpus-{size}-s{seed}"
+def ensure_corpus(
+    work: Path, size: int, seed: int, tools: tuple[str, ...], recipe: str = "bench"
+) -> Path:
+    """The corpus folder for recipe+size+seed, regenerated when missing, stale or lacking a
+    tool."""
+    generator = RECIPES[recipe]
+    prefix = "corpus" if recipe == "bench" else f"corpus-{recipe}"
+    folder = work / f"{prefix}-{size}-s{seed}"
     manifest_path = folder / "corpus.json"
     if manifest_path.exists():
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        if manifest.get("generator") == corpus.generator_version() and set(tools) <= set(
+        if manifest.get("generator") == generator.generator_version() and set(tools) <= set(
             manifest.get("tools", [])
         ):
             return folder
-        tools = tuple(sorted(set(tools) | set(manifest.get("tools", [])), key=corpus.TOOLS.index))
-    print(f"bench: generating {size} articles (seed {seed}) for {', '.join(tools)} ...", flush=True)
-    corpus.write_corpus(folder, size, seed, tools)
+        known = generator.TOOLS
+        tools = tuple(sorted(set(tools) | set(manifest.get("tools", [])), key=known.index))
+    print(
+        f"bench: generating {size} {recipe} articles (seed {seed}) for {', '.join(tools)} ...",
+        flush=True,
+    )
+    generator.write_corpus(folder, size, seed, tools)
     return folder
 
 
@@ -194,7 +209,12 @@ def compare_trees(left: Path, right: Path) -> str:
 # --- feeds ---------------------------------------------------------------------------------
 
 
-def feeds_steps(folder: Path, size: int, repeat: int, feeds_bin: Path) -> list[Step]:
+CHANGES = ("add", "edit", "delete")  # the one-article rebuilds, each compared with a clean build
+
+
+def feeds_steps(
+    folder: Path, size: int, repeat: int, feeds_bin: Path, changes: tuple[str, ...] = CHANGES
+) -> list[Step]:
     config = folder / "config.yaml"
     clean_config = folder / "config-clean.yaml"
     clean_config.write_text(
@@ -209,11 +229,13 @@ def feeds_steps(folder: Path, size: int, repeat: int, feeds_bin: Path) -> list[S
     output, cache = folder / "public", folder / ".feeds"
     steps: list[Step] = []
 
-    def step(name: str, runs: list[Run], note: str = "", load: str = "") -> Step:
+    def step(
+        name: str, runs: list[Run], note: str = "", load: str = "", failed: bool = False
+    ) -> Step:
         bad = [r for r in runs if r.rc != 0]
         if bad:
             note = (note + "; " if note else "") + f"exit {bad[0].rc}: {bad[0].output[-300:]}"
-        made = Step(size, "feeds", name, runs, note, load)
+        made = Step(size, "feeds", name, runs, note, load, failed)
         steps.append(made)
         _progress(made)
         return made
@@ -230,40 +252,44 @@ def feeds_steps(folder: Path, size: int, repeat: int, feeds_bin: Path) -> list[S
     manifest = json.loads((folder / "corpus.json").read_text(encoding="utf-8"))
     newest = folder / manifest["newest"]["feeds"]
     original = newest.read_bytes()
-    added = folder / "content" / "culture" / f"{ADDED_SLUG}.md"
+    category = manifest.get("added_category", "Culture: Podcasts")
+    added = folder / "content" / ("culture" if category else "") / f"{ADDED_SLUG}.md"
+    added_text = _added_article(category)
     try:
         for name, change in (
-            ("add one article", lambda: added.write_text(_added_article(), encoding="utf-8")),
+            ("add one article", lambda: added.write_text(added_text, encoding="utf-8")),
             ("edit one article", lambda: newest.write_bytes(_edited(original))),
             ("delete one article", newest.unlink),
         ):
+            if name.split()[0] not in changes:
+                continue
             change()
             run = measure(build, folder)
             remove(folder / "public-clean", folder / ".feeds-clean")
             reference = measure(clean, folder)
             difference = compare_trees(output, folder / "public-clean")
             if reference.rc != 0:
-                note = f"clean build exit {reference.rc}"
+                note = f"NOT compared: the clean build exited {reference.rc}"
             else:
                 note = (
                     f"NOT identical to a clean build: {difference}"
                     if difference
                     else ("output identical to a clean build")
                 )
-            step(name, [run], note)
+            step(name, [run], note, failed=reference.rc != 0 or bool(difference))
     finally:
         newest.write_bytes(original)
         remove(added, folder / "public-clean", folder / ".feeds-clean")
     return steps
 
 
-def _added_article() -> str:
+def _added_article(category: str | None) -> str:
     return (
         "---\n"
         'title: "Benchmark: One More Article"\n'
         f"date: {ADDED_DATE}\n"
-        'category: "Culture: Podcasts"\n'
-        "tags: [benchmark]\n"
+        + (f'category: "{category}"\n' if category else "")
+        + "tags: [benchmark]\n"
         "author: Bench Newsroom\n"
         "---\n"
         "A new article, published while the site holds all the others.\n\n"
@@ -271,12 +297,14 @@ def _added_article() -> str:
     )
 
 
+_TITLE_LINE = re.compile(r'^(title: *(?:"[^"\\\n]*|[A-Za-z0-9][^\n#:"\']*?))("?) *$', re.M)
+
+
 def _edited(original: bytes) -> bytes:
-    """The article with ' (updated)' at the end of its title and one more paragraph."""
-    text = original.decode("utf-8")
-    head, _, rest = text.partition('\ntitle: "')
-    title, _, tail = rest.partition('"\n')
-    return f'{head}\ntitle: "{title} (updated)"\n{tail}\nUpdate: a correction.\n'.encode()
+    """The article with ' (updated)' at the end of its title (when the title is a plain or a
+    simple double-quoted scalar) and one more paragraph at the end of its body."""
+    text = _TITLE_LINE.sub(r"\1 (updated)\2", original.decode("utf-8"), count=1)
+    return f"{text.rstrip()}\n\nUpdate: a correction.\n".encode()
 
 
 # --- Hugo and Pelican --------------------------------------------------------------------
@@ -493,6 +521,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000", help="comma-separated, e.g. 1000,10k,100k")
     parser.add_argument("--seed", type=int, default=corpus.DEFAULT_SEED)
+    parser.add_argument(
+        "--recipe",
+        choices=sorted(RECIPES),
+        default="bench",
+        help="corpus generator: bench (bench/corpus.py) or newsroom (bench/corpus_newsroom.py)",
+    )
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        help="time feeds on your own folder of articles instead (a site folder with "
+        "config.yaml, or a bare content folder); it is copied below --work, never changed",
+    )
     parser.add_argument("--repeat", type=int, default=1, help="runs per repeated step")
     parser.add_argument("--with-hugo", action="store_true", help="also time hugo (on PATH)")
     parser.add_argument(
@@ -502,6 +542,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--pelican-sizes", help="sizes to run Pelican at (default: all); e.g. 1000,10000"
     )
+    parser.add_argument(
+        "--changes",
+        default=",".join(CHANGES),
+        help="one-article rebuilds to time, each then compared with a clean build "
+        "(default add,edit,delete; e.g. edit alone at 1M, where a clean build takes minutes)",
+    )
     parser.add_argument("--work", type=Path, default=BENCH / "work")
     parser.add_argument(
         "--results", default="results", help="name of the results files in --work (.md, .json)"
@@ -510,6 +556,9 @@ def main(argv: list[str] | None = None) -> int:
     sizes = parse_sizes(args.sizes)
     hugo_sizes = set(parse_sizes(args.hugo_sizes)) if args.hugo_sizes else set(sizes)
     pelican_sizes = set(parse_sizes(args.pelican_sizes)) if args.pelican_sizes else set(sizes)
+    changes = tuple(c.strip() for c in args.changes.split(",") if c.strip())
+    if set(changes) - set(CHANGES):
+        parser.error(f"--changes takes some of {','.join(CHANGES)}, not {args.changes!r}")
 
     feeds_bin = Path(sys.executable).parent / "feeds"
     if not feeds_bin.exists():
@@ -529,14 +578,22 @@ def main(argv: list[str] | None = None) -> int:
     command = "python bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
     results = Results(machine=info, command=command)
 
+    if args.corpus is not None:
+        try:
+            folder = prepare_own_corpus(args.corpus, args.work)
+        except (OSError, ValueError) as error:
+            parser.error(str(error))
+        size = json.loads((folder / "corpus.json").read_text(encoding="utf-8"))["size"]
+        results.steps += feeds_steps(folder, size, args.repeat, feeds_bin, changes)
+        sizes = []
     for size in sizes:
         tools = ["feeds"]
         if hugo and size in hugo_sizes:
             tools.append("hugo")
         if pelican and size in pelican_sizes:
             tools.append("pelican")
-        folder = ensure_corpus(args.work, size, args.seed, tuple(tools))
-        results.steps += feeds_steps(folder, size, args.repeat, feeds_bin)
+        folder = ensure_corpus(args.work, size, args.seed, tuple(tools), args.recipe)
+        results.steps += feeds_steps(folder, size, args.repeat, feeds_bin, changes)
         if "hugo" in tools and hugo:
             results.steps += hugo_steps(folder, size, args.repeat, hugo)
         if "pelican" in tools and pelican:
@@ -560,8 +617,12 @@ def main(argv: list[str] | None = None) -> int:
     (args.work / f"{args.results}.json").write_text(
         json.dumps(raw, indent=1) + "\n", encoding="utf-8"
     )
-    failed = [s for s in results.steps if any(r.rc != 0 for r in s.runs) or "NOT" in s.note]
-    return 1 if failed else 0
+    return exit_code(results.steps)
+
+
+def exit_code(steps: list[Step]) -> int:
+    """1 when a build failed or an incremental result differs from a clean build, else 0."""
+    return 1 if any(any(r.rc != 0 for r in s.runs) or s.failed for s in steps) else 0
 
 
 if __name__ == "__main__":

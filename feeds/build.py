@@ -236,7 +236,9 @@ def validate_site(
 
     content = [*_skipped_problems(config, skipped), *site.problems]
     content += site.contents.lost_problems()
-    checked = check_site(config.output_dir, site.plan, config, site.contents, fit=fit)
+    # the build's memo: entries whose bytes it parsed are not parsed again, still compared
+    memo = cache.saved_memo()
+    checked = check_site(config.output_dir, site.plan, config, site.contents, memo=memo, fit=fit)
     return content_findings(content, site.kept) + checked
 
 

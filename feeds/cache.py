@@ -198,6 +198,16 @@ class BuildCache:
     shards: dict[str, _Shard] = field(default_factory=dict)  # the store as read, by name
     manifest: Manifest | None = None  # as read
 
+    def saved_memo(self) -> dict[bytes, EntryView]:
+        """The round-trip memo entries the last build's feed file checks read (`feeds
+        validate` starts from them: a key is an entry's exact bytes under its file's head)."""
+        return {
+            key: view
+            for keys in self.feed_memo.values()
+            for key in keys
+            if (view := self.memo.get(key)) is not None
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class Manifest:

@@ -1,0 +1,198 @@
+"""Publish latency, measured from outside (issue 14).
+
+    .venv/bin/python bench/latency.py [--corpus bench/work/corpus-100000-s6] [--saves 20]
+
+1. `feeds build --watch` runs on the corpus (built first when it has no output yet).
+2. The newest article (`corpus.json` names it) gets a new title and is saved, `--saves`
+   times; each time the clock starts when the file is closed and stops when every feed file
+   that carries the article (found by its link before the first save) has been replaced on
+   disk and holds the new title. The next save waits until the watcher reported its build.
+3. The watcher is stopped, and the same edit is built by a fresh `feeds build` process, timed
+   as a whole (`--fresh` times, the median reported): the one-article rebuild as a CMS hook
+   would run it.
+
+The article is restored at the end (and rebuilt). Prints the latencies, their median, min and
+max, and the load average before and after; exits 1 when a save was not published within
+`--timeout` seconds or a build failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import BENCH, NOW, load_average, measure
+
+_TITLE = re.compile(r"^title: .*$", re.M)
+
+
+def feeds_of(output: Path, link: str) -> list[Path]:
+    """The RSS and Atom files under `output/feeds` with an entry whose link (RSS) or id
+    (Atom) ends in `link` (a body that links to the article does not count)."""
+    needles = (f"{link}</link>".encode(), f"{link}</id>".encode())
+    return sorted(
+        p
+        for p in (output / "feeds").rglob("*.xml")
+        if p.is_file() and any(needle in p.read_bytes() for needle in needles)
+    )
+
+
+def retitled(original: str, title: str) -> str:
+    return _TITLE.sub(f"title: {json.dumps(title)}", original, count=1)
+
+
+class Watcher:
+    """`feeds build --watch` in its own process group; counts the builds it reports."""
+
+    def __init__(self, feeds: Path, config: Path) -> None:
+        command = [str(feeds), "build", "--watch", "--config", str(config), "--now", NOW]
+        self.process = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        self.builds = 0
+        self.watching = False
+        self.failed = 0
+        self.lines: list[str] = []
+        self._changed = threading.Condition()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            with self._changed:
+                self.lines.append(line.rstrip())
+                self.watching = self.watching or line.startswith("feeds: watching ")
+                self._changed.notify_all()
+                if " errors, " in line:  # the summary line that ends every build
+                    self.builds += 1
+                    self.failed += not line.startswith("feeds: 0 errors")
+                    self._changed.notify_all()
+
+    def wait_builds(self, count: int, timeout: float) -> bool:
+        with self._changed:
+            return self._changed.wait_for(lambda: self.builds >= count, timeout)
+
+    def wait_watching(self, timeout: float) -> bool:
+        """True once the watcher said it watches (then a second for its watches to settle)."""
+        with self._changed:
+            watching = self._changed.wait_for(lambda: self.watching, timeout)
+        time.sleep(1.0)
+        return watching
+
+    def stop(self) -> None:
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
+def wait_published(files: list[Path], marker: bytes, before: dict[Path, int], limit: float) -> bool:
+    """Poll (1 ms) until each file is a new file (inode) holding `marker`."""
+    todo = set(files)
+    while todo and time.perf_counter() < limit:
+        for path in list(todo):
+            try:
+                if os.stat(path).st_ino != before[path] and marker in path.read_bytes():
+                    todo.discard(path)
+            except FileNotFoundError:
+                continue
+        if todo:
+            time.sleep(0.001)
+    return not todo
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=BENCH / "work" / "corpus-100000-s6")
+    parser.add_argument("--saves", type=int, default=20, help="0: no watcher, fresh runs only")
+    parser.add_argument("--fresh", type=int, default=5, help="fresh-process rebuilds to time")
+    parser.add_argument("--timeout", type=float, default=120.0, help="seconds per save")
+    args = parser.parse_args(argv)
+    feeds = Path(sys.executable).parent / "feeds"
+    folder = args.corpus.resolve()
+    config, output = folder / "config.yaml", folder / "public"
+    manifest = json.loads((folder / "corpus.json").read_text(encoding="utf-8"))
+    article = folder / manifest["newest"]["feeds"]
+    original = article.read_text(encoding="utf-8")
+    build = [str(feeds), "build", "--config", str(config), "--now", NOW, "--quiet"]
+    if not (output / "feeds").is_dir():
+        print("latency: building the corpus once ...", flush=True)
+        subprocess.run(build, check=True)
+    link = f"/articles/{article.stem}/"
+    files = feeds_of(output, link)
+    print(f"latency: {article.name} is in {len(files)} feed files; load {load_average()}")
+    latencies: list[float] = []
+    ok = True
+    watcher = Watcher(feeds, config) if args.saves > 0 else None
+    try:
+        ok = watcher is None or (watcher.wait_builds(1, 600) and watcher.wait_watching(60))
+        for number in range(1, args.saves + 1 if ok else 0):
+            before = {p: os.stat(p).st_ino for p in files}
+            marker = f"Latency probe {number}"
+            article.write_text(retitled(original, marker), encoding="utf-8")
+            start = time.perf_counter()
+            seen = wait_published(files, marker.encode(), before, start + args.timeout)
+            latencies.append(time.perf_counter() - start)
+            ok = (
+                seen
+                and watcher is not None
+                and watcher.wait_builds(number + 1, args.timeout)
+                and ok
+            )
+            print(f"latency: save {number}: {latencies[-1] * 1000:.0f} ms", flush=True)
+            if not seen:
+                break
+            time.sleep(0.2)  # saves apart, as an editor's are
+    finally:
+        if watcher is not None:
+            watcher.stop()
+    fresh = []
+    try:
+        for number in range(args.fresh):
+            article.write_text(retitled(original, f"Fresh probe {number}"), encoding="utf-8")
+            fresh.append(measure(build, folder))
+    finally:
+        article.write_text(original, encoding="utf-8")
+        restored = subprocess.run(build, check=False)
+    ok = (
+        ok
+        and not (watcher and watcher.failed)
+        and all(r.rc == 0 for r in fresh)
+        and restored.returncode == 0
+    )
+    if latencies:
+        print(
+            f"latency: save to published, {len(latencies)} saves: median "
+            f"{statistics.median(latencies) * 1000:.0f} ms (min {min(latencies) * 1000:.0f}, "
+            f"max {max(latencies) * 1000:.0f})"
+        )
+    if fresh:
+        walls = [r.wall for r in fresh]
+        print(
+            f"latency: one-article rebuild as a fresh process, {len(fresh)} runs: median "
+            f"{statistics.median(walls):.2f} s (min {min(walls):.2f}, max {max(walls):.2f})"
+        )
+    print(f"latency: load after {load_average()}; {'ok' if ok else 'FAILED'}")
+    if not ok and watcher is not None:
+        print("\n".join(watcher.lines[-20:]), file=sys.stderr)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
