@@ -51,6 +51,7 @@ from feeds.feedkinds import excluded_categories
 from feeds.findings import Finding
 from feeds.idregistry import (
     IDS_FILE,
+    Published,
     article_changes,
     describe,
     load_ids,
@@ -188,12 +189,13 @@ def _build_stages(
         site.problems.extend(static.problems)
     remove_temp_files(config.output_dir)  # of killed builds, before anything is compared
     hold = request.dry_run or blocked
+    registry = registry_of(site.articles, site.contents.digest)
     report, owned = _publish_owned(config, cache, rendered, planned, request, hold)
     site.problems.extend(owned.problems)
     summary = _summary(site, rendered, pages, summary_problems)
     if not hold:
         site.problems.extend(_record_owned(config, planned, report, owned.before))
-        site.problems.extend(_record_ids(config, site))
+        site.problems.extend(_record_ids(config, registry))
         feed_states = dict(rendered.states)
         feed_states.update(
             (p, FeedState(mark, size=0, mtime_ns=0))
@@ -203,7 +205,7 @@ def _build_stages(
         failure = _save(config, cache, site, rendered, feed_states, report, summary)
         if failure is not None:
             site.problems.append(failure)
-    added, changed, removed = article_changes(previous_ids, site.articles, site.contents.digest)
+    added, changed, removed = article_changes(previous_ids, registry)
     built = report_of(
         summary, request,
         files_total=site.files_total, files_read=site.files_read,
@@ -314,11 +316,11 @@ def _record_owned(
     )  # fmt: skip
 
 
-def _record_ids(config: Config, site: Prepared) -> list[Problem]:
+def _record_ids(config: Config, registry: Mapping[str, Published]) -> list[Problem]:
     """Remember the id of every article published; a failure is an error."""
     return _saved(
         config, config.cache_dir / IDS_FILE,
-        lambda: save_ids(config.cache_dir, registry_of(site.articles, site.contents.digest)),
+        lambda: save_ids(config.cache_dir, registry),
         "the next build cannot check that published ids stay",
     )  # fmt: skip
 

@@ -129,27 +129,25 @@ def save_ids(cache_dir: Path, registry: Mapping[str, Published]) -> None:
 
 
 def article_changes(
-    previous: Mapping[str, Published] | None, articles: Iterable[Article], body_key: BodyKey
+    previous: Mapping[str, Published] | None, current: Mapping[str, Published]
 ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """(added, changed, removed) since the last build, each as sorted `source: title`: by
-    id; changed means any field readers get changed (the title or publication time only,
-    against a registry saved before digests). Nothing without a previous registry (a first
-    build, a deleted cache)."""
+    """(added, changed, removed) between two registries (`registry_of`), each as sorted
+    `source: title`: by id; changed means any field readers get changed (the title or
+    publication time only, against a registry saved before digests). Nothing without a
+    previous registry (a first build, a deleted cache)."""
     if previous is None:
         return (), (), ()
     before = {entry.id: (source, entry) for source, entry in previous.items()}
-    now = {a.id: a for a in articles}
-    added = sorted(f"{a.source}: {a.title}" for i, a in now.items() if i not in before)
+    now = {entry.id: (source, entry) for source, entry in current.items()}
+    added = sorted(f"{s}: {e.title}" for i, (s, e) in now.items() if i not in before)
     removed = sorted(f"{s}: {e.title}" for i, (s, e) in before.items() if i not in now)
     changed = sorted(
-        f"{a.source}: {a.title}"
-        for i, a in now.items()
-        if i in before and _changed(before[i][1], a, body_key)
+        f"{s}: {e.title}" for i, (s, e) in now.items() if i in before and _changed(before[i][1], e)
     )
     return tuple(added), tuple(changed), tuple(removed)
 
 
-def _changed(entry: Published, article: Article, body_key: BodyKey) -> bool:
-    if entry.digest:
-        return entry.digest != reader_digest(article, body_key(article))
-    return (entry.title, entry.published) != (article.title, article.published.isoformat())
+def _changed(old: Published, new: Published) -> bool:
+    if old.digest:
+        return old.digest != new.digest
+    return (old.title, old.published) != (new.title, new.published)

@@ -316,32 +316,26 @@ def read_summary(record: RecordFields) -> str | None:
 
 def read_draft(record: RecordFields) -> bool:
     """`draft`: true or false only; False when missing."""
-    value = record.get("draft")
-    if value is None:
-        return False
-    if not isinstance(value, bool):
-        record.fail(
-            "draft",
-            shown(value),
-            f"is {kind(value)}, not true or false; write draft: true or draft: false "
-            "(without quotes)",
-        )
-    return value
+    return _flag(record, "draft", False, "write draft: true or draft: false (without quotes)")
 
 
 def read_in_feeds(record: RecordFields) -> bool:
     """`feed`: true or false only (issue 16: `feed: false` keeps the article out of every
     feed); True when missing."""
-    value = record.get("feed")
+    advice = (
+        "write feed: false to keep the article out of every feed (without quotes), or leave "
+        "the key out"
+    )
+    return _flag(record, "feed", True, advice)
+
+
+def _flag(record: RecordFields, key: str, missing: bool, advice: str) -> bool:
+    """A true/false field (YAML 1.2: only `true` and `false` are booleans)."""
+    value = record.get(key)
     if value is None:
-        return True
+        return missing
     if not isinstance(value, bool):
-        record.fail(
-            "feed",
-            shown(value),
-            f"is {kind(value)}, not true or false; write feed: false to keep the article out "
-            "of every feed (without quotes), or leave the key out",
-        )
+        record.fail(key, shown(value), f"is {kind(value)}, not true or false; {advice}")
     return value
 
 

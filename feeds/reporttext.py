@@ -135,11 +135,7 @@ def print_report(report: BuildReport, config: Config, quiet: bool, verbose: bool
             f"(not articles): {', '.join(map(shown_name, report.excluded[:10]))}"
             + (f" and {len(report.excluded) - 10} more" if len(report.excluded) > 10 else "")
         )
-    feed_written = [p for p in pub.written if p.endswith(FEED_SUFFIXES)]
-    feed_failed = [p for p, _ in pub.failed if p.endswith(FEED_SUFFIXES)]
-    feed_refused = [p for p in report.refused if p.endswith(FEED_SUFFIXES)]
-    not_published = len(feed_refused) + len(feed_failed)
-    unchanged = report.feeds_total - len(feed_written) - not_published
+    feed_written, unchanged, not_published = feed_counts(report)
     pages = len(pub.written) - len(feed_written)
     removed = len(pub.removed)
     click.echo(
@@ -172,10 +168,7 @@ def report_json(report: BuildReport, config: Config) -> dict[str, object]:
     text summary counts, for scripts and CI. Paths of published files are relative to
     output_dir; content files are as the text report names them."""
     pub = report.publish
-    feed_written = [p for p in pub.written if p.endswith(FEED_SUFFIXES)]
-    feed_failed = [p for p, _ in pub.failed if p.endswith(FEED_SUFFIXES)]
-    feed_refused = [p for p in report.refused if p.endswith(FEED_SUFFIXES)]
-    unchanged = report.feeds_total - len(feed_written) - len(feed_refused) - len(feed_failed)
+    feed_written, unchanged, _ = feed_counts(report)
     upcoming = report.next_scheduled
     return {
         "complete": report.complete,
@@ -200,8 +193,7 @@ def report_json(report: BuildReport, config: Config) -> dict[str, object]:
         "cut": [{"path": p, "kept": k, "planned": n} for p, k, n in report.cut],
         "problems": [_problem(p) for p in report.problems],
         "findings": [f.to_json() for f in report.findings],
-        "errors": problem_counts(report)[0],
-        "warnings": problem_counts(report)[1],
+        **dict(zip(("errors", "warnings"), problem_counts(report), strict=True)),
     }
 
 
@@ -217,6 +209,16 @@ def _problem(problem: Problem) -> dict[str, str | None]:
         "level": problem.level.value,
         "message": problem.message,
     }
+
+
+def feed_counts(report: BuildReport) -> tuple[list[str], int, int]:
+    """(feed files written, the number unchanged, the number not published: refused by the
+    validator or failed to write); pages and other files aside."""
+    written = [p for p in report.publish.written if p.endswith(FEED_SUFFIXES)]
+    failed = [p for p, _ in report.publish.failed if p.endswith(FEED_SUFFIXES)]
+    refused = [p for p in report.refused if p.endswith(FEED_SUFFIXES)]
+    not_published = len(refused) + len(failed)
+    return written, report.feeds_total - len(written) - not_published, not_published
 
 
 def problem_counts(report: BuildReport) -> tuple[int, int]:

@@ -219,8 +219,9 @@ def compare_feed(found: FeedView, fmt: str, feed: FeedSpec, config: Config, repo
         )
     for field, want, got, what in feed_meta_differences(found, fmt, feed, config):
         where.differs(field, want, got, what)  # image and polling hints (issue 16)
-    if found.language != feed_language(feed, config):
-        where.differs("language", feed_language(feed, config), found.language, "the feed language")
+    language = feed_language(feed, config)
+    if found.language != language:
+        where.differs("language", language, found.language, "the feed language")
     _compare_feed_author(where, found, fmt, config)
 
 
@@ -285,33 +286,13 @@ def compare_entries(
             found="present",
         )
     _compare_order(parsed, feed, positions, report)
-    for article in feed.entries:
-        if article.id in positions:
-            index = positions[article.id]
-            _compare_entry(
-                parsed.entries[index],
-                parsed.lines[index],
-                article,
-                fmt,
-                config,
-                content,
-                report,
-                language,
-            )
-    for index, article in paired.items():
-        view = parsed.entries[index]
+    for index, article in paired.items():  # its id differs; everything else is compared below
         where = _Where(report, article.id, parsed.lines[index], article, quirks=fmt != "json")
-        where.differs("id", article.id, view.id, "the entry id")
-        _compare_entry(
-            view,
-            parsed.lines[index],
-            article,
-            fmt,
-            config,
-            content,
-            report,
-            feed_language(feed, config),
-        )
+        where.differs("id", article.id, parsed.entries[index].id, "the entry id")
+    found = [(positions[a.id], a) for a in feed.entries if a.id in positions]
+    for index, article in [*found, *paired.items()]:
+        view, line = parsed.entries[index], parsed.lines[index]
+        _compare_entry(view, line, article, fmt, config, content, report, language)
 
 
 def _positions(parsed: Parsed, feed: FeedSpec, report: Report) -> tuple[dict[str, int], list[int]]:

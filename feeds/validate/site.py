@@ -45,9 +45,9 @@ KEPT_LAST_GOOD = (
 
 
 def content_findings(problems: Iterable[Problem], kept: Iterable[str]) -> list[Finding]:
-    """The content problems the build reports (errors first) and the articles it keeps at
-    their last good version, as findings of `feeds validate`."""
-    findings = [
+    """The content problems the build reports and the articles it keeps at their last good
+    version, as findings of `feeds validate`: errors, then the kept articles, then warnings."""
+    found = [
         Finding(
             shown_name(problem.source),
             "ContentProblem",
@@ -57,16 +57,12 @@ def content_findings(problems: Iterable[Problem], kept: Iterable[str]) -> list[F
         )
         for problem in problems
     ]
-    findings.sort(key=lambda finding: finding.level is not Severity.ERROR)
     kept_findings = [
         Finding(shown_name(source), "KeptLastGood", Severity.ERROR, KEPT_LAST_GOOD)
         for source in kept
     ]
-    return [*findings[: _errors(findings)], *kept_findings, *findings[_errors(findings) :]]
-
-
-def _errors(findings: list[Finding]) -> int:
-    return sum(finding.level is Severity.ERROR for finding in findings)
+    errors = [f for f in found if f.level is Severity.ERROR]
+    return [*errors, *kept_findings, *(f for f in found if f.level is not Severity.ERROR)]
 
 
 def check_site(
