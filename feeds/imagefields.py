@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from feeds.fieldtext import absolute_url
 from feeds.model import ImageInfo, kind, shorten
 from feeds.recordfields import RecordFields, shown
-from feeds.recordlinks import read_image
+from feeds.recordlinks import read_image, read_url_member
 
 _KEYS = ("url", "width", "height", "credit")
 _EXAMPLE = "image: {url: lead.jpg, width: 1200, height: 675, credit: Ada Example}"
@@ -25,14 +24,7 @@ def read_picture(record: RecordFields, link: str) -> tuple[str | None, ImageInfo
     unknown = sorted(shorten(key) for key in value if key not in _KEYS)
     if unknown:
         record.warn("image", ", ".join(unknown), f"unknown key(s), ignored; known: {_KEYS}")
-    raw_url = value.get("url")
-    if raw_url is None:
-        record.fail("image.url", None, f"is missing; {_EXAMPLE}")
-    text = record.text("image.url", raw_url, _EXAMPLE)
-    try:
-        url = absolute_url(text, link)
-    except ValueError as error:
-        record.fail("image.url", shorten(text), f"{error}; write the image's address")
+    url = read_url_member(record, "image.url", value.get("url"), link, _EXAMPLE)
     info = ImageInfo(
         width=_pixels(record, "width", value.get("width")),
         height=_pixels(record, "height", value.get("height")),

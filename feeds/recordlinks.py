@@ -154,6 +154,20 @@ def read_image(record: RecordFields, link: str) -> str | None:
         )
 
 
+def read_url_member(
+    record: RecordFields, key: str, raw: object, link: str, example: str
+) -> str:
+    """A required URL inside a mapping field (`enclosure.url`, `image.url`), resolved against
+    the article's link."""
+    if raw is None:
+        record.fail(key, None, f"is missing; {example}")
+    text = record.text(key, raw, example)
+    try:
+        return absolute_url(text, link)
+    except ValueError as error:
+        record.fail(key, shorten(text), f"{error}; {example}")
+
+
 def read_enclosure(record: RecordFields, link: str) -> Enclosure | None:
     """The enclosure `{url, type, length}` checked (length 0 when unknown); None when missing."""
     value = record.get("enclosure")
@@ -171,14 +185,8 @@ def read_enclosure(record: RecordFields, link: str) -> Enclosure | None:
             ", ".join(extra),
             "unknown key(s), ignored; an enclosure has url, type and length",
         )
-    raw_url, raw_type, length = value.get("url"), value.get("type"), value.get("length", 0)
-    if raw_url is None:
-        record.fail("enclosure.url", None, f"is missing; {example}")
-    url_text = record.text("enclosure.url", raw_url, example)
-    try:
-        url = absolute_url(url_text, link)
-    except ValueError as error:
-        record.fail("enclosure.url", shorten(url_text), f"{error}; {example}")
+    raw_type, length = value.get("type"), value.get("length", 0)
+    url = read_url_member(record, "enclosure.url", value.get("url"), link, example)
     if raw_type is None:
         record.fail("enclosure.type", None, f"is missing (RSS 2.0 requires it); {example}")
     mime = record.text("enclosure.type", raw_type, example).strip().lower()
