@@ -27,9 +27,11 @@ import re
 import shutil
 import sys
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 DEFAULT_SEED = 6
@@ -458,6 +460,20 @@ def newest_paths(pieces: list[Piece]) -> dict[str, str]:
     return {tool: path_of(newest) for tool, (path_of, _) in WRITERS.items()}
 
 
+def write_articles(
+    out: Path, items: Sequence[Any], writers: Sequence[tuple[Callable[..., str], ...]]
+) -> None:
+    """Write each item once per (path_of, text_of) writer below `out`, making each folder once."""
+    made: set[Path] = set()
+    for path_of, text_of in writers:
+        for item in items:
+            path = out / path_of(item)
+            if path.parent not in made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                made.add(path.parent)
+            path.write_text(text_of(item), encoding="utf-8")
+
+
 def write_corpus(
     out: Path, size: int, seed: int = DEFAULT_SEED, tools: tuple[str, ...] = TOOLS
 ) -> dict[str, object]:
@@ -473,15 +489,7 @@ def write_corpus(
     if "pelican" in tools:
         (out / "pelican").mkdir()
         shutil.copy(BENCH / "pelican" / "pelicanconf.py", out / "pelican" / "pelicanconf.py")
-    made: set[Path] = set()
-    for tool in tools:
-        path_of, text_of = WRITERS[tool]
-        for piece in pieces:
-            path = out / path_of(piece)
-            if path.parent not in made:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                made.add(path.parent)
-            path.write_text(text_of(piece), encoding="utf-8")
+    write_articles(out, pieces, [WRITERS[tool] for tool in tools])
     manifest = {
         "size": size,
         "seed": seed,

@@ -360,15 +360,7 @@ def write_corpus(
             hugo_config.read_text(encoding="utf-8").replace("Bench News", "Bench Newsroom"),
             encoding="utf-8",
         )
-    made: set[Path] = set()
-    for tool in tools:
-        path_of, text_of = WRITERS[tool]
-        for story in stories:
-            path = out / path_of(story)
-            if path.parent not in made:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                made.add(path.parent)
-            path.write_text(text_of(story), encoding="utf-8")
+    corpus.write_articles(out, stories, [WRITERS[tool] for tool in tools])
     newest = max(stories, key=lambda story: (story.instant, story.slug))
     manifest = {
         "recipe": "newsroom",
