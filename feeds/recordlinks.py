@@ -154,9 +154,7 @@ def read_image(record: RecordFields, link: str) -> str | None:
         )
 
 
-def read_url_member(
-    record: RecordFields, key: str, raw: object, link: str, example: str
-) -> str:
+def read_url_member(record: RecordFields, key: str, raw: object, link: str, example: str) -> str:
     """A required URL inside a mapping field (`enclosure.url`, `image.url`), resolved against
     the article's link."""
     if raw is None:
