@@ -45,9 +45,20 @@ class NewId:
 def reader_digest(article: Article, body_key: str) -> str:
     """A digest of everything a reader gets of `article` (its file's name aside), given its
     body's content key (`ContentSource.digest`: a cached article carries no body): two
-    builds give the same digest exactly when the article did not change for readers."""
-    fields = dataclasses.replace(article, source="", draft=False, body="")
-    return hashlib.blake2b(f"{body_key} {fields!r}".encode(), digest_size=12).hexdigest()
+    builds give the same digest exactly when the article did not change for readers.
+
+    The text digested is the dataclass repr of the article with source and body empty and
+    draft false, as registries since issue 11 hold it, written out field by field (without
+    a `dataclasses.replace` copy of every article: a third of the time at 100,000)."""
+    fields = ", ".join(
+        _BLANK[name] if name in _BLANK else f"{name}={getattr(article, name)!r}"
+        for name in _REPR_FIELDS
+    )
+    return hashlib.blake2b(f"{body_key} Article({fields})".encode(), digest_size=12).hexdigest()
+
+
+_REPR_FIELDS = tuple(field.name for field in dataclasses.fields(Article) if field.repr)
+_BLANK = {"source": "source=''", "body": "body=''", "draft": "draft=False"}
 
 
 BodyKey = Callable[[Article], str]
