@@ -22,6 +22,7 @@ from feeds.contents import ContentSource
 from feeds.findings import Finding, Severity, has_errors
 from feeds.keys import Fingerprints
 from feeds.layout import INDEX_PATH, OPML_PATH
+from feeds.lintmemo import LintEntry, LintMemo
 from feeds.model import Progress
 from feeds.pages import render_feed_page, render_index, render_opml, render_pages
 from feeds.parallel import Workers, split, worker_count
@@ -49,16 +50,24 @@ class Rendered:
     cut: list[tuple[str, int, int]] = dataclasses.field(default_factory=list)
     memo: dict[bytes, EntryView] = dataclasses.field(default_factory=dict)
     feed_memo: dict[str, tuple[bytes, ...]] = dataclasses.field(default_factory=dict)
+    lint_memo: dict[str, LintEntry] = dataclasses.field(default_factory=dict)  # by path
     fingerprints: dict[str, str] = dataclasses.field(default_factory=dict)  # by path
     processes: int = 1  # that rendered feeds
 
     def reuse(
-        self, path: str, state: FeedState, memo_keys: tuple[bytes, ...], entries: int
+        self,
+        path: str,
+        state: FeedState,
+        memo_keys: tuple[bytes, ...],
+        entries: int,
+        linted: LintEntry | None = None,
     ) -> None:
-        """The file at `path` stays as published (`state`, read by `memo_keys` last time);
-        `entries` is how many its feed holds before any cut."""
+        """The file at `path` stays as published (`state`, read by `memo_keys` last time,
+        linted as `linted`); `entries` is how many its feed holds before any cut."""
         self.states[path] = state
         self.feed_memo[path] = memo_keys
+        if linted is not None:
+            self.lint_memo[path] = linted
         if state.kept is not None:
             self.cut.append((path, state.kept, entries))
 
@@ -67,7 +76,7 @@ class Rendered:
     ) -> None:
         """The file at `path` as rendered (`result`); when `validate` and its findings have an
         error it is refused (not published, no state)."""
-        kept, data, found, used = result
+        kept, data, found, used, linted = result
         self.feed_memo[path] = used
         if kept is not None:
             self.cut.append((path, kept, entries))
@@ -78,6 +87,8 @@ class Rendered:
                 return
         self.files[path] = data
         self.states[path] = FeedState(fingerprint, size=len(data), mtime_ns=0, kept=kept)
+        if linted is not None:
+            self.lint_memo[path] = linted
 
 
 class _MemoUse(dict[bytes, EntryView]):
@@ -94,8 +105,9 @@ class _MemoUse(dict[bytes, EntryView]):
 
 
 Job = tuple[FeedSpec, str, str]  # feed, format, path
-JobResult = tuple[int | None, bytes, tuple[Finding, ...], tuple[bytes, ...]]
-# (entries kept when cut by max_bytes, the bytes, the findings, the memo keys the check read)
+JobResult = tuple[int | None, bytes, tuple[Finding, ...], tuple[bytes, ...], LintEntry | None]
+# (entries kept when cut by max_bytes, the bytes, the findings, the memo keys the check read,
+# the file's lint for the lint memo)
 
 
 def _render_jobs(
@@ -109,13 +121,16 @@ def _render_jobs(
         memo.used = {}
         fitted, data = fit_feed(feed, fmt, config, content)
         kept = None if fitted is feed else len(fitted.entries)
+        lint = LintMemo()
         found = (
-            check_file(data, fmt, fitted, config, content, file=path, memo=memo) if validate else []
+            check_file(data, fmt, fitted, config, content, file=path, memo=memo, lint_memo=lint)
+            if validate
+            else []
         )
         if over := oversize_entry(fitted, data, config):
             warning = Finding(path, "max-bytes", Severity.WARNING, over, entry=fitted.entries[0].id)
             found = [*found, warning]
-        results.append((kept, data, tuple(found), tuple(memo.used)))
+        results.append((kept, data, tuple(found), tuple(memo.used), lint.last))
     return results
 
 
@@ -174,7 +189,8 @@ def render_all(
         if progress is not None:
             progress("render", done, len(jobs))
         if before is not None:
-            out.reuse(path, before, cache.feed_memo.get(path, ()), len(feed.entries))
+            used = cache.feed_memo.get(path, ())
+            out.reuse(path, before, used, len(feed.entries), cache.lint_memo.get(path))
             continue
         result = results.get(path)
         if result is None:

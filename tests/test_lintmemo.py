@@ -1,0 +1,205 @@
+"""The lint memo (issue 14): `feeds validate` (site mode) after a build does not lint again the
+feed files whose exact bytes the build linted, and gives the findings a fresh lint gives;
+bytes changed since, another lint salt or another mode are linted again."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sites import NOW, Site, feed_findings
+
+import feeds.lintmemo
+import feeds.validate.check
+from feeds.build import validate_site
+from feeds.cache import load_cache
+from feeds.findings import Finding, Severity
+from feeds.lint import lint_feed
+from feeds.lintmemo import LintMemo, lint_key, lint_salt
+
+# A body with U+FFFD: a lint warning in site mode (W3C BadCharacters), so the feed is still
+# published, and its findings are kept in the memo.
+MOJIBAKE = """\
+---
+title: Caf\ufffd Opens
+date: 2026-11-12T09:00:00+01:00
+category: Science
+---
+The caf\ufffd opened on Monday.
+"""
+
+
+@pytest.fixture
+def lint_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The file name of every `lint_feed` call the feed file checks make, in order."""
+    calls: list[str] = []
+
+    def counted(data: bytes, file: str, **options: Any) -> list[Finding]:
+        calls.append(file)
+        return lint_feed(data, file, **options)
+
+    monkeypatch.setattr(feeds.validate.check, "lint_feed", counted)
+    return calls
+
+
+def _without_memo(site: Site) -> list[Finding]:
+    """What `feeds validate` reports with an empty lint memo (the round-trip memo kept)."""
+    cache = site.root / ".feeds"
+    saved = {path: path.read_bytes() for path in cache.rglob("*") if path.is_file()}
+    loaded = load_cache(cache)
+    assert loaded.lint_memo  # the build saved one
+    real = LintMemo.__init__
+
+    def empty(self: LintMemo, known: Any = ()) -> None:
+        real(self, ())
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(LintMemo, "__init__", empty)
+        found = validate_site(site.config(), now=NOW)
+    assert {path: path.read_bytes() for path in cache.rglob("*") if path.is_file()} == saved
+    return found
+
+
+def _xml_files(site: Site) -> set[str]:
+    return {
+        f"public/{p.relative_to(site.output)}"
+        for p in (site.output / "feeds").rglob("*.xml")
+        if p.is_file()
+    }
+
+
+def test_after_a_build_validate_lints_no_feed_file_again(site: Site, lint_calls: list[str]) -> None:
+    site.build()
+    assert len(lint_calls) == len(_xml_files(site))  # the build linted each once
+    lint_calls.clear()
+    assert validate_site(site.config(), now=NOW) == []
+    assert lint_calls == []
+
+
+def test_memoised_findings_are_those_of_a_fresh_lint(site: Site, lint_calls: list[str]) -> None:
+    site.write("science/mojibake.md", MOJIBAKE)
+    report = site.build()
+    assert not report.refused
+    warned = {f.file for f in report.findings if f.rule == "BadCharacters"}
+    assert {"feeds/all.rss.xml", "feeds/category/science.atom.xml"} <= warned
+    lint_calls.clear()
+    memoised = validate_site(site.config(), now=NOW)
+    assert lint_calls == []
+    fresh = _without_memo(site)
+    assert sorted(lint_calls) == sorted(_xml_files(site))  # the control did lint every file
+    assert memoised == fresh
+    bad = [f for f in memoised if f.rule == "BadCharacters"]
+    assert {f.file for f in bad} == {f"public/{path}" for path in warned}
+    assert {f.level for f in bad} == {Severity.WARNING}
+    # each finding as lint_feed gives it for the published bytes, under validate's file name
+    for path in warned:
+        data = (site.output / path).read_bytes()
+        expected = lint_feed(data, f"public/{path}", strict=True)
+        assert (
+            expected
+            and [f for f in memoised if f.file == f"public/{path}"][: len(expected)] == expected
+        )
+
+
+def test_a_byte_changed_after_the_build_is_linted_again(site: Site, lint_calls: list[str]) -> None:
+    site.build()
+    atom = site.output / "feeds" / "all.atom.xml"
+    published = atom.read_bytes()
+    assert published.count(b">Launch Week<") == 1
+    atom.write_bytes(published.replace(b">Launch Week<", b">Launch We\xc2\x85k<"))  # U+0085
+    lint_calls.clear()
+    found = feed_findings(validate_site(site.config(), now=NOW))
+    assert lint_calls == ["public/feeds/all.atom.xml"]
+    assert [(f.file, f.rule, f.level) for f in found if f.rule == "BadCharacters"] == [
+        ("public/feeds/all.atom.xml", "BadCharacters", Severity.WARNING)
+    ]
+
+
+def test_another_lint_salt_lints_every_file_again(
+    site: Site, lint_calls: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site.build()
+    monkeypatch.setattr(feeds.lintmemo, "lint_salt", lambda: b"the lint code changed")
+    lint_calls.clear()
+    assert validate_site(site.config(), now=NOW) == []
+    assert sorted(lint_calls) == sorted(_xml_files(site))
+
+
+def test_another_embed_allow_list_lints_every_file_again(site: Site, lint_calls: list[str]) -> None:
+    site.build()
+    site.settings["html"] = {"allow_iframes": ["www.youtube-nocookie.com"]}
+    site.save_config()
+    lint_calls.clear()
+    validate_site(site.config(), now=NOW)
+    assert sorted(lint_calls) == sorted(_xml_files(site))
+
+
+def test_the_salt_covers_the_lint_code_and_is_stable_in_a_process() -> None:
+    assert lint_salt() == lint_salt()
+    key = lint_key(b"<rss/>", "xml", strict=True, iframe_hosts=())
+    assert key != lint_key(b"<rss/> ", "xml", strict=True, iframe_hosts=())
+    assert key != lint_key(b"<rss/>", "json", strict=True, iframe_hosts=())
+    assert key != lint_key(b"<rss/>", "xml", strict=False, iframe_hosts=())
+    assert key != lint_key(b"<rss/>", "xml", strict=True, iframe_hosts=("a.example",))
+
+
+def test_the_salt_changes_when_a_lint_module_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = Path(feeds.__file__).parent
+    copy = tmp_path / "feeds"
+    for name in ("lint", "findings.py", "layout.py", "lintmemo.py"):
+        source = package / name
+        target = copy / name
+        if source.is_dir():
+            target.mkdir(parents=True)
+            for module in source.glob("*.py"):
+                (target / module.name).write_bytes(module.read_bytes())
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(source.read_bytes())
+    monkeypatch.setattr(feeds, "__file__", str(copy / "__init__.py"))
+    lint_salt.cache_clear()
+    try:
+        same = lint_salt()
+        rules = copy / "lint" / "rules.py"
+        rules.write_bytes(rules.read_bytes() + b"\n# a changed rule\n")
+        lint_salt.cache_clear()
+        changed = lint_salt()
+        (copy / "lint" / "rules.py").unlink()
+        (copy / "lint" / "new_rule.py").write_bytes(b"")
+        lint_salt.cache_clear()
+        renamed = lint_salt()
+    finally:
+        monkeypatch.undo()
+        lint_salt.cache_clear()
+    assert same == lint_salt()  # the copy is the package's code
+    assert len({same, changed, renamed}) == 3
+
+
+def test_the_memo_is_kept_for_the_files_still_written(site: Site) -> None:
+    site.write("science/mojibake.md", MOJIBAKE)
+    site.build()
+    written = {str(p.relative_to(site.output)) for p in (site.output / "feeds").rglob("*.xml")}
+    assert set(load_cache(site.root / ".feeds").lint_memo) == written
+    site.remove("phones/old-phone.md")
+    site.remove("phones/pocket-review.md")
+    site.remove("phones/phone-prices.md")
+    site.remove("phones/accessories/cases-roundup.txt")
+    site.build()
+    now_written = {str(p.relative_to(site.output)) for p in (site.output / "feeds").rglob("*.xml")}
+    assert "feeds/category/phones.atom.xml" in written - now_written
+    assert set(load_cache(site.root / ".feeds").lint_memo) == now_written
+
+
+def test_a_damaged_lint_memo_is_no_memo(site: Site, lint_calls: list[str]) -> None:
+    site.build()
+    store = site.root / ".feeds" / "build-store"
+    manifest = load_cache(site.root / ".feeds").manifest
+    assert manifest is not None
+    (store / manifest.store["lint-memo"]).write_bytes(pickle.dumps({"x": "not an entry"}))
+    lint_calls.clear()
+    assert validate_site(site.config(), now=NOW) == []
+    assert sorted(lint_calls) == sorted(_xml_files(site))
