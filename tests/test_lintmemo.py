@@ -17,6 +17,7 @@ from feeds.build import validate_site
 from feeds.cache import load_cache
 from feeds.findings import Finding, Severity
 from feeds.lint import lint_feed
+from feeds.lint.report import Report
 from feeds.lintmemo import LintMemo, lint_key, lint_salt
 
 # A body with U+FFFD: a lint warning in site mode (W3C BadCharacters), so the feed is still
@@ -203,3 +204,76 @@ def test_a_damaged_lint_memo_is_no_memo(site: Site, lint_calls: list[str]) -> No
     lint_calls.clear()
     assert validate_site(site.config(), now=NOW) == []
     assert sorted(lint_calls) == sorted(_xml_files(site))
+
+
+@pytest.fixture
+def json_lint_calls(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every document JSON Feed's lint reads (through the memo or not), in order."""
+    calls: list[object] = []
+    real = feeds.lintmemo.lint_json_document
+
+    def counted(document: object, report: Any) -> bool:
+        calls.append(document)
+        return real(document, report)
+
+    monkeypatch.setattr(feeds.lintmemo, "lint_json_document", counted)
+    monkeypatch.setattr(feeds.validate.check, "lint_json_document", counted)
+    return calls
+
+
+def _json_site(site: Site) -> Site:
+    site.settings["feeds"]["formats"] = ["rss", "atom", "json"]
+    site.save_config()
+    return site
+
+
+def test_after_a_build_validate_lints_no_json_feed_again(
+    site: Site, json_lint_calls: list[object]
+) -> None:
+    _json_site(site).build()
+    assert len(json_lint_calls) == len(list((site.output / "feeds").rglob("*.json")))
+    json_lint_calls.clear()
+    assert validate_site(site.config(), now=NOW) == []
+    assert json_lint_calls == []
+
+
+def test_a_changed_json_feed_is_linted_again_and_found_as_a_fresh_lint_finds(
+    site: Site, json_lint_calls: list[object]
+) -> None:
+    _json_site(site).build()
+    path = site.output / "feeds" / "all.json"
+    published = path.read_bytes()
+    assert published.count(b'"version": "https://jsonfeed.org/version/1.1"') == 1
+    path.write_bytes(published.replace(b"version/1.1", b"version/9"))
+    json_lint_calls.clear()
+    found = feed_findings(validate_site(site.config(), now=NOW))
+    assert len(json_lint_calls) == 1
+    assert [(f.file, f.rule, f.found) for f in found] == [
+        ("public/feeds/all.json", "JsonFeedBadVersion", "https://jsonfeed.org/version/9")
+    ]
+    assert found == feed_findings(_without_memo(site))
+
+
+def test_a_json_document_that_is_no_object_is_reported_from_the_memo_too(site: Site) -> None:
+    _json_site(site).build()
+    (site.output / "feeds" / "all.json").write_bytes(b"[1, 2]")
+    found = feed_findings(validate_site(site.config(), now=NOW))
+    assert [(f.file, f.rule, f.message) for f in found] == [
+        ("public/feeds/all.json", "JsonFeedWrongType", "feed must be an object")
+    ]
+    memo = LintMemo()
+    one, two = Report(file="a.json", strict=True), Report(file="b.json", strict=True)
+    assert memo.lint_json(b"[1, 2]", one) is None
+    assert memo.lint_json(b"[1, 2]", two) is None  # from the memo: no document to read
+    assert [(f.file, f.rule) for f in one.findings + two.findings] == [
+        ("a.json", "JsonFeedWrongType"),
+        ("b.json", "JsonFeedWrongType"),
+    ]
+    assert memo.lint_json(b'{"version": 1}', Report(file="c.json", strict=True)) == {"version": 1}
+    again = Report(file="c.json", strict=True)
+    assert memo.lint_json(b'{"version": 1}', again) == {"version": 1}  # decoded again
+    assert {f.rule for f in again.findings} == {
+        "JsonFeedWrongType",  # a number
+        "JsonFeedBadVersion",
+        "JsonFeedMissingField",  # title, items
+    }
