@@ -93,11 +93,15 @@ class Rendered:
 
 class _MemoUse(dict[bytes, EntryView]):
     """The round-trip memo (`validate.EntryMemo`), noting the keys the checks read since
-    `used` was last reset: the entries of the feed just checked, kept for the next build."""
+    `used` was last reset: the entries of the feed just checked, kept for the next build.
+    `linted`: the lint memo entries of the files to render, as the last build left them."""
 
-    def __init__(self, known: Mapping[bytes, EntryView]) -> None:
+    def __init__(
+        self, known: Mapping[bytes, EntryView], linted: Mapping[str, LintEntry] | None = None
+    ) -> None:
         super().__init__(known)
         self.used: dict[bytes, None] = {}
+        self.linted = dict(linted or {})
 
     def __getitem__(self, key: bytes) -> EntryView:
         self.used[key] = None
@@ -121,7 +125,7 @@ def _render_jobs(
         memo.used = {}
         fitted, data = fit_feed(feed, fmt, config, content)
         kept = None if fitted is feed else len(fitted.entries)
-        lint = LintMemo()
+        lint = LintMemo([memo.linted[path]] if path in memo.linted else [])  # same bytes?
         found = (
             check_file(data, fmt, fitted, config, content, file=path, memo=memo, lint_memo=lint)
             if validate
@@ -140,9 +144,10 @@ def _render_in_worker(
     contents: dict[str, EntryContent],
     memo: dict[bytes, EntryView],
     validate: bool,
+    linted: dict[str, LintEntry] | None = None,
 ) -> tuple[list[JobResult], dict[bytes, EntryView]]:
     """A worker's share of the feeds: the results, and the memo entries it parsed."""
-    known = _MemoUse(memo)
+    known = _MemoUse(memo, linted)
     results = _render_jobs(config, jobs, lambda article: contents[article.source], known, validate)
     return results, {key: view for key, view in known.items() if key not in memo}
 
@@ -172,7 +177,8 @@ def render_all(
             for _, _, path in todo
             for key in cache.feed_memo.get(path, ())
             if (view := cache.memo.get(key)) is not None
-        }
+        },
+        {path: e for _, _, path in todo if (e := cache.lint_memo.get(path)) is not None},
     )
     results: dict[str, JobResult] = {}
     if pool.count > 1 and len(todo) > 1:
@@ -249,7 +255,8 @@ def _render_on_workers(
             for key in cache.feed_memo.get(path, ())
             if key in memo
         }
-        shares.append((config, share, wanted, known, validate))
+        linted = {path: memo.linted[path] for _, _, path in share if path in memo.linted}
+        shares.append((config, share, wanted, known, validate, linted))
     results: dict[str, JobResult] = {}
     for (_, share, *_), (done, parsed) in zip(
         shares, pool.run(_render_in_worker, shares), strict=True
@@ -308,7 +315,7 @@ def _render_inherited(indexes: list[int]) -> tuple[list[JobResult], dict[bytes, 
     """A share of `_render_forked_late`: the results, and the memo entries it parsed."""
     assert _INHERITED is not None
     config, todo, contents, memo, validate = _INHERITED
-    mine = _MemoUse(memo)
+    mine = _MemoUse(memo, memo.linted)
     results = _render_jobs(config, [todo[index] for index in indexes], contents, mine, validate)
     return results, {key: view for key, view in mine.items() if key not in memo}
 

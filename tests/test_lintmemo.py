@@ -4,15 +4,19 @@ bytes changed since, another lint salt or another mode are linted again."""
 
 from __future__ import annotations
 
+import os
 import pickle
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sites import NOW, Site, feed_findings
+from sites import FIRST_MTIME_NS, NOW, Site, feed_findings
 
+import feeds.build
+import feeds.feedfiles
 import feeds.lintmemo
 import feeds.validate.check
+import feeds.validate.xml_reader
 from feeds.build import validate_site
 from feeds.cache import load_cache
 from feeds.findings import Finding, Severity
@@ -277,3 +281,54 @@ def test_a_json_document_that_is_no_object_is_reported_from_the_memo_too(site: S
         "JsonFeedBadVersion",
         "JsonFeedMissingField",  # title, items
     }
+
+
+@pytest.fixture
+def lint_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A file getting a line for every `lint_feed` call of the feed file checks, made in this
+    process or in a forked worker."""
+    log = tmp_path / "lint-calls.txt"
+    log.write_text("")
+
+    def counted(data: bytes, file: str, **options: Any) -> list[Finding]:
+        with log.open("a", encoding="utf-8") as handle:
+            handle.write(file + "\n")
+        return lint_feed(data, file, **options)
+
+    monkeypatch.setattr(feeds.validate.check, "lint_feed", counted)
+    return log
+
+
+@pytest.mark.parametrize("mode", ["here", "pool", "forked late"])
+def test_a_later_build_rendering_the_same_bytes_again_does_not_lint_them_again(
+    site: Site, lint_log: Path, monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    workers = 1 if mode == "here" else 2
+    if mode == "pool":  # the fixture site is small: workers for any amount of work
+        monkeypatch.setattr(feeds.build, "MIN_FILES_FOR_POOL", 0)
+    if mode == "forked late":
+        monkeypatch.setattr(feeds.feedfiles, "LATE_FORK_ENTRIES", 0)
+    site.write("science/mojibake.md", MOJIBAKE)
+    first = site.build(workers=workers)
+    assert len(lint_log.read_text().splitlines()) == len(_xml_files(site))
+    touched = ["feeds/all.atom.xml", "feeds/category/science.rss.xml"]
+    for path in touched:  # the build cannot trust them: it renders and checks them again
+        os.utime(site.output / path, ns=(FIRST_MTIME_NS, FIRST_MTIME_NS))
+    before = {path: (site.output / path).read_bytes() for path in touched}
+    parsed: list[bytes] = []
+    real = feeds.validate.xml_reader.read_with_feedparser
+
+    def spy(data: bytes) -> Any:
+        parsed.append(data)
+        return real(data)
+
+    monkeypatch.setattr(feeds.validate.xml_reader, "read_with_feedparser", spy)
+    lint_log.write_text("")
+    again = site.build(workers=workers)
+    assert lint_log.read_text() == ""
+    assert again.workers == workers
+    if workers == 1:  # the round trip ran here for both (a worker's calls are not seen)
+        assert len(parsed) == 2
+    assert {path: (site.output / path).read_bytes() for path in touched} == before
+    warned = [(f.file, f.rule, f.line) for f in first.findings if f.file in touched]
+    assert warned and [(f.file, f.rule, f.line) for f in again.findings] == warned
