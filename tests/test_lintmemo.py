@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +18,12 @@ import feeds.feedfiles
 import feeds.lintmemo
 import feeds.validate.check
 import feeds.validate.xml_reader
-from feeds.build import validate_site
+from feeds.build import build_site, validate_site
 from feeds.cache import load_cache
+from feeds.config import load_config
 from feeds.findings import Finding, Severity
 from feeds.lint import lint_feed
+from feeds.lint.jsonfeed import lint_json_document, load_json
 from feeds.lint.report import Report
 from feeds.lintmemo import LintMemo, lint_key, lint_salt
 
@@ -332,3 +335,49 @@ def test_a_later_build_rendering_the_same_bytes_again_does_not_lint_them_again(
     assert {path: (site.output / path).read_bytes() for path in touched} == before
     warned = [(f.file, f.rule, f.line) for f in first.findings if f.file in touched]
     assert warned and [(f.file, f.rule, f.line) for f in again.findings] == warned
+
+
+CORPUS = Path(__file__).parent / "corpus" / "lint"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("path", sorted(CORPUS.glob("*.xml")), ids=lambda p: p.name)
+def test_on_the_lint_corpus_a_memo_hit_gives_what_a_fresh_lint_gives(path: Path) -> None:
+    data = path.read_bytes()
+    memo = LintMemo()
+    first = memo.lint_xml(data, "first.xml", ())
+    assert first == lint_feed(data, "first.xml", strict=True)
+    again = memo.lint_xml(data, f"other/{path.name}", ())  # from the memo, under another name
+    assert memo.entries and len(memo.entries) == 1
+    assert again == lint_feed(data, f"other/{path.name}", strict=True)
+
+
+@pytest.mark.parametrize("path", sorted(CORPUS.glob("*.json")), ids=lambda p: p.name)
+def test_on_the_json_corpus_a_memo_hit_gives_what_a_fresh_lint_gives(path: Path) -> None:
+    data = path.read_bytes()
+    memo = LintMemo()
+    for name in ("first.json", f"other/{path.name}"):
+        fresh = Report(file=name, strict=True)
+        document = load_json(data, fresh)
+        readable = document is not None and lint_json_document(document, fresh)
+        memoised = Report(file=name, strict=True)
+        assert memo.lint_json(data, memoised) == (document if readable else None)
+        assert memoised.findings == fresh.findings
+    assert len(memo.entries) == 1
+
+
+def test_the_sample_site_validates_from_the_memo_as_without_it(
+    tmp_path: Path, lint_calls: list[str]
+) -> None:
+    for name in ("content", "static"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    shutil.copy(ROOT / "config.yaml", tmp_path / "config.yaml")
+    config = load_config(tmp_path / "config.yaml")
+    report = build_site(config, now=NOW)
+    assert not report.refused and lint_calls
+    sample = Site(tmp_path)
+    lint_calls.clear()
+    memoised = validate_site(config, now=NOW)
+    assert lint_calls == []
+    assert memoised == _without_memo(sample)
+    assert lint_calls  # the control linted
