@@ -59,12 +59,12 @@ def lint_salt() -> bytes:
     package = Path(feeds.__file__).parent
     try:
         for name in _LINT_SOURCES:
-            found = sorted((package / name).glob("*.py")) if name == "lint" else [package / name]
+            found = sorted((package / name).rglob("*.py")) if name == "lint" else [package / name]
             if not found:
                 raise OSError(f"no source in {package / name}")
             for path in found:
                 source = path.read_bytes()
-                digest.update(f"{path.name}\0{len(source)}\0".encode())
+                digest.update(f"{path.relative_to(package)}\0{len(source)}\0".encode())
                 digest.update(source)
     except OSError:
         digest.update(secrets.token_bytes(16))
