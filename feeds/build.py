@@ -238,9 +238,10 @@ def validate_site(
 
     content = [*_skipped_problems(config, skipped), *site.problems]
     content += site.contents.lost_problems()
-    # the build's memo: entries whose bytes it parsed are not parsed again, still compared
-    memo = cache.saved_memo()
-    checked = check_site(config.output_dir, site.plan, config, site.contents, memo=memo, fit=fit)
+    # the build's memos: entries whose bytes it parsed are not parsed again, still compared
+    memo, lint = cache.saved_memo(), cache.saved_lint()  # and bytes it linted not linted again
+    checked = check_site(config.output_dir, site.plan, config, site.contents,
+                         memo=memo, fit=fit, lint_memo=lint)  # fmt: skip
     return content_findings(content, site.kept) + checked
 
 
@@ -483,6 +484,7 @@ def _save(
         feeds=feeds,
         memo=Memo(rendered.memo),  # what this build read or parsed; the rest is in `cache`
         feed_memo=feed_memo,
+        lint_memo={path: e for path, e in rendered.lint_memo.items() if path in feeds},
         summary=summary,
     )
     try:

@@ -7,7 +7,8 @@
 - the store (`STORE_DIR`), read only when something changed: shards of what each content
   file gave and of the entry content of articles that were in feeds (dealt out by a hash of
   their key, all read), and of the round-trip memo (one shard per feed file: the entries
-  that feed was the first to use, read only for the feeds a build renders again).
+  that feed was the first to use, read only for the feeds a build renders again), and of the
+  lint memo (`feeds.lintmemo`: each written feed file's lint findings under its bytes' key).
 
 A shard file is never changed: a shard whose records changed is written to a new file, then
 the manifest that names it replaces the old one (temporary file + rename), then the files no
@@ -34,6 +35,7 @@ from typing import Any
 from feeds import __version__
 from feeds.body import EntryContent
 from feeds.codec import dump, load, pickle_by_constructor
+from feeds.lintmemo import LintEntry, LintMemo
 from feeds.model import Article, Author, Category, Enclosure, Problem
 from feeds.views import EntryView
 
@@ -43,7 +45,8 @@ from feeds.views import EntryView
 # -10: dotted dates day first, readings redone (issue 11)
 # -11: several authors per article (issue 16)
 # -12: Unix-time dates, TOML/Pelican front matter, generator ids (issue 18): readings redone
-CACHE_VERSION = f"feeds-cache-{__version__}-12"
+# -13: the lint memo shard (issue 14)
+CACHE_VERSION = f"feeds-cache-{__version__}-13"
 CACHE_FILE = "build-cache.pickle"
 STORE_DIR = "build-store"
 _TEMP_PREFIX = ".cache-"
@@ -185,7 +188,8 @@ class BuildCache:
     """Everything one build leaves for the next. `files` by path relative to content_dir;
     `contents` by `content_key`; `feeds` (feed files and the discovery pages the build wrote)
     by path relative to output_dir; `memo` the round-trip memo and `feed_memo` the memo keys
-    each feed file's check read, in order (a key belongs to the shard of its first feed)."""
+    each feed file's check read, in order (a key belongs to the shard of its first feed);
+    `lint_memo` each written feed file's lint (`feeds.lintmemo`), by path."""
 
     reading_key: str = ""
     render_key: str = ""
@@ -194,6 +198,7 @@ class BuildCache:
     feeds: dict[str, FeedState] = field(default_factory=dict)
     memo: Memo = field(default_factory=Memo)
     feed_memo: dict[str, tuple[bytes, ...]] = field(default_factory=dict)
+    lint_memo: dict[str, LintEntry] = field(default_factory=dict)
     summary: Summary | None = None
     shards: dict[str, _Shard] = field(default_factory=dict)  # the store as read, by name
     manifest: Manifest | None = None  # as read
@@ -207,6 +212,10 @@ class BuildCache:
             for key in keys
             if (view := self.memo.get(key)) is not None
         }
+
+    def saved_lint(self) -> LintMemo:
+        """The lint memo of the files the last build wrote (`feeds validate` starts from it)."""
+        return LintMemo(self.lint_memo.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +241,7 @@ class _Shard:
 # Shards of the parts read whole; a record's shard is the CRC-32 of its key modulo the count.
 _SHARDS = {"files": 64, "contents": 16}
 FEED_MEMO = "feed-memo"
+LINT_MEMO = "lint-memo"
 
 
 _SHARD_NAMES = {part: [f"{part}/{n:02d}" for n in range(count)] for part, count in _SHARDS.items()}
@@ -293,7 +303,7 @@ def load_store(cache_dir: Path, manifest: Manifest | None) -> BuildCache:
     feed_memo: dict[str, tuple[bytes, ...]] = {}
     try:
         for name, file in manifest.store.items():
-            if name.startswith("memo/"):
+            if name.startswith("memo/") or name == LINT_MEMO:
                 continue
             part = load(folder / file)
             if not isinstance(part, dict):
@@ -317,8 +327,24 @@ def load_store(cache_dir: Path, manifest: Manifest | None) -> BuildCache:
         if name.startswith("memo/"):
             shards[name] = _Shard(tuple(memo_keys.get(name, ())), file)
     cache.files, cache.contents, cache.feed_memo, cache.shards = files, contents, feed_memo, shards
+    cache.lint_memo = _lint_memo(folder, manifest.store.get(LINT_MEMO), shards)
     cache.memo = Memo(folder=folder, files=manifest.store, where=where)
     return cache
+
+
+def _lint_memo(folder: Path, file: str | None, shards: dict[str, _Shard]) -> dict[str, LintEntry]:
+    """The lint memo shard, or none when missing or damaged (the files are linted again)."""
+    if file is None:
+        return {}
+    try:
+        part = load(folder / file)
+    except Exception:  # a damaged shard: no memo
+        return {}
+    if not isinstance(part, dict):
+        return {}
+    found = {p: e for p, e in part.items() if isinstance(p, str) and isinstance(e, LintEntry)}
+    shards[LINT_MEMO] = _Shard(tuple(found), file)
+    return found
 
 
 def load_cache(cache_dir: Path) -> BuildCache:
@@ -370,6 +396,7 @@ def _grouped(cache: BuildCache) -> dict[str, dict[Any, Any]]:
     for memo_key, shard in _memo_shards(cache.feed_memo).items():
         grouped.setdefault(shard, {})[memo_key] = None
     grouped[FEED_MEMO] = dict(cache.feed_memo)
+    grouped[LINT_MEMO] = dict(cache.lint_memo)
     return grouped
 
 
@@ -384,6 +411,8 @@ def _same_records(
         return False
     if name == FEED_MEMO:
         return all(records[path] == old.feed_memo.get(path) for path in records)
+    if name == LINT_MEMO:
+        return all(records[path] == old.lint_memo.get(path) for path in records)
     if not name.startswith("files/"):
         return True
     for relative, state in records.items():

@@ -22,6 +22,7 @@ from feeds.contents import ContentSource
 from feeds.findings import Finding, Severity, has_errors
 from feeds.keys import Fingerprints
 from feeds.layout import INDEX_PATH, OPML_PATH
+from feeds.lintmemo import LintEntry, LintMemo
 from feeds.model import Progress
 from feeds.pages import render_feed_page, render_index, render_opml, render_pages
 from feeds.parallel import Workers, split, worker_count
@@ -49,16 +50,24 @@ class Rendered:
     cut: list[tuple[str, int, int]] = dataclasses.field(default_factory=list)
     memo: dict[bytes, EntryView] = dataclasses.field(default_factory=dict)
     feed_memo: dict[str, tuple[bytes, ...]] = dataclasses.field(default_factory=dict)
+    lint_memo: dict[str, LintEntry] = dataclasses.field(default_factory=dict)  # by path
     fingerprints: dict[str, str] = dataclasses.field(default_factory=dict)  # by path
     processes: int = 1  # that rendered feeds
 
     def reuse(
-        self, path: str, state: FeedState, memo_keys: tuple[bytes, ...], entries: int
+        self,
+        path: str,
+        state: FeedState,
+        memo_keys: tuple[bytes, ...],
+        entries: int,
+        linted: LintEntry | None = None,
     ) -> None:
-        """The file at `path` stays as published (`state`, read by `memo_keys` last time);
-        `entries` is how many its feed holds before any cut."""
+        """The file at `path` stays as published (`state`, read by `memo_keys` last time,
+        linted as `linted`); `entries` is how many its feed holds before any cut."""
         self.states[path] = state
         self.feed_memo[path] = memo_keys
+        if linted is not None:
+            self.lint_memo[path] = linted
         if state.kept is not None:
             self.cut.append((path, state.kept, entries))
 
@@ -67,7 +76,7 @@ class Rendered:
     ) -> None:
         """The file at `path` as rendered (`result`); when `validate` and its findings have an
         error it is refused (not published, no state)."""
-        kept, data, found, used = result
+        kept, data, found, used, linted = result
         self.feed_memo[path] = used
         if kept is not None:
             self.cut.append((path, kept, entries))
@@ -78,15 +87,21 @@ class Rendered:
                 return
         self.files[path] = data
         self.states[path] = FeedState(fingerprint, size=len(data), mtime_ns=0, kept=kept)
+        if linted is not None:
+            self.lint_memo[path] = linted
 
 
 class _MemoUse(dict[bytes, EntryView]):
     """The round-trip memo (`validate.EntryMemo`), noting the keys the checks read since
-    `used` was last reset: the entries of the feed just checked, kept for the next build."""
+    `used` was last reset: the entries of the feed just checked, kept for the next build.
+    `linted`: the lint memo entries of the files to render, as the last build left them."""
 
-    def __init__(self, known: Mapping[bytes, EntryView]) -> None:
+    def __init__(
+        self, known: Mapping[bytes, EntryView], linted: Mapping[str, LintEntry] | None = None
+    ) -> None:
         super().__init__(known)
         self.used: dict[bytes, None] = {}
+        self.linted = dict(linted or {})
 
     def __getitem__(self, key: bytes) -> EntryView:
         self.used[key] = None
@@ -94,8 +109,9 @@ class _MemoUse(dict[bytes, EntryView]):
 
 
 Job = tuple[FeedSpec, str, str]  # feed, format, path
-JobResult = tuple[int | None, bytes, tuple[Finding, ...], tuple[bytes, ...]]
-# (entries kept when cut by max_bytes, the bytes, the findings, the memo keys the check read)
+JobResult = tuple[int | None, bytes, tuple[Finding, ...], tuple[bytes, ...], LintEntry | None]
+# (entries kept when cut by max_bytes, the bytes, the findings, the memo keys the check read,
+# the file's lint for the lint memo)
 
 
 def _render_jobs(
@@ -109,13 +125,16 @@ def _render_jobs(
         memo.used = {}
         fitted, data = fit_feed(feed, fmt, config, content)
         kept = None if fitted is feed else len(fitted.entries)
+        lint = LintMemo([memo.linted[path]] if path in memo.linted else [])  # same bytes?
         found = (
-            check_file(data, fmt, fitted, config, content, file=path, memo=memo) if validate else []
+            check_file(data, fmt, fitted, config, content, file=path, memo=memo, lint_memo=lint)
+            if validate
+            else []
         )
         if over := oversize_entry(fitted, data, config):
             warning = Finding(path, "max-bytes", Severity.WARNING, over, entry=fitted.entries[0].id)
             found = [*found, warning]
-        results.append((kept, data, tuple(found), tuple(memo.used)))
+        results.append((kept, data, tuple(found), tuple(memo.used), lint.last))
     return results
 
 
@@ -125,9 +144,10 @@ def _render_in_worker(
     contents: dict[str, EntryContent],
     memo: dict[bytes, EntryView],
     validate: bool,
+    linted: dict[str, LintEntry] | None = None,
 ) -> tuple[list[JobResult], dict[bytes, EntryView]]:
     """A worker's share of the feeds: the results, and the memo entries it parsed."""
-    known = _MemoUse(memo)
+    known = _MemoUse(memo, linted)
     results = _render_jobs(config, jobs, lambda article: contents[article.source], known, validate)
     return results, {key: view for key, view in known.items() if key not in memo}
 
@@ -157,7 +177,8 @@ def render_all(
             for _, _, path in todo
             for key in cache.feed_memo.get(path, ())
             if (view := cache.memo.get(key)) is not None
-        }
+        },
+        {path: e for _, _, path in todo if (e := cache.lint_memo.get(path)) is not None},
     )
     results: dict[str, JobResult] = {}
     if pool.count > 1 and len(todo) > 1:
@@ -174,7 +195,8 @@ def render_all(
         if progress is not None:
             progress("render", done, len(jobs))
         if before is not None:
-            out.reuse(path, before, cache.feed_memo.get(path, ()), len(feed.entries))
+            used = cache.feed_memo.get(path, ())
+            out.reuse(path, before, used, len(feed.entries), cache.lint_memo.get(path))
             continue
         result = results.get(path)
         if result is None:
@@ -233,7 +255,8 @@ def _render_on_workers(
             for key in cache.feed_memo.get(path, ())
             if key in memo
         }
-        shares.append((config, share, wanted, known, validate))
+        linted = {path: memo.linted[path] for _, _, path in share if path in memo.linted}
+        shares.append((config, share, wanted, known, validate, linted))
     results: dict[str, JobResult] = {}
     for (_, share, *_), (done, parsed) in zip(
         shares, pool.run(_render_in_worker, shares), strict=True
@@ -292,7 +315,7 @@ def _render_inherited(indexes: list[int]) -> tuple[list[JobResult], dict[bytes, 
     """A share of `_render_forked_late`: the results, and the memo entries it parsed."""
     assert _INHERITED is not None
     config, todo, contents, memo, validate = _INHERITED
-    mine = _MemoUse(memo)
+    mine = _MemoUse(memo, memo.linted)
     results = _render_jobs(config, [todo[index] for index in indexes], contents, mine, validate)
     return results, {key: view for key, view in mine.items() if key not in memo}
 

@@ -10,6 +10,7 @@ from feeds.findings import Finding
 from feeds.lint import lint_feed
 from feeds.lint.jsonfeed import lint_json_document, load_json
 from feeds.lint.report import Report
+from feeds.lintmemo import LintMemo
 from feeds.plan import FeedSpec
 from feeds.render.rules import ContentFn, feed_content
 from feeds.validate.compare import compare_entries, compare_feed
@@ -27,12 +28,22 @@ def check_file(
     *,
     file: str,
     memo: EntryMemo | None = None,
+    lint_memo: LintMemo | None = None,
 ) -> list[Finding]:
     """Lint (site mode), then round trip: every finding for one feed file of the site. JSON
-    Feed is linted as its reading starts (`check_round_trip`)."""
+    Feed is linted as its reading starts (`check_round_trip`). With `lint_memo` bytes it has
+    linted are not linted again (`feeds.lintmemo`)."""
     hosts = config.allow_iframes  # embeds the site allows are no SecurityRisk (issue 16)
-    found = [] if fmt == "json" else lint_feed(data, file, strict=True, iframe_hosts=hosts)
-    return found + check_round_trip(data, fmt, feed, config, content, file=file, memo=memo)
+    if fmt == "json":
+        found = []
+    elif lint_memo is None:
+        found = lint_feed(data, file, strict=True, iframe_hosts=hosts)
+    else:
+        found = lint_memo.lint_xml(data, file, hosts, lint_feed)
+    round_trip = check_round_trip(
+        data, fmt, feed, config, content, file=file, memo=memo, lint_memo=lint_memo
+    )
+    return found + round_trip
 
 
 def check_round_trip(
@@ -44,6 +55,7 @@ def check_round_trip(
     *,
     file: str,
     memo: EntryMemo | None = None,
+    lint_memo: LintMemo | None = None,
 ) -> list[Finding]:
     """Every difference between what a reader gets from `data` and what `feed` says.
 
@@ -52,9 +64,14 @@ def check_round_trip(
     report = Report(file=file, strict=True)
     parsed: Parsed | None = None
     if fmt == "json":
-        document = load_json(data, report)
-        if document is not None and lint_json_document(document, report):
-            parsed = json_views(document)
+        if lint_memo is not None:
+            document = lint_memo.lint_json(data, report)
+            if document is not None:
+                parsed = json_views(document)
+        else:
+            document = load_json(data, report)
+            if document is not None and lint_json_document(document, report):
+                parsed = json_views(document)
     elif fmt in ("rss", "atom"):
         parsed = parse_xml(data, fmt, report, {} if memo is None else memo)
     else:

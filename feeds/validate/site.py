@@ -13,6 +13,7 @@ from feeds.findings import Finding, Severity
 from feeds.layout import FEED_SUFFIXES, managed_files
 from feeds.lint import lint_feed
 from feeds.lint.jsonfeed import lint_json_feed
+from feeds.lintmemo import LintMemo
 from feeds.model import Article, Problem, shown_name
 from feeds.plan import FeedSpec, SitePlan
 from feeds.render.rules import ContentFn
@@ -74,11 +75,13 @@ def check_site(
     memo: EntryMemo | None = None,
     owned: Iterable[str] = (),
     fit: Callable[[FeedSpec, str], FeedSpec] | None = None,
+    lint_memo: LintMemo | None = None,
 ) -> list[Finding]:
     """Site mode: every planned feed file exists, lints clean in strict mode and round-trips;
     a feed file under `output_dir/feeds/` that no planned feed (nor `owned`, paths relative
     to `output_dir` that other parts of the build write) accounts for is a `StrayFeed`.
-    `fit` maps a planned feed and format to what the file should hold (the size budget)."""
+    `fit` maps a planned feed and format to what the file should hold (the size budget).
+    `lint_memo`: the lint findings of bytes linted before (the build's), not linted again."""
     memo = {} if memo is None else memo
     cached: dict[str, Any] = {}
 
@@ -91,7 +94,7 @@ def check_site(
     jobs = [(feed, fmt) for feed in plan.feeds for fmt in plan.formats]
     for feed, fmt in jobs + list(plan.archive_jobs()):
         expected = feed if fit is None else fit(feed, fmt)
-        findings.extend(_check_published(output_dir, expected, fmt, config, once, memo))
+        findings.extend(_check_published(output_dir, expected, fmt, config, once, memo, lint_memo))
     planned = set(plan.paths()) | set(owned)
     for relative in managed_files(output_dir, FEED_SUFFIXES):
         if relative not in planned:
@@ -114,6 +117,7 @@ def _check_published(
     config: Config,
     content: ContentFn,
     memo: EntryMemo,
+    lint_memo: LintMemo | None = None,
 ) -> list[Finding]:
     shown_path = config.display_path(output_dir / feed.path(fmt))
     try:
@@ -127,4 +131,6 @@ def _check_published(
     except OSError as error:
         message = f"cannot be read: {error.strerror}"
         return [Finding(shown_path, "Unreadable", Severity.ERROR, message)]
-    return check_file(data, fmt, feed, config, content, file=shown_path, memo=memo)
+    return check_file(
+        data, fmt, feed, config, content, file=shown_path, memo=memo, lint_memo=lint_memo
+    )
