@@ -44,7 +44,7 @@ from feeds.cache import (
 )
 from feeds.categories import check_category_config
 from feeds.config import Config
-from feeds.contentfiles import Skipped, scan_content
+from feeds.contentfiles import Skipped, scan_content, skipped_problems
 from feeds.discovery import add_news_sitemap, add_pages
 from feeds.feedfiles import Rendered, render_all
 from feeds.feedkinds import excluded_categories
@@ -67,6 +67,7 @@ from feeds.ownership import OWNED_NAME, in_the_way, owned_after, read_owned, rem
 from feeds.parallel import Workers, worker_count
 from feeds.plan import FeedSpec
 from feeds.publish import PublishReport, build_lock, explain, publish_files, remove_temp_files
+from feeds.recordbodies import record_store
 from feeds.render import fit_feed
 from feeds.request import BuildError, BuildReport, BuildRequest, report_of
 from feeds.site import Prepared, prepare
@@ -159,12 +160,13 @@ def _build_stages(
     skipped: Skipped,
 ) -> BuildReport:
     """Read, plan, render and check; then publish and remember. The stages, in order."""
-    with Workers(_pool_size(config, manifest, files, request.workers)) as pool:
+    workers = Workers(_pool_size(config, manifest, files, request.workers))
+    with workers as pool, record_store(config.cache_dir, writable=not request.dry_run) as bodies:
         cache = load_store(config.cache_dir, manifest)
         gc.freeze()  # the store just read, as above
         site = prepare(
-            config, cache, request.now, request.progress,
-            started_ns=started_ns, files=files, pool=pool, sources=request.sources,
+            config, cache, request.now, request.progress, started_ns=started_ns,
+            files=files, pool=pool, sources=request.sources, record_bodies=bodies,
         )  # fmt: skip
         previous_ids = load_ids(config.cache_dir)
         moved = [] if previous_ids is None else new_ids(previous_ids, site.articles)
@@ -175,7 +177,7 @@ def _build_stages(
             request.workers,
         )  # fmt: skip
         processes = max(pool.count, rendered.processes)
-    site.problems[:0] = _skipped_problems(config, skipped)
+    site.problems[:0] = skipped_problems(config, skipped)
     summary_problems = tuple(site.problems)
     site.problems.extend(site.contents.lost_problems())
     pages = add_pages(config, site, rendered, cache, request.validate)
@@ -226,33 +228,26 @@ def validate_site(
     check_category_config(config)
     excluded_categories(config)
     skipped: Skipped = []
-    with opened_sources(config) as rows:
+    with opened_sources(config) as rows, record_store(config.cache_dir) as bodies:
         files = _scan(config, skipped, [])
         cache = load_cache(config.cache_dir)
-        site = prepare(config, cache, now, files=files, sources=(*rows, *sources))
-
-    def fit(feed: FeedSpec, fmt: str) -> FeedSpec:
-        if config.feeds.max_bytes is None:
-            return feed
-        return fit_feed(feed, fmt, config, site.contents)[0]
-
-    content = [*_skipped_problems(config, skipped), *site.problems]
-    content += site.contents.lost_problems()
-    # the build's memos: entries whose bytes it parsed are not parsed again, still compared
-    memo, lint = cache.saved_memo(), cache.saved_lint()  # and bytes it linted not linted again
-    checked = check_site(config.output_dir, site.plan, config, site.contents,
-                         memo=memo, fit=fit, lint_memo=lint)  # fmt: skip
-    return content_findings(content, site.kept) + checked
-
-
-def _skipped_problems(config: Config, skipped: Skipped) -> list[Problem]:
-    """A warning for each content file the scan skipped (a link out of content_dir...)."""
-    return [
-        Problem(
-            config.display_path(config.content_dir / relative), "file", None, why, Level.WARNING
+        site = prepare(
+            config, cache, now, files=files, sources=(*rows, *sources), record_bodies=bodies
         )
-        for relative, why in skipped
-    ]
+
+        def fit(feed: FeedSpec, fmt: str) -> FeedSpec:
+            if config.feeds.max_bytes is None:
+                return feed
+            return fit_feed(feed, fmt, config, site.contents)[0]
+
+        # the build's memos: entries whose bytes it parsed are not parsed again, still
+        # compared; bytes it linted are not linted again
+        memo, lint = cache.saved_memo(), cache.saved_lint()
+        checked = check_site(config.output_dir, site.plan, config, site.contents,
+                             memo=memo, fit=fit, lint_memo=lint)  # fmt: skip
+    content = [*skipped_problems(config, skipped), *site.problems]
+    content += site.contents.lost_problems()
+    return content_findings(content, site.kept) + checked
 
 
 def _stale(config: Config, cache: BuildCache, planned: set[str]) -> list[str]:

@@ -15,7 +15,7 @@ from stat import S_ISDIR, S_ISREG
 
 from feeds.config import Config, ConfigError
 from feeds.dates import AMBIGUOUS
-from feeds.model import Article, ContentError, Problem
+from feeds.model import Article, ContentError, Level, Problem
 from feeds.normalise import normalise_record
 from feeds.sources import EXTENSIONS, ReaderOptions, read_source
 
@@ -238,3 +238,13 @@ def _source_prefix(config: Config) -> str:
         shown = config.display_path(config.content_dir)
         prefix = _SOURCE_PREFIXES[key] = "" if shown == "." else shown.rstrip("/") + "/"
     return prefix
+
+
+def skipped_problems(config: Config, skipped: Skipped) -> list[Problem]:
+    """A warning for each content file the scan skipped (a link out of content_dir...)."""
+    return [
+        Problem(
+            config.display_path(config.content_dir / relative), "file", None, why, Level.WARNING
+        )
+        for relative, why in skipped
+    ]

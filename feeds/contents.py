@@ -17,6 +17,7 @@ from feeds.contentfiles import read_content, read_file
 from feeds.keys import content_key
 from feeds.model import Article, Level, Problem
 from feeds.parallel import Workers
+from feeds.recordbodies import STATE_PREFIX, STORE_FILE, RecordBodies
 
 
 class ContentSource:
@@ -30,11 +31,15 @@ class ContentSource:
         cache: BuildCache,
         bodies: dict[str, str],
         states: dict[str, FileState],
+        record_bodies: RecordBodies | None = None,
     ) -> None:
         self.config = config
+        self.record_bodies = RecordBodies() if record_bodies is None else record_bodies
+        self.damaged: set[str] = set()
         self.previous = cache.contents  # valid under any config: the key covers every input
         self.bodies = bodies
         self.articles = _index(states)
+        self.states = states
         self.used: dict[str, EntryContent] = {}
         self.by_source: dict[str, EntryContent] = {}
         self.reread: dict[str, Article] = {}
@@ -82,9 +87,12 @@ class ContentSource:
         return found
 
     def _with_body(self, article: Article) -> Article | None:
-        body = self.bodies.get(article.source)
+        body = self._body(article.source)
         if body is not None:
             return dataclasses.replace(article, body=body)
+        relative = self.articles[article.source][0]
+        if relative.startswith(STATE_PREFIX):  # a row is not read again (`recordbodies`)
+            return None
         if article.source not in self.reread:
             self.reread.update(_read_again(self.config, self.articles[article.source][0]))
         return self.reread.get(article.source)
@@ -107,7 +115,7 @@ class ContentSource:
                 self(article)
             return
         items = [
-            (article, self.bodies.get(source), self.articles[source][0])
+            (article, self._body(source), self.articles[source][0])
             for source, article in missing.items()
         ]
         results = pool.map(_entry_contents, (self.config,), items)
@@ -120,9 +128,42 @@ class ContentSource:
                 self.used[key] = found
             self.by_source[source] = found
 
+    def _body(self, source: str) -> str | None:
+        """The body kept in this build, or a record's stored one when it matches its key."""
+        body = self.bodies.get(source)
+        if body is not None:
+            return body
+        relative, key, article, _ = self.articles[source]
+        if not relative.startswith(STATE_PREFIX):
+            return None
+        body = self.record_bodies.get(key)
+        if body is None:
+            return None
+        if content_key(dataclasses.replace(article, body=body), self.config.allow_iframes) != key:
+            # damaged: not published; the record is read again next build (no digest), and
+            # no feed fingerprint stands on its unread file (`stand_in`)
+            self.record_bodies.forget(key)
+            self.damaged.add(source)
+            self.states[relative] = dataclasses.replace(self.states[relative], digest="")
+            self.articles[source] = (relative, key, article, "")
+            return None
+        return body
+
     def lost_problems(self) -> list[Problem]:
-        """A warning for each kept article published without its body (see `__call__`)."""
-        return [
+        """A warning for each article published without its body: a kept version never in a
+        feed (see `__call__`), or a record whose stored body was damaged."""
+        damaged = [
+            Problem(
+                source,
+                "body",
+                None,
+                f"its stored body ({STORE_FILE} in cache_dir) was damaged, so it is published "
+                "without a body this once; the next build reads the record again",
+                Level.WARNING,
+            )
+            for source in sorted(self.damaged)
+        ]
+        return damaged + [
             Problem(
                 source,
                 "body",
@@ -131,7 +172,7 @@ class ContentSource:
                 "cache: it is published without a body until the file is fixed",
                 Level.WARNING,
             )
-            for source in sorted(self.lost)
+            for source in sorted(self.lost - self.damaged)
         ]
 
 

@@ -20,16 +20,20 @@ from feeds.keys import content_key, reading_key
 from feeds.model import Article, ContentError, Problem, RawRecord, RecordSource, kind, shorten
 from feeds.normalise import normalise_record
 from feeds.reading import Loaded
+from feeds.recordbodies import STATE_PREFIX, RecordBodies
 from feeds.sources.records import record_from
-
-STATE_PREFIX = ".records/"
 
 
 def load_records(
-    config: Config, cache: BuildCache, sources: tuple[RecordSource, ...], loaded: Loaded
+    config: Config,
+    cache: BuildCache,
+    sources: tuple[RecordSource, ...],
+    loaded: Loaded,
+    bodies: RecordBodies,
 ) -> None:
-    """Add every record of `sources` to `loaded`: states, bodies (when their content is not
-    cached), problems and the records kept at their last good version."""
+    """Add every record of `sources` to `loaded`: states, problems and the records kept at
+    their last good version; into `bodies`, the body of each record whose entry content is
+    not cached (a row cannot be read again when it enters a feed later)."""
     same_reading = cache.reading_key == reading_key(config)
     names: set[str] = set()
     for source in sources:
@@ -41,11 +45,16 @@ def load_records(
             )
             continue
         names.add(source.name)
-        _load_source(config, cache, source, loaded, same_reading)
+        _load_source(config, cache, source, loaded, bodies, same_reading)
 
 
 def _load_source(
-    config: Config, cache: BuildCache, source: RecordSource, loaded: Loaded, same_reading: bool
+    config: Config,
+    cache: BuildCache,
+    source: RecordSource,
+    loaded: Loaded,
+    bodies: RecordBodies,
+    same_reading: bool,
 ) -> None:
     seen: set[str] = set()
     for number, record in enumerate(source.records, start=1):
@@ -69,11 +78,17 @@ def _load_source(
         relative = f"{STATE_PREFIX}{source.name}/{named}"
         digest = record_digest(record)
         last = cache.files.get(relative)
-        if same_reading and last is not None and last.digest == digest:
+        if (
+            same_reading
+            and last is not None
+            and last.digest == digest
+            and all(key in cache.contents or key in bodies for key in last.content_keys)
+        ):
             loaded.add(relative, last)
-            continue
+            continue  # else read again: its body is neither cached nor stored (a lost store)
         loaded.files_read += 1
-        _read(config, cache, f"{source.name}:{named}", relative, record, digest, last, loaded)
+        name = f"{source.name}:{named}"
+        _read(config, cache, name, relative, record, digest, last, loaded, bodies)
 
 
 def _key_of(source: RecordSource, number: int, record: object) -> str | Problem:
@@ -113,6 +128,7 @@ def _read(
     digest: str,
     last: FileState | None,
     loaded: Loaded,
+    bodies: RecordBodies,
 ) -> None:
     made = record_from(name, dict(record), None)
     try:
@@ -127,24 +143,11 @@ def _read(
         else:
             loaded.problems.append(error.problem)
         return
-    key = content_key(article)
-    if key not in cache.contents:  # its entry content is made from this body (`prepare`)
-        loaded.bodies[article.source] = article.body
+    key = content_key(article, config.allow_iframes)  # as `reading` keys a file's articles
+    if key not in cache.contents:  # its entry content is made from it when a feed needs it
+        bodies.put(key, article.body)
     stored = _without_body(article)
     loaded.add(relative, FileState(0, 0, 0, 0, digest, warnings, (stored,), (key,)))
-
-
-def records_to_render(states: dict[str, FileState], bodies: dict[str, str]) -> list[Article]:
-    """The records read in this build whose entry content is not cached (their bodies are
-    in `bodies`): the build makes it once, whether or not they are in a feed now, so that a
-    later build finds it cached when they enter one (a file is read again instead)."""
-    return [
-        article
-        for relative, state in states.items()
-        if relative.startswith(STATE_PREFIX)
-        for article in state.good
-        if article.source in bodies
-    ]
 
 
 def _without_body(article: Article) -> Article:

@@ -20,7 +20,8 @@ from feeds.normalise import resolve_site
 from feeds.parallel import Workers
 from feeds.plan import FeedSpec, SitePlan, plan_site
 from feeds.reading import load_files
-from feeds.recordsource import load_records, records_to_render
+from feeds.recordbodies import STATE_PREFIX, RecordBodies
+from feeds.recordsource import load_records
 from feeds.request import BuildError
 
 
@@ -53,6 +54,7 @@ def prepare(
     files: list[tuple[str, os.stat_result]] | None = None,
     pool: Workers | None = None,
     sources: tuple[RecordSource, ...] = (),
+    record_bodies: RecordBodies | None = None,
 ) -> Prepared:
     """Read (incrementally), normalise, resolve and plan; raises `BuildError` for an empty site.
     `started_ns` (wall clock, ns) marks stats too fresh to trust; pass it when the returned
@@ -63,7 +65,12 @@ def prepare(
     if files is None:
         files = scan_content(config.content_dir, exclude=config.content_exclude)
     loaded = load_files(config, cache, files, progress, started_ns, pool or Workers(1))
-    load_records(config, cache, sources, loaded)  # issue 18: records handed to the build
+    # issue 18: records handed to the build; their bodies kept in `record_bodies` (on disk for
+    # a build), their entry content made only for those the plan puts in a feed, like files'
+    bodies = RecordBodies() if record_bodies is None else record_bodies
+    load_records(config, cache, sources, loaded, bodies)
+    bodies.keep_only(k for r, s in loaded.states.items() if r.startswith(STATE_PREFIX)
+                     for k in s.content_keys if k not in cache.contents)  # fmt: skip
     states, problems = loaded.states, loaded.problems
     everything = [a for state in states.values() for a in state.good]
     if not everything and not any(p.level is Level.ERROR for p in problems):
@@ -81,9 +88,7 @@ def prepare(
     published, site_problems = resolve_site(due, config)
     problems.extend(site_problems)
     problems.extend(name_clashes(published, config))  # tag or author feeds sharing a slug
-    contents = ContentSource(config, cache, loaded.bodies, states)
-    if sources:  # a record cannot be read again later: its entry content is made now
-        contents.prefetch(records_to_render(states, loaded.bodies), pool or Workers(1))
+    contents = ContentSource(config, cache, loaded.bodies, states, bodies)
     plan, published = _plan_without_oversized(config, published, contents, pool, problems)
     return Prepared(
         plan=plan,
