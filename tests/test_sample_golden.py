@@ -18,16 +18,12 @@ what readers will notice in README's changelog.
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from samplesite import build_sample
 
-ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden" / "sample"
-NOW = "2026-11-26T12:00:00Z"
 UPDATE = os.environ.get("FEEDS_UPDATE_GOLDEN") == "1"
 PINNED = [
     "feeds/all.rss.xml",
@@ -53,19 +49,7 @@ PINNED = [
 
 @pytest.fixture(scope="module")
 def public(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("sample-golden")
-    shutil.copy(ROOT / "config.yaml", root / "config.yaml")
-    shutil.copytree(ROOT / "content", root / "content")
-    shutil.copytree(ROOT / "static", root / "static")
-    done = subprocess.run(
-        [sys.executable, "-m", "feeds", "build", "--config", "config.yaml", "--now", NOW],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return root / "public"
+    return build_sample(tmp_path_factory.mktemp("sample-golden"))
 
 
 def manifest(public: Path) -> str:

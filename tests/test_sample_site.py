@@ -6,37 +6,20 @@ Expected values here are written by hand from the files in content/, not compute
 from __future__ import annotations
 
 import calendar
-import shutil
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import feedparser
 import pytest
+from samplesite import build_sample
 
-ROOT = Path(__file__).resolve().parent.parent
-NOW = "2026-11-26T12:00:00Z"
 ARTICLES = "https://news.example.org/articles/"
 
 
 @pytest.fixture(scope="module")
 def public(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("sample")
-    shutil.copy(ROOT / "config.yaml", root / "config.yaml")
-    shutil.copytree(ROOT / "content", root / "content")
-    shutil.copytree(ROOT / "static", root / "static")
-    done = subprocess.run(
-        [sys.executable, "-m", "feeds", "build", "--config", "config.yaml", "--now", NOW],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert "0 errors, 0 warnings" in done.stdout  # the sample site builds with no problem
-    return root / "public"
+    return build_sample(tmp_path_factory.mktemp("sample"))
 
 
 def read(public: Path, path: str) -> Any:
