@@ -49,6 +49,7 @@ class RecordBodies:
             return
         if self._writable and self._db is None and self._path is not None:
             self._db = _open(self._path, writable=True)
+            self._writable = self._db is not None  # unwritable cache_dir: in memory, once
         if self._writable and self._db is not None:
             self._db.execute("INSERT INTO bodies (key, body) VALUES (?, ?)", (key, body))
             self.keys.add(key)
