@@ -23,7 +23,7 @@ from typing import Any
 
 from lxml import etree
 
-import feeds
+from feeds import __version__
 from feeds.codec import pickle_by_constructor
 from feeds.findings import Finding
 from feeds.lint import lint_feed
@@ -47,6 +47,7 @@ XmlLint = Callable[..., list[Finding]]  # `lint_feed`'s signature
 
 # The modules whose code decides a lint finding (lint's row in DEVELOPERS.md's table).
 _LINT_SOURCES = ("lint", "findings.py", "layout.py", "lintmemo.py")
+PACKAGE = Path(__file__).resolve().parent  # where those sources are
 
 
 @functools.cache
@@ -54,9 +55,9 @@ def lint_salt() -> bytes:
     """The digest of the lint code and the libraries it runs on (see the module docstring).
     A source that cannot be read gives a salt of this process only (no memo is reused)."""
     digest = hashlib.sha256(b"feeds lint memo 1\0")
-    versions = (feeds.__version__, etree.LXML_VERSION, etree.LIBXML_VERSION, sys.version)
+    versions = (__version__, etree.LXML_VERSION, etree.LIBXML_VERSION, sys.version)
     digest.update(repr(versions).encode())
-    package = Path(feeds.__file__).parent
+    package = PACKAGE
     try:
         for name in _LINT_SOURCES:
             found = sorted((package / name).rglob("*.py")) if name == "lint" else [package / name]
