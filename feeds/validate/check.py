@@ -8,7 +8,6 @@ from __future__ import annotations
 from feeds.config import Config
 from feeds.findings import Finding
 from feeds.lint import lint_feed
-from feeds.lint.jsonfeed import lint_json_document, load_json
 from feeds.lint.report import Report
 from feeds.lintmemo import LintMemo
 from feeds.plan import FeedSpec
@@ -34,12 +33,8 @@ def check_file(
     Feed is linted as its reading starts (`check_round_trip`). With `lint_memo` bytes it has
     linted are not linted again (`feeds.lintmemo`)."""
     hosts = config.allow_iframes  # embeds the site allows are no SecurityRisk (issue 16)
-    if fmt == "json":
-        found = []
-    elif lint_memo is None:
-        found = lint_feed(data, file, strict=True, iframe_hosts=hosts)
-    else:
-        found = lint_memo.lint_xml(data, file, hosts, lint_feed)
+    lint_memo = LintMemo() if lint_memo is None else lint_memo
+    found = [] if fmt == "json" else lint_memo.lint_xml(data, file, hosts, lint_feed)
     round_trip = check_round_trip(
         data, fmt, feed, config, content, file=file, memo=memo, lint_memo=lint_memo
     )
@@ -63,15 +58,10 @@ def check_round_trip(
     entry is parsed here. A JSON Feed file is first checked against JSON Feed 1.1."""
     report = Report(file=file, strict=True)
     parsed: Parsed | None = None
-    if fmt == "json":
-        if lint_memo is not None:
-            document = lint_memo.lint_json(data, report)
-            if document is not None:
-                parsed = json_views(document)
-        else:
-            document = load_json(data, report)
-            if document is not None and lint_json_document(document, report):
-                parsed = json_views(document)
+    if fmt == "json":  # linted as its reading starts, through the memo when there is one
+        document = (LintMemo() if lint_memo is None else lint_memo).lint_json(data, report)
+        if document is not None:
+            parsed = json_views(document)
     elif fmt in ("rss", "atom"):
         parsed = parse_xml(data, fmt, report, {} if memo is None else memo)
     else:
