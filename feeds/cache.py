@@ -46,6 +46,7 @@ from feeds.views import EntryView
 # -11: several authors per article (issue 16)
 # -12: Unix-time dates, TOML/Pelican front matter, generator ids (issue 18): readings redone
 # -13: the lint memo shard (issue 14)
+# -14: records' bodies in recordbodies, their content keys with html.allow_iframes (issue 18)
 CACHE_VERSION = f"feeds-cache-{__version__}-14"
 CACHE_FILE = "build-cache.pickle"
 STORE_DIR = "build-store"

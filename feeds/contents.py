@@ -94,7 +94,7 @@ class ContentSource:
         if relative.startswith(STATE_PREFIX):  # a row is not read again (`recordbodies`)
             return None
         if article.source not in self.reread:
-            self.reread.update(_read_again(self.config, self.articles[article.source][0]))
+            self.reread.update(_read_again(self.config, relative))
         return self.reread.get(article.source)
 
     def prefetch(self, articles: Iterable[Article], pool: Workers) -> None:

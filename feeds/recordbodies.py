@@ -9,7 +9,9 @@ entry content reads), so a body read back is checked against its key before it i
 
 The store heals itself: every build streams every row, and a row whose content is neither in
 the build cache nor in this store is read again from the row in hand (`recordsource`). So a
-deleted or damaged store costs one slower build, never a wrong or missing body.
+deleted store, or one that is no database, costs one slower build. A body that does not
+match its key (damage inside a readable file) is never published: its article goes out
+without a body that once, with a warning (`ContentSource.lost_problems`), and is read again.
 """
 
 from __future__ import annotations

@@ -46,6 +46,14 @@ def load_records(
             continue
         names.add(source.name)
         _load_source(config, cache, source, loaded, bodies, same_reading)
+    # the bodies of records gone or changed go; so do those whose content is now cached
+    bodies.keep_only(
+        key
+        for relative, state in loaded.states.items()
+        if relative.startswith(STATE_PREFIX)
+        for key in state.content_keys
+        if key not in cache.contents
+    )
 
 
 def _load_source(

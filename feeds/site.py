@@ -20,7 +20,7 @@ from feeds.normalise import resolve_site
 from feeds.parallel import Workers
 from feeds.plan import FeedSpec, SitePlan, plan_site
 from feeds.reading import load_files
-from feeds.recordbodies import STATE_PREFIX, RecordBodies
+from feeds.recordbodies import RecordBodies
 from feeds.recordsource import load_records
 from feeds.request import BuildError
 
@@ -69,8 +69,6 @@ def prepare(
     # a build), their entry content made only for those the plan puts in a feed, like files'
     bodies = RecordBodies() if record_bodies is None else record_bodies
     load_records(config, cache, sources, loaded, bodies)
-    bodies.keep_only(k for r, s in loaded.states.items() if r.startswith(STATE_PREFIX)
-                     for k in s.content_keys if k not in cache.contents)  # fmt: skip
     states, problems = loaded.states, loaded.problems
     everything = [a for state in states.values() for a in state.good]
     if not everything and not any(p.level is Level.ERROR for p in problems):

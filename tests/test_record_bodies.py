@@ -20,6 +20,7 @@ import feeds.body
 import feeds.contents
 from feeds.build import build_site, validate_site
 from feeds.config import load_config
+from feeds.model import RecordSource
 from feeds.recordbodies import STORE_FILE
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
@@ -154,8 +155,6 @@ def test_validate_writes_no_store_and_reads_the_builds(tmp_path: Path) -> None:
     config = load_config(root / "config.yaml")
     build(root, rows)
     before = (root / ".feeds" / STORE_FILE).read_bytes()
-    from feeds.model import RecordSource
-
     findings = validate_site(config, now=NOW, sources=(RecordSource("records", rows),))
     assert findings == []
     assert (root / ".feeds" / STORE_FILE).read_bytes() == before
