@@ -16,7 +16,6 @@ import shutil
 import signal
 import struct
 import subprocess
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,6 +23,7 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from loopback import serving
 from lxml import etree
 
 from feeds.build import build_site
@@ -130,15 +130,8 @@ def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def base_url(output: Path) -> Iterator[str]:
     """`feeds.serve` on a free loopback port, in a thread, for the whole module."""
-    server = make_server(output, host="127.0.0.1", port=0, quiet=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serving(make_server(output, host="127.0.0.1", port=0, quiet=True)) as url:
+        yield url
 
 
 def run_chromium(binary: str, profile: Path, *arguments: str) -> str:
@@ -273,15 +266,8 @@ def recorded_accept(binary: str, profile: Path) -> str:
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        run_chromium(binary, profile, "--dump-dom", f"http://127.0.0.1:{server.server_port}/x")
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serving(ThreadingHTTPServer(("127.0.0.1", 0), Recorder)) as url:
+        run_chromium(binary, profile, "--dump-dom", f"{url}/x")
     assert seen, "chromium made no request"
     return seen[0]
 

@@ -24,6 +24,7 @@ from typing import ClassVar
 
 import pytest
 from click.testing import CliRunner
+from loopback import serving
 
 from feeds.cli import cli
 from feeds.fetch import PollOptions, poll_feed, validate_url
@@ -301,14 +302,8 @@ class Server(http.server.ThreadingHTTPServer):
 
 @pytest.fixture(scope="module")
 def bad() -> Iterator[str]:
-    server = Server(("127.0.0.1", 0), Bad)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(Server(("127.0.0.1", 0), Bad)) as url:
+        yield url
 
 
 def test_the_good_path_of_the_test_server_is_clean(bad: str) -> None:

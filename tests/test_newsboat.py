@@ -21,7 +21,6 @@ import re
 import shutil
 import sqlite3
 import subprocess
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from loopback import serving
 
 from feeds.build import build_site
 from feeds.config import load_config
@@ -272,15 +272,8 @@ def site(tmp_path: Path) -> Iterator[Site]:
     built.build()
     server = make_server(root / "public", host="127.0.0.1", port=0, quiet=True)
     record_requests(server, built.requests)
-    built.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
+    with serving(server) as built.base_url:
         yield built
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(10)
 
 
 # -- the reader --------------------------------------------------------------------------

@@ -19,7 +19,6 @@ import json
 import os
 import shutil
 import subprocess
-import threading
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from loopback import serving
 
 from feeds.build import build_site
 from feeds.config import load_config
@@ -214,15 +214,8 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         if p.name.endswith((".xml", ".json"))
     )
     assert written == sorted(stem + suffix for stem in FEEDS for suffix in SUFFIXES.values())
-    server = make_server(root / "public", host="127.0.0.1", port=0, quiet=True)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(10)
+    with serving(make_server(root / "public", host="127.0.0.1", port=0, quiet=True)) as url:
+        yield url
 
 
 # -- the clients, each giving {"title", "link", "entries": [{field: value}]} ---------------

@@ -12,12 +12,12 @@ when the client or our bytes change, not only when they agree.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from loopback import serving
 from test_readers import _node, read_sfeed
 
 from feeds.build import build_site
@@ -109,15 +109,8 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (root / "config.yaml").write_text(CONFIG, encoding="utf-8")
     report = build_site(load_config(root / "config.yaml"), now=NOW)
     assert report.problems == () and report.findings == (), report
-    server = make_server(root / "public", host="127.0.0.1", port=0, quiet=True)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(10)
+    with serving(make_server(root / "public", host="127.0.0.1", port=0, quiet=True)) as url:
+        yield url
 
 
 def _url(base_url: str, fmt: str) -> str:
