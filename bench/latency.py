@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import BENCH, NOW, load_average, measure
+from run import BENCH, NOW, compile_feeds, load_average, measure
 
 _TITLE = re.compile(r"^title: .*$", re.M)
 
@@ -124,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fresh", type=int, default=5, help="fresh-process rebuilds to time")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per save")
     args = parser.parse_args(argv)
+    compile_feeds()
     feeds = Path(sys.executable).parent / "feeds"
     folder = args.corpus.resolve()
     config, output = folder / "config.yaml", folder / "public"

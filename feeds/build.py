@@ -244,7 +244,8 @@ def validate_site(
         # compared; bytes it linted are not linted again
         memo, lint = cache.saved_memo(), cache.saved_lint()
         checked = check_site(config.output_dir, site.plan, config, site.contents,
-                             memo=memo, fit=fit, lint_memo=lint)  # fmt: skip
+                             memo=memo, fit=fit, lint_memo=lint,
+                             processes=worker_count())  # fmt: skip
     content = [*skipped_problems(config, skipped), *site.problems]
     content += site.contents.lost_problems()
     return content_findings(content, site.kept) + checked

@@ -25,7 +25,7 @@ from feeds.layout import INDEX_PATH, OPML_PATH
 from feeds.lintmemo import LintEntry, LintMemo
 from feeds.model import Progress
 from feeds.pages import render_feed_page, render_index, render_opml, render_pages
-from feeds.parallel import Workers, split, worker_count
+from feeds.parallel import Workers, feed_shares, worker_count
 from feeds.plan import FeedSpec, SitePlan
 from feeds.render import ContentFn, fit_feed
 from feeds.validate import check_file
@@ -268,20 +268,8 @@ def _render_on_workers(
 
 
 def _shares(todo: Sequence[Job], count: int) -> list[list[int]]:
-    """The feeds (indexes into `todo`) for each of `count` processes: all feeds of one format
-    together when there are as many formats as processes (an entry's bytes recur only within
-    one format, so each is parsed once), else by format and top-level category; balanced by
-    entries (a JSON entry costs a third: no XML parse)."""
-    by_format = len({fmt for _, fmt, _ in todo}) >= count
-    groups: dict[str, list[int]] = {}
-    for index, (feed, fmt, _) in enumerate(todo):
-        name = fmt if by_format else f"{fmt} {feed.key.split('/', 1)[0]}"
-        groups.setdefault(name, []).append(index)
-    costs = [
-        (name, sum(len(todo[i][0].entries) * (1 if todo[i][1] == "json" else 3) + 5 for i in group))
-        for name, group in groups.items()
-    ]
-    return [sorted(i for name in names for i in groups[name]) for names in split(costs, count)]
+    """The feeds (indexes into `todo`) for each of `count` processes (`feed_shares`)."""
+    return feed_shares([(fmt, feed.key, len(feed.entries)) for feed, fmt, _ in todo], count)
 
 
 # What workers forked late read instead of receiving it (see `_render_forked_late`).

@@ -151,6 +151,23 @@ def split(costs: Sequence[tuple[str, float]], count: int) -> list[list[str]]:
     return [share for share in shares if share]
 
 
+def feed_shares(feeds: Sequence[tuple[str, str, int]], count: int) -> list[list[int]]:
+    """Feed files (format, feed key, entries) dealt to `count` processes, as indexes: all
+    files of one format together when there are as many formats as processes (an entry's
+    bytes recur only within one format, so each is parsed once), else by format and
+    top-level category; balanced by entries (a JSON entry costs a third: no XML parse)."""
+    by_format = len({fmt for fmt, _, _ in feeds}) >= count
+    groups: dict[str, list[int]] = {}
+    for index, (fmt, key, _) in enumerate(feeds):
+        name = fmt if by_format else f"{fmt} {key.split('/', 1)[0]}"
+        groups.setdefault(name, []).append(index)
+    costs = [
+        (name, sum(feeds[i][2] * (1 if feeds[i][0] == "json" else 3) + 5 for i in group))
+        for name, group in groups.items()
+    ]
+    return [sorted(i for name in names for i in groups[name]) for names in split(costs, count)]
+
+
 # -- the two ends of a worker ------------------------------------------------------------------
 
 

@@ -4,7 +4,9 @@ planned feed file in the output folder checked against the plan, and no stray fe
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ from feeds.lint import lint_feed
 from feeds.lint.jsonfeed import lint_json_feed
 from feeds.lintmemo import LintMemo
 from feeds.model import Article, Problem, shown_name
+from feeds.parallel import Workers, feed_shares
 from feeds.plan import FeedSpec, SitePlan
 from feeds.render.rules import ContentFn
 from feeds.validate.check import check_file
@@ -66,6 +69,11 @@ def content_findings(problems: Iterable[Problem], kept: Iterable[str]) -> list[F
     return [*errors, *kept_findings, *(f for f in found if f.level is not Severity.ERROR)]
 
 
+# `feeds validate` checks the files on two processes when they hold this many entries in all
+# (about ten full feeds: below, the fork costs what it saves).
+SHARED_CHECK_ENTRIES = 500
+
+
 def check_site(
     output_dir: Path,
     plan: SitePlan,
@@ -76,25 +84,19 @@ def check_site(
     owned: Iterable[str] = (),
     fit: Callable[[FeedSpec, str], FeedSpec] | None = None,
     lint_memo: LintMemo | None = None,
+    processes: int = 1,
 ) -> list[Finding]:
     """Site mode: every planned feed file exists, lints clean in strict mode and round-trips;
     a feed file under `output_dir/feeds/` that no planned feed (nor `owned`, paths relative
     to `output_dir` that other parts of the build write) accounts for is a `StrayFeed`.
     `fit` maps a planned feed and format to what the file should hold (the size budget).
-    `lint_memo`: the lint findings of bytes linted before (the build's), not linted again."""
-    memo = {} if memo is None else memo
-    cached: dict[str, Any] = {}
-
-    def once(article: Article) -> Any:  # each article's content computed once per check
-        if article.id not in cached:
-            cached[article.id] = content(article)
-        return cached[article.id]
-
-    findings: list[Finding] = []
+    `lint_memo`: the lint findings of bytes linted before (the build's), not linted again.
+    With `processes` > 1 the files are checked side by side on a worker forked here, which
+    inherits all of it; the findings are in the same order either way."""
     jobs = [(feed, fmt) for feed in plan.feeds for fmt in plan.formats]
-    for feed, fmt in jobs + list(plan.archive_jobs()):
-        expected = feed if fit is None else fit(feed, fmt)
-        findings.extend(_check_published(output_dir, expected, fmt, config, once, memo, lint_memo))
+    jobs += plan.archive_jobs()
+    check = _Check(output_dir, jobs, config, content, {} if memo is None else memo, lint_memo, fit)
+    findings = [f for found in _checked(check, processes) for f in found]
     planned = set(plan.paths()) | set(owned)
     for relative in managed_files(output_dir, FEED_SUFFIXES):
         if relative not in planned:
@@ -108,6 +110,71 @@ def check_site(
                 )
             )
     return findings
+
+
+@dataclass(slots=True)
+class _Check:
+    """The published files of a plan to check, and what checking them needs."""
+
+    output_dir: Path
+    jobs: list[tuple[FeedSpec, str]]
+    config: Config
+    content: ContentFn
+    memo: EntryMemo
+    lint_memo: LintMemo | None
+    fit: Callable[[FeedSpec, str], FeedSpec] | None
+
+    def run(self, indexes: Iterable[int]) -> list[list[Finding]]:
+        """The findings of each job in `indexes`, each article's content computed once."""
+        cached: dict[str, Any] = {}
+
+        def once(article: Article) -> Any:
+            if article.id not in cached:
+                cached[article.id] = self.content(article)
+            return cached[article.id]
+
+        found = []
+        for index in indexes:
+            feed, fmt = self.jobs[index]
+            expected = feed if self.fit is None else self.fit(feed, fmt)
+            found.append(
+                _check_published(
+                    self.output_dir, expected, fmt, self.config, once, self.memo, self.lint_memo
+                )
+            )
+        return found
+
+
+# What the worker `_checked` forks reads instead of receiving it.
+_INHERITED: _Check | None = None
+
+
+def _checked(check: _Check, processes: int) -> list[list[Finding]]:
+    """Every job's findings, in job order: here alone, or shared with one forked worker."""
+    global _INHERITED
+    entries = sum(len(feed.entries) for feed, _ in check.jobs)
+    if processes < 2 or entries < SHARED_CHECK_ENTRIES:
+        return check.run(range(len(check.jobs)))
+    summary = [(fmt, feed.key, len(feed.entries)) for feed, fmt in check.jobs]
+    _INHERITED = check
+    gc.freeze()  # what the worker inherits stays shared: the collector does not touch it
+    try:
+        with Workers(2) as late:
+            shares = feed_shares(summary, late.count)
+            done = late.run(_check_inherited, [(indexes,) for indexes in shares])
+    finally:
+        _INHERITED = None
+        gc.unfreeze()
+    results: list[list[Finding]] = [[] for _ in check.jobs]
+    for indexes, found in zip(shares, done, strict=True):
+        for index, findings in zip(indexes, found, strict=True):
+            results[index] = findings
+    return results
+
+
+def _check_inherited(indexes: list[int]) -> list[list[Finding]]:
+    assert _INHERITED is not None
+    return _INHERITED.run(indexes)
 
 
 def _check_published(
