@@ -242,7 +242,7 @@ def _send(child: _Child, task: tuple[Callable[..., Any], tuple[Any, ...]]) -> _C
     try:
         dump(task, child.tasks)
         child.tasks.flush()
-    except (OSError, pickle.PicklingError):
+    except (OSError, pickle.PicklingError, AttributeError, TypeError):  # e.g. a local function
         child.alive = False
         return None
     return child

@@ -23,7 +23,7 @@ from sites import (
 import feeds.build
 import feeds.feedfiles
 import feeds.reading
-from feeds.parallel import Workers, split, worker_count
+from feeds.parallel import Workers, feed_shares, split, worker_count
 
 # --- the pool ---------------------------------------------------------------------------------
 
@@ -87,6 +87,22 @@ def test_a_failing_worker_has_its_share_run_here(function: object) -> None:
         assert results == ["done here", "done here"]
         # the pool goes on without the dead worker
         assert pool.run(function, [(os.getpid(),), (os.getpid(),)]) == ["done here"] * 2  # type: ignore[arg-type]
+
+
+def test_a_share_that_cannot_be_sent_runs_here() -> None:
+    def local(value: int) -> tuple[int, int]:  # a local function: pickle cannot name it
+        return os.getpid(), value
+
+    with Workers(2) as pool:
+        assert pool.run(local, [(1,), (2,)]) == [(os.getpid(), 1), (os.getpid(), 2)]
+
+
+def test_feed_shares_keep_a_format_together_when_there_are_enough_processes() -> None:
+    feeds_ = [("rss", "all", 50), ("atom", "all", 50), ("rss", "a/b", 10), ("atom", "a/b", 10)]
+    assert sorted(feed_shares(feeds_, 2)) == [[0, 2], [1, 3]]
+    # one format, two processes: by top-level category, the costliest first
+    one = [("rss", "all", 50), ("rss", "news/world", 20), ("rss", "news/local", 20)]
+    assert sorted(feed_shares(one, 2)) == [[0], [1, 2]]
 
 
 def test_an_error_everywhere_is_raised_as_without_workers() -> None:
