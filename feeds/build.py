@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
+from feeds.buildwork import nothing_to_do, pool_size, stats_unchanged
 from feeds.cache import (
     BuildCache,
     FeedState,
@@ -40,6 +41,7 @@ from feeds.cache import (
     load_cache,
     load_manifest,
     load_store,
+    read_back,
     save_cache,
 )
 from feeds.categories import check_category_config
@@ -52,6 +54,7 @@ from feeds.findings import Finding
 from feeds.idregistry import (
     IDS_FILE,
     Published,
+    RegistryMemo,
     article_changes,
     describe,
     load_ids,
@@ -70,6 +73,7 @@ from feeds.publish import PublishReport, build_lock, explain, publish_files, rem
 from feeds.recordbodies import record_store
 from feeds.render import fit_feed
 from feeds.request import BuildError, BuildReport, BuildRequest, report_of
+from feeds.resident import Resident
 from feeds.site import Prepared, prepare
 from feeds.sqlsource import opened_sources
 from feeds.staticfiles import read_static
@@ -78,10 +82,6 @@ from feeds.validate import check_site, content_findings
 __all__ = [
     "BuildError", "BuildReport", "BuildRequest", "RecordSource", "build_site", "validate_site",
 ]  # fmt: skip
-
-# When a build forks workers (see feeds.parallel); below these, one process does it faster.
-MIN_FILES_FOR_POOL = 300  # content files to read
-MIN_FEEDS_FOR_POOL = 20  # feed files to render after a settings change
 
 Stats = list[tuple[str, os.stat_result]]
 
@@ -100,11 +100,13 @@ def build_site(
     accept_new_ids: bool = False,
     records: Iterable[Mapping[str, object]] | None = None,
     sources: Sequence[RecordSource] = (),
+    resident: Resident | None = None,
 ) -> BuildReport:
     """Build every feed of the site as of `now` (an aware datetime) and publish what validates
     (the options are `BuildRequest`'s). `records` (a source named `records`) and `sources`
     are articles besides content_dir's files, e.g. from a CMS (README "Python API"): give
-    every one each time, as a build publishes only what it is given.
+    every one each time, as a build publishes only what it is given. A process that builds
+    the site again and again passes the same `resident` each time (`feeds.resident`).
 
     Raises `LockHeld` when another build runs, `ConfigError`/`BuildError` when the build
     cannot start. Problems with single articles or feeds are in the report, never raised.
@@ -121,10 +123,12 @@ def build_site(
         accept_new_ids=accept_new_ids,
         sources=(*sources, *([] if records is None else [RecordSource("records", records)])),
     )
-    return run_build(config, request)
+    return run_build(config, request, resident)
 
 
-def run_build(config: Config, request: BuildRequest) -> BuildReport:
+def run_build(
+    config: Config, request: BuildRequest, resident: Resident | None = None
+) -> BuildReport:
     """`build_site` for a request already made."""
     check_category_config(config)
     excluded_categories(config)  # ConfigError for a feeds.exclude_categories entry (issue 16)
@@ -132,43 +136,54 @@ def run_build(config: Config, request: BuildRequest) -> BuildReport:
     with build_lock(config.cache_dir, wait=request.wait_for_lock), opened_sources(config) as rows:
         request = dataclasses.replace(request, sources=(*rows, *request.sources))
         started_ns = time.time_ns()
-        manifest = load_manifest(config.cache_dir)
+        kept = None if resident is None else resident.cache(config.cache_dir)
+        manifest = load_manifest(config.cache_dir) if kept is None else kept.manifest
         skipped: Skipped = []
         excluded: list[str] = []
-        files = _scan(config, skipped, excluded)
+        files = _scan(config, skipped, excluded, resident)
         # Build state lives for the whole build and forms no cycles: out of the cycle
         # collector's sight (gc.freeze), which would otherwise go through it again and again.
         gc.freeze()
         try:
             report: BuildReport | None = None
             # records are read every time (their digests say what changed)
-            if not skipped and not request.sources and _stats_unchanged(manifest, files):
-                report = _unchanged(config, manifest, request)
+            if not skipped and not request.sources and stats_unchanged(manifest, files):
+                report = nothing_to_do(config, manifest, request)
             if report is None:
-                report = _build_stages(config, request, started_ns, manifest, files, skipped)
+                stages = _Stages(config, request, started_ns, resident, kept)
+                report = _build_stages(stages, manifest, files, skipped)
             return dataclasses.replace(report, excluded=tuple(excluded))
         finally:
             gc.unfreeze()
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Stages:
+    """What every stage of one build is given."""
+
+    config: Config
+    request: BuildRequest
+    started_ns: int
+    resident: Resident | None
+    kept: BuildCache | None  # the resident's build state, when it is still the saved one
+
+
 def _build_stages(
-    config: Config,
-    request: BuildRequest,
-    started_ns: int,
-    manifest: Manifest | None,
-    files: Stats,
-    skipped: Skipped,
+    stages: _Stages, manifest: Manifest | None, files: Stats, skipped: Skipped
 ) -> BuildReport:
     """Read, plan, render and check; then publish and remember. The stages, in order."""
-    workers = Workers(_pool_size(config, manifest, files, request.workers))
+    config, request, started_ns, resident = (
+        stages.config, stages.request, stages.started_ns, stages.resident,
+    )  # fmt: skip
+    workers = Workers(pool_size(config, manifest, files, request.workers))
     with workers as pool, record_store(config.cache_dir, writable=not request.dry_run) as bodies:
-        cache = load_store(config.cache_dir, manifest)
+        cache = load_store(config.cache_dir, manifest) if stages.kept is None else stages.kept
         gc.freeze()  # the store just read, as above
         site = prepare(
             config, cache, request.now, request.progress, started_ns=started_ns,
             files=files, pool=pool, sources=request.sources, record_bodies=bodies,
         )  # fmt: skip
-        previous_ids = load_ids(config.cache_dir)
+        previous_ids = (resident and resident.ids(config.cache_dir)) or load_ids(config.cache_dir)
         moved = [] if previous_ids is None else new_ids(previous_ids, site.articles)
         if moved and not request.accept_new_ids:
             raise BuildError(describe(moved))
@@ -191,22 +206,28 @@ def _build_stages(
         site.problems.extend(static.problems)
     remove_temp_files(config.output_dir)  # of killed builds, before anything is compared
     hold = request.dry_run or blocked
-    registry = registry_of(site.articles, site.contents.digest)
+    memo = None if resident is None else resident.registry
+    registry = registry_of(site.articles, site.contents.digest, memo)
     report, owned = _publish_owned(config, cache, rendered, planned, request, hold)
     site.problems.extend(owned.problems)
     summary = _summary(site, rendered, pages, summary_problems)
     if not hold:
         site.problems.extend(_record_owned(config, planned, report, owned.before))
-        site.problems.extend(_record_ids(config, registry))
+        ids_problems = _record_ids(config, registry, memo)
+        site.problems.extend(ids_problems)
+        if resident is not None:
+            resident.keep_ids(config.cache_dir, None if ids_problems else registry)
         feed_states = dict(rendered.states)
         feed_states.update(
             (p, FeedState(mark, size=0, mtime_ns=0))
             for p, mark in pages.items()
             if p not in rendered.refused
         )
-        failure = _save(config, cache, site, rendered, feed_states, report, summary)
+        failure, saved = _save(config, cache, site, rendered, feed_states, report, summary)
         if failure is not None:
             site.problems.append(failure)
+        if resident is not None:
+            resident.keep_cache(config.cache_dir, saved)
     added, changed, removed = article_changes(previous_ids, registry)
     built = report_of(
         summary, request,
@@ -229,7 +250,7 @@ def validate_site(
     excluded_categories(config)
     skipped: Skipped = []
     with opened_sources(config) as rows, record_store(config.cache_dir) as bodies:
-        files = _scan(config, skipped, [])
+        files = _scan(config, skipped, [], None)
         cache = load_cache(config.cache_dir)
         site = prepare(
             config, cache, now, files=files, sources=(*rows, *sources), record_bodies=bodies
@@ -313,11 +334,13 @@ def _record_owned(
     )  # fmt: skip
 
 
-def _record_ids(config: Config, registry: Mapping[str, Published]) -> list[Problem]:
+def _record_ids(
+    config: Config, registry: Mapping[str, Published], memo: RegistryMemo | None
+) -> list[Problem]:
     """Remember the id of every article published; a failure is an error."""
     return _saved(
         config, config.cache_dir / IDS_FILE,
-        lambda: save_ids(config.cache_dir, registry),
+        lambda: save_ids(config.cache_dir, registry, memo),
         "the next build cannot check that published ids stay",
     )  # fmt: skip
 
@@ -353,88 +376,23 @@ def _summary(
     )
 
 
-def _scan(config: Config, skipped: Skipped, excluded: list[str]) -> Stats:
-    """The content files; none when `sources:` stand instead of a content folder (issue 18)."""
+def _scan(
+    config: Config, skipped: Skipped, excluded: list[str], resident: Resident | None
+) -> Stats:
+    """The content files; none when `sources:` stand instead of a content folder (issue 18).
+    A resident updates its last scan when it can."""
     if config.sources and not config.content_dir.exists():
         return []
-    return scan_content(config.content_dir, skipped, config.content_exclude, excluded)
+    if resident is None:
+        return scan_content(config.content_dir, skipped, config.content_exclude, excluded)
 
+    def full(skipped: Skipped, excluded: list[str], links: list[str]) -> Stats:
+        return scan_content(config.content_dir, skipped, config.content_exclude, excluded, links)
 
-def _stats_unchanged(manifest: Manifest | None, files: Stats) -> bool:
-    """True when every content file has the stat the last build took and trusted."""
-    stats = manifest.stats if manifest is not None else {}
-    if len(stats) != len(files):
-        return False
-    return all(
-        stats.get(relative) == (s.st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_ino)
-        for relative, s in files
-    )  # a racy stat is None: never equal
-
-
-def _unchanged(
-    config: Config, manifest: Manifest | None, request: BuildRequest
-) -> BuildReport | None:
-    """The report of a build with nothing to do, or None when there is something to do.
-
-    The caller has found every content file present with the stat the last build took (and
-    trusted). Nothing to do: besides, the same settings; the same articles due at `now`; every
-    file the last build was to publish published and untouched, and no other feed file under
-    feeds/. The full build would then re-read, re-render and re-write nothing, and report
-    what the last one did."""
-    if manifest is None or manifest.summary is None:
-        return None
-    summary = manifest.summary
-    if manifest.reading_key != reading_key(config) or manifest.render_key != render_key(config):
-        return None
-    if not summary.covers(request.now):
-        return None
-    recorded = manifest.feeds
-    planned = summary.planned
-    if len(recorded) != len(planned):
-        return None
-    for path in planned:
-        state = recorded.get(path)
-        if state is None or not state.untouched(config.output_dir / path):
-            return None
-    if not set(managed_files(config.output_dir)) <= set(planned):
-        return None
-    if not (config.output_dir / OWNED_NAME).is_file():
-        return None  # a folder of an older build, or a lost manifest: record what it owns
-    if not (config.cache_dir / IDS_FILE).is_file():
-        return None  # a cache of an older build: record the ids it published
-    blocked = request.strict and bool(summary.problems or summary.kept)
-    return report_of(summary, request, files_total=len(manifest.stats), blocked=blocked)
-
-
-def _pool_size(
-    config: Config, manifest: Manifest | None, files: Stats, requested: int | None
-) -> int:
-    """How many processes this build uses: more than one only when the work pays for them
-    (many files to read, or many feeds to render after a settings change)."""
-    count = worker_count(requested)
-    if count == 1:
-        return 1
-    if _files_to_read(config, manifest, files) >= MIN_FILES_FOR_POOL:
-        return count
-    if (
-        manifest is not None
-        and manifest.render_key != render_key(config)
-        and len(manifest.feeds) >= MIN_FEEDS_FOR_POOL
-    ):
-        return count
-    return 1
-
-
-def _files_to_read(config: Config, manifest: Manifest | None, files: Stats) -> int:
-    """How many content files this build reads: those whose stat changed, or every one when
-    the state cannot be used (none, other reading settings, no store)."""
-    if manifest is None or manifest.reading_key != reading_key(config) or not manifest.store:
-        return len(files)
-    stats = manifest.stats
-    return sum(
-        stats.get(relative) != (s.st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_ino)
-        for relative, s in files
-    )  # a racy stat is None: never equal
+    files, left_out, kept_out = resident.scan(config, full)
+    skipped.extend(left_out)
+    excluded.extend(kept_out)
+    return files
 
 
 def _save(
@@ -445,12 +403,14 @@ def _save(
     feed_states: dict[str, FeedState],
     report: PublishReport,
     summary: Summary,
-) -> Problem | None:
-    """Remember what this build read and wrote; a feed that failed to publish is forgotten so
-    the next build tries it again. Content is kept for every article still in some file, so
-    a feed that is not re-rendered does not lose it; memo entries for the entries still in
-    some feed. What did not change is not written. A cache that cannot be written is an
-    error in the report (the feeds are published; the next build does this one's work again)."""
+) -> tuple[Problem | None, BuildCache | None]:
+    """Remember what this build read and wrote, and return the state saved as the next build
+    would read it back (None when it could not be saved). A feed that failed to publish is
+    forgotten so the next build tries it again. Content is kept for every article still in
+    some file, so a feed that is not re-rendered does not lose it; memo entries for the
+    entries still in some feed. What did not change is not written. A cache that cannot be
+    written is an error in the report (the feeds are published; the next build does this
+    one's work again)."""
     failed = {path for path, _ in report.failed}
     feeds: dict[str, FeedState] = {}
     for path, state in feed_states.items():
@@ -492,5 +452,5 @@ def _save(
             None,
             f"cannot be saved: {explain(error)} (the feeds are published; the next build "
             "does this one's work again)",
-        )
-    return None
+        ), None
+    return None, read_back(config.cache_dir, new, cache)

@@ -27,7 +27,7 @@ import secrets
 import tempfile
 import zlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -39,14 +39,11 @@ from feeds.lintmemo import LintEntry, LintMemo
 from feeds.model import Article, Author, Category, Enclosure, Problem
 from feeds.views import EntryView
 
-# -6: issue 13 changed feed bytes; feeds rendered before must not be reused
-# -7: archives under a budget (issue 19); -8: podcast show feeds (issue 17)
-# -9: itunes:category names in the text attribute, as Apple reads them (issue 17)
-# -10: dotted dates day first, readings redone (issue 11)
-# -11: several authors per article (issue 16)
-# -12: Unix-time dates, TOML/Pelican front matter, generator ids (issue 18): readings redone
-# -13: the lint memo shard (issue 14)
-# -14: records' bodies in recordbodies, their content keys with html.allow_iframes (issue 18)
+# -6: issue 13 changed feed bytes; -7: archives under a budget (19); -8: podcast show feeds
+# (17); -9: itunes:category names in the text attribute (17); -10: dotted dates day first (11);
+# -11: several authors (16); -12: Unix-time dates, TOML/Pelican front matter, generator ids
+# (18); -13: the lint memo shard (14); -14: records' bodies in recordbodies, content keys with
+# html.allow_iframes (18)
 CACHE_VERSION = f"feeds-cache-{__version__}-14"
 CACHE_FILE = "build-cache.pickle"
 STORE_DIR = "build-store"
@@ -202,7 +199,7 @@ class BuildCache:
     lint_memo: dict[str, LintEntry] = field(default_factory=dict)
     summary: Summary | None = None
     shards: dict[str, _Shard] = field(default_factory=dict)  # the store as read, by name
-    manifest: Manifest | None = None  # as read
+    manifest: Manifest | None = None  # as read, or as saved (`save_cache`)
 
     def saved_memo(self) -> dict[bytes, EntryView]:
         """The round-trip memo entries the last build's feed file checks read (`feeds
@@ -380,11 +377,22 @@ def save_cache(cache_dir: Path, cache: BuildCache, before: BuildCache | None = N
             part = dict(records)
         shards[name] = _Shard(tuple(part), _write_new(folder, part))
     cache.shards = shards
-    manifest = _manifest_of(cache)
+    manifest = cache.manifest = _manifest_of(cache)
     if manifest == (before.manifest or _manifest_of(before)):
         return
     _write(cache_dir, CACHE_FILE, (CACHE_VERSION, manifest))
     _remove_leftovers(cache_dir, {shard.file for shard in shards.values()})
+
+
+def read_back(cache_dir: Path, saved: BuildCache, before: BuildCache) -> BuildCache:
+    """What `load_store` reads after `save_cache(cache_dir, saved, before)` (`feeds.resident`):
+    the same records; the memo entries in memory that a feed still uses, others from shards."""
+    manifest = saved.manifest or _manifest_of(saved)  # save_cache leaves it there
+    where = _memo_shards(saved.feed_memo)
+    known = {**before.memo.entries, **saved.memo.entries}
+    entries = {key: view for key in where if (view := known.get(key)) is not None}
+    memo = Memo(entries, folder=cache_dir / STORE_DIR, files=manifest.store, where=where)
+    return replace(saved, memo=memo, shards=dict(saved.shards), manifest=manifest)
 
 
 def _grouped(cache: BuildCache) -> dict[str, dict[Any, Any]]:

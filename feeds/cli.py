@@ -25,6 +25,7 @@ from feeds.ownership import AdoptError, adopt_paths
 from feeds.pinghub import ping_hub
 from feeds.publish import LockHeld, PublishError
 from feeds.reporttext import count_of, print_report, progress_bar, report_json
+from feeds.resident import Resident
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 
@@ -157,6 +158,8 @@ def build(
     or a feed not published, 2 for a usage or config error, 3 when another build holds the lock.
     """
 
+    resident = Resident() if watch else None  # the site kept between builds (issue 14)
+
     def once() -> int:
         config = _load(config_path, content, output)
         return _run_build(
@@ -171,6 +174,7 @@ def build(
             accept_new_ids=accept_new_ids,
             verbose=verbose,
             as_json=output_format == "json",
+            resident=resident,
         )
 
     if not watch:
@@ -178,7 +182,9 @@ def build(
     from feeds.watch import run_guarded, watch_and_rebuild
 
     run_guarded(once, click.echo)  # a broken config is reported; the watching starts anyway
-    watch_and_rebuild(_watched(config_path, content, output), once, echo=click.echo)
+    watch_and_rebuild(
+        _watched(config_path, content, output), once, echo=click.echo, resident=resident
+    )
 
 
 def _watched(
@@ -212,6 +218,7 @@ def _run_build(
     accept_new_ids: bool = False,
     verbose: bool = False,
     as_json: bool = False,
+    resident: Resident | None = None,
 ) -> int:
     """One build as the command line runs it (the clock read here when `now` is None); its
     exit code."""
@@ -237,7 +244,7 @@ def _run_build(
                 adopt=adopted,
                 accept_new_ids=accept_new_ids,
             )
-            report = run_build(config, request)
+            report = run_build(config, request, resident)
     except LockHeld:
         click.echo(
             f"feeds: another build is running (lock in {config.cache_dir}); "
@@ -399,14 +406,16 @@ def serve(config_path: Path, host: str | None, port: int | None, watch: bool) ->
     if watch:
         from feeds.watch import run_guarded, watch_and_rebuild
 
+        resident = Resident()
+
         def once() -> int:
-            return _run_build(_load(config_path), wait=True)
+            return _run_build(_load(config_path), wait=True, resident=resident)
 
         run_guarded(once, click.echo)
         threading.Thread(
             target=watch_and_rebuild,
             args=(_watched(config_path), once),
-            kwargs={"echo": click.echo},
+            kwargs={"echo": click.echo, "resident": resident},
             daemon=True,
         ).start()
     try:

@@ -45,10 +45,12 @@ def scan_content(
     skipped: Skipped | None = None,
     exclude: tuple[str, ...] = (),
     excluded: list[str] | None = None,
+    links: list[str] | None = None,
 ) -> _Found:
     """Every article file below `content_dir` (hidden names skipped), sorted by path. Links
     leading outside, loops and broken links are left out and added to `skipped`; files an
-    `exclude` glob matches (content.exclude) are left out and added to `excluded`."""
+    `exclude` glob matches (content.exclude) are left out and added to `excluded`; every
+    symbolic link met is added to `links`."""
     if not content_dir.is_dir():
         raise ConfigError("content_dir", str(content_dir), "is not a folder")
     walk = _Walk(os.path.realpath(content_dir))
@@ -72,6 +74,8 @@ def scan_content(
         else:
             walk.found.append((relative, stat))
     walk.found.sort()  # by path: paths are unique, so the stats are never compared
+    if links is not None:
+        links.extend(walk.links)
     if exclude:
         left_out = [relative for relative, _ in walk.found if is_excluded(relative, exclude)]
         if left_out:
@@ -94,6 +98,7 @@ class _Walk:
         self.folder_links: list[tuple[str, str]] = []  # (prefix, path)
         self.folders_seen: set[tuple[int, int]] = set()
         self.notes: Skipped = []
+        self.links: list[str] = []
 
     def note(self, relative: str, message: str) -> None:
         self.notes.append((relative, message))
@@ -114,10 +119,11 @@ class _Walk:
                         self._link(entry, prefix + name)
                     elif entry.is_dir(follow_symlinks=False):
                         folders.append((entry.path, prefix + name + "/"))
-                    elif _is_article(name) and entry.is_file(follow_symlinks=False):
+                    elif is_article_name(name) and entry.is_file(follow_symlinks=False):
                         self.found.append((prefix + name, entry.stat(follow_symlinks=False)))
 
     def _link(self, entry: os.DirEntry[str], relative: str) -> None:
+        self.links.append(relative)
         if not _inside(os.path.realpath(entry.path), self.root):
             self.note(relative, _OUTSIDE)
             return
@@ -128,7 +134,7 @@ class _Walk:
             return
         if S_ISDIR(stat.st_mode):
             self.folder_links.append((relative + "/", entry.path))
-        elif S_ISREG(stat.st_mode) and _is_article(entry.name):
+        elif S_ISREG(stat.st_mode) and is_article_name(entry.name):
             self.file_links.append((relative, stat))
 
 
@@ -148,7 +154,8 @@ def _exclusion(exclude: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{translate(pattern)})" for pattern in exclude))
 
 
-def _is_article(name: str) -> bool:
+def is_article_name(name: str) -> bool:
+    """Whether a file of this name is read as an article (by its extension)."""
     return name[name.rfind(".") :].lower() in EXTENSIONS
 
 

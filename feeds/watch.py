@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from feeds.resident import Resident
 
 Echo = Callable[[str], None]
 
@@ -34,12 +38,14 @@ def watch_and_rebuild(
     *,
     echo: Echo = print,
     debounce_ms: int = 300,
+    resident: Resident | None = None,
 ) -> None:
     """Block, calling `rebuild` after each settled batch of changes under `paths()`, which is
-    asked again after every build (a config change may move the content folder)."""
+    asked again after every build (a config change may move the content folder). A
+    `resident` is told when the watching starts and every path each batch names."""
     watched = _existing(paths())
     while watched:
-        now = _watch(watched, paths, rebuild, echo, debounce_ms)
+        now = _watch(watched, paths, rebuild, echo, debounce_ms, resident)
         if now is None:
             return  # Ctrl-C
         watched = now
@@ -56,6 +62,7 @@ def _watch(
     rebuild: Callable[[], int],
     echo: Echo,
     debounce_ms: int,
+    resident: Resident | None = None,
 ) -> list[Path] | None:
     """Watch `paths`, rebuilding after each batch of changes, until a build changes what
     `ask()` says to watch (the new paths) or Ctrl-C (None)."""
@@ -76,6 +83,8 @@ def _watch(
     ):
         if not ready:
             ready = True
+            if resident is not None:
+                resident.watching()
             echo("feeds: watching " + ", ".join(str(p) for p in paths) + " (Ctrl-C stops)")
         changed = sorted(
             {
@@ -86,6 +95,8 @@ def _watch(
         )
         if not changed:
             continue
+        if resident is not None:
+            resident.changed(changed)
         echo(
             "feeds: changed: "
             + ", ".join(str(p) for p in changed[:10])

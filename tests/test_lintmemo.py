@@ -14,6 +14,7 @@ import pytest
 from sites import FIRST_MTIME_NS, NOW, Site, feed_findings
 
 import feeds.build
+import feeds.buildwork
 import feeds.feedfiles
 import feeds.lintmemo
 import feeds.validate.check
@@ -307,7 +308,7 @@ def test_a_later_build_rendering_the_same_bytes_again_does_not_lint_them_again(
 ) -> None:
     workers = 1 if mode == "here" else 2
     if mode == "pool":  # the fixture site is small: workers for any amount of work
-        monkeypatch.setattr(feeds.build, "MIN_FILES_FOR_POOL", 0)
+        monkeypatch.setattr(feeds.buildwork, "MIN_FILES_FOR_POOL", 0)
     if mode == "forked late":
         monkeypatch.setattr(feeds.feedfiles, "LATE_FORK_ENTRIES", 0)
     site.write("science/mojibake.md", MOJIBAKE)

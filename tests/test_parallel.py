@@ -21,6 +21,7 @@ from sites import (
 )
 
 import feeds.build
+import feeds.buildwork
 import feeds.feedfiles
 import feeds.reading
 from feeds.parallel import Workers, feed_shares, split, worker_count
@@ -164,8 +165,8 @@ def test_no_workers_while_other_threads_run(monkeypatch: pytest.MonkeyPatch) -> 
 @pytest.fixture
 def pool_for_everything(monkeypatch: pytest.MonkeyPatch) -> None:
     """Workers for any amount of work, so the small fixture site uses them."""
-    monkeypatch.setattr(feeds.build, "MIN_FILES_FOR_POOL", 0)
-    monkeypatch.setattr(feeds.build, "MIN_FEEDS_FOR_POOL", 0)
+    monkeypatch.setattr(feeds.buildwork, "MIN_FILES_FOR_POOL", 0)
+    monkeypatch.setattr(feeds.buildwork, "MIN_FEEDS_FOR_POOL", 0)
     monkeypatch.setattr(feeds.feedfiles, "LATE_FORK_ENTRIES", 0)
 
 

@@ -1,0 +1,100 @@
+"""How much work a build has, decided from the manifest before anything else is read: none
+at all (every content file's stat as the last build took and trusted, the same settings,
+the same articles due, every published file untouched: the last report stands), and how
+many processes the rest pays for (`feeds.parallel`)."""
+
+from __future__ import annotations
+
+import os
+
+from feeds.cache import Manifest
+from feeds.config import Config
+from feeds.idregistry import IDS_FILE
+from feeds.keys import reading_key, render_key
+from feeds.layout import managed_files
+from feeds.ownership import OWNED_NAME
+from feeds.parallel import worker_count
+from feeds.request import BuildReport, BuildRequest, report_of
+
+Stats = list[tuple[str, os.stat_result]]
+
+# When a build forks workers (see feeds.parallel); below these, one process does it faster.
+MIN_FILES_FOR_POOL = 300  # content files to read
+MIN_FEEDS_FOR_POOL = 20  # feed files to render after a settings change
+
+
+def stats_unchanged(manifest: Manifest | None, files: Stats) -> bool:
+    """True when every content file has the stat the last build took and trusted."""
+    stats = manifest.stats if manifest is not None else {}
+    if len(stats) != len(files):
+        return False
+    return all(
+        stats.get(relative) == (s.st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_ino)
+        for relative, s in files
+    )  # a racy stat is None: never equal
+
+
+def nothing_to_do(
+    config: Config, manifest: Manifest | None, request: BuildRequest
+) -> BuildReport | None:
+    """The report of a build with nothing to do, or None when there is something to do.
+
+    The caller has found every content file present with the stat the last build took (and
+    trusted). Nothing to do: besides, the same settings; the same articles due at `now`; every
+    file the last build was to publish published and untouched, and no other feed file under
+    feeds/. The full build would then re-read, re-render and re-write nothing, and report
+    what the last one did."""
+    if manifest is None or manifest.summary is None:
+        return None
+    summary = manifest.summary
+    if manifest.reading_key != reading_key(config) or manifest.render_key != render_key(config):
+        return None
+    if not summary.covers(request.now):
+        return None
+    recorded = manifest.feeds
+    planned = summary.planned
+    if len(recorded) != len(planned):
+        return None
+    for path in planned:
+        state = recorded.get(path)
+        if state is None or not state.untouched(config.output_dir / path):
+            return None
+    if not set(managed_files(config.output_dir)) <= set(planned):
+        return None
+    if not (config.output_dir / OWNED_NAME).is_file():
+        return None  # a folder of an older build, or a lost manifest: record what it owns
+    if not (config.cache_dir / IDS_FILE).is_file():
+        return None  # a cache of an older build: record the ids it published
+    blocked = request.strict and bool(summary.problems or summary.kept)
+    return report_of(summary, request, files_total=len(manifest.stats), blocked=blocked)
+
+
+def pool_size(
+    config: Config, manifest: Manifest | None, files: Stats, requested: int | None
+) -> int:
+    """How many processes this build uses: more than one only when the work pays for them
+    (many files to read, or many feeds to render after a settings change)."""
+    count = worker_count(requested)
+    if count == 1:
+        return 1
+    if files_to_read(config, manifest, files) >= MIN_FILES_FOR_POOL:
+        return count
+    if (
+        manifest is not None
+        and manifest.render_key != render_key(config)
+        and len(manifest.feeds) >= MIN_FEEDS_FOR_POOL
+    ):
+        return count
+    return 1
+
+
+def files_to_read(config: Config, manifest: Manifest | None, files: Stats) -> int:
+    """How many content files this build reads: those whose stat changed, or every one when
+    the state cannot be used (none, other reading settings, no store)."""
+    if manifest is None or manifest.reading_key != reading_key(config) or not manifest.store:
+        return len(files)
+    stats = manifest.stats
+    return sum(
+        stats.get(relative) != (s.st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_ino)
+        for relative, s in files
+    )  # a racy stat is None: never equal

@@ -1,0 +1,182 @@
+"""What a long-running process (`feeds build --watch`, a CMS worker calling `build_site`)
+keeps of one site between builds, so that a build after a small change does not read again
+what it already holds (issue 14): the content scan, updated from the paths a watcher reports;
+the build state and the id registry the last build saved; each article's reader digest.
+
+Nothing kept is used unless it is still true. The build state and the registry are used
+while their files in cache_dir are as this process left them (same stat), so another build
+of the same site in between (another terminal, a deleted cache) is read as usual. The scan
+is updated only while a watcher reports every change (`watching`) and has done so since the
+last full scan began, and only for edits of article files it knows: a new or deleted file,
+a folder, a symbolic link anywhere in the content, or another content folder or exclude
+setting is a full scan. A build with a resident publishes the same bytes as one without
+(tests/test_resident.py puts every kind of change through both).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from stat import S_ISREG
+
+from feeds.cache import CACHE_FILE, BuildCache
+from feeds.config import Config
+from feeds.contentfiles import Skipped, is_article_name
+from feeds.idregistry import IDS_FILE, Published, RegistryMemo
+
+Stats = list[tuple[str, os.stat_result]]
+FileStamp = tuple[int, int, int, int] | None  # st_ino, st_size, st_mtime_ns, st_ctime_ns
+
+# More reported paths than this since the last build: a full scan costs less than looking.
+MAX_CHANGES = 1000
+
+
+@dataclass(slots=True)
+class _Scan:
+    """One full scan of the content folder and what it left out."""
+
+    setting: tuple[Path, tuple[str, ...]]  # content_dir, content.exclude
+    files: Stats
+    skipped: Skipped
+    excluded: list[str]
+    links: bool  # some symbolic link was met: its target may change unseen
+    index: dict[str, int]  # relative path -> position in `files`
+
+
+class Resident:
+    """One site's state kept between builds by the process that runs them (see the module
+    docstring); give the same one to every build of the site (`build_site(resident=...)`)."""
+
+    def __init__(self) -> None:
+        self._scan: _Scan | None = None
+        self._watching = False  # a watcher reports every change under the content folder
+        self._scan_watched = False  # and was already watching when `_scan` began
+        self._changed: set[str] = set()  # absolute paths reported since the last scan
+        self._cache: tuple[FileStamp, BuildCache] | None = None
+        self._ids: tuple[FileStamp, dict[str, Published]] | None = None
+        self.registry = RegistryMemo()  # for `registry_of` and `save_ids`
+
+    # -- what a watcher tells ---------------------------------------------------------------
+
+    def watching(self) -> None:
+        """A watcher now reports (`changed`) every change under the content folder; the next
+        build still scans in full, as changes before the watcher started were not seen."""
+        self._watching = True
+        self._scan_watched = False
+
+    def changed(self, paths: Iterable[Path | str]) -> None:
+        """Paths created, modified or deleted since the last build (a path outside the
+        content folder, the config file say, makes the next build scan in full)."""
+        self._changed.update(os.fspath(path) for path in paths)
+
+    def forget(self) -> None:
+        """Keep nothing: the next build reads everything as a fresh process does."""
+        self.__init__()  # type: ignore[misc]
+
+    # -- what a build asks ------------------------------------------------------------------
+
+    def scan(
+        self, config: Config, full: Callable[[Skipped, list[str], list[str]], Stats]
+    ) -> tuple[Stats, Skipped, list[str]]:
+        """The content files with their stats, and the skipped and excluded ones: the last
+        scan updated with the reported changes when that is safe, else `full(skipped,
+        excluded, links)` (`scan_content`'s answer)."""
+        setting = (config.content_dir, config.content_exclude)
+        changed, self._changed = self._changed, set()
+        last = self._scan
+        if last is not None and last.setting == setting and self._scan_watched and not last.links:
+            files = _updated(last, changed, config.content_dir)
+            if files is not None:
+                last.files = files
+                return files, list(last.skipped), list(last.excluded)
+        watched = self._watching  # a change from now on is reported for the next build
+        skipped: Skipped = []
+        excluded: list[str] = []
+        links: list[str] = []
+        self._scan = None
+        files = full(skipped, excluded, links)
+        index = {relative: position for position, (relative, _) in enumerate(files)}
+        self._scan = _Scan(setting, files, list(skipped), list(excluded), bool(links), index)
+        self._scan_watched = watched
+        return files, skipped, excluded
+
+    def cache(self, cache_dir: Path) -> BuildCache | None:
+        """The build state the last build saved (as `load_store` would read it), or None."""
+        return self._kept_cache(cache_dir)
+
+    def ids(self, cache_dir: Path) -> dict[str, Published] | None:
+        """The registry the last build saved while ids.json is still that one, or None."""
+        if self._ids is None or _stamp(cache_dir / IDS_FILE) != self._ids[0]:
+            self._ids = None
+            return None
+        return self._ids[1]
+
+    # -- what a build leaves -----------------------------------------------------------------
+
+    def keep_cache(self, cache_dir: Path, cache: BuildCache | None) -> None:
+        """The state a build saved (as read back), or None when it saved nothing."""
+        stamp = _stamp(cache_dir / CACHE_FILE)
+        self._cache = None if cache is None or stamp is None else (stamp, cache)
+
+    def keep_ids(self, cache_dir: Path, registry: dict[str, Published] | None) -> None:
+        stamp = _stamp(cache_dir / IDS_FILE)
+        self._ids = None if registry is None or stamp is None else (stamp, registry)
+
+    def _kept_cache(self, cache_dir: Path) -> BuildCache | None:
+        if self._cache is None or _stamp(cache_dir / CACHE_FILE) != self._cache[0]:
+            self._cache = None
+            return None
+        return self._cache[1]
+
+
+def _stamp(path: Path) -> FileStamp:
+    try:
+        s = os.stat(path)
+    except OSError:
+        return None
+    return (s.st_ino, s.st_size, s.st_mtime_ns, s.st_ctime_ns)
+
+
+def _updated(last: _Scan, changed: set[str], content_dir: Path) -> Stats | None:
+    """The files of `last` with the stats of the `changed` paths taken again, or None when
+    a full scan must say what changed (see the module docstring)."""
+    if len(changed) > MAX_CHANGES:
+        return None
+    files = last.files
+    excluded = set(last.excluded)
+    skipped = {relative for relative, _ in last.skipped}
+    new: dict[int, tuple[str, os.stat_result]] = {}
+    for path in changed:
+        try:
+            relative = Path(path).relative_to(content_dir).as_posix()
+        except ValueError:
+            return None  # the config file, or content named another way: look again
+        parts = relative.split("/")
+        if relative == "." or relative in skipped:
+            return None
+        if any(part.startswith(".") for part in parts) or relative in excluded:
+            continue  # never scanned: hidden, or kept out by content.exclude
+        try:
+            stat: os.stat_result | None = os.lstat(path)
+        except FileNotFoundError:
+            stat = None
+        except OSError:
+            return None
+        position = last.index.get(relative)
+        if position is not None:
+            if stat is None or not S_ISREG(stat.st_mode):
+                return None  # deleted, or now a folder or a link
+            new[position] = (relative, stat)
+        elif stat is not None and not (S_ISREG(stat.st_mode) and not is_article_name(parts[-1])):
+            return None  # a new article file, folder or link
+        elif stat is None and any(r.startswith(relative + "/") for r, _ in files):
+            return None  # a folder of articles removed
+        # else: a file that is no article, or one that came and went (an editor's temporary)
+    if not new:
+        return files
+    updated = list(files)
+    for position, entry in new.items():
+        updated[position] = entry
+    return updated

@@ -1,0 +1,259 @@
+"""A resident (`feeds.resident`): what `feeds build --watch` keeps of the site between builds
+(issue 14). Every kind of change in `sites.CHANGES`, reported as a watcher reports it, gives
+a resident build the bytes of a clean build; the resident scans only when it must, and what
+it keeps is dropped as soon as the files it stands for change under it."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from sites import (
+    CHANGES,
+    NEW_IDS,
+    CleanOutput,
+    Site,
+    add_newest,
+    assert_same_output,
+    edit_body,
+    edit_title,
+    snapshot,
+)
+
+import feeds.build
+import feeds.idregistry
+from feeds.contentfiles import scan_content
+from feeds.idregistry import (
+    IDS_FILE,
+    Published,
+    RegistryMemo,
+    article_changes,
+    load_ids,
+    save_ids,
+)
+from feeds.resident import Resident
+
+Tree = dict[str, tuple[int, int, int, int]]
+
+
+def _tree(site: Site) -> Tree:
+    """Every path under the content folder, and the config file, with its stat."""
+    found: Tree = {}
+    paths = [site.root / "config.yaml", *site.content.rglob("*")]
+    for path in paths:
+        s = path.lstat()
+        found[str(path)] = (s.st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_ino)
+    return found
+
+
+def _reported(before: Tree, after: Tree) -> list[str]:
+    """What a watcher reports between two trees: paths added, removed or changed."""
+    return sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
+
+
+@pytest.fixture
+def scans(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The fixture site's content folder, once for each build that scanned it in full."""
+    seen: list[Path] = []
+
+    def counted(content_dir: Path, *args: object, **kwargs: object) -> object:
+        if content_dir.parent.name == "site":  # not the clean builds compared with
+            seen.append(content_dir)
+        return scan_content(content_dir, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(feeds.build, "scan_content", counted)
+    return seen
+
+
+def _watched(site: Site) -> Resident:
+    """A resident as `--watch` has it after its first build with the watcher running."""
+    resident = Resident()
+    assert site.build(resident=resident).complete
+    resident.watching()
+    site.build(resident=resident)  # the first build while watching scans in full
+    return resident
+
+
+@pytest.mark.parametrize("name", sorted(CHANGES))
+def test_a_resident_build_equals_a_clean_build(
+    name: str, site: Site, clean_output: CleanOutput, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    resident = _watched(site)
+    before = _tree(site)
+    CHANGES[name](site, monkeypatch)
+    resident.changed(_reported(before, _tree(site)))
+    report = site.build(resident=resident, accept_new_ids=name in NEW_IDS)
+    if name != "duplicate_slug":
+        assert report.complete, (report.problems, report.findings, report.kept)
+    assert_same_output(snapshot(site.output), clean_output(site))
+    # what it saved is what a fresh process reads: nothing left to do
+    again = site.build()
+    assert (again.files_read, again.publish.written, again.publish.removed) == (0, (), ())
+
+
+def test_an_edit_reported_is_built_without_a_scan(
+    site: Site, scans: list[Path], clean_output: CleanOutput
+) -> None:
+    resident = _watched(site)
+    assert len(scans) == 2
+    for change in (edit_title, edit_body):
+        before = _tree(site)
+        change(site, pytest.MonkeyPatch())
+        resident.changed(_reported(before, _tree(site)))
+        report = site.build(resident=resident)
+        assert report.files_read == 1 and report.publish.written
+        assert_same_output(snapshot(site.output), clean_output(site))
+    assert len(scans) == 2  # the two edits: no scan
+
+
+def test_a_new_file_is_found_by_a_full_scan(
+    site: Site, scans: list[Path], clean_output: CleanOutput
+) -> None:
+    resident = _watched(site)
+    before = _tree(site)
+    add_newest(site, pytest.MonkeyPatch())
+    resident.changed(_reported(before, _tree(site)))
+    site.build(resident=resident)
+    assert len(scans) == 3
+    assert_same_output(snapshot(site.output), clean_output(site))
+
+
+def test_before_the_watcher_runs_every_build_scans(
+    site: Site, scans: list[Path], clean_output: CleanOutput
+) -> None:
+    resident = Resident()
+    site.build(resident=resident)
+    edit_title(site, pytest.MonkeyPatch())  # made before the watcher started: never reported
+    resident.watching()
+    site.build(resident=resident)
+    assert len(scans) == 2
+    assert_same_output(snapshot(site.output), clean_output(site))
+
+
+def test_an_edit_not_reported_is_not_seen_until_a_scan(site: Site, scans: list[Path]) -> None:
+    """The contract: while watching, only reported paths are looked at again (so the watcher
+    must report every change); `forget` makes the next build read everything."""
+    resident = _watched(site)
+    edit_title(site, pytest.MonkeyPatch())
+    assert site.build(resident=resident).files_read == 0
+    resident.forget()
+    assert site.build(resident=resident).files_read == 1
+    assert len(scans) == 3
+
+
+def test_a_build_by_another_process_in_between_is_read_from_disk(
+    site: Site, clean_output: CleanOutput
+) -> None:
+    resident = _watched(site)
+    before = _tree(site)
+    edit_title(site, pytest.MonkeyPatch())
+    site.build()  # another process: the cache and ids.json are no longer the resident's
+    resident.changed(_reported(before, _tree(site)))
+    assert resident.cache(site.root / ".feeds") is None
+    assert resident.ids(site.root / ".feeds") is None
+    before = _tree(site)
+    edit_body(site, pytest.MonkeyPatch())
+    resident.changed(_reported(before, _tree(site)))
+    report = site.build(resident=resident)
+    assert report.changed and report.files_read == 1
+    assert_same_output(snapshot(site.output), clean_output(site))
+    assert resident.cache(site.root / ".feeds") is not None  # kept again
+
+
+def test_a_deleted_cache_is_not_stood_in_for(site: Site, clean_output: CleanOutput) -> None:
+    resident = _watched(site)
+    for path in sorted((site.root / ".feeds").rglob("*"), reverse=True):
+        if path.is_file():
+            path.unlink()
+    assert resident.cache(site.root / ".feeds") is None
+    report = site.build(resident=resident)
+    assert report.files_read == report.files_total > 0  # everything read again
+    assert_same_output(snapshot(site.output), clean_output(site))
+
+
+def test_articles_seen_before_are_not_digested_again(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    resident = _watched(site)
+    digested: list[str] = []
+    real = feeds.idregistry.reader_digest
+
+    def counted(article: object, body_key: str) -> str:
+        digested.append(article.source)  # type: ignore[attr-defined]
+        return real(article, body_key)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(feeds.idregistry, "reader_digest", counted)
+    before = _tree(site)
+    edit_title(site, monkeypatch)
+    resident.changed(_reported(before, _tree(site)))
+    report = site.build(resident=resident)
+    assert digested == ["content/computing/chip-news.md"]
+    assert report.changed == ("content/computing/chip-news.md: A Newer Chip for Small Laptops",)
+
+
+# --- the registry's memo -------------------------------------------------------------------
+
+
+def _entry(n: int, title: str = "") -> Published:
+    return Published(f"urn:x:{n}", title or f"Title {n}", f"2026-0{n}-01T00:00:00+00:00", f"d{n}")
+
+
+def test_ids_written_through_the_memo_are_the_bytes_json_gives(tmp_path: Path) -> None:
+    registry = {
+        "b/ünïcode.md": _entry(2, 'Quotes " and \\ and \u2028 and emoji \U0001f600'),
+        "a/first.md": _entry(1),
+        "c/third.md": Published("urn:x:3", "Third", "2026-03-01T00:00:00+00:00", ""),
+    }
+    plain, through = tmp_path / "plain", tmp_path / "memo"
+    plain.mkdir(), through.mkdir()
+    save_ids(plain, registry)
+    memo = RegistryMemo()
+    save_ids(through, registry, memo)
+    written = (through / IDS_FILE).read_bytes()
+    assert written == (plain / IDS_FILE).read_bytes()
+    assert list(json.loads(written)["articles"]) == ["a/first.md", "b/ünïcode.md", "c/third.md"]
+    # again, one entry changed: the others' texts reused, the file as json gives it
+    registry["a/first.md"] = _entry(1, "Retitled")
+    save_ids(plain, registry)
+    save_ids(through, registry, memo)
+    assert (through / IDS_FILE).read_bytes() == (plain / IDS_FILE).read_bytes()
+    assert load_ids(through) == registry
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    save_ids(empty, {}, RegistryMemo())
+    assert json.loads((empty / IDS_FILE).read_bytes()) == {"version": 1, "articles": {}}
+
+
+def test_article_changes_with_entries_the_same_in_both() -> None:
+    previous = {"a.md": _entry(1), "b.md": _entry(2), "c.md": _entry(3), "d.md": _entry(4)}
+    current = {
+        "a.md": previous["a.md"],  # the very entry
+        "b.md": _entry(2),  # an equal one
+        "c2.md": _entry(3),  # renamed file, same id: not added, not removed
+        "e.md": _entry(5),  # new
+        # d.md removed
+    }
+    current["b.md"] = Published("urn:x:2", "Title 2", "2026-02-01T00:00:00+00:00", "other")
+    added, changed, removed = article_changes(previous, current)
+    assert added == ("e.md: Title 5",)
+    assert changed == ("b.md: Title 2",)
+    assert removed == ("d.md: Title 4",)
+
+
+def test_article_changes_with_a_damaged_registry_of_repeated_ids() -> None:
+    previous = {"a.md": _entry(1), "b.md": Published("urn:x:1", "Twin", "2026-01-01", "d9")}
+    current = {"a.md": _entry(1)}
+    # ids repeat in the registry read: matched by id as before (the last entry of an id)
+    assert article_changes(previous, current) == ((), ("a.md: Title 1",), ())
+
+
+def test_resident_ignores_nothing_outside_the_content(site: Site, scans: list[Path]) -> None:
+    resident = _watched(site)
+    resident.changed([site.root / "config.yaml"])  # the config: scanned again in full
+    site.build(resident=resident)
+    assert len(scans) == 3
+    resident.changed([os.fspath(site.content / ".hidden.md.swp")])  # hidden: never content
+    site.build(resident=resident)
+    assert len(scans) == 3
