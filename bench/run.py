@@ -11,7 +11,9 @@ a separate process and measures it from outside:
 - memory: `ru_maxrss` from `os.wait4` is the largest single process (parent or one worker);
   a sampler also sums the resident set of the whole process tree every 10 ms (`/proc`), and
   its peak is the "peak RSS" column: the sum over the workers, as the issue asks. Shared
-  copy-on-write pages of forked workers count once per process, so it errs on the high side.
+  copy-on-write pages of forked workers count once per process, so it errs on the high side;
+  the "peak PSS" column (every 100 ms, `/proc/PID/smaps_rollup`) shares each page among the
+  processes mapping it, so the tree's sum counts every page once.
 
 feeds steps: cold build (output and cache deleted first), no-change rebuild, `feeds validate`
 (site mode), and one-article rebuilds (add, edit, delete), each followed by a clean build
@@ -62,6 +64,7 @@ class Run:
     procs: int  # most processes seen at once in the tree
     rc: int
     output: str = ""  # the tail of stdout + stderr
+    peak_pss: int = 0  # KiB, peak of the proportional set size summed over the tree
 
 
 @dataclass
@@ -114,6 +117,18 @@ def _rss_kib(pid: int) -> int:
         return 0
 
 
+def _pss_kib(pid: int) -> int:
+    """The proportional set size (shared pages divided among their processes), or 0."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError, PermissionError, ValueError):
+        return 0
+    return 0
+
+
 def compile_feeds() -> None:
     """Write the bytecode of the feeds package being measured, as an installed package has it:
     with PYTHONDONTWRITEBYTECODE set (some CI images set it) every timed process would
@@ -127,17 +142,21 @@ def compile_feeds() -> None:
 
 def measure(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
     """Run `command` to completion and measure it (see the module docstring)."""
-    peak = {"rss": 0, "procs": 0}
+    peak = {"rss": 0, "procs": 0, "pss": 0}
     done = threading.Event()
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
 
         def sample() -> None:
+            count = 0
             while not done.is_set():
                 pids = _tree(process.pid)
                 peak["rss"] = max(peak["rss"], sum(_rss_kib(p) for p in pids))
                 peak["procs"] = max(peak["procs"], len(pids))
+                if count % 10 == 0:  # the kernel walks every page for it: less often
+                    peak["pss"] = max(peak["pss"], sum(_pss_kib(p) for p in pids))
+                count += 1
                 done.wait(0.01)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -157,6 +176,7 @@ def measure(command: list[str], cwd: Path, env: dict[str, str] | None = None) ->
         procs=peak["procs"],
         rc=process.returncode,
         output="\n".join(text.strip().splitlines()[-12:]),
+        peak_pss=peak["pss"],
     )
 
 
@@ -464,18 +484,21 @@ def report(results: Results, repeat: int) -> str:
         f"Wall and CPU: median of {repeat} run(s) for feeds' cold build, no-change rebuild and "
         "validate, and for Hugo's cold build; one run otherwise. CPU = user + system of the "
         "process and its workers. Peak RSS = peak of the summed resident set of the process "
-        "tree (sampled every 10 ms); max RSS = largest single process (ru_maxrss).",
+        "tree (sampled every 10 ms); peak PSS = the same for the proportional set size (shared "
+        "pages counted once, sampled every 100 ms); max RSS = largest single process "
+        "(ru_maxrss).",
         "",
-        "| articles | tool | step | wall s | CPU s | peak RSS MiB | max RSS MiB | procs "
-        "| articles/s | load before | note |",
-        "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+        "| articles | tool | step | wall s | CPU s | peak RSS MiB | peak PSS MiB | max RSS MiB "
+        "| procs | articles/s | load before | note |",
+        "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
     ]
     for step in results.steps:
         run = step.best
         rate = f"{step.size / run.wall:,.0f}" if step.step == "cold build" else ""
         lines.append(
             f"| {step.size:,} | {step.tool} | {step.step} | {run.wall:.2f} | {run.cpu:.2f} | "
-            f"{run.peak_rss / 1024:.0f} | {run.max_rss / 1024:.0f} | {run.procs} | {rate} | "
+            f"{run.peak_rss / 1024:.0f} | {run.peak_pss / 1024:.0f} | {run.max_rss / 1024:.0f} | "
+            f"{run.procs} | {rate} | "
             f"{step.load} | {step.note.replace('|', '/').replace(chr(10), ' ')} |"
         )
     ratios = ["", "## Ratios and targets (issue 6)", ""]

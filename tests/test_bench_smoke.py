@@ -322,3 +322,21 @@ def test_run_exits_1_when_an_incremental_build_differs_from_a_clean_one(tmp_path
     assert all(s.failed and s.note.startswith("NOT identical") for s in incremental)
     assert run.exit_code(steps) == 1
     assert run.exit_code([s for s in steps if s not in incremental]) == 0
+
+
+def test_measure_sees_the_memory_a_process_tree_touches(tmp_path: Path) -> None:
+    """A parent that touches 60 MiB and a forked child that shares them and touches 40 MiB
+    more: the summed RSS counts the shared 60 twice, the summed PSS once."""
+    script = (
+        "import os, time\n"
+        "block = bytearray(60 << 20)\n"
+        "pid = os.fork()\n"
+        "if pid == 0:\n"
+        "    mine = bytearray(40 << 20); time.sleep(1.0); os._exit(0)\n"
+        "time.sleep(1.0); os.waitpid(pid, 0)\n"
+    )
+    measured = run.measure([sys.executable, "-c", script], tmp_path)
+    assert measured.rc == 0
+    assert measured.procs == 2
+    assert measured.peak_rss >= 160 << 10  # KiB: 60 + (60 shared + 40)
+    assert 100 << 10 <= measured.peak_pss <= measured.peak_rss - (40 << 10)
