@@ -216,3 +216,51 @@ def test_serve_watch_keeps_serving_and_rebuilding_through_a_broken_config(
         assert b"Second Story" in _get(port, "/feeds/all.atom.xml")
     finally:
         watcher.stop()
+
+
+def test_edits_saved_the_ways_editors_save_are_published(tmp_path: Path) -> None:
+    """The watcher keeps the site between builds (issue 14) and looks again only at the paths
+    it is told of: an edit in place, an atomic save (a temporary file renamed over the
+    article), a save that leaves a hidden swap file and a `~` backup beside it, and a
+    deleted article all reach the feed; a fresh build afterwards has nothing to change."""
+    config = make_site(tmp_path)
+    write(tmp_path, "second", "Second Story")
+    article = tmp_path / "content" / "first.md"
+    feed = tmp_path / "public" / "feeds" / "all.atom.xml"
+    watcher = Watcher(config)
+
+    def saved(title: str) -> str:
+        return article.read_text().replace(article.read_text().split("\n")[1], f"title: {title}")
+
+    try:
+        watcher.wait_for(READY)
+        article.write_text(saved("Edited In Place"), encoding="utf-8")
+        watcher.wait_for("feed files:")
+        assert b"Edited In Place" in feed.read_bytes()
+
+        temporary = tmp_path / "content" / ".first.md.tmp-1234"
+        temporary.write_text(saved("Saved Atomically"), encoding="utf-8")
+        os.replace(temporary, article)
+        watcher.wait_for("feed files:")
+        assert b"Saved Atomically" in feed.read_bytes()
+
+        (tmp_path / "content" / ".first.md.swp").write_bytes(b"swap")
+        (tmp_path / "content" / "first.md~").write_text(article.read_text(), encoding="utf-8")
+        article.write_text(saved("Saved With A Backup"), encoding="utf-8")
+        watcher.wait_for("feed files:")
+        assert b"Saved With A Backup" in feed.read_bytes()
+
+        (tmp_path / "content" / "second.md").unlink()
+        watcher.wait_for("feed files:")
+        assert b"Second Story" not in feed.read_bytes()
+    finally:
+        watcher.stop()
+    fresh = subprocess.run(
+        [sys.executable, "-m", "feeds", "build", "--now", NOW, "--config", str(config)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert fresh.returncode == 0, fresh.stdout + fresh.stderr
+    assert "feed files: 0 were written" in fresh.stdout
+    assert "0 old files were removed, 0 pages were written" in fresh.stdout
