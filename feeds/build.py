@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from feeds.buildwork import nothing_to_do, pool_size, stats_unchanged
+from feeds.buildwork import changed_stats, nothing_to_do, pool_size, stats_unchanged
 from feeds.cache import (
     BuildCache,
     FeedState,
@@ -147,11 +147,12 @@ def run_build(
         try:
             report: BuildReport | None = None
             # records are read every time (their digests say what changed)
-            if not skipped and not request.sources and stats_unchanged(manifest, files):
+            changed = changed_stats(manifest, files)  # one pass over the stats, used twice
+            if not skipped and not request.sources and stats_unchanged(manifest, files, changed):
                 report = nothing_to_do(config, manifest, request)
             if report is None:
                 stages = _Stages(config, request, started_ns, resident, kept)
-                report = _build_stages(stages, manifest, files, skipped)
+                report = _build_stages(stages, manifest, files, changed, skipped)
             return dataclasses.replace(report, excluded=tuple(excluded))
         finally:
             gc.unfreeze()
@@ -169,13 +170,13 @@ class _Stages:
 
 
 def _build_stages(
-    stages: _Stages, manifest: Manifest | None, files: Stats, skipped: Skipped
+    stages: _Stages, manifest: Manifest | None, files: Stats, unread: int, skipped: Skipped
 ) -> BuildReport:
     """Read, plan, render and check; then publish and remember. The stages, in order."""
     config, request, started_ns, resident = (
         stages.config, stages.request, stages.started_ns, stages.resident,
     )  # fmt: skip
-    workers = Workers(pool_size(config, manifest, files, request.workers))
+    workers = Workers(pool_size(config, manifest, len(files), unread, request.workers))
     with workers as pool, record_store(config.cache_dir, writable=not request.dry_run) as bodies:
         cache = load_store(config.cache_dir, manifest) if stages.kept is None else stages.kept
         gc.freeze()  # the store just read, as above

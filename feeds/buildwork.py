@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 
-from feeds.cache import Manifest
+from feeds.cache import Manifest, stat_key
 from feeds.config import Config
 from feeds.idregistry import IDS_FILE
 from feeds.keys import reading_key, render_key
@@ -23,15 +23,19 @@ MIN_FILES_FOR_POOL = 300  # content files to read
 MIN_FEEDS_FOR_POOL = 20  # feed files to render after a settings change
 
 
-def stats_unchanged(manifest: Manifest | None, files: Stats) -> bool:
-    """True when every content file has the stat the last build took and trusted."""
-    stats = manifest.stats if manifest is not None else {}
-    if len(stats) != len(files):
-        return False
-    return all(
-        stats.get(relative) == (s.st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_ino)
-        for relative, s in files
-    )  # a racy stat is None: never equal
+def changed_stats(manifest: Manifest | None, files: Stats) -> int:
+    """How many content files do not have the stat the last build took and trusted (a new
+    file, a changed one, a racy one: its stat is None); every one without a manifest."""
+    if manifest is None:
+        return len(files)
+    stats = manifest.stats
+    return sum(stats.get(relative) != stat_key(s) for relative, s in files)
+
+
+def stats_unchanged(manifest: Manifest | None, files: Stats, changed: int) -> bool:
+    """True when every content file has the stat the last build took and trusted, and no
+    file the last build read is gone (`changed` is `changed_stats`)."""
+    return manifest is not None and changed == 0 and len(manifest.stats) == len(files)
 
 
 def nothing_to_do(
@@ -70,14 +74,17 @@ def nothing_to_do(
 
 
 def pool_size(
-    config: Config, manifest: Manifest | None, files: Stats, requested: int | None
+    config: Config, manifest: Manifest | None, files: int, changed: int, requested: int | None
 ) -> int:
     """How many processes this build uses: more than one only when the work pays for them
-    (many files to read, or many feeds to render after a settings change)."""
+    (many files to read, or many feeds to render after a settings change). It reads the
+    `changed` files (`changed_stats`) of its `files`, or all of them when the state cannot be
+    used (none, other reading settings, no store)."""
     count = worker_count(requested)
     if count == 1:
         return 1
-    if files_to_read(config, manifest, files) >= MIN_FILES_FOR_POOL:
+    usable = manifest is not None and manifest.reading_key == reading_key(config)
+    if (changed if usable and manifest and manifest.store else files) >= MIN_FILES_FOR_POOL:
         return count
     if (
         manifest is not None
@@ -86,15 +93,3 @@ def pool_size(
     ):
         return count
     return 1
-
-
-def files_to_read(config: Config, manifest: Manifest | None, files: Stats) -> int:
-    """How many content files this build reads: those whose stat changed, or every one when
-    the state cannot be used (none, other reading settings, no store)."""
-    if manifest is None or manifest.reading_key != reading_key(config) or not manifest.store:
-        return len(files)
-    stats = manifest.stats
-    return sum(
-        stats.get(relative) != (s.st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_ino)
-        for relative, s in files
-    )  # a racy stat is None: never equal

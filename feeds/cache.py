@@ -52,6 +52,11 @@ _TEMP_PREFIX = ".cache-"
 Stat = tuple[int, int, int, int]  # st_size, st_mtime_ns, st_ctime_ns, st_ino
 
 
+def stat_key(stat: os.stat_result) -> Stat:
+    """The part of a stat that says a file is as it was (the manifest keeps it per file)."""
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
 @dataclass(frozen=True, slots=True)
 class FileState:
     """What one content file gave: keyed on its stat, confirmed by its digest.
@@ -80,11 +85,8 @@ class FileState:
 
     def matches(self, stat: os.stat_result) -> bool:
         """True when `stat` is the one this state was taken from (and may be trusted)."""
-        return not self.racy and (self.size, self.mtime_ns, self.ctime_ns, self.ino) == (
-            stat.st_size,
-            stat.st_mtime_ns,
-            stat.st_ctime_ns,
-            stat.st_ino,
+        return not self.racy and (self.size, self.mtime_ns, self.ctime_ns, self.ino) == stat_key(
+            stat
         )
 
     @property

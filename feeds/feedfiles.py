@@ -25,7 +25,7 @@ from feeds.layout import INDEX_PATH, OPML_PATH
 from feeds.lintmemo import LintEntry, LintMemo
 from feeds.model import Progress
 from feeds.pages import render_feed_page, render_index, render_opml, render_pages
-from feeds.parallel import Workers, feed_shares, worker_count
+from feeds.parallel import Workers, feed_shares, run_inherited, worker_count
 from feeds.plan import FeedSpec, SitePlan
 from feeds.render import ContentFn, fit_feed
 from feeds.validate import check_file
@@ -272,40 +272,28 @@ def _shares(todo: Sequence[Job], count: int) -> list[list[int]]:
     return feed_shares([(fmt, feed.key, len(feed.entries)) for feed, fmt, _ in todo], count)
 
 
-# What workers forked late read instead of receiving it (see `_render_forked_late`).
-_INHERITED: tuple[Config, list[Job], ContentSource, _MemoUse, bool] | None = None
-
-
 def _render_forked_late(
     config: Config, todo: list[Job], contents: ContentSource, validate: bool, memo: _MemoUse
 ) -> tuple[dict[str, JobResult], int]:
     """Render the feeds here and on one worker forked now, which inherits the feeds, their
     entry content (computed first, once) and the memo instead of receiving them."""
-    global _INHERITED
     contents.prefetch((a for feed, _, _ in todo for a in feed.entries), Workers(1))
-    _INHERITED = (config, todo, contents, memo, validate)
-    try:
-        with Workers(2) as late:
-            shares = [(indexes,) for indexes in _shares(todo, late.count)]
-            done = late.run(_render_inherited, shares)
-            processes = late.count
-    finally:
-        _INHERITED = None
+
+    def share(indexes: list[int]) -> tuple[list[JobResult], dict[bytes, EntryView]]:
+        """The results of some feeds, and the memo entries their checks parsed."""
+        mine = _MemoUse(memo, memo.linted)
+        jobs = [todo[index] for index in indexes]
+        results = _render_jobs(config, jobs, contents, mine, validate)
+        return results, {key: view for key, view in mine.items() if key not in memo}
+
+    shares = [(indexes,) for indexes in _shares(todo, 2)]
+    done, processes = run_inherited(share, shares)
     results: dict[str, JobResult] = {}
     for (indexes,), (share_results, parsed) in zip(shares, done, strict=True):
         memo.update(parsed)
         for index, result in zip(indexes, share_results, strict=True):
             results[todo[index][2]] = result
     return results, processes
-
-
-def _render_inherited(indexes: list[int]) -> tuple[list[JobResult], dict[bytes, EntryView]]:
-    """A share of `_render_forked_late`: the results, and the memo entries it parsed."""
-    assert _INHERITED is not None
-    config, todo, contents, memo, validate = _INHERITED
-    mine = _MemoUse(memo, memo.linted)
-    results = _render_jobs(config, [todo[index] for index in indexes], contents, mine, validate)
-    return results, {key: view for key, view in mine.items() if key not in memo}
 
 
 def render_changed_pages(

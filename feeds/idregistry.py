@@ -85,11 +85,7 @@ def registry_of(
     """What the registry keeps of each article, by source (through `memo` when given; it
     then holds these articles only)."""
     registry: dict[str, Published] = {}
-    if memo is None:
-        for a in sorted(articles, key=_SOURCE):
-            digest = reader_digest(a, body_key(a))
-            registry[a.source] = Published(a.id, a.title, a.published.isoformat(), digest)
-        return registry
+    memo = RegistryMemo() if memo is None else memo
     known, memo.entries = memo.entries, {}
     for a in sorted(articles, key=_SOURCE):
         key = body_key(a)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import os
 import pickle
 import signal
@@ -149,6 +150,36 @@ def split(costs: Sequence[tuple[str, float]], count: int) -> list[list[str]]:
         loads[target] += cost
         shares[target].append(name)
     return [share for share in shares if share]
+
+
+# The function `run_inherited`'s workers run: set before they are forked, so they find it in
+# the memory they inherit instead of receiving it through a pipe.
+_INHERITED: Callable[..., Any] | None = None
+
+
+def run_inherited(
+    function: Callable[..., R], shares: Sequence[tuple[Any, ...]]
+) -> tuple[list[R], int]:
+    """`[function(*share) for share in shares]` on a process each, forked now (share 0 here),
+    and how many processes ran them (a share whose fork failed runs here): `function` and
+    all it reaches (a closure, a bound method of the state) are inherited, not pickled, so
+    only the shares and the results cross a pipe. The collector is kept off the inherited
+    objects meanwhile (`gc.freeze`: it would copy every page it touched)."""
+    global _INHERITED
+    _INHERITED = function
+    gc.freeze()
+    try:
+        with Workers(len(shares)) as late:
+            done = late.run(_run_inherited, shares[: late.count])
+            return done + [function(*share) for share in shares[late.count :]], late.count
+    finally:
+        _INHERITED = None
+        gc.unfreeze()
+
+
+def _run_inherited(*share: Any) -> Any:
+    assert _INHERITED is not None
+    return _INHERITED(*share)
 
 
 def feed_shares(feeds: Sequence[tuple[str, str, int]], count: int) -> list[list[int]]:

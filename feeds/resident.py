@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
 
-from feeds.cache import CACHE_FILE, BuildCache
+from feeds.cache import CACHE_FILE, BuildCache, Stat, stat_key
 from feeds.config import Config
 from feeds.contentfiles import Skipped, is_article_name
 from feeds.idregistry import IDS_FILE, Published, RegistryMemo
 
 Stats = list[tuple[str, os.stat_result]]
-FileStamp = tuple[int, int, int, int] | None  # st_ino, st_size, st_mtime_ns, st_ctime_ns
+FileStamp = Stat | None  # of a state file: None when it is missing
 
 # More reported paths than this since the last build: a full scan costs less than looking.
 MAX_CHANGES = 1000
@@ -133,10 +133,9 @@ class Resident:
 
 def _stamp(path: Path) -> FileStamp:
     try:
-        s = os.stat(path)
+        return stat_key(os.stat(path))
     except OSError:
         return None
-    return (s.st_ino, s.st_size, s.st_mtime_ns, s.st_ctime_ns)
 
 
 def _updated(last: _Scan, changed: set[str], content_dir: Path) -> Stats | None:

@@ -23,8 +23,9 @@ from sites import (
 import feeds.build
 import feeds.buildwork
 import feeds.feedfiles
+import feeds.parallel
 import feeds.reading
-from feeds.parallel import Workers, feed_shares, split, worker_count
+from feeds.parallel import Workers, feed_shares, run_inherited, split, worker_count
 
 # --- the pool ---------------------------------------------------------------------------------
 
@@ -104,6 +105,27 @@ def test_feed_shares_keep_a_format_together_when_there_are_enough_processes() ->
     # one format, two processes: by top-level category, the costliest first
     one = [("rss", "all", 50), ("rss", "news/world", 20), ("rss", "news/local", 20)]
     assert sorted(feed_shares(one, 2)) == [[0], [1, 2]]
+
+
+def test_run_inherited_runs_a_closure_on_a_forked_worker() -> None:
+    state = {"base": 100}  # reached through the closure: inherited, never pickled
+
+    def add(value: int) -> tuple[int, int]:
+        return os.getpid(), state["base"] + value
+
+    results, processes = run_inherited(add, [(1,), (2,)])
+    assert processes == 2
+    (here, a), (there, b) = results
+    assert (a, b) == (101, 102) and here == os.getpid() != there
+
+
+def test_run_inherited_runs_a_share_here_when_its_fork_fails(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(feeds.parallel, "_fork", lambda: None)
+    results, processes = run_inherited(pid_and, [(1,), (2,)])
+    assert processes == 1
+    assert results == [(os.getpid(), 10), (os.getpid(), 20)]
 
 
 def test_an_error_everywhere_is_raised_as_without_workers() -> None:

@@ -4,7 +4,6 @@ planned feed file in the output folder checked against the plan, and no stray fe
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,7 @@ from feeds.lint import lint_feed
 from feeds.lint.jsonfeed import lint_json_feed
 from feeds.lintmemo import LintMemo
 from feeds.model import Article, Problem, shown_name
-from feeds.parallel import Workers, feed_shares
+from feeds.parallel import feed_shares, run_inherited
 from feeds.plan import FeedSpec, SitePlan
 from feeds.render.rules import ContentFn
 from feeds.validate.check import check_file
@@ -145,36 +144,19 @@ class _Check:
         return found
 
 
-# What the worker `_checked` forks reads instead of receiving it.
-_INHERITED: _Check | None = None
-
-
 def _checked(check: _Check, processes: int) -> list[list[Finding]]:
     """Every job's findings, in job order: here alone, or shared with one forked worker."""
-    global _INHERITED
     entries = sum(len(feed.entries) for feed, _ in check.jobs)
     if processes < 2 or entries < SHARED_CHECK_ENTRIES:
         return check.run(range(len(check.jobs)))
     summary = [(fmt, feed.key, len(feed.entries)) for feed, fmt in check.jobs]
-    _INHERITED = check
-    gc.freeze()  # what the worker inherits stays shared: the collector does not touch it
-    try:
-        with Workers(2) as late:
-            shares = feed_shares(summary, late.count)
-            done = late.run(_check_inherited, [(indexes,) for indexes in shares])
-    finally:
-        _INHERITED = None
-        gc.unfreeze()
+    shares = feed_shares(summary, 2)
+    done, _ = run_inherited(check.run, [(indexes,) for indexes in shares])
     results: list[list[Finding]] = [[] for _ in check.jobs]
     for indexes, found in zip(shares, done, strict=True):
         for index, findings in zip(indexes, found, strict=True):
             results[index] = findings
     return results
-
-
-def _check_inherited(indexes: list[int]) -> list[list[Finding]]:
-    assert _INHERITED is not None
-    return _INHERITED.run(indexes)
 
 
 def _check_published(
