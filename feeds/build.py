@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
+from feeds.buildlock import build_lock
 from feeds.buildwork import changed_stats, nothing_to_do, pool_size, stats_unchanged
 from feeds.cache import (
     BuildCache,
@@ -64,12 +64,12 @@ from feeds.idregistry import (
 )
 from feeds.keys import reading_key, render_key
 from feeds.layout import managed_files
-from feeds.model import Level, Problem, Progress, RecordSource
+from feeds.model import FileStat, Level, Problem, Progress, RecordSource
 from feeds.outputdir import check_output_dir
 from feeds.ownership import OWNED_NAME, in_the_way, owned_after, read_owned, removable, write_owned
 from feeds.parallel import Workers, worker_count
 from feeds.plan import FeedSpec
-from feeds.publish import PublishReport, build_lock, explain, publish_files, remove_temp_files
+from feeds.publish import PublishReport, explain, publish_files, remove_temp_files
 from feeds.recordbodies import record_store
 from feeds.render import fit_feed
 from feeds.request import BuildError, BuildReport, BuildRequest, report_of
@@ -83,7 +83,7 @@ __all__ = [
     "BuildError", "BuildReport", "BuildRequest", "RecordSource", "build_site", "validate_site",
 ]  # fmt: skip
 
-Stats = list[tuple[str, os.stat_result]]
+Stats = list[tuple[str, FileStat]]
 
 
 def build_site(

@@ -5,18 +5,17 @@ many processes the rest pays for (`feeds.parallel`)."""
 
 from __future__ import annotations
 
-import os
-
 from feeds.cache import Manifest, stat_key
 from feeds.config import Config
 from feeds.idregistry import IDS_FILE
 from feeds.keys import reading_key, render_key
 from feeds.layout import managed_files
+from feeds.model import FileStat
 from feeds.ownership import OWNED_NAME
 from feeds.parallel import worker_count
 from feeds.request import BuildReport, BuildRequest, report_of
 
-Stats = list[tuple[str, os.stat_result]]
+Stats = list[tuple[str, FileStat]]
 
 # When a build forks workers (see feeds.parallel); below these, one process does it faster.
 MIN_FILES_FOR_POOL = 300  # content files to read

@@ -36,7 +36,7 @@ from feeds import __version__
 from feeds.body import EntryContent
 from feeds.codec import dump, load, pickle_by_constructor
 from feeds.lintmemo import LintEntry, LintMemo
-from feeds.model import Article, Author, Category, Enclosure, Problem
+from feeds.model import Article, Author, Category, Enclosure, FileStat, Problem
 from feeds.views import EntryView
 
 # -6: issue 13 changed feed bytes; -7: archives under a budget (19); -8: podcast show feeds
@@ -52,7 +52,7 @@ _TEMP_PREFIX = ".cache-"
 Stat = tuple[int, int, int, int]  # st_size, st_mtime_ns, st_ctime_ns, st_ino
 
 
-def stat_key(stat: os.stat_result) -> Stat:
+def stat_key(stat: os.stat_result | FileStat) -> Stat:
     """The part of a stat that says a file is as it was (the manifest keeps it per file)."""
     return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
 
@@ -83,7 +83,7 @@ class FileState:
     kept: tuple[str, ...] = ()
     racy: bool = False
 
-    def matches(self, stat: os.stat_result) -> bool:
+    def matches(self, stat: FileStat) -> bool:
         """True when `stat` is the one this state was taken from (and may be trusted)."""
         return not self.racy and (self.size, self.mtime_ns, self.ctime_ns, self.ino) == stat_key(
             stat

@@ -16,6 +16,7 @@ import click
 
 from feeds import __version__
 from feeds.build import BuildError, BuildRequest, run_build
+from feeds.buildlock import LockHeld
 from feeds.config import Config, ConfigError, load_config
 from feeds.dates import DateError, parse_date
 from feeds.findingformats import as_json, as_sarif, as_text, default_rules_url
@@ -23,7 +24,7 @@ from feeds.findings import Finding, Severity, has_errors
 from feeds.layout import feed_files_in
 from feeds.ownership import AdoptError, adopt_paths
 from feeds.pinghub import ping_hub
-from feeds.publish import LockHeld, PublishError
+from feeds.publish import PublishError
 from feeds.reporttext import count_of, print_report, progress_bar, report_json
 from feeds.resident import Resident
 

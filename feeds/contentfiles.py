@@ -15,7 +15,7 @@ from stat import S_ISDIR, S_ISREG
 
 from feeds.config import Config, ConfigError
 from feeds.dates import AMBIGUOUS
-from feeds.model import Article, ContentError, Level, Problem
+from feeds.model import Article, ContentError, FileStat, Level, Problem
 from feeds.normalise import normalise_record
 from feeds.sources import EXTENSIONS, ReaderOptions, read_source
 
@@ -31,7 +31,7 @@ class ContentFileError(OSError):
 
 # (path relative to content_dir, why it was left out): warnings for the build report.
 Skipped = list[tuple[str, str]]
-_Found = list[tuple[str, os.stat_result]]
+_Found = list[tuple[str, FileStat]]
 _OUTSIDE = (
     "is a symbolic link leading outside content_dir; content is read from inside "
     "content_dir only: copy what it points to into content_dir, or remove the link"
@@ -68,11 +68,11 @@ def scan_content(
         else:
             walk.folder(path, prefix)
     real_files = {(s.st_dev, s.st_ino) for _, s in walk.found}
-    for relative, stat in sorted(walk.file_links):
-        if (stat.st_dev, stat.st_ino) in real_files:
+    for relative, linked in sorted(walk.file_links):
+        if (linked.st_dev, linked.st_ino) in real_files:
             walk.note(relative, _TWICE)
         else:
-            walk.found.append((relative, stat))
+            walk.found.append((relative, linked))
     walk.found.sort()  # by path: paths are unique, so the stats are never compared
     if links is not None:
         links.extend(walk.links)
@@ -120,7 +120,8 @@ class _Walk:
                     elif entry.is_dir(follow_symlinks=False):
                         folders.append((entry.path, prefix + name + "/"))
                     elif is_article_name(name) and entry.is_file(follow_symlinks=False):
-                        self.found.append((prefix + name, entry.stat(follow_symlinks=False)))
+                        found = FileStat.of(entry.stat(follow_symlinks=False))
+                        self.found.append((prefix + name, found))
 
     def _link(self, entry: os.DirEntry[str], relative: str) -> None:
         self.links.append(relative)
@@ -135,7 +136,7 @@ class _Walk:
         if S_ISDIR(stat.st_mode):
             self.folder_links.append((relative + "/", entry.path))
         elif S_ISREG(stat.st_mode) and is_article_name(entry.name):
-            self.file_links.append((relative, stat))
+            self.file_links.append((relative, FileStat.of(stat)))
 
 
 def is_excluded(relative: str, exclude: tuple[str, ...]) -> bool:

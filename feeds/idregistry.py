@@ -13,7 +13,7 @@ import hashlib
 import json
 import operator
 import secrets
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -165,21 +165,43 @@ def describe(changes: list[NewId], shown: int = 5) -> str:
 def save_ids(
     cache_dir: Path, registry: Mapping[str, Published], memo: RegistryMemo | None = None
 ) -> None:
-    """Write the registry atomically; an unchanged one is not touched. Raises `OSError`."""
-    if memo is None:
-        entries = {s: [e.id, e.title, e.published, e.digest] for s, e in sorted(registry.items())}
-        data = json.dumps({"version": _VERSION, "articles": entries}, ensure_ascii=False)
-    else:
-        data = _ids_text(registry, memo)
+    """Write the registry atomically; an unchanged one is not touched. Raises `OSError`.
+    Written in chunks (at a million articles the text is a quarter of a GiB)."""
+    parts = _ids_parts(registry) if memo is None else _memo_parts(registry, memo)
+    chunks = _ids_chunks(part.encode() for part in parts)
     temp = cache_dir / f".cache-{IDS_FILE}.{secrets.token_hex(6)}.tmp"  # see cache._TEMP_PREFIX
-    write_file_atomically(cache_dir / IDS_FILE, data.encode(), temp)
+    write_file_atomically(cache_dir / IDS_FILE, chunks, temp)
 
 
-def _ids_text(registry: Mapping[str, Published], memo: RegistryMemo) -> str:
-    """The text `json.dumps` gives for the registry (its default separators), each entry's
-    part taken from `memo` when the entry is the very one written before."""
+_BATCH = 2_000  # entries encoded at a time
+
+
+def _ids_chunks(parts: Iterator[bytes]) -> Iterator[bytes]:
+    """The bytes `json.dumps` gives for `{"version": 1, "articles": {...}}` (its default
+    separators), from the parts of the articles mapping (`"source": [...]`, several each)."""
+    yield f'{{"version": {_VERSION}, "articles": {{'.encode()
+    first = next(parts, None)
+    if first is not None:
+        yield first
+        for part in parts:
+            yield b", " + part
+    yield b"}}"
+
+
+def _ids_parts(registry: Mapping[str, Published]) -> Iterator[str]:
+    """The articles mapping's text, `_BATCH` entries at a time (one C call each)."""
+    sources = sorted(registry)
+    for start in range(0, len(sources), _BATCH):
+        batch = {}
+        for source in sources[start : start + _BATCH]:
+            e = registry[source]
+            batch[source] = [e.id, e.title, e.published, e.digest]
+        yield json.dumps(batch, ensure_ascii=False)[1:-1]  # without the braces
+
+
+def _memo_parts(registry: Mapping[str, Published], memo: RegistryMemo) -> Iterator[str]:
+    """Each entry's text, taken from `memo` when the entry is the very one written before."""
     known, memo.texts = memo.texts, {}
-    parts = []
     for source in sorted(registry):
         entry = registry[source]
         hit = known.get(source)
@@ -191,8 +213,7 @@ def _ids_text(registry: Mapping[str, Published], memo: RegistryMemo) -> str:
                 fields, ensure_ascii=False
             )
         memo.texts[source] = (entry, text)
-        parts.append(text)
-    return f'{{"version": {_VERSION}, "articles": {{{", ".join(parts)}}}}}'
+        yield text
 
 
 def article_changes(

@@ -4,12 +4,33 @@ categories, and the problems any stage may report. All frozen; no stage mutates 
 from __future__ import annotations
 
 import enum
+import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 Progress = Callable[[str, int, int], None]
 """How a long stage reports progress to the shell: (stage, done, total)."""
+
+
+class FileStat(NamedTuple):
+    """What a build keeps of a content file's stat: the stat key (`cache.stat_key`) and the
+    device. An `os.stat_result` holds some twenty values, each its own object (about 650
+    bytes); this holds five (about 130), which at a million files is half a GiB (issue 14)."""
+
+    st_size: int
+    st_mtime_ns: int
+    st_ctime_ns: int
+    st_ino: int
+    st_dev: int
+
+    @classmethod
+    def of(cls, stat: os.stat_result) -> FileStat:
+        mtime, ctime = stat.st_mtime_ns, stat.st_ctime_ns
+        # one object for the two times when equal (a file written once): 32 bytes a file
+        return cls(stat.st_size, mtime, mtime if ctime == mtime else ctime, stat.st_ino,
+                   stat.st_dev)  # fmt: skip
 
 
 class Level(enum.Enum):

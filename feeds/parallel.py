@@ -38,6 +38,10 @@ R = TypeVar("R")
 
 WORKERS_ENV = "FEEDS_WORKERS"
 MAX_WORKERS = 8
+# Items per process in one round of `Workers.map`: a worker holds one round's results, and
+# one round's pickle crosses the pipe at a time (issue 14: at a million files, a worker
+# holding its whole share and sending it as one message was a GiB of the peak).
+MAP_ROUND = 20_000
 
 
 def worker_count(requested: int | None = None) -> int:
@@ -126,10 +130,21 @@ class Workers:
         self, function: Callable[..., list[R]], common: tuple[Any, ...], items: Sequence[T]
     ) -> list[R]:
         """`function(*common, items)` (which returns one result per item, in order) with the
-        items dealt out to the processes in turn; the results in the order of `items`."""
+        items dealt out to the processes in turn, in rounds of at most `MAP_ROUND` items per
+        process; the results in the order of `items`."""
         count = min(self.count, len(items))
         if count <= 1:
             return function(*common, list(items))
+        merged: list[R] = []
+        step = MAP_ROUND * count
+        for begin in range(0, len(items), step):
+            merged.extend(self._map_round(function, common, items[begin : begin + step]))
+        return merged
+
+    def _map_round(
+        self, function: Callable[..., list[R]], common: tuple[Any, ...], items: Sequence[T]
+    ) -> list[R]:
+        count = min(self.count, len(items))
         shares = [list(items[start::count]) for start in range(count)]
         results = self.run(function, [(*common, share) for share in shares])
         merged: list[R] = [None] * len(items)  # type: ignore[list-item]

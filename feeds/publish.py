@@ -11,21 +11,18 @@ modification time, and every HTTP validator derived from it, stays.
 from __future__ import annotations
 
 import errno
-import fcntl
 import os
 import re
 import secrets
-import stat
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from feeds.layout import FEEDS_DIR, is_feed_path
 
-LOCK_NAME = "lock"
 _NAME_MAX = 255  # bytes per path segment on Linux file systems (NAME_MAX)
 _TEMP_TOKEN = 12  # hex digits of randomness in a temporary file name
 _TEMP_NAME = re.compile(r"^\..+\.[0-9a-f]{12}\.tmp$")  # see _temp_path
@@ -42,19 +39,6 @@ class PublishError(Exception):
         super().__init__(f"{path}: {message}")
         self.path = path
         self.message = message
-
-
-class LockHeld(Exception):
-    """Another build holds the lock on `cache_dir`; `pid` is its process id when known."""
-
-    def __init__(self, lock_path: Path, pid: int | None) -> None:
-        who = "another build" if pid is None else f"another build (process {pid})"
-        super().__init__(
-            f"{who} is running and holds the lock {lock_path}: "
-            "wait for it to finish, then build again"
-        )
-        self.lock_path = lock_path
-        self.pid = pid
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,62 +262,6 @@ def remove_temp_files(output_dir: Path) -> None:
                 _remove_quietly(path)
 
 
-_LOCK_NOT_A_FILE = (
-    "the build lock is not a regular file (a symbolic link, FIFO or device is in its "
-    "place); it was left as it is: remove it and build again"
-)
-
-
-@contextmanager
-def build_lock(cache_dir: Path, *, wait: bool = False) -> Iterator[None]:
-    """Hold an exclusive `flock` on `cache_dir/lock` for the duration of a build.
-
-    The kernel releases the lock when the holder's file descriptor closes, including when the
-    process is killed, so a crashed build never leaves a stale lock. When another build holds
-    it: wait for it (`wait=True`) or raise `LockHeld` naming the holder's process id.
-    Raises `PublishError` when `cache_dir` or the lock file cannot be created.
-    """
-    lock_path = cache_dir / LOCK_NAME
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        # Never through a link, never truncated on open (the holder's pid is in it), never
-        # blocking (a FIFO put in its place): then it must be a regular file.
-        flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
-        fd = os.open(lock_path, flags, 0o644)
-    except OSError as error:
-        if error.errno == errno.ELOOP:
-            raise PublishError(str(lock_path), _LOCK_NOT_A_FILE) from None
-        raise PublishError(
-            str(lock_path), f"cannot create the build lock: {explain(error)}"
-        ) from None
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
-        os.close(fd)
-        raise PublishError(str(lock_path), _LOCK_NOT_A_FILE)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError:
-            raise LockHeld(lock_path, _read_pid(fd)) from None
-        # The holder's pid, for the message another build shows; informative only.
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
-        try:
-            yield
-        finally:
-            with suppress(OSError):
-                os.ftruncate(fd, 0)
-    finally:
-        os.close(fd)  # releases the flock
-
-
-def _read_pid(fd: int) -> int | None:
-    try:
-        text = os.pread(fd, 32, 0).decode("ascii").strip()
-    except (OSError, UnicodeDecodeError):
-        return None
-    return int(text) if text.isdigit() else None
-
-
 def _cannot(action: str, target: Path, error: OSError) -> str:
     if action == "remove":
         kept = "The file is still there."
@@ -344,24 +272,45 @@ def _cannot(action: str, target: Path, error: OSError) -> str:
     return f"cannot {action} {target}: {explain(error)}. {kept}"
 
 
-def write_file_atomically(target: Path, data: bytes, temp: Path | None = None) -> bool:
+def write_file_atomically(
+    target: Path, data: bytes | Iterable[bytes], temp: Path | None = None
+) -> bool:
     """Replace one file (build state, a manifest) atomically: a temporary file beside it,
     fsync, rename, so a killed build leaves the old or the new file. False when it already
-    holds `data` (left untouched). `temp` names the temporary file when the folder's clean-up
-    looks for another pattern than `_temp_path`'s. Raises `OSError`."""
-    if not target.is_symlink() and _has_bytes(target, data):
+    holds `data` (left untouched). `data` may come in chunks, so a big state file is never
+    held whole: then written first and compared after. `temp` names the temporary file when
+    the folder's clean-up looks for another pattern than `_temp_path`'s. Raises `OSError`."""
+    whole = isinstance(data, bytes)
+    if isinstance(data, bytes) and not target.is_symlink() and _has_bytes(target, data):
         return False
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = temp or _temp_path(target)
     try:
         with _open_new(temp) as stream:
-            stream.write(data)
+            stream.writelines([data] if isinstance(data, bytes) else data)
             stream.flush()
+            if not whole and not target.is_symlink() and _same_files(temp, target):
+                _remove_quietly(temp)
+                return False
             os.fsync(stream.fileno())
         os.replace(temp, target)
     except BaseException:
         _remove_quietly(temp)
         raise
+    return True
+
+
+def _same_files(one: Path, other: Path, block: int = 1 << 20) -> bool:
+    """True when two regular files hold the same bytes (sizes first, then block by block)."""
+    try:
+        if os.stat(one).st_size != os.stat(other).st_size:
+            return False
+        with open(one, "rb") as first, open(other, "rb") as second:
+            while chunk := first.read(block):
+                if second.read(block) != chunk:
+                    return False
+    except OSError:
+        return False
     return True
 
 

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import dataclasses
 import operator
-import os
 from dataclasses import dataclass
 
 from feeds.cache import BuildCache, FileState
 from feeds.config import Config
 from feeds.contentfiles import read_content, read_file
 from feeds.keys import content_key, file_digest, reading_key
-from feeds.model import Article, Author, Category, Level, Problem, Progress
+from feeds.model import Article, Author, Category, FileStat, Level, Problem, Progress
 from feeds.parallel import Workers
 
 # Up to this many files read in one build, their bodies stay in memory for the entry content;
@@ -105,7 +104,7 @@ class Loaded:
 def load_files(
     config: Config,
     cache: BuildCache,
-    files: list[tuple[str, os.stat_result]],
+    files: list[tuple[str, FileStat]],
     progress: Progress | None,
     started_ns: int | None,
     pool: Workers,
@@ -129,7 +128,8 @@ def load_files(
             loaded.add(relative, before)
             continue
         racy = started_ns is not None and stat.st_mtime_ns > started_ns - RACY_NS
-        outcome = outcomes.get(relative) or _read_one(
+        # popped: each outcome freed as its state is made (issue 14: at 1M, 100 MB of peak)
+        outcome = outcomes.pop(relative, None) or _read_one(
             config,
             relative,
             before.digest if before is not None else "",
@@ -156,7 +156,7 @@ def load_files(
 def _read_on_workers(
     config: Config,
     known: dict[str, FileState],
-    files: list[tuple[str, os.stat_result]],
+    files: list[tuple[str, FileStat]],
     pool: Workers,
 ) -> tuple[dict[str, _Outcome], bool]:
     """The outcomes of the files whose stat is not the known one, read on the workers when
@@ -197,7 +197,7 @@ def _unreadable(
 
 
 def _read_state(
-    outcome: _Outcome, stat: os.stat_result, racy: bool, last: FileState | None
+    outcome: _Outcome, stat: FileStat, racy: bool, last: FileState | None
 ) -> tuple[FileState, dict[str, str]]:
     """The state of a file read and parsed (`outcome` is "read"), with each failing record
     at its last good version in `last`; and the bodies read, by source, when kept."""
@@ -230,7 +230,7 @@ def _read_state(
     return state, read_bodies
 
 
-def _restat(state: FileState, stat: os.stat_result, racy: bool) -> FileState:
+def _restat(state: FileState, stat: FileStat, racy: bool) -> FileState:
     return dataclasses.replace(
         state,
         size=stat.st_size,

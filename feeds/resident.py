@@ -25,8 +25,9 @@ from feeds.cache import CACHE_FILE, BuildCache, Stat, stat_key
 from feeds.config import Config
 from feeds.contentfiles import Skipped, is_article_name
 from feeds.idregistry import IDS_FILE, Published, RegistryMemo
+from feeds.model import FileStat
 
-Stats = list[tuple[str, os.stat_result]]
+Stats = list[tuple[str, FileStat]]
 FileStamp = Stat | None  # of a state file: None when it is missing
 
 # More reported paths than this since the last build: a full scan costs less than looking.
@@ -146,7 +147,7 @@ def _updated(last: _Scan, changed: set[str], content_dir: Path) -> Stats | None:
     files = last.files
     excluded = set(last.excluded)
     skipped = {relative for relative, _ in last.skipped}
-    new: dict[int, tuple[str, os.stat_result]] = {}
+    new: dict[int, tuple[str, FileStat]] = {}
     for path in changed:
         try:
             relative = Path(path).relative_to(content_dir).as_posix()
@@ -167,7 +168,7 @@ def _updated(last: _Scan, changed: set[str], content_dir: Path) -> Stats | None:
         if position is not None:
             if stat is None or not S_ISREG(stat.st_mode):
                 return None  # deleted, or now a folder or a link
-            new[position] = (relative, stat)
+            new[position] = (relative, FileStat.of(stat))
         elif stat is not None and not (S_ISREG(stat.st_mode) and not is_article_name(parts[-1])):
             return None  # a new article file, folder or link
         elif stat is None and any(r.startswith(relative + "/") for r, _ in files):

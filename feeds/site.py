@@ -5,7 +5,6 @@ read (incrementally), normalised, resolved site-wide and planned (`prepare`).
 from __future__ import annotations
 
 import dataclasses
-import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -15,7 +14,7 @@ from feeds.config import Config
 from feeds.contentfiles import scan_content
 from feeds.contents import ContentSource
 from feeds.feedkinds import FeedKind, name_clashes
-from feeds.model import Article, Level, Problem, Progress, RecordSource
+from feeds.model import Article, FileStat, Level, Problem, Progress, RecordSource
 from feeds.normalise import resolve_site
 from feeds.parallel import Workers
 from feeds.plan import FeedSpec, SitePlan, plan_site
@@ -51,7 +50,7 @@ def prepare(
     progress: Progress | None = None,
     *,
     started_ns: int | None = None,
-    files: list[tuple[str, os.stat_result]] | None = None,
+    files: list[tuple[str, FileStat]] | None = None,
     pool: Workers | None = None,
     sources: tuple[RecordSource, ...] = (),
     record_bodies: RecordBodies | None = None,

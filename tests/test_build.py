@@ -256,7 +256,7 @@ def test_exit_2_for_an_unknown_config_key(site: Site) -> None:
 HOLD_LOCK = """
 import sys
 from pathlib import Path
-from feeds.publish import build_lock
+from feeds.buildlock import build_lock
 with build_lock(Path(sys.argv[1])):
     print("held", flush=True)
     sys.stdin.read()  # until the test closes our stdin

@@ -66,6 +66,24 @@ def test_map_keeps_the_order_of_the_items(count: int) -> None:
         assert pool.map(tens, (), []) == []
 
 
+def pids_of(items: list[int]) -> list[tuple[int, int]]:
+    return [(os.getpid(), item) for item in items]
+
+
+def test_map_works_in_rounds_each_dealt_out_in_turn(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 14: a worker holds one round's results at a time, never its whole share."""
+    monkeypatch.setattr(feeds.parallel, "MAP_ROUND", 2)  # rounds of 2 items per process
+    with Workers(2) as pool:
+        results = pool.map(pids_of, (), list(range(9)))
+    assert [item for _, item in results] == list(range(9))
+    here = os.getpid()
+    # rounds [0..3], [4..7], [8]: in each, the even positions here, the odd on the worker
+    assert [pid == here for pid, _ in results] == [
+        True, False, True, False, True, False, True, False, True,
+    ]  # fmt: skip
+    assert len({pid for pid, _ in results}) == 2
+
+
 def fails_on_a_worker(parent: int) -> str:
     if os.getpid() != parent:
         raise RuntimeError("only on the worker")

@@ -20,12 +20,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from feeds.buildlock import LockHeld, build_lock
 from feeds.layout import managed_files
 from feeds.publish import (
-    LockHeld,
     PublishError,
     PublishReport,
-    build_lock,
     publish_files,
     remove_temp_files,
     safe_target,
@@ -509,7 +508,7 @@ def test_a_lock_that_cannot_be_created_is_a_publish_error(tmp_path: Path) -> Non
 HOLDER = """
 import sys, time
 from pathlib import Path
-from feeds.publish import build_lock
+from feeds.buildlock import build_lock
 with build_lock(Path(sys.argv[1])):
     print("locked", flush=True)
     if sys.argv[2] == "stdin":
@@ -654,6 +653,31 @@ def test_sigkill_at_any_moment_leaves_every_file_old_or_new(tmp_path: Path) -> N
     assert temp_files(out) == []
     assert set(publish_files(out, b).failed) == set()  # the next build completes the job
     assert {name: (out / name).read_bytes() for name in b} == b
+
+
+def test_write_file_atomically_in_chunks_leaves_an_equal_file_and_replaces_a_link(
+    tmp_path: Path,
+) -> None:
+    from feeds.publish import write_file_atomically
+
+    state = tmp_path / "state.json"
+    assert write_file_atomically(state, iter([b"on", b"e"])) is True
+    assert state.read_bytes() == b"one"
+    os.utime(state, ns=(1_000_000_000, 1_000_000_000))
+    inode = state.stat().st_ino
+    assert write_file_atomically(state, [b"o", b"ne"]) is False  # same bytes: untouched
+    assert (state.stat().st_mtime_ns, state.stat().st_ino) == (1_000_000_000, inode)
+    assert write_file_atomically(state, [b"one", b"!"]) is True  # longer
+    assert state.read_bytes() == b"one!"
+    assert write_file_atomically(state, [b"onf!"]) is True  # same size, other bytes
+    assert state.read_bytes() == b"onf!"
+    victim = tmp_path / "victim.txt"
+    victim.write_bytes(b"two")
+    link = tmp_path / "linked.json"
+    link.symlink_to(victim)
+    assert write_file_atomically(link, [b"t", b"wo"]) is True  # equal, but a link: replaced
+    assert not link.is_symlink() and victim.read_bytes() == b"two"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["linked.json", "state.json", "victim.txt"]
 
 
 def test_write_file_atomically_leaves_an_equal_file_and_never_writes_through_a_link(
