@@ -60,6 +60,7 @@ from feeds.idregistry import (
     load_ids,
     new_ids,
     registry_of,
+    registry_swapped,
     save_ids,
 )
 from feeds.keys import reading_key, render_key
@@ -70,11 +71,12 @@ from feeds.ownership import OWNED_NAME, in_the_way, owned_after, read_owned, rem
 from feeds.parallel import Workers, worker_count
 from feeds.plan import FeedSpec
 from feeds.publish import PublishReport, explain, publish_files, remove_temp_files
-from feeds.recordbodies import record_store
+from feeds.recordbodies import RecordBodies, record_store
 from feeds.render import fit_feed
 from feeds.request import BuildError, BuildReport, BuildRequest, report_of
 from feeds.resident import Resident
 from feeds.site import Prepared, prepare
+from feeds.sitepatch import Patched, patch_site
 from feeds.sqlsource import opened_sources
 from feeds.staticfiles import read_static
 from feeds.validate import check_site, content_findings
@@ -147,7 +149,9 @@ def run_build(
         try:
             report: BuildReport | None = None
             # records are read every time (their digests say what changed)
-            changed = changed_stats(manifest, files)  # one pass over the stats, used twice
+            # one pass over the stats, used twice (a resident may know the count already)
+            counted = None if resident is None else resident.changed_count(manifest, files)
+            changed = changed_stats(manifest, files) if counted is None else counted
             if not skipped and not request.sources and stats_unchanged(manifest, files, changed):
                 report = nothing_to_do(config, manifest, request)
             if report is None:
@@ -180,17 +184,20 @@ def _build_stages(
     with workers as pool, record_store(config.cache_dir, writable=not request.dry_run) as bodies:
         cache = load_store(config.cache_dir, manifest) if stages.kept is None else stages.kept
         gc.freeze()  # the store just read, as above
-        site = prepare(
+        patched = _patched(stages, cache, bodies)
+        site = patched.site if patched is not None else prepare(
             config, cache, request.now, request.progress, started_ns=started_ns,
             files=files, pool=pool, sources=request.sources, record_bodies=bodies,
         )  # fmt: skip
-        previous_ids = (resident and resident.ids(config.cache_dir)) or load_ids(config.cache_dir)
-        moved = [] if previous_ids is None else new_ids(previous_ids, site.articles)
-        if moved and not request.accept_new_ids:
-            raise BuildError(describe(moved))
+        prepared_problems = list(site.problems)  # as `prepare` gave them, for the resident
+        previous_ids, same_ids = _checked_ids(stages, site, patched)
+        swapped = None if patched is None else patched.swapped
+        fingerprints = None if resident is None else resident.fingerprints(
+            config, site.contents.digest, site.contents.stand_in, swapped
+        )  # fmt: skip
         rendered = render_all(
             config, site.plan, cache, site.contents, request.validate, request.progress, pool,
-            request.workers,
+            request.workers, fingerprints,
         )  # fmt: skip
         processes = max(pool.count, rendered.processes)
     site.problems[:0] = skipped_problems(config, skipped)
@@ -208,7 +215,10 @@ def _build_stages(
     remove_temp_files(config.output_dir)  # of killed builds, before anything is compared
     hold = request.dry_run or blocked
     memo = None if resident is None else resident.registry
-    registry = registry_of(site.articles, site.contents.digest, memo)
+    if same_ids is not None and memo is not None and swapped is not None:
+        registry = registry_swapped(same_ids, swapped, site.contents.digest, memo)
+    else:
+        registry = registry_of(site.articles, site.contents.digest, memo)
     report, owned = _publish_owned(config, cache, rendered, planned, request, hold)
     site.problems.extend(owned.problems)
     summary = _summary(site, rendered, pages, summary_problems)
@@ -229,6 +239,7 @@ def _build_stages(
             site.problems.append(failure)
         if resident is not None:
             resident.keep_cache(config.cache_dir, saved)
+            resident.keep_site(config, saved, dataclasses.replace(site, problems=prepared_problems))
     added, changed, removed = article_changes(previous_ids, registry)
     built = report_of(
         summary, request,
@@ -237,6 +248,35 @@ def _build_stages(
         refused=tuple(rendered.refused), publish=report, blocked=blocked, workers=processes,
     )  # fmt: skip
     return dataclasses.replace(built, added=added, changed=changed, removed=removed)
+
+
+def _checked_ids(
+    stages: _Stages, site: Prepared, patched: Patched | None
+) -> tuple[dict[str, Published] | None, dict[str, Published] | None]:
+    """The registry the last build saved, and the same again when `site` is the last build's
+    patched (its ids, sources and links: none moved); raises `BuildError` when published
+    articles would get new ids (issue 11)."""
+    config, resident = stages.config, stages.resident
+    kept = None if resident is None else resident.ids(config.cache_dir)
+    previous = load_ids(config.cache_dir) if kept is None else kept
+    same = kept if patched is not None else None
+    moved = [] if previous is None or same is not None else new_ids(previous, site.articles)
+    if moved and not stages.request.accept_new_ids:
+        raise BuildError(describe(moved))
+    return previous, same
+
+
+def _patched(stages: _Stages, cache: BuildCache, bodies: RecordBodies) -> Patched | None:
+    """The last build's site with reworded articles swapped in, when a resident kept it
+    and only rewording happened (`sitepatch`); else None."""
+    config, request, resident = stages.config, stages.request, stages.resident
+    if resident is None or stages.kept is None or request.sources or config.sources:
+        return None
+    last = resident.last_site(config, cache)
+    if last is None:
+        return None
+    previous, touched = last
+    return patch_site(config, previous, cache, touched, request.now, stages.started_ns, bodies)
 
 
 def validate_site(

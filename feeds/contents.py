@@ -32,13 +32,15 @@ class ContentSource:
         bodies: dict[str, str],
         states: dict[str, FileState],
         record_bodies: RecordBodies | None = None,
+        index: dict[str, _Indexed] | None = None,
     ) -> None:
+        """`index` is `_index(states)` when the caller has it (`sitepatch`)."""
         self.config = config
         self.record_bodies = RecordBodies() if record_bodies is None else record_bodies
         self.damaged: set[str] = set()
         self.previous = cache.contents  # valid under any config: the key covers every input
         self.bodies = bodies
-        self.articles = _index(states)
+        self.articles = _index(states) if index is None else index
         self.states = states
         self.used: dict[str, EntryContent] = {}
         self.by_source: dict[str, EntryContent] = {}

@@ -161,14 +161,16 @@ def render_all(
     progress: Progress | None,
     pool: Workers,
     workers: int | None = None,
+    fingerprints: Fingerprints | None = None,
 ) -> Rendered:
     """Every feed file of the plan: reused when its fingerprint and file are as the cache
     says, else rendered, linted and round-tripped (on the pool's processes when it has
-    several; on two forked late when only a few feeds change on a small site)."""
+    several; on two forked late when only a few feeds change on a small site). A resident
+    gives the `fingerprints` it keeps (`Resident.fingerprints`)."""
     out = Rendered()
     jobs = [(feed, fmt) for feed in plan.feeds for fmt in plan.formats]
     jobs += plan.archive_jobs()
-    fingerprint_of = Fingerprints(config, contents.digest, contents.stand_in)
+    fingerprint_of = fingerprints or Fingerprints(config, contents.digest, contents.stand_in)
     decided, todo = _decide(config, cache, jobs, fingerprint_of, out.fingerprints)
     # The memo entries the feeds to render had last time (read from the cache's shards).
     memo = _MemoUse(

@@ -102,6 +102,24 @@ def registry_of(
 _SOURCE = operator.attrgetter("source")
 
 
+def registry_swapped(
+    previous: Mapping[str, Published],
+    swapped: Iterable[tuple[Article, Article]],
+    body_key: BodyKey,
+    memo: RegistryMemo,
+) -> dict[str, Published]:
+    """`registry_of` the articles `previous` was made of (through `memo`) with each pair's
+    first article replaced by its second, of the same source (`sitepatch`)."""
+    registry = dict(previous)
+    for old, new in swapped:
+        key = body_key(new)
+        entry = Published(new.id, new.title, new.published.isoformat(), reader_digest(new, key))
+        memo.entries.pop(id(old), None)
+        memo.entries[id(new)] = (new, key, entry)
+        registry[new.source] = entry
+    return registry
+
+
 def load_ids(cache_dir: Path) -> dict[str, Published] | None:
     """The registry the last build saved; None when there is none (a first build, a deleted
     cache) or it cannot be read: nothing to compare with, the build records afresh."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from feeds import __version__
 from feeds.config import Config
@@ -84,6 +84,18 @@ class Fingerprints:
             stand_in  # what may stand for an article's fields (`ContentSource.stand_in`)
         )
         self.entries: dict[int, tuple[Article, bytes]] = {}  # by id(article), kept alive
+
+    def rebind(
+        self,
+        digest: Callable[[Article], str],
+        stand_in: Callable[[Article], str | None] | None,
+        gone: Iterable[Article],
+    ) -> None:
+        """The same for the next build of a resident (`sitepatch`): the same settings, every
+        article kept the same for it but those `gone` (which are forgotten)."""
+        self.digest, self.stand_in = digest, stand_in
+        for article in gone:
+            self.entries.pop(id(article), None)
 
     def __call__(self, feed: FeedSpec, fmt: str) -> str:
         h = hashlib.sha256()

@@ -21,11 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
 
-from feeds.cache import CACHE_FILE, BuildCache, Stat, stat_key
+from feeds.buildwork import changed_stats
+from feeds.cache import CACHE_FILE, BuildCache, Manifest, Stat, stat_key
 from feeds.config import Config
 from feeds.contentfiles import Skipped, is_article_name
 from feeds.idregistry import IDS_FILE, Published, RegistryMemo
-from feeds.model import FileStat
+from feeds.keys import Fingerprints
+from feeds.model import Article, FileStat
+from feeds.site import Prepared
 
 Stats = list[tuple[str, FileStat]]
 FileStamp = Stat | None  # of a state file: None when it is missing
@@ -58,6 +61,12 @@ class Resident:
         self._cache: tuple[FileStamp, BuildCache] | None = None
         self._ids: tuple[FileStamp, dict[str, Published]] | None = None
         self.registry = RegistryMemo()  # for `registry_of` and `save_ids`
+        self._touched: Stats | None = None  # the files the last scan took again, if it did
+        self._before_touched: Stats | None = None  # the scan's files before it took them
+        # a manifest, the scan's files when it was saved, and how many stats differ (below)
+        self._counted: tuple[Manifest, Stats, int] | None = None
+        self._site: tuple[BuildCache, Config, Prepared] | None = None
+        self._fingerprints: Fingerprints | None = None
 
     # -- what a watcher tells ---------------------------------------------------------------
 
@@ -87,11 +96,13 @@ class Resident:
         setting = (config.content_dir, config.content_exclude)
         changed, self._changed = self._changed, set()
         last = self._scan
+        self._touched = None
         if last is not None and last.setting == setting and self._scan_watched and not last.links:
-            files = _updated(last, changed, config.content_dir)
-            if files is not None:
-                last.files = files
-                return files, list(last.skipped), list(last.excluded)
+            updated = _updated(last, changed, config.content_dir)
+            if updated is not None:
+                self._before_touched = last.files
+                last.files, self._touched = updated
+                return last.files, list(last.skipped), list(last.excluded)
         watched = self._watching  # a change from now on is reported for the next build
         skipped: Skipped = []
         excluded: list[str] = []
@@ -120,6 +131,57 @@ class Resident:
         """The state a build saved (as read back), or None when it saved nothing."""
         stamp = _stamp(cache_dir / CACHE_FILE)
         self._cache = None if cache is None or stamp is None else (stamp, cache)
+        self._counted = None
+        scan, manifest = self._scan, None if cache is None else cache.manifest
+        if self._cache is not None and manifest is not None and scan and self._scan_watched:
+            # counted now, after publishing, not at the start of the next build
+            self._counted = (manifest, scan.files, changed_stats(manifest, scan.files))
+
+    def changed_count(self, manifest: Manifest | None, files: Stats) -> int | None:
+        """`buildwork.changed_stats(manifest, files)`, from the count kept with the state
+        saved and the stats the scan took again since; None when this is not known."""
+        counted, touched, scan = self._counted, self._touched, self._scan
+        if counted is None or manifest is not counted[0] or touched is None or scan is None:
+            return None
+        if files is not scan.files or self._before_touched is not counted[1]:
+            return None
+        before, count = counted[1], counted[2]
+        for relative, stat in touched:
+            known = manifest.stats.get(relative)
+            old = before[scan.index[relative]][1]
+            count += (known != stat_key(stat)) - (known != stat_key(old))
+        return count
+
+    def last_site(self, config: Config, cache: BuildCache) -> tuple[Prepared, Stats] | None:
+        """The site the last build prepared from `cache` (which it saved) with `config`, and
+        the files whose stats the scan since took again (`sitepatch`); None when the scan was
+        a full one. Given once: a build that fails keeps nothing for the next."""
+        kept, self._site = self._site, None
+        if kept is None or kept[0] is not cache or kept[1] != config or self._touched is None:
+            return None
+        return kept[2], self._touched
+
+    def keep_site(self, config: Config, cache: BuildCache | None, site: Prepared) -> None:
+        """The site a build prepared (its problems as `prepare` gave them) and the state it
+        saved, read back (None: it saved none, and nothing is kept)."""
+        self._site = None if cache is None else (cache, config, site)
+
+    def fingerprints(
+        self,
+        config: Config,
+        digest: Callable[[Article], str],
+        stand_in: Callable[[Article], str | None],
+        swapped: Iterable[tuple[Article, Article]] | None,
+    ) -> Fingerprints:
+        """The feed fingerprints of this build: the last build's, each article's part kept,
+        for a patched site (`swapped`: what it swapped); else new ones."""
+        kept = self._fingerprints
+        if swapped is None or kept is None:
+            kept = Fingerprints(config, digest, stand_in)
+        else:
+            kept.rebind(digest, stand_in, (old for old, _ in swapped))
+        self._fingerprints = kept
+        return kept
 
     def keep_ids(self, cache_dir: Path, registry: dict[str, Published] | None) -> None:
         stamp = _stamp(cache_dir / IDS_FILE)
@@ -139,9 +201,9 @@ def _stamp(path: Path) -> FileStamp:
         return None
 
 
-def _updated(last: _Scan, changed: set[str], content_dir: Path) -> Stats | None:
-    """The files of `last` with the stats of the `changed` paths taken again, or None when
-    a full scan must say what changed (see the module docstring)."""
+def _updated(last: _Scan, changed: set[str], content_dir: Path) -> tuple[Stats, Stats] | None:
+    """The files of `last` with the stats of the `changed` paths taken again, and those
+    files; None when a full scan must say what changed (see the module docstring)."""
     if len(changed) > MAX_CHANGES:
         return None
     files = last.files
@@ -175,8 +237,8 @@ def _updated(last: _Scan, changed: set[str], content_dir: Path) -> Stats | None:
             return None  # a folder of articles removed
         # else: a file that is no article, or one that came and went (an editor's temporary)
     if not new:
-        return files
+        return files, []
     updated = list(files)
     for position, entry in new.items():
         updated[position] = entry
-    return updated
+    return updated, [new[position] for position in sorted(new)]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from urllib.parse import urlsplit
@@ -44,10 +45,30 @@ class Where:
     atom: bool
 
 
-def _html_elements(markup: str) -> Iterator[tuple[str, list[tuple[str, str]]]]:
+Elements = tuple[tuple[str, tuple[tuple[str, str], ...]], ...]  # (tag, attributes) in order
+
+# Parsed fragments by digest: one entry's HTML is in several feed files (the site's, its
+# categories', its tags'; RSS and Atom) and, under a watcher, in the next build's too; it is
+# parsed once (issue 14). Bounded: emptied when full.
+_PARSED: dict[bytes, Elements] = {}
+_PARSED_MAX = 4096
+
+
+def _html_elements(markup: str) -> Elements:
     """(tag, attributes) of every element in an HTML fragment, parsed without network access."""
     if "<" not in markup:
-        return
+        return ()
+    key = hashlib.blake2b(markup.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    found = _PARSED.get(key)
+    if found is None:
+        found = tuple(_parsed(markup))
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        _PARSED[key] = found
+    return found
+
+
+def _parsed(markup: str) -> Iterator[tuple[str, tuple[tuple[str, str], ...]]]:
     # A parser per fragment: lxml parsers must not be shared between threads.
     parser = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
     try:
@@ -59,7 +80,7 @@ def _html_elements(markup: str) -> Iterator[tuple[str, list[tuple[str, str]]]]:
     for el in doc.iter(etree.Element):
         if el.tag in ("html", "body") and el.getparent() in (None, doc):
             continue
-        yield str(el.tag).lower(), [(str(k).lower(), str(v)) for k, v in el.attrib.items()]
+        yield str(el.tag).lower(), tuple((str(k).lower(), str(v)) for k, v in el.attrib.items())
 
 
 def xhtml_elements(div: etree._Element) -> Iterator[tuple[str, list[tuple[str, str]]]]:
@@ -80,7 +101,7 @@ def _url_values(name: str, value: str) -> list[str]:
     return [value]
 
 
-def _allowed_embed(attributes: list[tuple[str, str]], hosts: tuple[str, ...]) -> bool:
+def _allowed_embed(attributes: Sequence[tuple[str, str]], hosts: tuple[str, ...]) -> bool:
     """An iframe whose `src` is https on a host the site allows (`html.allow_iframes`)."""
     if not hosts:
         return False
@@ -93,7 +114,7 @@ def _allowed_embed(attributes: list[tuple[str, str]], hosts: tuple[str, ...]) ->
 
 
 def lint_html(
-    elements: Iterable[tuple[str, list[tuple[str, str]]]], where: Where, report: Report
+    elements: Iterable[tuple[str, Sequence[tuple[str, str]]]], where: Where, report: Report
 ) -> None:
     """SecurityRisk*, ContainsRelRef: at most one finding per rule per piece of HTML."""
     found: dict[str, str] = {}
@@ -145,7 +166,7 @@ def html_field(el: etree._Element, where: Where, report: Report, is_html: bool =
     text constructs of type text or html. Raw child elements are a mistake of their own."""
     children = list(el.iterchildren(etree.Element))
     raw = ((etree.QName(c).localname.lower(), _attributes(c)) for c in _descendants(children))
-    parsed = _html_elements(text_of(el)) if is_html else iter(())
+    parsed = _html_elements(text_of(el)) if is_html else ()
     if children:
         # W3C UndefinedElement: markup must be escaped (&lt;p&gt;) or wrapped in CDATA here.
         report.add(

@@ -1,0 +1,177 @@
+"""An edit that only rewords articles, under a resident (issue 14): the last prepared site
+with the edited articles swapped in (`patch_site`), instead of resolving and planning every
+article again, which at 100,000 articles was most of a watcher's rebuild.
+
+Only title, body and summary may differ, in articles that were published: no site-wide step
+reads them (resolution reads ids, links and categories; the plan reads dates, categories,
+tags, authors, languages and the kinds of feeds), so the patched site is the one `prepare`
+would give. Anything else (another field, a problem that came or went, a record added or
+removed, an entry now over the size limit, another `now` that changes what is due) is
+`None`: the caller prepares the site in full. tests/test_sitepatch.py compares both.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from bisect import bisect_left
+from collections.abc import Mapping
+from datetime import datetime
+from operator import attrgetter
+
+from feeds.cache import BuildCache, FileState
+from feeds.config import Config
+from feeds.contents import ContentSource
+from feeds.model import Article, FileStat
+from feeds.parallel import Workers
+from feeds.plan import FeedSpec, SitePlan
+from feeds.reading import load_files
+from feeds.recordbodies import RecordBodies
+from feeds.site import MAX_ENTRY_HTML, Prepared
+
+SWAPPABLE = ("title", "body", "summary")
+_SOURCE = attrgetter("source")
+_OTHER_FIELDS = attrgetter(
+    *(f.name for f in dataclasses.fields(Article) if f.name not in SWAPPABLE)
+)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Patched:
+    """A patched site, and each article swapped: (as published before, as published now)."""
+
+    site: Prepared
+    swapped: tuple[tuple[Article, Article], ...]
+
+
+def patch_site(
+    config: Config,
+    previous: Prepared,
+    cache: BuildCache,
+    touched: list[tuple[str, FileStat]],
+    now: datetime,
+    started_ns: int,
+    record_bodies: RecordBodies,
+) -> Patched | None:
+    """`previous` (prepared from `cache`'s content, by the build that saved `cache`) with
+    the files in `touched` (their stats taken again since) read again; None when the
+    change is more than rewording (see the module docstring)."""
+    if cache.summary is None or not cache.summary.covers(now):
+        return None
+    loaded = load_files(config, cache, touched, None, started_ns, Workers(1))
+    states = dict(previous.states)
+    pairs: list[tuple[Article, Article]] = []  # (as read before, as read now)
+    for relative, _ in touched:
+        old, new = previous.states.get(relative), loaded.states.get(relative)
+        if old is None or new is None or not _rewording(old, new):
+            return None
+        pairs.extend((a, b) for a, b in zip(old.good, new.good, strict=True) if a is not b)
+        states[relative] = new
+    swapped = _published(previous.articles, pairs)
+    if swapped is None:
+        return None
+    contents = ContentSource(
+        config, cache, loaded.bodies, states, record_bodies,
+        index=_index(previous.contents, touched, loaded.states),
+    )  # fmt: skip
+    plan = _swapped_plan(previous.plan, {id(old): new for old, new in swapped})
+    if _oversized(plan, swapped, contents):
+        return None
+    site = dataclasses.replace(
+        previous,
+        plan=plan,
+        contents=contents,
+        states=states,
+        problems=list(previous.problems),
+        kept=list(previous.kept),
+        files_read=loaded.files_read,
+        articles=_swapped_articles(previous.articles, swapped),
+    )
+    return Patched(site, tuple(swapped))
+
+
+def _rewording(old: FileState, new: FileState) -> bool:
+    """True when a file gives the same records as before with the same problems, each
+    differing at most in `SWAPPABLE` fields (category spellings compared too: categories
+    are equal by slug)."""
+    if old.kept or new.kept or old.problems != new.problems or len(old.good) != len(new.good):
+        return False
+    return all(
+        a is b
+        or (
+            _OTHER_FIELDS(a) == _OTHER_FIELDS(b)
+            and [c.names for c in a.categories] == [c.names for c in b.categories]
+        )
+        for a, b in zip(old.good, new.good, strict=True)
+    )
+
+
+def _published(
+    articles: tuple[Article, ...], pairs: list[tuple[Article, Article]]
+) -> list[tuple[Article, Article]] | None:
+    """Each pair as published (site-wide resolution may have renamed the categories by
+    making another article); None when one was not published (a draft, scheduled, left out
+    by a clash or over the size limit): what it takes part in is not known here."""
+    swapped = []
+    for read_before, read_now in pairs:
+        position = bisect_left(articles, read_before.source, key=_SOURCE)
+        if position == len(articles) or articles[position].source != read_before.source:
+            return None
+        published = articles[position]
+        if published is read_before:
+            swapped.append((published, read_now))
+        elif published == dataclasses.replace(read_before, categories=published.categories):
+            swapped.append(
+                (published, dataclasses.replace(read_now, categories=published.categories))
+            )
+        else:
+            return None
+    return swapped
+
+
+def _index(
+    previous: ContentSource, touched: list[tuple[str, FileStat]], states: Mapping[str, FileState]
+) -> dict[str, tuple[str, str, Article, str]]:
+    """The previous content index with the touched files' articles as read now."""
+    index = dict(previous.articles)
+    for relative, _ in touched:
+        state = states[relative]
+        for article, key in zip(state.good, state.content_keys, strict=True):
+            index[article.source] = (relative, key, article, state.digest)
+    return index
+
+
+def _swapped_plan(plan: SitePlan, new_of: dict[int, Article]) -> SitePlan:
+    def swapped(feed: FeedSpec) -> FeedSpec:
+        if not any(id(entry) in new_of for entry in feed.entries):
+            return feed
+        entries = tuple(new_of.get(id(entry), entry) for entry in feed.entries)
+        return dataclasses.replace(feed, entries=entries)
+
+    return dataclasses.replace(
+        plan,
+        feeds=tuple(swapped(feed) for feed in plan.feeds),
+        archives=tuple(swapped(feed) for feed in plan.archives),
+    )
+
+
+def _oversized(
+    plan: SitePlan, swapped: list[tuple[Article, Article]], contents: ContentSource
+) -> bool:
+    """True when an article swapped into some feed now gives too much entry HTML (`prepare`
+    then leaves it out, and says so)."""
+    entries = {id(entry) for feed in (*plan.feeds, *plan.archives) for entry in feed.entries}
+    for _, new in swapped:
+        if id(new) in entries:
+            html = contents(new).html
+            if len(html) * 4 > MAX_ENTRY_HTML and len(html.encode()) > MAX_ENTRY_HTML:
+                return True
+    return False
+
+
+def _swapped_articles(
+    articles: tuple[Article, ...], swapped: list[tuple[Article, Article]]
+) -> tuple[Article, ...]:
+    updated = list(articles)
+    for old, new in swapped:
+        updated[bisect_left(articles, old.source, key=_SOURCE)] = new
+    return tuple(updated)

@@ -1,0 +1,124 @@
+"""A resident's patched builds (`feeds.sitepatch`, issue 14): an edit that only rewords
+published articles is built from the last prepared site with the articles swapped in, and
+gives the bytes of a clean build; every other change prepares the site in full."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sites import NOW, CleanOutput, Site, assert_same_output, snapshot
+
+import feeds.build
+from feeds.buildwork import changed_stats
+from feeds.cache import load_manifest
+from feeds.resident import Resident
+from feeds.site import prepare
+
+
+@pytest.fixture
+def prepared(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The content folder of each build that prepared its site in full."""
+    seen: list[Path] = []
+
+    def counted(config: feeds.build.Config, *args: object, **kwargs: object) -> object:
+        if config.content_dir.parent.name == "site":  # not the clean builds compared with
+            seen.append(config.content_dir)
+        return prepare(config, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(feeds.build, "prepare", counted)
+    return seen
+
+
+def _watched(site: Site) -> Resident:
+    resident = Resident()
+    site.build(resident=resident)
+    resident.watching()
+    site.build(resident=resident)  # the first build while watching scans in full
+    return resident
+
+
+def _edit(site: Site, resident: Resident, relative: str, old: str, new: str) -> None:
+    site.edit(relative, old, new)
+    resident.changed([site.content / relative])
+
+
+# (file, text, replacement): each only rewords a published article
+REWORDINGS = [
+    ("computing/chip-news.md", "title: A New Chip", "title: A Newer Chip"),  # renamed category
+    ("phones/accessories/cases-roundup.txt", "a week of drops", "a month of drops"),  # body
+    ("phones/pocket-review.md", "title: Pocket Phone Review", "title: Pocket Review\nsummary: S"),
+    ("exports/wire.jsonl", '"category": "Security"', '"category": "Security", "summary": "W"'),
+]
+# (file, text, replacement): each changes more than words
+OTHER_EDITS = [
+    ("computing/chip-news.md", "category: Computing", "category: Science"),
+    ("computing/chip-news.md", "category: Computing", "category: Computing\ntags: [chips]"),
+    ("phones/pocket-review.md", "date: 2026-11-01T09:00:00+01:00", "date: 2026-11-21T09:00:00Z"),
+    # a warning comes (a control character XML cannot carry, removed)
+    ("phones/pocket-review.md", "title: Pocket Phone Review", 'title: "Pocket\\a Review"'),
+    # the same category, spelled so that the site-wide spelling of Computing changes
+    ("computing/laptops/laptop-test.txt", "computing: Laptops", "Computing: Laptops"),
+    ("science/unfinished.md", "title: Unfinished", "title: Still Unfinished"),  # a draft
+    ("science/eclipse-preview.md", "title: Eclipse", "title: The Eclipse"),  # scheduled
+]
+
+
+@pytest.mark.parametrize("edit", REWORDINGS, ids=[e[0] for e in REWORDINGS])
+def test_a_rewording_is_patched_and_gives_a_clean_builds_bytes(
+    edit: tuple[str, str, str], site: Site, clean_output: CleanOutput, prepared: list[Path]
+) -> None:
+    resident = _watched(site)
+    assert len(prepared) == 1  # the first build; the second had nothing to do
+    _edit(site, resident, *edit)
+    report = site.build(resident=resident)
+    assert len(prepared) == 1, "prepared in full"
+    assert report.complete and report.files_read == 1 and report.publish.written
+    assert_same_output(snapshot(site.output), clean_output(site))
+    # what it saved is what a fresh process reads: nothing left to do
+    again = site.build()
+    assert (again.files_read, again.publish.written, again.publish.removed) == (0, (), ())
+
+
+@pytest.mark.parametrize("edit", OTHER_EDITS, ids=[e[2].split("\n")[-1] for e in OTHER_EDITS])
+def test_any_other_edit_prepares_the_site_in_full(
+    edit: tuple[str, str, str], site: Site, clean_output: CleanOutput, prepared: list[Path]
+) -> None:
+    resident = _watched(site)
+    _edit(site, resident, *edit)
+    site.build(resident=resident)
+    assert len(prepared) == 2
+    assert_same_output(snapshot(site.output), clean_output(site))
+
+
+def test_edits_in_turn_each_give_a_clean_builds_bytes(
+    site: Site, clean_output: CleanOutput, prepared: list[Path]
+) -> None:
+    """Patched on patched, a full one between, and back: the ids, the registry and the
+    fingerprints a resident keeps stay those of the site."""
+    resident = _watched(site)
+    steps = [REWORDINGS[0], REWORDINGS[1], OTHER_EDITS[1], REWORDINGS[2], REWORDINGS[0][::-1]]
+    steps[-1] = ("computing/chip-news.md", "title: A Newer Chip", "title: A New Chip")
+    for relative, old, new in steps:
+        _edit(site, resident, relative, old, new)
+        report = site.build(resident=resident)
+        assert report.complete, report.problems
+        assert_same_output(snapshot(site.output), clean_output(site))
+        manifest = load_manifest(site.config().cache_dir)
+        files = resident._scan.files if resident._scan else []
+        assert resident.changed_count(manifest, files) in (None, changed_stats(manifest, files))
+    assert len(prepared) == 2  # the first build, and the tag edit
+    again = site.build()
+    assert (again.files_read, again.publish.written, again.publish.removed) == (0, (), ())
+
+
+def test_another_now_that_changes_what_is_due_prepares_in_full(
+    site: Site, clean_output: CleanOutput, prepared: list[Path]
+) -> None:
+    resident = _watched(site)
+    _edit(site, resident, *REWORDINGS[1])
+    later = NOW + timedelta(days=6)  # eclipse-preview (December 1) is due by then
+    site.build(resident=resident, now=later)
+    assert len(prepared) == 2
+    assert_same_output(snapshot(site.output), clean_output(site, later))
