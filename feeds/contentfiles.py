@@ -77,7 +77,8 @@ def scan_content(
     if links is not None:
         links.extend(walk.links)
     if exclude:
-        left_out = [relative for relative, _ in walk.found if is_excluded(relative, exclude)]
+        test = _Exclusion(exclude)
+        left_out = [relative for relative, _ in walk.found if test(relative)]
         if left_out:
             gone = set(left_out)
             walk.found = [(relative, stat) for relative, stat in walk.found if relative not in gone]
@@ -142,10 +143,29 @@ class _Walk:
 def is_excluded(relative: str, exclude: tuple[str, ...]) -> bool:
     """Whether a content_dir-relative path is kept out by a content.exclude glob: matched
     against the whole path and against each part of it (file name and folder names)."""
-    match = _exclusion(exclude).match
-    return match(relative) is not None or any(
-        match(part) is not None for part in relative.split("/")
-    )
+    return _Exclusion(exclude)(relative)
+
+
+class _Exclusion:
+    """`is_excluded` for the files of one scan: each folder's parts are tested once."""
+
+    def __init__(self, exclude: tuple[str, ...]) -> None:
+        self.match = _exclusion(exclude).match
+        self.folders: dict[str, bool] = {}
+
+    def __call__(self, relative: str) -> bool:
+        match = self.match
+        folder, _, name = relative.rpartition("/")
+        if match(relative) is not None or match(name) is not None:
+            return True
+        if not folder:
+            return False
+        known = self.folders.get(folder)
+        if known is None:
+            known = self.folders[folder] = any(
+                match(part) is not None for part in folder.split("/")
+            )
+        return known
 
 
 @functools.lru_cache(maxsize=16)

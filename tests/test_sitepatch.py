@@ -11,8 +11,8 @@ import pytest
 from sites import NOW, CleanOutput, Site, assert_same_output, snapshot
 
 import feeds.build
-from feeds.buildwork import changed_stats
-from feeds.cache import load_manifest
+from feeds.buildwork import Stats, changed_stats
+from feeds.cache import Manifest, load_manifest
 from feeds.resident import Resident
 from feeds.site import prepare
 
@@ -122,3 +122,31 @@ def test_another_now_that_changes_what_is_due_prepares_in_full(
     site.build(resident=resident, now=later)
     assert len(prepared) == 2
     assert_same_output(snapshot(site.output), clean_output(site, later))
+
+
+def test_the_resident_counts_the_changed_stats_as_a_pass_over_them_does(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The count the no-change and pool checks start from: kept by the resident from the
+    last build (counted after publishing) and the stats its scan took again since."""
+    answers: list[tuple[int | None, int]] = []  # (the resident's, a pass over the stats)
+    counted = Resident.changed_count
+
+    def checked(self: Resident, manifest: Manifest | None, files: Stats) -> int | None:
+        answers.append((counted(self, manifest, files), changed_stats(manifest, files)))
+        return answers[-1][0]
+
+    monkeypatch.setattr(Resident, "changed_count", checked)
+    passes: list[int] = []
+    monkeypatch.setattr(
+        feeds.build, "changed_stats", lambda *a: passes.append(1) or changed_stats(*a)
+    )
+    resident = _watched(site)
+    for edit in (*REWORDINGS[:2], OTHER_EDITS[1], REWORDINGS[2]):
+        _edit(site, resident, *edit)
+        assert site.build(resident=resident).complete
+    # before a watched build has saved, nothing is counted; from then on every build knows
+    assert [known is None for known, _ in answers] == [True, True, True, False, False, False]
+    assert all(known == truth for known, truth in answers[3:])
+    assert any(truth for _, truth in answers[3:])  # the edited file's stat is a change
+    assert len(passes) == 3  # the builds that did not know
