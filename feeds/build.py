@@ -215,10 +215,11 @@ def _build_stages(
     remove_temp_files(config.output_dir)  # of killed builds, before anything is compared
     hold = request.dry_run or blocked
     memo = None if resident is None else resident.registry
+    digest, made = site.contents.digest, site.contents.reader_digest
     if same_ids is not None and memo is not None and swapped is not None:
-        registry = registry_swapped(same_ids, swapped, site.contents.digest, memo)
+        registry = registry_swapped(same_ids, swapped, digest, memo, made)
     else:
-        registry = registry_of(site.articles, site.contents.digest, memo)
+        registry = registry_of(site.articles, digest, memo, made)
     report, owned = _publish_owned(config, cache, rendered, planned, request, hold)
     site.problems.extend(owned.problems)
     summary = _summary(site, rendered, pages, summary_problems)

@@ -44,7 +44,7 @@ from feeds.views import EntryView
 # -11: several authors (16); -12: Unix-time dates, TOML/Pelican front matter, generator ids
 # (18); -13: the lint memo shard (14); -14: records' bodies in recordbodies, content keys with
 # html.allow_iframes (18)
-CACHE_VERSION = f"feeds-cache-{__version__}-14"
+CACHE_VERSION = f"feeds-cache-{__version__}-15"
 CACHE_FILE = "build-cache.pickle"
 STORE_DIR = "build-store"
 _TEMP_PREFIX = ".cache-"
@@ -82,6 +82,7 @@ class FileState:
     content_keys: tuple[str, ...] = ()
     kept: tuple[str, ...] = ()
     racy: bool = False
+    reader_digests: tuple[str, ...] = ()  # `idregistry.reader_digest` of each read `good[i]`
 
     def matches(self, stat: FileStat) -> bool:
         """True when `stat` is the one this state was taken from (and may be trusted)."""

@@ -61,6 +61,14 @@ class ContentSource:
             return None
         return f"file {found[3]} {article.source}"
 
+    def reader_digest(self, article: Article) -> str | None:
+        """`idregistry.reader_digest(article, self.digest(article))` as made when its file was
+        read, when `article` is the very one its file gave; else None."""
+        found = self.articles.get(article.source)
+        if found is None or found[2] is not article or not found[4]:
+            return None
+        return found[4]
+
     def __call__(self, article: Article) -> EntryContent:
         found = self.by_source.get(article.source)
         if found is None:
@@ -135,7 +143,7 @@ class ContentSource:
         body = self.bodies.get(source)
         if body is not None:
             return body
-        relative, key, article, _ = self.articles[source]
+        relative, key, article, _, _ = self.articles[source]
         if not relative.startswith(STATE_PREFIX):
             return None
         body = self.record_bodies.get(key)
@@ -147,7 +155,7 @@ class ContentSource:
             self.record_bodies.forget(key)
             self.damaged.add(source)
             self.states[relative] = dataclasses.replace(self.states[relative], digest="")
-            self.articles[source] = (relative, key, article, "")
+            self.articles[source] = (relative, key, article, "", "")
             return None
         return body
 
@@ -178,23 +186,26 @@ class ContentSource:
         ]
 
 
-_Indexed = tuple[str, str, Article, str]  # (file, content key, article, file digest or "")
+# (file, content key, article, file digest or "", reader digest made reading it or "")
+_Indexed = tuple[str, str, Article, str, str]
 
 
 def _index(states: dict[str, FileState]) -> dict[str, _Indexed]:
     """By source: (its file, its content key, the article as its file gave it, the file's
-    digest). An article as its file gave it is a function of the file's bytes, its path and
-    the reading settings (`reading_key`, part of every feed fingerprint), so the digest and
-    the source stand for its fields; not for a kept version (an older file's), which gets an
-    empty digest."""
+    digest, its reader digest). An article as its file gave it is a function of the file's
+    bytes, its path and the reading settings (`reading_key`, part of every feed fingerprint),
+    so the digest and the source stand for its fields; not for a kept version (an older
+    file's), which gets empty digests."""
     articles: dict[str, _Indexed] = {}
     for relative, state in states.items():
-        digest = state.digest
-        for article, key in zip(state.good, state.content_keys, strict=True):
-            articles[article.source] = (relative, key, article, digest)
+        digest, readers = state.digest, state.reader_digests
+        if len(readers) != len(state.good):  # a record's state, or a kept version's
+            readers = ("",) * len(state.good)
+        for article, key, reader in zip(state.good, state.content_keys, readers, strict=True):
+            articles[article.source] = (relative, key, article, digest, reader)
         for source in state.kept:
-            relative, key, article, _ = articles[source]
-            articles[source] = (relative, key, article, "")
+            file, key, article, _, _ = articles[source]
+            articles[source] = (file, key, article, "", "")
     return articles
 
 

@@ -80,10 +80,14 @@ class RegistryMemo:
 
 
 def registry_of(
-    articles: Iterable[Article], body_key: BodyKey, memo: RegistryMemo | None = None
+    articles: Iterable[Article],
+    body_key: BodyKey,
+    memo: RegistryMemo | None = None,
+    made: Callable[[Article], str | None] | None = None,
 ) -> dict[str, Published]:
     """What the registry keeps of each article, by source (through `memo` when given; it
-    then holds these articles only)."""
+    then holds these articles only). `made(article)` is its `reader_digest` when made
+    already (`ContentSource.reader_digest`: when its file was read), else None."""
     registry: dict[str, Published] = {}
     memo = RegistryMemo() if memo is None else memo
     known, memo.entries = memo.entries, {}
@@ -93,7 +97,8 @@ def registry_of(
         if hit is not None and hit[0] is a and hit[1] == key:
             entry = hit[2]
         else:
-            entry = Published(a.id, a.title, a.published.isoformat(), reader_digest(a, key))
+            digest = (made and made(a)) or reader_digest(a, key)
+            entry = Published(a.id, a.title, a.published.isoformat(), digest)
         memo.entries[id(a)] = (a, key, entry)
         registry[a.source] = entry
     return registry
@@ -107,13 +112,15 @@ def registry_swapped(
     swapped: Iterable[tuple[Article, Article]],
     body_key: BodyKey,
     memo: RegistryMemo,
+    made: Callable[[Article], str | None] | None = None,
 ) -> dict[str, Published]:
     """`registry_of` the articles `previous` was made of (through `memo`) with each pair's
     first article replaced by its second, of the same source (`sitepatch`)."""
     registry = dict(previous)
     for old, new in swapped:
         key = body_key(new)
-        entry = Published(new.id, new.title, new.published.isoformat(), reader_digest(new, key))
+        digest = (made and made(new)) or reader_digest(new, key)
+        entry = Published(new.id, new.title, new.published.isoformat(), digest)
         memo.entries.pop(id(old), None)
         memo.entries[id(new)] = (new, key, entry)
         registry[new.source] = entry

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from feeds.cache import BuildCache, FileState
 from feeds.config import Config
 from feeds.contentfiles import read_content, read_file
+from feeds.idregistry import reader_digest
 from feeds.keys import content_key, file_digest, reading_key
 from feeds.model import Article, Author, Category, FileStat, Level, Problem, Progress
 from feeds.parallel import Workers
@@ -58,7 +59,7 @@ _BODY, _CATEGORIES, _AUTHORS = (_NAMES.index(n) for n in ("body", "categories", 
 
 # What reading one file gave: ("error", strerror), ("same", digest) when its digest is the
 # known one, or ("read", digest, articles without bodies, problems, content keys, bodies or
-# None when they are not kept).
+# None when they are not kept, reader digests).
 _Outcome = tuple[object, ...]
 
 
@@ -75,7 +76,11 @@ def _read_one(
     articles, problems = read_file(config, relative, data)
     keys = tuple(content_key(a, config.allow_iframes) for a in articles)
     bodies = tuple(a.body for a in articles) if keep_bodies else None
-    return ("read", digest, tuple(shared(a) for a in articles), problems, keys, bodies)
+    good = tuple(shared(a) for a in articles)
+    # the registry's digest of each, made here (on a worker when there are several) so that
+    # the registry of a later build takes it from the state (issue 14)
+    readers = tuple(reader_digest(a, key) for a, key in zip(good, keys, strict=True))
+    return ("read", digest, good, problems, keys, bodies, readers)
 
 
 def _read_files(config: Config, keep_bodies: bool, items: list[tuple[str, str]]) -> list[_Outcome]:
@@ -201,9 +206,10 @@ def _read_state(
 ) -> tuple[FileState, dict[str, str]]:
     """The state of a file read and parsed (`outcome` is "read"), with each failing record
     at its last good version in `last`; and the bodies read, by source, when kept."""
-    _, digest, articles, file_problems, keys, bodies = outcome
+    _, digest, articles, file_problems, keys, bodies, readers = outcome
     assert isinstance(digest, str) and isinstance(articles, tuple)
     assert isinstance(file_problems, tuple) and isinstance(keys, tuple)
+    assert isinstance(readers, tuple)
     read_bodies: dict[str, str] = {}
     if isinstance(bodies, tuple):
         for article, body in zip(articles, bodies, strict=True):
@@ -215,6 +221,7 @@ def _read_state(
         if kept_here:
             good = tuple(article for article, _ in entries)
             keys = tuple(key for _, key in entries)
+            readers += ("",) * (len(good) - len(readers))  # a kept version's is made later
     state = FileState(
         stat.st_size,
         stat.st_mtime_ns,
@@ -226,6 +233,7 @@ def _read_state(
         keys,
         kept_here,
         racy,
+        readers,
     )
     return state, read_bodies
 

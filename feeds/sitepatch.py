@@ -130,13 +130,14 @@ def _published(
 
 def _index(
     previous: ContentSource, touched: list[tuple[str, FileStat]], states: Mapping[str, FileState]
-) -> dict[str, tuple[str, str, Article, str]]:
+) -> dict[str, tuple[str, str, Article, str, str]]:
     """The previous content index with the touched files' articles as read now."""
     index = dict(previous.articles)
     for relative, _ in touched:
         state = states[relative]
-        for article, key in zip(state.good, state.content_keys, strict=True):
-            index[article.source] = (relative, key, article, state.digest)
+        readers = state.reader_digests
+        for article, key, reader in zip(state.good, state.content_keys, readers, strict=True):
+            index[article.source] = (relative, key, article, state.digest, reader)
     return index
 
 
