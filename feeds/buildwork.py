@@ -5,7 +5,9 @@ many processes the rest pays for (`feeds.parallel`)."""
 
 from __future__ import annotations
 
-from feeds.cache import Manifest, stat_key
+from operator import itemgetter, ne
+
+from feeds.cache import Manifest
 from feeds.config import Config
 from feeds.idregistry import IDS_FILE
 from feeds.keys import reading_key, render_key
@@ -27,8 +29,14 @@ def changed_stats(manifest: Manifest | None, files: Stats) -> int:
     file, a changed one, a racy one: its stat is None); every one without a manifest."""
     if manifest is None:
         return len(files)
-    stats = manifest.stats
-    return sum(stats.get(relative) != stat_key(s) for relative, s in files)
+    # in C, not a Python step per file: the manifest's stat of each path against the first
+    # four fields of its `FileStat` (`stat_key`)
+    known = map(manifest.stats.get, map(_PATH, files))
+    return sum(map(ne, known, map(_STAT_KEY, map(_STAT, files))))
+
+
+_PATH, _STAT = itemgetter(0), itemgetter(1)
+_STAT_KEY = itemgetter(slice(0, 4))  # of a `FileStat`: `cache.stat_key`
 
 
 def stats_unchanged(manifest: Manifest | None, files: Stats, changed: int) -> bool:

@@ -150,3 +150,27 @@ def test_the_resident_counts_the_changed_stats_as_a_pass_over_them_does(
     assert all(known == truth for known, truth in answers[3:])
     assert any(truth for _, truth in answers[3:])  # the edited file's stat is a change
     assert len(passes) == 3  # the builds that did not know
+
+
+def test_changed_stats_counts_each_file_whose_stat_is_not_the_trusted_one() -> None:
+    from feeds.cache import Manifest
+    from feeds.model import FileStat
+
+    manifest = Manifest(
+        reading_key="r",
+        render_key="k",
+        stats={"same.md": (10, 5, 5, 1), "grown.md": (10, 5, 5, 2), "racy.md": None},
+        feeds={},
+        summary=None,
+        store={},
+    )
+    files: Stats = [
+        ("grown.md", FileStat(11, 5, 5, 2, 9)),  # size changed
+        ("new.md", FileStat(1, 1, 1, 3, 9)),  # not in the manifest
+        ("racy.md", FileStat(10, 5, 5, 4, 9)),  # its stat was not trusted
+        ("same.md", FileStat(10, 5, 5, 1, 9)),  # the device is not part of the key
+    ]
+    assert changed_stats(manifest, files) == 3
+    assert changed_stats(manifest, files[3:]) == 0
+    assert changed_stats(manifest, []) == 0
+    assert changed_stats(None, files) == 4
