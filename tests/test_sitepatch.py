@@ -174,3 +174,35 @@ def test_changed_stats_counts_each_file_whose_stat_is_not_the_trusted_one() -> N
     assert changed_stats(manifest, files[3:]) == 0
     assert changed_stats(manifest, []) == 0
     assert changed_stats(None, files) == 4
+
+
+def test_batches_of_edits_in_a_shuffled_order_each_give_a_clean_builds_bytes(
+    site: Site, clean_output: CleanOutput, prepared: list[Path]
+) -> None:
+    """Several files in one batch, the same file twice, rewordings mixed with other edits
+    and undone again, in an order no one chose: each build against a clean one."""
+    import random
+
+    moves = [*REWORDINGS, OTHER_EDITS[1]]
+    state = dict.fromkeys(range(len(moves)), False)  # each move done or not
+    order = random.Random(14)
+    resident = _watched(site)
+    for _ in range(12):
+        batch = order.sample(range(len(moves)), k=order.choice([1, 2, 3]))
+        touched = set()
+        for index in batch:
+            relative, old, new = moves[index]
+            if state[index]:
+                old, new = new, old
+            if site.read(relative).count(old) != 1:
+                continue  # another move changed the same text
+            site.edit(relative, old, new)
+            state[index] = not state[index]
+            touched.add(site.content / relative)
+        resident.changed(sorted(touched))
+        report = site.build(resident=resident)
+        assert report.complete, report.problems
+        assert_same_output(snapshot(site.output), clean_output(site))
+    assert 1 < len(prepared) < 13  # some batches patched, some prepared in full
+    again = site.build()
+    assert (again.files_read, again.publish.written, again.publish.removed) == (0, (), ())
