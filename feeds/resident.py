@@ -7,24 +7,26 @@ Nothing kept is used unless it is still true. The build state and the registry a
 while their files in cache_dir are as this process left them (same stat), so another build
 of the same site in between (another terminal, a deleted cache) is read as usual. The scan
 is updated only while a watcher reports every change (`watching`) and has done so since the
-last full scan began, and only for edits of article files it knows: a new or deleted file,
-a folder, a symbolic link anywhere in the content, or another content folder or exclude
-setting is a full scan. A build with a resident publishes the same bytes as one without
+last full scan began, and only for article files edited, added or deleted in folders it has
+scanned: a new or deleted folder, a symbolic link anywhere in the content, or another content
+folder or exclude setting is a full scan. A build with a resident publishes the same bytes as one without
 (tests/test_resident.py puts every kind of change through both).
 """
 
 from __future__ import annotations
 
 import os
+from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
-from stat import S_ISREG
+from stat import S_ISDIR, S_ISREG
 
 from feeds.buildwork import changed_stats
 from feeds.cache import CACHE_FILE, BuildCache, Manifest, Stat, stat_key
 from feeds.config import Config
-from feeds.contentfiles import Skipped, is_article_name
+from feeds.contentfiles import Skipped, is_article_name, is_excluded
 from feeds.idregistry import IDS_FILE, Published, RegistryMemo
 from feeds.keys import Fingerprints
 from feeds.model import Article, FileStat
@@ -194,6 +196,32 @@ class Resident:
         return self._cache[1]
 
 
+def _came_and_went(
+    last: _Scan, new: dict[int, tuple[str, FileStat]], came: Stats, gone: set[int]
+) -> Stats:
+    """`last.files` with the stats taken again, without the files `gone` and with the files
+    that `came` (in path order, as the scan gives them, those content.exclude keeps out
+    added to `last.excluded` instead); `last.index` made again."""
+    files = [new.get(i, entry) for i, entry in enumerate(last.files) if i not in gone]
+    for relative, stat in came:
+        if is_excluded(relative, last.setting[1]):
+            insort(last.excluded, relative)
+        else:
+            insort(files, (relative, stat), key=_PATH)
+    last.index = {relative: position for position, (relative, _) in enumerate(files)}
+    return files
+
+
+_PATH = itemgetter(0)
+
+
+def _holds(files: Stats, folder: str) -> bool:
+    """True when some file of `files` (sorted by path) is below `folder`."""
+    prefix = folder + "/"
+    position = bisect_left(files, prefix, key=_PATH)
+    return position < len(files) and files[position][0].startswith(prefix)
+
+
 def _stamp(path: Path) -> FileStamp:
     try:
         return stat_key(os.stat(path))
@@ -201,15 +229,20 @@ def _stamp(path: Path) -> FileStamp:
         return None
 
 
-def _updated(last: _Scan, changed: set[str], content_dir: Path) -> tuple[Stats, Stats] | None:
+def _updated(
+    last: _Scan, changed: set[str], content_dir: Path
+) -> tuple[Stats, Stats | None] | None:
     """The files of `last` with the stats of the `changed` paths taken again, and those
-    files; None when a full scan must say what changed (see the module docstring)."""
+    files (None when files came or went: `last` is updated for them); None when a full scan
+    must say what changed (see the module docstring)."""
     if len(changed) > MAX_CHANGES:
         return None
     files = last.files
     excluded = set(last.excluded)
     skipped = {relative for relative, _ in last.skipped}
     new: dict[int, tuple[str, FileStat]] = {}
+    came: Stats = []  # new article files in folders already scanned
+    gone: set[int] = set()  # article files deleted
     for path in changed:
         try:
             relative = Path(path).relative_to(content_dir).as_posix()
@@ -218,8 +251,12 @@ def _updated(last: _Scan, changed: set[str], content_dir: Path) -> tuple[Stats, 
         parts = relative.split("/")
         if relative == "." or relative in skipped:
             return None
-        if any(part.startswith(".") for part in parts) or relative in excluded:
-            continue  # never scanned: hidden, or kept out by content.exclude
+        if any(part.startswith(".") for part in parts):
+            continue  # never scanned: hidden
+        if relative in excluded:  # kept out by content.exclude: listed while it is there
+            if not os.path.lexists(path):
+                excluded.discard(relative)
+            continue
         try:
             stat: os.stat_result | None = os.lstat(path)
         except FileNotFoundError:
@@ -228,14 +265,27 @@ def _updated(last: _Scan, changed: set[str], content_dir: Path) -> tuple[Stats, 
             return None
         position = last.index.get(relative)
         if position is not None:
-            if stat is None or not S_ISREG(stat.st_mode):
-                return None  # deleted, or now a folder or a link
-            new[position] = (relative, FileStat.of(stat))
-        elif stat is not None and not (S_ISREG(stat.st_mode) and not is_article_name(parts[-1])):
-            return None  # a new article file, folder or link
-        elif stat is None and any(r.startswith(relative + "/") for r, _ in files):
+            if stat is None:
+                gone.add(position)
+            elif not S_ISREG(stat.st_mode):
+                return None  # now a folder or a link
+            else:
+                new[position] = (relative, FileStat.of(stat))
+        elif stat is not None and S_ISREG(stat.st_mode) and is_article_name(parts[-1]):
+            # a new article file: its folders are real ones (a new folder or link is reported
+            # too, and scanned in full), and there was no link anywhere in the content
+            came.append((relative, FileStat.of(stat)))
+        elif stat is not None and S_ISDIR(stat.st_mode) and _holds(files, relative):
+            continue  # a folder scanned before, its entries changed: each is reported
+        elif stat is not None and not S_ISREG(stat.st_mode):
+            return None  # a new folder, or a link
+        elif stat is None and _holds(files, relative):
             return None  # a folder of articles removed
         # else: a file that is no article, or one that came and went (an editor's temporary)
+    if len(excluded) < len(last.excluded):
+        last.excluded = [relative for relative in last.excluded if relative in excluded]
+    if came or gone:
+        return _came_and_went(last, new, came, gone), None
     if not new:
         return files, []
     updated = list(files)

@@ -108,12 +108,38 @@ def test_an_edit_reported_is_built_without_a_scan(
     assert len(scans) == 2  # the two edits: no scan
 
 
-def test_a_new_file_is_found_by_a_full_scan(
+def test_files_that_come_and_go_in_known_folders_are_found_without_a_scan(
+    site: Site, scans: list[Path], clean_output: CleanOutput
+) -> None:
+    """A new article (the most common save), a deleted one, a new and a deleted file that
+    content.exclude keeps out: the scan is updated, and the build is a clean build's."""
+    resident = _watched(site)
+    steps = [
+        lambda: add_newest(site, pytest.MonkeyPatch()),
+        lambda: site.remove("science/telescope.md"),
+        lambda: site.write("phones/_notes.md", "---\ntitle: Notes\n---\nKept out.\n"),
+        lambda: site.write("computing/README.md", "Not an article.\n"),
+        lambda: site.remove("phones/_notes.md"),
+    ]
+    for step in steps:
+        before = _tree(site)
+        step()
+        resident.changed(_reported(before, _tree(site)))
+        report = site.build(resident=resident)
+        assert report.complete, report.problems
+        assert_same_output(snapshot(site.output), clean_output(site))
+        listed: list[str] = []  # as a full scan lists them
+        scan_content(site.content, None, site.config().content_exclude, listed)
+        assert list(report.excluded) == listed
+    assert len(scans) == 2  # the two before: none for these
+
+
+def test_a_new_folder_is_found_by_a_full_scan(
     site: Site, scans: list[Path], clean_output: CleanOutput
 ) -> None:
     resident = _watched(site)
     before = _tree(site)
-    add_newest(site, pytest.MonkeyPatch())
+    site.write("gaming/retro.md", "---\ntitle: Retro\ndate: 2026-11-21T10:00:00Z\n---\nBack.\n")
     resident.changed(_reported(before, _tree(site)))
     site.build(resident=resident)
     assert len(scans) == 3
