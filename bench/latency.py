@@ -7,6 +7,8 @@
    times; each time the clock starts when the file is closed and stops when every feed file
    that carries the article (found by its link before the first save) has been replaced on
    disk and holds the new title. The next save waits until the watcher reported its build.
+   With `--new N`, N new articles are then written one by one (each a copy of the newest with
+   another title, in its folder), each timed until the site feed files hold it.
 3. The watcher is stopped, and the same edit is built by a fresh `feeds build` process, timed
    as a whole (`--fresh` times, the median reported): the one-article rebuild as a CMS hook
    would run it.
@@ -117,11 +119,45 @@ def wait_published(files: list[Path], marker: bytes, before: dict[Path, int], li
     return not todo
 
 
+news: list[float] = []  # seconds from a new article's file written to its feeds replaced
+
+
+def add_new(
+    article: Path,
+    original: str,
+    output: Path,
+    watcher: Watcher,
+    args: argparse.Namespace,
+    added: list[Path],
+    builds: int,
+) -> bool:
+    """`--new` times: a new article beside the newest one (its date, so it lands in the site
+    feed and its category's), timed until both site feed files hold its title."""
+    files = [output / "feeds" / "all.rss.xml", output / "feeds" / "all.atom.xml"]
+    for number in range(args.new):
+        before = {p: os.stat(p).st_ino for p in files}
+        marker = f"Latency new article {number}"
+        path = article.with_name(f"latency-new-{number}{article.suffix}")
+        added.append(path)
+        path.write_text(retitled(original, marker), encoding="utf-8")
+        start = time.perf_counter()
+        seen = wait_published(files, marker.encode(), before, start + args.timeout)
+        news.append(time.perf_counter() - start)
+        print(f"latency: new article {number + 1}: {news[-1] * 1000:.0f} ms", flush=True)
+        if not (seen and watcher.wait_builds(builds + number + 1, args.timeout)):
+            return False
+        time.sleep(0.2)
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=BENCH / "work" / "corpus-100000-s6")
     parser.add_argument("--saves", type=int, default=20, help="0: no watcher, fresh runs only")
     parser.add_argument("--fresh", type=int, default=5, help="fresh-process rebuilds to time")
+    parser.add_argument(
+        "--new", type=int, default=0, help="new articles to add under the watcher, timed"
+    )
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per save")
     args = parser.parse_args(argv)
     compile_feeds()
@@ -139,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     files = feeds_of(output, link)
     print(f"latency: {article.name} is in {len(files)} feed files; load {load_average()}")
     latencies: list[float] = []
+    added: list[Path] = []  # new articles' files, removed at the end
     ok = True
     watcher = Watcher(feeds, config) if args.saves > 0 else None
     try:
@@ -160,9 +197,13 @@ def main(argv: list[str] | None = None) -> int:
             if not seen:
                 break
             time.sleep(0.2)  # saves apart, as an editor's are
+        if ok and watcher is not None:
+            ok = add_new(article, original, output, watcher, args, added, len(latencies) + 1)
     finally:
         if watcher is not None:
             watcher.stop()
+        for path in added:
+            path.unlink(missing_ok=True)
     fresh = []
     try:
         for number in range(args.fresh):
@@ -182,6 +223,12 @@ def main(argv: list[str] | None = None) -> int:
             f"latency: save to published, {len(latencies)} saves: median "
             f"{statistics.median(latencies) * 1000:.0f} ms (min {min(latencies) * 1000:.0f}, "
             f"max {max(latencies) * 1000:.0f})"
+        )
+    if news:
+        print(
+            f"latency: new article to published, {len(news)} articles: median "
+            f"{statistics.median(news) * 1000:.0f} ms (min {min(news) * 1000:.0f}, "
+            f"max {max(news) * 1000:.0f})"
         )
     if fresh:
         walls = [r.wall for r in fresh]
