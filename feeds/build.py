@@ -26,23 +26,19 @@ from __future__ import annotations
 import dataclasses
 import gc
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from pathlib import Path
 
 from feeds.buildlock import build_lock
+from feeds.buildstate import record_ids, record_owned, save_state, summary_of
 from feeds.buildwork import changed_stats, nothing_to_do, pool_size, stats_unchanged
 from feeds.cache import (
     BuildCache,
     FeedState,
     Manifest,
-    Memo,
-    Summary,
     load_cache,
     load_manifest,
     load_store,
-    read_back,
-    save_cache,
 )
 from feeds.categories import check_category_config
 from feeds.config import Config
@@ -52,25 +48,21 @@ from feeds.feedfiles import Rendered, render_all
 from feeds.feedkinds import excluded_categories
 from feeds.findings import Finding
 from feeds.idregistry import (
-    IDS_FILE,
     Published,
-    RegistryMemo,
     article_changes,
     describe,
     load_ids,
     new_ids,
     registry_of,
     registry_swapped,
-    save_ids,
 )
-from feeds.keys import reading_key, render_key
 from feeds.layout import managed_files
 from feeds.model import FileStat, Level, Problem, Progress, RecordSource
 from feeds.outputdir import check_output_dir
-from feeds.ownership import OWNED_NAME, in_the_way, owned_after, read_owned, removable, write_owned
+from feeds.ownership import in_the_way, read_owned, removable
 from feeds.parallel import Workers, worker_count
 from feeds.plan import FeedSpec
-from feeds.publish import PublishReport, explain, publish_files, remove_temp_files
+from feeds.publish import PublishReport, publish_files, remove_temp_files
 from feeds.recordbodies import RecordBodies, record_store
 from feeds.render import fit_feed
 from feeds.request import BuildError, BuildReport, BuildRequest, report_of
@@ -222,10 +214,10 @@ def _build_stages(
         registry = registry_of(site.articles, digest, memo, made)
     report, owned = _publish_owned(config, cache, rendered, planned, request, hold)
     site.problems.extend(owned.problems)
-    summary = _summary(site, rendered, pages, summary_problems)
+    summary = summary_of(site, rendered, pages, summary_problems)
     if not hold:
-        site.problems.extend(_record_owned(config, planned, report, owned.before))
-        ids_problems = _record_ids(config, registry, memo)
+        site.problems.extend(record_owned(config, planned, report, owned.before))
+        ids_problems = record_ids(config, registry, memo)
         site.problems.extend(ids_problems)
         if resident is not None:
             resident.keep_ids(config.cache_dir, None if ids_problems else registry)
@@ -235,7 +227,7 @@ def _build_stages(
             for p, mark in pages.items()
             if p not in rendered.refused
         )
-        failure, saved = _save(config, cache, site, rendered, feed_states, report, summary)
+        failure, saved = save_state(config, cache, site, rendered, feed_states, report, summary)
         if failure is not None:
             site.problems.append(failure)
         if resident is not None:
@@ -363,61 +355,6 @@ def _publish_owned(
     return report, _Owned(owned, problems)
 
 
-def _record_owned(
-    config: Config, planned: set[str], report: PublishReport, before: frozenset[str]
-) -> list[Problem]:
-    """Write the ownership manifest into the output folder; a failure is an error."""
-    owned = owned_after(
-        planned, report.written, report.unchanged, (p for p, _ in report.failed), before
-    )
-    return _saved(
-        config, config.output_dir / OWNED_NAME, lambda: write_owned(config.output_dir, owned),
-        "the next build may not know which files it wrote",
-    )  # fmt: skip
-
-
-def _record_ids(
-    config: Config, registry: Mapping[str, Published], memo: RegistryMemo | None
-) -> list[Problem]:
-    """Remember the id of every article published; a failure is an error."""
-    return _saved(
-        config, config.cache_dir / IDS_FILE,
-        lambda: save_ids(config.cache_dir, registry, memo),
-        "the next build cannot check that published ids stay",
-    )  # fmt: skip
-
-
-def _saved(config: Config, path: Path, write: Callable[[], None], risk: str) -> list[Problem]:
-    """Run `write` (one state file at `path`); when it fails, the error saying what is at risk."""
-    try:
-        write()
-    except OSError as error:
-        message = f"cannot be written: {explain(error)} (the feeds are published; {risk})"
-        return [Problem(config.display_path(path), "file", None, message)]
-    return []
-
-
-def _summary(
-    site: Prepared, rendered: Rendered, pages: dict[str, str], problems: tuple[Problem, ...]
-) -> Summary:
-    return Summary(
-        files_total=site.files_total,
-        articles=site.published,
-        drafts=site.drafts,
-        scheduled=site.scheduled,
-        problems=problems,
-        kept=tuple(site.kept),
-        cut=tuple(rendered.cut),
-        feeds_total=len(site.plan.paths()),
-        planned=(*site.plan.paths(), *pages),
-        latest=site.latest,
-        next_due=min(
-            [*(a.published for a in site.scheduled), *filter(None, [site.next_expiry])],
-            default=None,
-        ),
-    )
-
-
 def _scan(
     config: Config, skipped: Skipped, excluded: list[str], resident: Resident | None
 ) -> Stats:
@@ -435,64 +372,3 @@ def _scan(
     skipped.extend(left_out)
     excluded.extend(kept_out)
     return files
-
-
-def _save(
-    config: Config,
-    cache: BuildCache,
-    site: Prepared,
-    rendered: Rendered,
-    feed_states: dict[str, FeedState],
-    report: PublishReport,
-    summary: Summary,
-) -> tuple[Problem | None, BuildCache | None]:
-    """Remember what this build read and wrote, and return the state saved as the next build
-    would read it back (None when it could not be saved). A feed that failed to publish is
-    forgotten so the next build tries it again. Content is kept for every article still in
-    some file, so a feed that is not re-rendered does not lose it; memo entries for the
-    entries still in some feed. What did not change is not written. A cache that cannot be
-    written is an error in the report (the feeds are published; the next build does this
-    one's work again)."""
-    failed = {path for path, _ in report.failed}
-    feeds: dict[str, FeedState] = {}
-    for path, state in feed_states.items():
-        if path in failed:
-            continue
-        try:
-            stat = (config.output_dir / path).stat()
-        except OSError:
-            continue
-        if (state.size, state.mtime_ns) != (stat.st_size, stat.st_mtime_ns):
-            state = dataclasses.replace(state, mtime_ns=stat.st_mtime_ns, size=stat.st_size)
-        before = cache.feeds.get(path)
-        feeds[path] = before if before is not None and before == state else state
-    wanted = {key for file_state in site.states.values() for key in file_state.content_keys}
-    contents = {key: found for key, found in site.contents.previous.items() if key in wanted}
-    for key, found in site.contents.used.items():  # in the order computed: stable shards
-        if key in wanted:
-            contents.setdefault(key, found)
-    feed_memo = {
-        path: rendered.feed_memo.get(path, ()) for path in feeds if path in rendered.feed_memo
-    }
-    new = BuildCache(
-        reading_key=reading_key(config),
-        render_key=render_key(config),
-        files=site.states,
-        contents=contents,
-        feeds=feeds,
-        memo=Memo(rendered.memo),  # what this build read or parsed; the rest is in `cache`
-        feed_memo=feed_memo,
-        lint_memo={path: e for path, e in rendered.lint_memo.items() if path in feeds},
-        summary=summary,
-    )
-    try:
-        save_cache(config.cache_dir, new, cache)
-    except OSError as error:
-        return Problem(
-            config.display_path(config.cache_dir),
-            "cache",
-            None,
-            f"cannot be saved: {explain(error)} (the feeds are published; the next build "
-            "does this one's work again)",
-        ), None
-    return None, read_back(config.cache_dir, new, cache)

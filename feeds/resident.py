@@ -9,8 +9,8 @@ of the same site in between (another terminal, a deleted cache) is read as usual
 is updated only while a watcher reports every change (`watching`) and has done so since the
 last full scan began, and only for article files edited, added or deleted in folders it has
 scanned: a new or deleted folder, a symbolic link anywhere in the content, or another content
-folder or exclude setting is a full scan. A build with a resident publishes the same bytes as one without
-(tests/test_resident.py puts every kind of change through both).
+folder or exclude setting is a full scan. A build with a resident publishes the same bytes
+as one without (tests/test_resident.py puts every kind of change through both).
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ from sites import (
 )
 
 import feeds.build
+import feeds.buildstate
 import feeds.cache
 import feeds.contentfiles
 import feeds.validate.xml_reader
@@ -227,7 +228,7 @@ def test_a_cache_that_cannot_be_saved_is_an_error_in_the_report(
     def full(*_args: Any, **_kwargs: Any) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(feeds.build, "save_cache", full)
+    monkeypatch.setattr(feeds.buildstate, "save_cache", full)
     report = site.build()
 
     assert [str(p) for p in report.errors] == [

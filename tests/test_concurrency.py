@@ -25,6 +25,7 @@ from click.testing import CliRunner
 
 import feeds.publish
 from feeds import build as build_module
+from feeds import buildstate
 from feeds.cli import cli
 
 NOW = "2026-11-26T12:00:00Z"
@@ -243,7 +244,7 @@ def test_a_full_disk_under_the_cache_is_a_clear_error(
     def full(*_args: object, **_kwargs: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(site / ".feeds"))
 
-    monkeypatch.setattr(build_module, "save_cache", full)
+    monkeypatch.setattr(buildstate, "save_cache", full)
     exit_code, stderr, exception = run_build(site)
     assert isinstance(exception, SystemExit)
     assert exit_code == 1
