@@ -181,7 +181,6 @@ def _build_stages(
             config, cache, request.now, request.progress, started_ns=started_ns,
             files=files, pool=pool, sources=request.sources, record_bodies=bodies,
         )  # fmt: skip
-        prepared_problems = list(site.problems)  # as `prepare` gave them, for the resident
         previous_ids, same_ids = _checked_ids(stages, site, patched)
         swapped = None if patched is None else patched.swapped
         fingerprints = None if resident is None else resident.fingerprints(
@@ -192,18 +191,19 @@ def _build_stages(
             request.workers, fingerprints,
         )  # fmt: skip
         processes = max(pool.count, rendered.processes)
-    site.problems[:0] = skipped_problems(config, skipped)
-    summary_problems = tuple(site.problems)
-    site.problems.extend(site.contents.lost_problems())
+    # the build's problems: the site's as `prepare` gave them (a resident keeps the site), then
+    problems = [*skipped_problems(config, skipped), *site.problems]
+    summary_problems = tuple(problems)
+    problems.extend(site.contents.lost_problems())
     pages = add_pages(config, site, rendered, cache, request.validate)
     pages.update(add_news_sitemap(config, site, rendered))  # issue 16
-    blocked = request.strict and bool(site.problems or rendered.findings or site.kept)
+    blocked = request.strict and bool(problems or rendered.findings or site.kept)
     planned = {*site.plan.paths(), *pages}
     if config.static_dir is not None:  # copied as they are (staticfiles.py)
         static = read_static(config.static_dir, config.display_path(config.static_dir), planned)
         rendered.files.update(static.files)
         planned.update(static.files)
-        site.problems.extend(static.problems)
+        problems.extend(static.problems)
     remove_temp_files(config.output_dir)  # of killed builds, before anything is compared
     hold = request.dry_run or blocked
     memo = None if resident is None else resident.registry
@@ -213,12 +213,12 @@ def _build_stages(
     else:
         registry = registry_of(site.articles, digest, memo, made)
     report, owned = _publish_owned(config, cache, rendered, planned, request, hold)
-    site.problems.extend(owned.problems)
+    problems.extend(owned.problems)
     summary = summary_of(site, rendered, pages, summary_problems)
     if not hold:
-        site.problems.extend(record_owned(config, planned, report, owned.before))
+        problems.extend(record_owned(config, planned, report, owned.before))
         ids_problems = record_ids(config, registry, memo)
-        site.problems.extend(ids_problems)
+        problems.extend(ids_problems)
         if resident is not None:
             resident.keep_ids(config.cache_dir, None if ids_problems else registry)
         feed_states = dict(rendered.states)
@@ -229,15 +229,15 @@ def _build_stages(
         )
         failure, saved = save_state(config, cache, site, rendered, feed_states, report, summary)
         if failure is not None:
-            site.problems.append(failure)
+            problems.append(failure)
         if resident is not None:
             resident.keep_cache(config.cache_dir, saved)
-            resident.keep_site(config, saved, dataclasses.replace(site, problems=prepared_problems))
+            resident.keep_site(config, saved, site)
     added, changed, removed = article_changes(previous_ids, registry)
     built = report_of(
         summary, request,
         files_total=site.files_total, files_read=site.files_read,
-        problems=tuple(site.problems), findings=tuple(rendered.findings),
+        problems=tuple(problems), findings=tuple(rendered.findings),
         refused=tuple(rendered.refused), publish=report, blocked=blocked, workers=processes,
     )  # fmt: skip
     return dataclasses.replace(built, added=added, changed=changed, removed=removed)

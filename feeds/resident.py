@@ -164,8 +164,8 @@ class Resident:
         return kept[2], self._touched
 
     def keep_site(self, config: Config, cache: BuildCache | None, site: Prepared) -> None:
-        """The site a build prepared (its problems as `prepare` gave them) and the state it
-        saved, read back (None: it saved none, and nothing is kept)."""
+        """The site a build prepared and the state it saved, read back (None: it saved none,
+        and nothing is kept). The build leaves the site as `prepare` gave it."""
         self._site = None if cache is None else (cache, config, site)
 
     def fingerprints(

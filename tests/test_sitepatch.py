@@ -206,3 +206,18 @@ def test_batches_of_edits_in_a_shuffled_order_each_give_a_clean_builds_bytes(
     assert 1 < len(prepared) < 13  # some batches patched, some prepared in full
     again = site.build()
     assert (again.files_read, again.publish.written, again.publish.removed) == (0, (), ())
+
+
+def test_a_patched_build_reports_each_problem_once(site: Site, prepared: list[Path]) -> None:
+    """The kept site holds what `prepare` found; what the build found around it (a file in
+    the output folder that feeds did not write) is the build's own, found again each time."""
+    resident = _watched(site)
+    stray = site.output / "feeds" / "category" / "gone.rss.xml"
+    stray.write_text("<rss/>", encoding="utf-8")
+    first = site.build(resident=resident)
+    for edit in REWORDINGS[:2]:
+        _edit(site, resident, *edit)
+        report = site.build(resident=resident)
+        assert sorted(map(str, report.problems)) == sorted(map(str, first.problems))
+        assert sum("feeds did not write it" in str(p) for p in report.problems) == 1
+    assert len(prepared) == 1  # both edits patched
