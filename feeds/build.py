@@ -217,7 +217,7 @@ def _build_stages(
     summary = summary_of(site, rendered, pages, summary_problems)
     if not hold:
         problems.extend(record_owned(config, planned, report, owned.before))
-        ids_problems = record_ids(config, registry, memo)
+        ids_problems = record_ids(config, registry)
         problems.extend(ids_problems)
         if resident is not None:
             resident.keep_ids(config.cache_dir, None if ids_problems else registry)

@@ -8,7 +8,7 @@ the build's workers (`prefetch`).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from feeds.body import EntryContent, entry_content
 from feeds.cache import BuildCache, FileState
@@ -32,15 +32,15 @@ class ContentSource:
         bodies: dict[str, str],
         states: dict[str, FileState],
         record_bodies: RecordBodies | None = None,
-        index: dict[str, _Indexed] | None = None,
+        index: dict[str, Indexed] | None = None,
     ) -> None:
-        """`index` is `_index(states)` when the caller has it (`sitepatch`)."""
+        """`index` is `content_index(states)` when the caller has it (`sitepatch`)."""
         self.config = config
         self.record_bodies = RecordBodies() if record_bodies is None else record_bodies
         self.damaged: set[str] = set()
         self.previous = cache.contents  # valid under any config: the key covers every input
         self.bodies = bodies
-        self.articles = _index(states) if index is None else index
+        self.articles = content_index(states) if index is None else index
         self.states = states
         self.used: dict[str, EntryContent] = {}
         self.by_source: dict[str, EntryContent] = {}
@@ -187,16 +187,16 @@ class ContentSource:
 
 
 # (file, content key, article, file digest or "", reader digest made reading it or "")
-_Indexed = tuple[str, str, Article, str, str]
+Indexed = tuple[str, str, Article, str, str]
 
 
-def _index(states: dict[str, FileState]) -> dict[str, _Indexed]:
+def content_index(states: Mapping[str, FileState]) -> dict[str, Indexed]:
     """By source: (its file, its content key, the article as its file gave it, the file's
     digest, its reader digest). An article as its file gave it is a function of the file's
     bytes, its path and the reading settings (`reading_key`, part of every feed fingerprint),
     so the digest and the source stand for its fields; not for a kept version (an older
     file's), which gets empty digests."""
-    articles: dict[str, _Indexed] = {}
+    articles: dict[str, Indexed] = {}
     for relative, state in states.items():
         digest, readers = state.digest, state.reader_digests
         if len(readers) != len(state.good):  # a record's state, or a kept version's

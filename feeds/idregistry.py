@@ -65,25 +65,24 @@ _ARTICLE_FIELDS = operator.attrgetter(*(name for name in _REPR_FIELDS if name no
 
 
 BodyKey = Callable[[Article], str]
+MadeDigest = Callable[[Article], str | None]  # `reader_digest` made already, or None
 
 
 @dataclass(slots=True)
 class RegistryMemo:
     """What a long-running process keeps of the registry between builds (`feeds.resident`):
     `entries` by id(article): the article (kept alive, so the id stays its own), its body key
-    and what the registry kept of it; `texts` by source: an entry and its JSON text in
-    ids.json. An article that is the very object seen before with the same body key is not
-    digested again, and an entry that is the very one written before is not encoded again."""
+    and what the registry kept of it. An article that is the very object seen before with the
+    same body key is not digested again."""
 
     entries: dict[int, tuple[Article, str, Published]] = dataclasses.field(default_factory=dict)
-    texts: dict[str, tuple[Published, str]] = dataclasses.field(default_factory=dict)
 
 
 def registry_of(
     articles: Iterable[Article],
     body_key: BodyKey,
     memo: RegistryMemo | None = None,
-    made: Callable[[Article], str | None] | None = None,
+    made: MadeDigest | None = None,
 ) -> dict[str, Published]:
     """What the registry keeps of each article, by source (through `memo` when given; it
     then holds these articles only). `made(article)` is its `reader_digest` when made
@@ -94,17 +93,19 @@ def registry_of(
     for a in sorted(articles, key=_SOURCE):
         key = body_key(a)
         hit = known.get(id(a))
-        if hit is not None and hit[0] is a and hit[1] == key:
-            entry = hit[2]
-        else:
-            digest = (made and made(a)) or reader_digest(a, key)
-            entry = Published(a.id, a.title, a.published.isoformat(), digest)
-        memo.entries[id(a)] = (a, key, entry)
-        registry[a.source] = entry
+        if hit is None or hit[0] is not a or hit[1] != key:
+            hit = (a, key, _published(a, key, made))
+        memo.entries[id(a)] = hit
+        registry[a.source] = hit[2]
     return registry
 
 
 _SOURCE = operator.attrgetter("source")
+
+
+def _published(article: Article, key: str, made: MadeDigest | None) -> Published:
+    digest = (made and made(article)) or reader_digest(article, key)
+    return Published(article.id, article.title, article.published.isoformat(), digest)
 
 
 def registry_swapped(
@@ -112,15 +113,14 @@ def registry_swapped(
     swapped: Iterable[tuple[Article, Article]],
     body_key: BodyKey,
     memo: RegistryMemo,
-    made: Callable[[Article], str | None] | None = None,
+    made: MadeDigest | None = None,
 ) -> dict[str, Published]:
     """`registry_of` the articles `previous` was made of (through `memo`) with each pair's
     first article replaced by its second, of the same source (`sitepatch`)."""
     registry = dict(previous)
     for old, new in swapped:
         key = body_key(new)
-        digest = (made and made(new)) or reader_digest(new, key)
-        entry = Published(new.id, new.title, new.published.isoformat(), digest)
+        entry = _published(new, key, made)
         memo.entries.pop(id(old), None)
         memo.entries[id(new)] = (new, key, entry)
         registry[new.source] = entry
@@ -187,13 +187,10 @@ def describe(changes: list[NewId], shown: int = 5) -> str:
     )
 
 
-def save_ids(
-    cache_dir: Path, registry: Mapping[str, Published], memo: RegistryMemo | None = None
-) -> None:
+def save_ids(cache_dir: Path, registry: Mapping[str, Published]) -> None:
     """Write the registry atomically; an unchanged one is not touched. Raises `OSError`.
     Written in chunks (at a million articles the text is a quarter of a GiB)."""
-    parts = _ids_parts(registry) if memo is None else _memo_parts(registry, memo)
-    chunks = _ids_chunks(part.encode() for part in parts)
+    chunks = _ids_chunks(part.encode() for part in _ids_parts(registry))
     temp = cache_dir / f".cache-{IDS_FILE}.{secrets.token_hex(6)}.tmp"  # see cache._TEMP_PREFIX
     write_file_atomically(cache_dir / IDS_FILE, chunks, temp)
 
@@ -222,23 +219,6 @@ def _ids_parts(registry: Mapping[str, Published]) -> Iterator[str]:
             e = registry[source]
             batch[source] = [e.id, e.title, e.published, e.digest]
         yield json.dumps(batch, ensure_ascii=False)[1:-1]  # without the braces
-
-
-def _memo_parts(registry: Mapping[str, Published], memo: RegistryMemo) -> Iterator[str]:
-    """Each entry's text, taken from `memo` when the entry is the very one written before."""
-    known, memo.texts = memo.texts, {}
-    for source in sorted(registry):
-        entry = registry[source]
-        hit = known.get(source)
-        if hit is not None and hit[0] is entry:
-            text = hit[1]
-        else:
-            fields = [entry.id, entry.title, entry.published, entry.digest]
-            text = f"{json.dumps(source, ensure_ascii=False)}: " + json.dumps(
-                fields, ensure_ascii=False
-            )
-        memo.texts[source] = (entry, text)
-        yield text
 
 
 def article_changes(

@@ -112,6 +112,15 @@ def prepare(
 MAX_ENTRY_HTML = 2_000_000
 
 
+def oversized(html: str) -> int | None:
+    """The UTF-8 size of entry HTML over `MAX_ENTRY_HTML`, else None (encoded only when it
+    may be: a character is at most four bytes)."""
+    if len(html) * 4 <= MAX_ENTRY_HTML:
+        return None
+    size = len(html.encode())
+    return size if size > MAX_ENTRY_HTML else None
+
+
 def _plan_without_oversized(
     config: Config,
     published: tuple[Article, ...],
@@ -125,14 +134,13 @@ def _plan_without_oversized(
         plan = plan_site(published, config)
         entries = {a.source: a for feed in (*plan.feeds, *plan.archives) for a in feed.entries}
         contents.prefetch(entries.values(), pool or Workers(1))
-        oversized: dict[str, int] = {}
+        too_big: dict[str, int] = {}
         for source, article in entries.items():
-            html = contents(article).html
-            if len(html) * 4 > MAX_ENTRY_HTML and len(html.encode()) > MAX_ENTRY_HTML:
-                oversized[source] = len(html.encode())
-        if not oversized:
+            if (size := oversized(contents(article).html)) is not None:
+                too_big[source] = size
+        if not too_big:
             return plan, published
-        for source, size in sorted(oversized.items()):
+        for source, size in sorted(too_big.items()):
             problems.append(
                 Problem(
                     source,
@@ -144,7 +152,7 @@ def _plan_without_oversized(
                     "full text",
                 )
             )
-        published = tuple(a for a in published if a.source not in oversized)
+        published = tuple(a for a in published if a.source not in too_big)
 
 
 def advertised(plan: SitePlan, refused: set[str], output_dir: Path) -> SitePlan:

@@ -14,19 +14,18 @@ from __future__ import annotations
 
 import dataclasses
 from bisect import bisect_left
-from collections.abc import Mapping
 from datetime import datetime
 from operator import attrgetter
 
 from feeds.cache import BuildCache, FileState
 from feeds.config import Config
-from feeds.contents import ContentSource
+from feeds.contents import ContentSource, content_index
 from feeds.model import Article, FileStat
 from feeds.parallel import Workers
 from feeds.plan import FeedSpec, SitePlan
 from feeds.reading import load_files
 from feeds.recordbodies import RecordBodies
-from feeds.site import MAX_ENTRY_HTML, Prepared
+from feeds.site import Prepared, oversized
 
 SWAPPABLE = ("title", "body", "summary")
 _SOURCE = attrgetter("source")
@@ -71,10 +70,11 @@ def patch_site(
         return None
     contents = ContentSource(
         config, cache, loaded.bodies, states, record_bodies,
-        index=_index(previous.contents, touched, loaded.states),
+        # the previous index, the touched files' articles as read now
+        index={**previous.contents.articles, **content_index(loaded.states)},
     )  # fmt: skip
     plan = _swapped_plan(previous.plan, {id(old): new for old, new in swapped})
-    if _oversized(plan, swapped, contents):
+    if _any_oversized(plan, swapped, contents):
         return None
     site = dataclasses.replace(
         previous,
@@ -128,19 +128,6 @@ def _published(
     return swapped
 
 
-def _index(
-    previous: ContentSource, touched: list[tuple[str, FileStat]], states: Mapping[str, FileState]
-) -> dict[str, tuple[str, str, Article, str, str]]:
-    """The previous content index with the touched files' articles as read now."""
-    index = dict(previous.articles)
-    for relative, _ in touched:
-        state = states[relative]
-        readers = state.reader_digests
-        for article, key, reader in zip(state.good, state.content_keys, readers, strict=True):
-            index[article.source] = (relative, key, article, state.digest, reader)
-    return index
-
-
 def _swapped_plan(plan: SitePlan, new_of: dict[int, Article]) -> SitePlan:
     def swapped(feed: FeedSpec) -> FeedSpec:
         if not any(id(entry) in new_of for entry in feed.entries):
@@ -155,18 +142,15 @@ def _swapped_plan(plan: SitePlan, new_of: dict[int, Article]) -> SitePlan:
     )
 
 
-def _oversized(
+def _any_oversized(
     plan: SitePlan, swapped: list[tuple[Article, Article]], contents: ContentSource
 ) -> bool:
     """True when an article swapped into some feed now gives too much entry HTML (`prepare`
     then leaves it out, and says so)."""
     entries = {id(entry) for feed in (*plan.feeds, *plan.archives) for entry in feed.entries}
-    for _, new in swapped:
-        if id(new) in entries:
-            html = contents(new).html
-            if len(html) * 4 > MAX_ENTRY_HTML and len(html.encode()) > MAX_ENTRY_HTML:
-                return True
-    return False
+    return any(
+        id(new) in entries and oversized(contents(new).html) is not None for _, new in swapped
+    )
 
 
 def _swapped_articles(

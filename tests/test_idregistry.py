@@ -17,7 +17,7 @@ from sites import NOW, SITE_URL, Site, snapshot
 
 from feeds.cli import cli
 from feeds.config import ConfigError
-from feeds.idregistry import IDS_FILE, Published, RegistryMemo, new_ids, reader_digest, save_ids
+from feeds.idregistry import IDS_FILE, Published, new_ids, reader_digest, save_ids
 
 NEW_URL = "https://www.inc.example.org/"
 
@@ -215,7 +215,7 @@ def test_reader_digest_is_the_digest_registries_hold() -> None:
 
 def test_ids_json_is_written_in_chunks_as_json_dumps_writes_it(tmp_path: Path) -> None:
     """Issue 14: the registry is encoded a batch at a time, never as one text; the bytes
-    are still those of one `json.dumps` of the whole mapping, with or without the memo."""
+    are still those of one `json.dumps` of the whole mapping."""
     registry = {
         f"posts/{n:05d}-caf\u00e9.md": Published(f"tag:x,2026:{n}", f'T "{n}"\n', "2026-01-01", "d")
         for n in range(4_500, 0, -1)  # more than two batches, given in reverse order
@@ -231,13 +231,9 @@ def test_ids_json_is_written_in_chunks_as_json_dumps_writes_it(tmp_path: Path) -
     ).encode()
     save_ids(tmp_path, registry)
     assert (tmp_path / IDS_FILE).read_bytes() == expected
-    (tmp_path / IDS_FILE).unlink()
-    memo = RegistryMemo()
-    save_ids(tmp_path, registry, memo)
-    assert (tmp_path / IDS_FILE).read_bytes() == expected
-    save_ids(tmp_path, {}, None)
+    save_ids(tmp_path, {})
     assert (tmp_path / IDS_FILE).read_bytes() == b'{"version": 1, "articles": {}}'
-    save_ids(tmp_path, dict(list(registry.items())[:1]), memo)
+    save_ids(tmp_path, dict(list(registry.items())[:1]))
     assert json.loads((tmp_path / IDS_FILE).read_bytes())["articles"] == {
         "posts/04500-caf\u00e9.md": ["tag:x,2026:4500", 'T "4500"\n', "2026-01-01", "d"]
     }

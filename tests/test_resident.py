@@ -28,7 +28,6 @@ from feeds.contentfiles import scan_content
 from feeds.idregistry import (
     IDS_FILE,
     Published,
-    RegistryMemo,
     article_changes,
     load_ids,
     save_ids,
@@ -226,30 +225,18 @@ def _entry(n: int, title: str = "") -> Published:
     return Published(f"urn:x:{n}", title or f"Title {n}", f"2026-0{n}-01T00:00:00+00:00", f"d{n}")
 
 
-def test_ids_written_through_the_memo_are_the_bytes_json_gives(tmp_path: Path) -> None:
+def test_ids_json_is_the_bytes_json_gives_for_any_text(tmp_path: Path) -> None:
     registry = {
         "b/ünïcode.md": _entry(2, 'Quotes " and \\ and \u2028 and emoji \U0001f600'),
         "a/first.md": _entry(1),
         "c/third.md": Published("urn:x:3", "Third", "2026-03-01T00:00:00+00:00", ""),
     }
-    plain, through = tmp_path / "plain", tmp_path / "memo"
-    plain.mkdir(), through.mkdir()
-    save_ids(plain, registry)
-    memo = RegistryMemo()
-    save_ids(through, registry, memo)
-    written = (through / IDS_FILE).read_bytes()
-    assert written == (plain / IDS_FILE).read_bytes()
+    save_ids(tmp_path, registry)
+    written = (tmp_path / IDS_FILE).read_bytes()
+    expected = {s: [e.id, e.title, e.published, e.digest] for s, e in sorted(registry.items())}
+    assert written == json.dumps({"version": 1, "articles": expected}, ensure_ascii=False).encode()
     assert list(json.loads(written)["articles"]) == ["a/first.md", "b/ünïcode.md", "c/third.md"]
-    # again, one entry changed: the others' texts reused, the file as json gives it
-    registry["a/first.md"] = _entry(1, "Retitled")
-    save_ids(plain, registry)
-    save_ids(through, registry, memo)
-    assert (through / IDS_FILE).read_bytes() == (plain / IDS_FILE).read_bytes()
-    assert load_ids(through) == registry
-    empty = tmp_path / "empty"
-    empty.mkdir()
-    save_ids(empty, {}, RegistryMemo())
-    assert json.loads((empty / IDS_FILE).read_bytes()) == {"version": 1, "articles": {}}
+    assert load_ids(tmp_path) == registry
 
 
 def test_article_changes_with_entries_the_same_in_both() -> None:

@@ -221,3 +221,20 @@ def test_a_patched_build_reports_each_problem_once(site: Site, prepared: list[Pa
         assert sorted(map(str, report.problems)) == sorted(map(str, first.problems))
         assert sum("feeds did not write it" in str(p) for p in report.problems) == 1
     assert len(prepared) == 1  # both edits patched
+
+
+def test_a_rewording_over_the_entry_size_limit_prepares_in_full(
+    site: Site, clean_output: CleanOutput, prepared: list[Path]
+) -> None:
+    """A body now over `MAX_ENTRY_HTML` is left out with an error, as `prepare` leaves it."""
+    from feeds.site import MAX_ENTRY_HTML
+
+    resident = _watched(site)
+    # under the body's character limit, over the entry's bytes: four bytes a character
+    huge = "\U0001f600" * (MAX_ENTRY_HTML // 4 + 20_000)
+    relative = "computing/chip-news.md"
+    _edit(site, resident, relative, "A chip maker announced", huge + "A chip maker announced")
+    report = site.build(resident=resident)
+    assert len(prepared) == 2
+    assert [(p.source.endswith(relative), p.field) for p in report.errors] == [(True, "body")]
+    assert_same_output(snapshot(site.output), clean_output(site))
