@@ -179,9 +179,11 @@ def run_inherited(
     and how many processes ran them (a share whose fork failed runs here): `function` and
     all it reaches (a closure, a bound method of the state) are inherited, not pickled, so
     only the shares and the results cross a pipe. The collector is kept off the inherited
-    objects meanwhile (`gc.freeze`: it would copy every page it touched)."""
+    objects meanwhile (`gc.freeze`: it would copy every page it touched), and after, when
+    the caller had frozen them already (a build keeps its state frozen to its end)."""
     global _INHERITED
     _INHERITED = function
+    frozen_before = gc.get_freeze_count() > 0  # freezes do not nest: one unfreeze ends all
     gc.freeze()
     try:
         with Workers(len(shares)) as late:
@@ -189,7 +191,8 @@ def run_inherited(
             return done + [function(*share) for share in shares[late.count :]], late.count
     finally:
         _INHERITED = None
-        gc.unfreeze()
+        if not frozen_before:
+            gc.unfreeze()
 
 
 def _run_inherited(*share: Any) -> Any:

@@ -146,6 +146,23 @@ def test_run_inherited_runs_a_share_here_when_its_fork_fails(
     assert results == [(os.getpid(), 10), (os.getpid(), 20)]
 
 
+def test_run_inherited_leaves_a_freeze_of_the_caller_in_place() -> None:
+    """A build freezes its state for the whole build; a late fork must not thaw it (one
+    `gc.unfreeze` thaws every freeze), and thaws only what it froze itself."""
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    run_inherited(pid_and, [(1,)])
+    assert gc.get_freeze_count() == 0  # nothing frozen before: nothing left frozen
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        run_inherited(pid_and, [(1,), (2,)])
+        assert gc.get_freeze_count() >= frozen > 0
+    finally:
+        gc.unfreeze()
+
+
 def test_an_error_everywhere_is_raised_as_without_workers() -> None:
     with Workers(2) as pool, pytest.raises(KeyError, match="everywhere"):
         pool.run(always_fails, [(1,), (2,)])
