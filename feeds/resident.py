@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 from stat import S_ISDIR, S_ISREG
+from typing import TypeVar
 
 from feeds.buildwork import changed_stats
 from feeds.cache import CACHE_FILE, BuildCache, Manifest, Stat, stat_key
@@ -34,6 +35,7 @@ from feeds.site import Prepared
 
 Stats = list[tuple[str, FileStat]]
 FileStamp = Stat | None  # of a state file: None when it is missing
+T = TypeVar("T")
 
 # More reported paths than this since the last build: a full scan costs less than looking.
 MAX_CHANGES = 1000
@@ -118,14 +120,11 @@ class Resident:
 
     def cache(self, cache_dir: Path) -> BuildCache | None:
         """The build state the last build saved (as `load_store` would read it), or None."""
-        return self._kept_cache(cache_dir)
+        return _still(self._cache, cache_dir / CACHE_FILE)
 
     def ids(self, cache_dir: Path) -> dict[str, Published] | None:
         """The registry the last build saved while ids.json is still that one, or None."""
-        if self._ids is None or _stamp(cache_dir / IDS_FILE) != self._ids[0]:
-            self._ids = None
-            return None
-        return self._ids[1]
+        return _still(self._ids, cache_dir / IDS_FILE)
 
     # -- what a build leaves -----------------------------------------------------------------
 
@@ -189,12 +188,6 @@ class Resident:
         stamp = _stamp(cache_dir / IDS_FILE)
         self._ids = None if registry is None or stamp is None else (stamp, registry)
 
-    def _kept_cache(self, cache_dir: Path) -> BuildCache | None:
-        if self._cache is None or _stamp(cache_dir / CACHE_FILE) != self._cache[0]:
-            self._cache = None
-            return None
-        return self._cache[1]
-
 
 def _came_and_went(
     last: _Scan, new: dict[int, tuple[str, FileStat]], came: Stats, gone: set[int]
@@ -220,6 +213,11 @@ def _holds(files: Stats, folder: str) -> bool:
     prefix = folder + "/"
     position = bisect_left(files, prefix, key=_PATH)
     return position < len(files) and files[position][0].startswith(prefix)
+
+
+def _still(kept: tuple[FileStamp, T] | None, path: Path) -> T | None:
+    """What was kept of the file at `path` while the file has the stamp it had then."""
+    return kept[1] if kept is not None and _stamp(path) == kept[0] else None
 
 
 def _stamp(path: Path) -> FileStamp:

@@ -12,7 +12,7 @@ from sites import NOW, CleanOutput, Site, assert_same_output, snapshot
 
 import feeds.build
 from feeds.buildwork import Stats, changed_stats
-from feeds.cache import Manifest, load_manifest
+from feeds.cache import Manifest
 from feeds.resident import Resident
 from feeds.site import prepare
 
@@ -105,9 +105,6 @@ def test_edits_in_turn_each_give_a_clean_builds_bytes(
         report = site.build(resident=resident)
         assert report.complete, report.problems
         assert_same_output(snapshot(site.output), clean_output(site))
-        manifest = load_manifest(site.config().cache_dir)
-        files = resident._scan.files if resident._scan else []
-        assert resident.changed_count(manifest, files) in (None, changed_stats(manifest, files))
     assert len(prepared) == 2  # the first build, and the tag edit
     again = site.build()
     assert (again.files_read, again.publish.written, again.publish.removed) == (0, (), ())
