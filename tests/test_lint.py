@@ -1075,3 +1075,29 @@ def test_any_legal_text_in_a_feed_parses_and_lints(title: str, html: str, link: 
     findings = lint_feed(data.encode("utf-8"), "f.rss")
     _check_findings(findings)
     assert not rules_of(findings) & {"SAXError", "InvalidCharacter", "UnicodeError"}
+
+
+def test_an_html_fragment_parsed_once_gives_its_findings_wherever_it_is(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 14: lint keeps each fragment's parse (it is in several feed files); the findings
+    still name the place they are found at, and the memo stays bounded."""
+    import feeds.lint.html as html
+    from feeds.lint.report import Report
+
+    monkeypatch.setattr(html, "_PARSED", {})
+    monkeypatch.setattr(html, "_PARSED_MAX", 2)
+    risky = '<p onclick="x()">Hi <a href="rel/page">there</a></p>'
+    found = []
+    for line, entry in ((10, "urn:a"), (99, "urn:b")):
+        report = Report(file="f.xml", strict=True)
+        html.html_value(risky, html.Where(line, "description", entry, False, False), report)
+        found.append(sorted((f.rule, f.line, f.entry) for f in report.findings))
+    assert found == [
+        [("ContainsRelRef", 10, "urn:a"), ("SecurityRiskAttr", 10, "urn:a")],
+        [("ContainsRelRef", 99, "urn:b"), ("SecurityRiskAttr", 99, "urn:b")],
+    ]
+    for other in ("<b>one</b>", "<i>two</i>", "<u>three</u>"):
+        where = html.Where(1, "title", None, True, False)
+        html.html_value(other, where, Report(file="f", strict=True))
+        assert len(html._PARSED) <= 2
