@@ -67,6 +67,7 @@ from feeds.recordbodies import RecordBodies, record_store
 from feeds.render import fit_feed
 from feeds.request import BuildError, BuildReport, BuildRequest, report_of
 from feeds.resident import Resident
+from feeds.scanshares import Scanned, scan_shared
 from feeds.site import Prepared, prepare
 from feeds.sitepatch import Patched, patch_site
 from feeds.sqlsource import opened_sources
@@ -134,21 +135,20 @@ def run_build(
         manifest = load_manifest(config.cache_dir) if kept is None else kept.manifest
         skipped: Skipped = []
         excluded: list[str] = []
-        files = _scan(config, skipped, excluded, resident)
+        scanned = _scan(config, skipped, excluded, resident, manifest)
         # Build state lives for the whole build and forms no cycles: out of the cycle
         # collector's sight (gc.freeze), which would otherwise go through it again and again.
         gc.freeze()
         try:
             report: BuildReport | None = None
             # records are read every time (their digests say what changed)
-            # one pass over the stats, used twice (a resident may know the count already)
-            counted = None if resident is None else resident.changed_count(manifest, files)
-            changed = changed_stats(manifest, files) if counted is None else counted
-            if not skipped and not request.sources and stats_unchanged(manifest, files, changed):
+            changed = _changed(manifest, scanned, resident)
+            unchanged = stats_unchanged(manifest, scanned.count, changed)
+            if not skipped and not request.sources and unchanged:
                 report = nothing_to_do(config, manifest, request)
             if report is None:
                 stages = _Stages(config, request, started_ns, resident, kept)
-                report = _build_stages(stages, manifest, files, changed, skipped)
+                report = _build_stages(stages, manifest, scanned.files(), changed, skipped)
             return dataclasses.replace(report, excluded=tuple(excluded))
         finally:
             gc.unfreeze()
@@ -284,7 +284,7 @@ def validate_site(
     excluded_categories(config)
     skipped: Skipped = []
     with opened_sources(config) as rows, record_store(config.cache_dir) as bodies:
-        files = _scan(config, skipped, [], None)
+        files = _scan(config, skipped, [], None).files()
         cache = load_cache(config.cache_dir)
         site = prepare(
             config, cache, now, files=files, sources=(*rows, *sources), record_bodies=bodies
@@ -356,14 +356,19 @@ def _publish_owned(
 
 
 def _scan(
-    config: Config, skipped: Skipped, excluded: list[str], resident: Resident | None
-) -> Stats:
+    config: Config,
+    skipped: Skipped,
+    excluded: list[str],
+    resident: Resident | None,
+    manifest: Manifest | None = None,
+) -> Scanned:
     """The content files; none when `sources:` stand instead of a content folder (issue 18).
-    A resident updates its last scan when it can."""
+    A resident updates its last scan when it can; a big site's scan is shared by processes
+    (`scanshares`) when the last build's `manifest` is given."""
     if config.sources and not config.content_dir.exists():
-        return []
+        return Scanned.of([])
     if resident is None:
-        return scan_content(config.content_dir, skipped, config.content_exclude, excluded)
+        return scan_shared(config, manifest, skipped, excluded)
 
     def full(skipped: Skipped, excluded: list[str], links: list[str]) -> Stats:
         return scan_content(config.content_dir, skipped, config.content_exclude, excluded, links)
@@ -371,4 +376,13 @@ def _scan(
     files, left_out, kept_out = resident.scan(config, full)
     skipped.extend(left_out)
     excluded.extend(kept_out)
-    return files
+    return Scanned.of(files)
+
+
+def _changed(manifest: Manifest | None, scanned: Scanned, resident: Resident | None) -> int:
+    """How many content files do not have the stat the last build took (`changed_stats`):
+    as the scan counted it, or a resident from what it kept, or counted now."""
+    if scanned.changed is not None:
+        return scanned.changed
+    counted = None if resident is None else resident.changed_count(manifest, scanned.files())
+    return changed_stats(manifest, scanned.files()) if counted is None else counted

@@ -39,10 +39,10 @@ _PATH, _STAT = itemgetter(0), itemgetter(1)
 _STAT_KEY = itemgetter(slice(0, 4))  # of a `FileStat`: `cache.stat_key`
 
 
-def stats_unchanged(manifest: Manifest | None, files: Stats, changed: int) -> bool:
-    """True when every content file has the stat the last build took and trusted, and no
-    file the last build read is gone (`changed` is `changed_stats`)."""
-    return manifest is not None and changed == 0 and len(manifest.stats) == len(files)
+def stats_unchanged(manifest: Manifest | None, count: int, changed: int) -> bool:
+    """True when every content file (`count` of them) has the stat the last build took and
+    trusted, and no file the last build read is gone (`changed` is `changed_stats`)."""
+    return manifest is not None and changed == 0 and len(manifest.stats) == count
 
 
 def nothing_to_do(

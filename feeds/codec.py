@@ -7,13 +7,14 @@ unpickled (records form no cycles, and it would go through the growing heap agai
 
 from __future__ import annotations
 
+import contextlib
 import copyreg
 import dataclasses
 import gc
 import io
 import operator
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -54,10 +55,18 @@ def load(path: Path) -> object:
     """The value pickled in our own file `path` (in cache_dir, never from elsewhere)."""
     with open(path, "rb") as handle:
         data = handle.read()
+    with collector_paused():
+        return pickle.loads(data)  # our own file in cache_dir
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cycle collector off meanwhile: for making a great many objects that form no
+    cycles (a pickle's records, a scan's stats), which it would go through again and again."""
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return pickle.loads(data)  # our own file in cache_dir
+        yield
     finally:
         if enabled:
             gc.enable()

@@ -14,6 +14,7 @@ from fnmatch import translate
 from pathlib import Path
 from stat import S_ISDIR, S_ISREG
 
+from feeds.codec import collector_paused
 from feeds.config import Config, ConfigError
 from feeds.dates import AMBIGUOUS
 from feeds.model import Article, ContentError, FileStat, Level, Problem
@@ -52,48 +53,22 @@ def scan_content(
     leading outside, loops and broken links are left out and added to `skipped`; files an
     `exclude` glob matches (content.exclude) are left out and added to `excluded`; every
     symbolic link met is added to `links`."""
-    if not content_dir.is_dir():
-        raise ConfigError("content_dir", str(content_dir), "is not a folder")
-    walk = _Walk(os.path.realpath(content_dir))
+    walk = ContentWalk(content_dir)
     walk.folder(str(content_dir), "")
-    while walk.folder_links:  # linked folders after the real tree, in path order
-        walk.folder_links.sort(reverse=True)
-        prefix, path = walk.folder_links.pop()
-        try:
-            stat = os.stat(path)
-        except OSError as error:
-            walk.note(prefix[:-1], f"is a symbolic link that cannot be followed: {error.strerror}")
-            continue
-        if (stat.st_dev, stat.st_ino) in walk.folders_seen:
-            walk.note(prefix[:-1], _LOOP)
-        else:
-            walk.folder(path, prefix)
-    real_files = {(s.st_dev, s.st_ino) for _, s in walk.found} if walk.file_links else set()
-    for relative, linked in sorted(walk.file_links):
-        if (linked.st_dev, linked.st_ino) in real_files:
-            walk.note(relative, _TWICE)
-        else:
-            walk.found.append((relative, linked))
-    walk.found.sort()  # by path: paths are unique, so the stats are never compared
-    if links is not None:
-        links.extend(walk.links)
-    if exclude:
-        left_out = _Exclusion(exclude).left_out(walk.found)
-        if left_out:
-            gone = set(left_out)
-            walk.found = [(relative, stat) for relative, stat in walk.found if relative not in gone]
-            if excluded is not None:
-                excluded.extend(left_out)
-    if skipped is not None:
-        skipped.extend(sorted(walk.notes))
-    return walk.found
+    return walk.finish(skipped, exclude, excluded, links)
 
 
-class _Walk:
-    """The state of one `scan_content`: what was found, seen and left out so far."""
+class ContentWalk:
+    """The state of one `scan_content`: what was found, seen and left out so far. A walk
+    that is share `share` of `shares` (`feeds.scanshares`) takes the stat of the article
+    files whose name hashes to it, and only share 0 follows symbolic links; every share
+    walks every real folder."""
 
-    def __init__(self, root: str) -> None:
-        self.root = root
+    def __init__(self, content_dir: Path, share: int = 0, shares: int = 1) -> None:
+        if not content_dir.is_dir():
+            raise ConfigError("content_dir", str(content_dir), "is not a folder")
+        self.root = os.path.realpath(content_dir)
+        self.share, self.shares = share, shares
         self.found: _Found = []
         self.file_links: _Found = []
         self.folder_links: list[tuple[str, str]] = []  # (prefix, path)
@@ -101,13 +76,56 @@ class _Walk:
         self.notes: Skipped = []
         self.links: list[str] = []
 
+    def finish(
+        self,
+        skipped: Skipped | None = None,
+        exclude: tuple[str, ...] = (),
+        excluded: list[str] | None = None,
+        links: list[str] | None = None,
+    ) -> _Found:
+        """`scan_content`'s answer once the real tree is walked: the linked folders and
+        files after it, the whole sorted, `exclude` applied."""
+        while self.folder_links:  # linked folders after the real tree, in path order
+            self.folder_links.sort(reverse=True)
+            prefix, path = self.folder_links.pop()
+            try:
+                stat = os.stat(path)
+            except OSError as error:
+                self.note(
+                    prefix[:-1], f"is a symbolic link that cannot be followed: {error.strerror}"
+                )
+                continue
+            if (stat.st_dev, stat.st_ino) in self.folders_seen:
+                self.note(prefix[:-1], _LOOP)
+            else:
+                self.folder(path, prefix)
+        real_files = {(s.st_dev, s.st_ino) for _, s in self.found} if self.file_links else set()
+        for relative, linked in sorted(self.file_links):
+            if (linked.st_dev, linked.st_ino) in real_files:
+                self.note(relative, _TWICE)
+            else:
+                self.found.append((relative, linked))
+        self.found.sort()  # by path: paths are unique, so the stats are never compared
+        if links is not None:
+            links.extend(self.links)
+        if exclude:
+            self.found = kept_in(self.found, exclude, excluded)
+        if skipped is not None:
+            skipped.extend(sorted(self.notes))
+        return self.found
+
     def note(self, relative: str, message: str) -> None:
         self.notes.append((relative, message))
 
     def folder(self, top: str, top_prefix: str) -> None:
         """Walk the real folders below `top` (whose files are named `top_prefix` + name)."""
+        with collector_paused():  # a stat per file, and no cycles among them
+            self._folders(top, top_prefix)
+
+    def _folders(self, top: str, top_prefix: str) -> None:
         folders = [(top, top_prefix)]
         found, of, extensions = self.found, FileStat.of, EXTENSIONS  # one lookup, not 1M
+        share, shares, links = self.share, self.shares, self.share == 0
         while folders:
             folder, prefix = folders.pop()
             stat = os.stat(folder)
@@ -115,14 +133,16 @@ class _Walk:
             with os.scandir(folder) as entries:
                 for entry in entries:
                     name = entry.name
-                    if name.startswith("."):
+                    if name[0] == ".":  # hidden (a listed name is never empty)
                         continue
                     if entry.is_symlink():
-                        self._link(entry, prefix + name)
+                        if links:
+                            self._link(entry, prefix + name)
                     elif entry.is_dir(follow_symlinks=False):
                         folders.append((entry.path, prefix + name + "/"))
                     elif (
-                        name[name.rfind(".") :].lower() in extensions  # `is_article_name`
+                        (shares == 1 or hash(name) % shares == share)  # this share's file
+                        and name[name.rfind(".") :].lower() in extensions  # `is_article_name`
                         and entry.is_file(follow_symlinks=False)
                     ):
                         found.append((prefix + name, of(entry.stat(follow_symlinks=False))))
@@ -141,6 +161,17 @@ class _Walk:
             self.folder_links.append((relative + "/", entry.path))
         elif S_ISREG(stat.st_mode) and is_article_name(entry.name):
             self.file_links.append((relative, FileStat.of(stat)))
+
+
+def kept_in(found: _Found, exclude: tuple[str, ...], excluded: list[str] | None) -> _Found:
+    """`found` without the files an `exclude` glob keeps out, which are added to `excluded`."""
+    left_out = _Exclusion(exclude).left_out(found)
+    if not left_out:
+        return found
+    if excluded is not None:
+        excluded.extend(left_out)
+    gone = set(left_out)
+    return [(relative, stat) for relative, stat in found if relative not in gone]
 
 
 def is_excluded(relative: str, exclude: tuple[str, ...]) -> bool:

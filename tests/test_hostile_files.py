@@ -18,6 +18,7 @@ import pytest
 from sites import refuse_in_lint
 
 import feeds.build
+import feeds.scanshares
 from feeds.build import BuildReport, build_site
 from feeds.config import load_config
 from feeds.contentfiles import read_content, scan_content
@@ -131,7 +132,7 @@ def test_a_fifo_swapped_in_after_the_listing_never_blocks_the_build(
         os.mkfifo(swapped)  # nobody ever writes: a blocking open would wait forever
         return found
 
-    monkeypatch.setattr(feeds.build, "scan_content", list_then_swap)
+    monkeypatch.setattr(feeds.scanshares, "scan_content", list_then_swap)  # the build's scan
     reports: list[BuildReport] = []
     builder = threading.Thread(target=lambda: reports.append(build(config)), daemon=True)
     builder.start()

@@ -1,0 +1,190 @@
+"""The content scan of a big site shared by the build's processes (issue 14): at a million
+files the scan is a million `lstat` calls, most of a build with nothing to do.
+
+Every process walks every real folder (listing a folder is cheap next to the stats); each
+takes the stat of the article files whose name hashes to it (forked processes share the
+hash seed) and counts those whose stat the last build did not take. Only the build
+process's own share follows symbolic links. The workers send the files they found (one
+pickle each) only when the counts show a change: a build with nothing to do needs only
+the counts. The answer is `scan_content`'s, the same files in the same order.
+"""
+
+from __future__ import annotations
+
+import gc
+import pickle
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from itertools import repeat
+from operator import itemgetter
+from typing import TypeVar
+
+from feeds.buildwork import Stats, changed_stats
+from feeds.cache import Manifest
+from feeds.codec import collector_paused
+from feeds.config import Config
+from feeds.contentfiles import ContentWalk, Skipped, kept_in, scan_content
+from feeds.model import FileStat
+from feeds.parallel import Workers, worker_count
+
+R = TypeVar("R")
+
+# Content files the last build read from which the scan is shared; below, one process
+# scans faster than it forks (a fork, and a pickle of the shares' files).
+MIN_FILES_FOR_SHARED_SCAN = 20_000
+
+
+@dataclass(slots=True)
+class Scanned:
+    """The content files a scan found: how many, how many changed since the last build
+    (None: not counted yet), and the files themselves, read when asked for."""
+
+    count: int
+    changed: int | None
+    _files: Stats | None = None
+    _own: Stats = field(default_factory=list)
+    _sent: list[bytes] = field(default_factory=list)
+    _again: Callable[[], Stats] | None = None  # when the shares kept their files
+
+    @classmethod
+    def of(cls, files: Stats) -> Scanned:
+        return cls(len(files), None, files)
+
+    def files(self) -> Stats:
+        """`scan_content`'s answer: every file, sorted by path."""
+        if self._files is None and self._again is not None:
+            self._files, self._own, self._again = self._again(), [], None
+        if self._files is None:
+            merged = self._own
+            with collector_paused():
+                for sent in self._sent:
+                    merged.extend(_received(sent))
+            merged.sort()
+            self._files, self._own, self._sent = merged, [], []
+        return self._files
+
+
+@dataclass(frozen=True, slots=True)
+class _Share:
+    walk: ContentWalk | None  # the build process's own share's walk
+    kept_out: list[str]  # by content.exclude
+    changed: int
+    count: int
+
+
+def scan_shared(
+    config: Config, manifest: Manifest | None, skipped: Skipped, excluded: list[str]
+) -> Scanned:
+    """`scan_content` of `config.content_dir` (with content.exclude), shared by the processes
+    a build may use when the last build read enough files to make it pay."""
+    processes = worker_count()
+    known = 0 if manifest is None else len(manifest.stats)
+    if manifest is None or processes < 2 or known < MIN_FILES_FOR_SHARED_SCAN:
+        exclude = config.content_exclude
+        return Scanned.of(scan_content(config.content_dir, skipped, exclude, excluded))
+    return shared_scan(config, manifest, processes, skipped, excluded)
+
+
+def shared_scan(
+    config: Config,
+    manifest: Manifest,
+    processes: int,
+    skipped: Skipped,
+    excluded: list[str],
+    send: bool = False,
+) -> Scanned:
+    """`scan_shared`'s answer from `processes` shares. The workers send their files when
+    the counts show a change (or `send`); else `Scanned.files` scans again if asked."""
+    global _SCAN
+    _SCAN = (config, manifest, processes)
+    frozen_before = gc.get_freeze_count() > 0  # as `parallel.run_inherited`
+    gc.freeze()
+    try:
+        with Workers(processes) as pool:
+            shares = _each(pool, _walk_share, processes)
+            walk = shares[0].walk
+            assert walk is not None
+            count, changed = sum(s.count for s in shares), sum(s.changed for s in shares)
+            linked = bool(walk.folder_links or walk.file_links)
+            if send or linked or changed or count != len(manifest.stats):
+                sent = _each(pool, _send_share, processes)[1:]
+            else:
+                sent = None
+    finally:
+        _SCAN = None
+        _KEPT.clear()
+        if not frozen_before:
+            gc.unfreeze()
+    kept_out = [relative for done in shares for relative in done.kept_out]
+    if linked:  # the linked trees, after the real one, here
+        assert sent is not None
+        walk.share, walk.shares = 0, 1
+        walk.found.extend(item for data in sent for item in _received(data))
+        files = walk.finish(skipped, config.content_exclude, kept_out)
+        excluded.extend(sorted(kept_out))
+        return Scanned.of(files)
+    excluded.extend(sorted(kept_out))
+    skipped.extend(sorted(walk.notes))
+    if sent is None:
+
+        def again() -> Stats:
+            return shared_scan(config, manifest, processes, [], [], send=True).files()
+
+        return Scanned(count, changed, _own=walk.found, _again=again)
+    return Scanned(count, changed, _own=walk.found, _sent=sent)
+
+
+# What the shares of a scan walk, set before the workers are forked (they inherit it), and
+# the files of each share, kept where it was walked until `_send_share` asks for them.
+_SCAN: tuple[Config, Manifest, int] | None = None
+_KEPT: dict[int, Stats] = {}
+
+
+def _each(pool: Workers, function: Callable[[int], R], processes: int) -> list[R]:
+    """`function(index)` for each share, side by side; shares without a worker (a fork
+    failed) here, after."""
+    done = pool.run(function, [(index,) for index in range(min(pool.count, processes))])
+    return done + [function(index) for index in range(len(done), processes)]
+
+
+def _walk_share(index: int) -> _Share:
+    assert _SCAN is not None
+    config, manifest, processes = _SCAN
+    walk = ContentWalk(config.content_dir, index, processes)
+    walk.folder(str(config.content_dir), "")
+    kept_out: list[str] = []
+    exclude = config.content_exclude
+    with collector_paused():
+        found = kept_in(walk.found, exclude, kept_out) if exclude else walk.found
+        changed, count = changed_stats(manifest, found), len(found)
+    if index == 0:
+        walk.found = found
+        return _Share(walk, kept_out, changed, count)
+    _KEPT[index] = found
+    return _Share(None, kept_out, changed, count)
+
+
+def _send_share(index: int) -> bytes:
+    """Share `index`'s files, pickled (the build process's own stay where they are)."""
+    if index == 0:
+        return b""
+    if index not in _KEPT:  # walked by a worker that has failed since: walked again here
+        _walk_share(index)
+    with collector_paused():
+        return _sent(_KEPT.pop(index))
+
+
+def _sent(found: Stats) -> bytes:
+    # plain tuples: a NamedTuple is pickled by name and made again by Python code
+    return pickle.dumps(
+        (list(map(_PATH, found)), list(map(tuple, map(_STAT, found)))), pickle.HIGHEST_PROTOCOL
+    )
+
+
+def _received(sent: bytes) -> Iterable[tuple[str, FileStat]]:
+    paths, stats = pickle.loads(sent)
+    return zip(paths, map(_new_tuple, repeat(FileStat), stats), strict=True)
+
+
+_PATH, _STAT = itemgetter(0), itemgetter(1)
+_new_tuple = tuple.__new__
