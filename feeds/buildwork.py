@@ -31,11 +31,12 @@ def changed_stats(manifest: Manifest | None, files: Stats) -> int:
         return len(files)
     # in C, not a Python step per file: the manifest's stat of each path against the first
     # four fields of its `FileStat` (`stat_key`)
-    known = map(manifest.stats.get, map(_PATH, files))
-    return sum(map(ne, known, map(_STAT_KEY, map(_STAT, files))))
+    known = map(manifest.stats.get, map(path_of, files))
+    return sum(map(ne, known, map(_STAT_KEY, map(stat_of, files))))
 
 
-_PATH, _STAT = itemgetter(0), itemgetter(1)
+# the two halves of a `Stats` item, in C
+path_of, stat_of = itemgetter(0), itemgetter(1)
 _STAT_KEY = itemgetter(slice(0, 4))  # of a `FileStat`: `cache.stat_key`
 
 

@@ -84,7 +84,9 @@ class ContentWalk:
         links: list[str] | None = None,
     ) -> _Found:
         """`scan_content`'s answer once the real tree is walked: the linked folders and
-        files after it, the whole sorted, `exclude` applied."""
+        files after it, the whole sorted, `exclude` applied. The share that follows links
+        (share 0) walks the linked folders whole: no other share saw them."""
+        self.share, self.shares = 0, 1
         while self.folder_links:  # linked folders after the real tree, in path order
             self.folder_links.sort(reverse=True)
             prefix, path = self.folder_links.pop()

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import enum
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import repeat
 from typing import NamedTuple
 
 Progress = Callable[[str, int, int], None]
@@ -33,6 +34,12 @@ class FileStat(NamedTuple):
         values = (stat.st_size, mtime, mtime if ctime == mtime else ctime, stat.st_ino,
                   stat.st_dev)  # fmt: skip
         return _new_tuple(cls, values)
+
+
+def file_stats(values: Iterable[tuple[int, int, int, int, int]]) -> Iterator[FileStat]:
+    """`FileStat`s of plain tuples of its five fields (as `tuple(stat)` gave them), made in
+    C: pickling a NamedTuple sends its name, and Python code makes each one again."""
+    return map(_new_tuple, repeat(FileStat), values)
 
 
 _new_tuple = tuple.__new__

@@ -26,7 +26,7 @@ import pickle
 import signal
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import IO, Any, TypeVar
@@ -178,19 +178,28 @@ def run_inherited(
     """`[function(*share) for share in shares]` on a process each, forked now (share 0 here),
     and how many processes ran them (a share whose fork failed runs here): `function` and
     all it reaches (a closure, a bound method of the state) are inherited, not pickled, so
-    only the shares and the results cross a pipe. The collector is kept off the inherited
-    objects meanwhile (`gc.freeze`: it would copy every page it touched), and after, when
-    the caller had frozen them already (a build keeps its state frozen to its end)."""
+    only the shares and the results cross a pipe."""
     global _INHERITED
     _INHERITED = function
-    frozen_before = gc.get_freeze_count() > 0  # freezes do not nest: one unfreeze ends all
-    gc.freeze()
     try:
-        with Workers(len(shares)) as late:
+        with collector_off_inherited(), Workers(len(shares)) as late:
             done = late.run(_run_inherited, shares[: late.count])
             return done + [function(*share) for share in shares[late.count :]], late.count
     finally:
         _INHERITED = None
+
+
+@contextlib.contextmanager
+def collector_off_inherited() -> Iterator[None]:
+    """The cycle collector kept off every object alive now, which workers forked inside the
+    block inherit (`gc.freeze`: a collection would touch, and so copy, every page it walked),
+    and after the block too when the caller had frozen them already (a build keeps its state
+    frozen to its end; freezes do not nest: one unfreeze ends all)."""
+    frozen_before = gc.get_freeze_count() > 0
+    gc.freeze()
+    try:
+        yield
+    finally:
         if not frozen_before:
             gc.unfreeze()
 

@@ -19,12 +19,11 @@ import os
 from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from operator import itemgetter
 from pathlib import Path
 from stat import S_ISDIR, S_ISREG
 from typing import TypeVar
 
-from feeds.buildwork import changed_stats
+from feeds.buildwork import changed_stats, path_of
 from feeds.cache import CACHE_FILE, BuildCache, Manifest, Stat, stat_key
 from feeds.config import Config
 from feeds.contentfiles import Skipped, is_article_name, is_excluded
@@ -200,18 +199,15 @@ def _came_and_went(
         if is_excluded(relative, last.setting[1]):
             insort(last.excluded, relative)
         else:
-            insort(files, (relative, stat), key=_PATH)
+            insort(files, (relative, stat), key=path_of)
     last.index = {relative: position for position, (relative, _) in enumerate(files)}
     return files
-
-
-_PATH = itemgetter(0)
 
 
 def _holds(files: Stats, folder: str) -> bool:
     """True when some file of `files` (sorted by path) is below `folder`."""
     prefix = folder + "/"
-    position = bisect_left(files, prefix, key=_PATH)
+    position = bisect_left(files, prefix, key=path_of)
     return position < len(files) and files[position][0].startswith(prefix)
 
 

@@ -11,21 +11,18 @@ the counts. The answer is `scan_content`'s, the same files in the same order.
 
 from __future__ import annotations
 
-import gc
 import pickle
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from itertools import repeat
-from operator import itemgetter
+from dataclasses import dataclass
 from typing import TypeVar
 
-from feeds.buildwork import Stats, changed_stats
+from feeds.buildwork import Stats, changed_stats, path_of, stat_of
 from feeds.cache import Manifest
 from feeds.codec import collector_paused
 from feeds.config import Config
 from feeds.contentfiles import ContentWalk, Skipped, kept_in, scan_content
-from feeds.model import FileStat
-from feeds.parallel import Workers, worker_count
+from feeds.model import FileStat, file_stats
+from feeds.parallel import Workers, collector_off_inherited, worker_count
 
 R = TypeVar("R")
 
@@ -37,14 +34,12 @@ MIN_FILES_FOR_SHARED_SCAN = 20_000
 @dataclass(slots=True)
 class Scanned:
     """The content files a scan found: how many, how many changed since the last build
-    (None: not counted yet), and the files themselves, read when asked for."""
+    (None: not counted yet), and the files themselves, made when first asked for."""
 
     count: int
     changed: int | None
     _files: Stats | None = None
-    _own: Stats = field(default_factory=list)
-    _sent: list[bytes] = field(default_factory=list)
-    _again: Callable[[], Stats] | None = None  # when the shares kept their files
+    _make: Callable[[], Stats] | None = None
 
     @classmethod
     def of(cls, files: Stats) -> Scanned:
@@ -52,15 +47,9 @@ class Scanned:
 
     def files(self) -> Stats:
         """`scan_content`'s answer: every file, sorted by path."""
-        if self._files is None and self._again is not None:
-            self._files, self._own, self._again = self._again(), [], None
         if self._files is None:
-            merged = self._own
-            with collector_paused():
-                for sent in self._sent:
-                    merged.extend(_received(sent))
-            merged.sort()
-            self._files, self._own, self._sent = merged, [], []
+            assert self._make is not None
+            self._files, self._make = self._make(), None
         return self._files
 
 
@@ -97,10 +86,8 @@ def shared_scan(
     the counts show a change (or `send`); else `Scanned.files` scans again if asked."""
     global _SCAN
     _SCAN = (config, manifest, processes)
-    frozen_before = gc.get_freeze_count() > 0  # as `parallel.run_inherited`
-    gc.freeze()
     try:
-        with Workers(processes) as pool:
+        with collector_off_inherited(), Workers(processes) as pool:
             shares = _each(pool, _walk_share, processes)
             walk = shares[0].walk
             assert walk is not None
@@ -113,25 +100,22 @@ def shared_scan(
     finally:
         _SCAN = None
         _KEPT.clear()
-        if not frozen_before:
-            gc.unfreeze()
     kept_out = [relative for done in shares for relative in done.kept_out]
-    if linked:  # the linked trees, after the real one, here
+    if linked:  # the linked trees, after the real one, walked here (`ContentWalk.finish`)
         assert sent is not None
-        walk.share, walk.shares = 0, 1
         walk.found.extend(item for data in sent for item in _received(data))
         files = walk.finish(skipped, config.content_exclude, kept_out)
         excluded.extend(sorted(kept_out))
         return Scanned.of(files)
     excluded.extend(sorted(kept_out))
     skipped.extend(sorted(walk.notes))
-    if sent is None:
+    if sent is None:  # the counts said unchanged: a caller that needs the files scans again
 
         def again() -> Stats:
             return shared_scan(config, manifest, processes, [], [], send=True).files()
 
-        return Scanned(count, changed, _own=walk.found, _again=again)
-    return Scanned(count, changed, _own=walk.found, _sent=sent)
+        return Scanned(count, changed, _make=again)
+    return Scanned(count, changed, _make=lambda: _merged(walk.found, sent))
 
 
 # What the shares of a scan walk, set before the workers are forked (they inherit it), and
@@ -174,17 +158,21 @@ def _send_share(index: int) -> bytes:
         return _sent(_KEPT.pop(index))
 
 
+def _merged(own: Stats, sent: list[bytes]) -> Stats:
+    """The build process's share and the workers' (`_sent`), sorted by path."""
+    with collector_paused():
+        for data in sent:
+            own.extend(_received(data))
+    own.sort()
+    return own
+
+
 def _sent(found: Stats) -> bytes:
-    # plain tuples: a NamedTuple is pickled by name and made again by Python code
-    return pickle.dumps(
-        (list(map(_PATH, found)), list(map(tuple, map(_STAT, found)))), pickle.HIGHEST_PROTOCOL
-    )
+    # plain tuples (`file_stats`)
+    paths, stats = list(map(path_of, found)), list(map(tuple, map(stat_of, found)))
+    return pickle.dumps((paths, stats), pickle.HIGHEST_PROTOCOL)
 
 
 def _received(sent: bytes) -> Iterable[tuple[str, FileStat]]:
     paths, stats = pickle.loads(sent)
-    return zip(paths, map(_new_tuple, repeat(FileStat), stats), strict=True)
-
-
-_PATH, _STAT = itemgetter(0), itemgetter(1)
-_new_tuple = tuple.__new__
+    return zip(paths, file_stats(stats), strict=True)

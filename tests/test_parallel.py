@@ -293,3 +293,17 @@ def test_a_small_change_renders_its_feeds_on_a_worker_forked_late(
     assert set(report.publish.written) >= {"feeds/all.atom.xml", "feeds/all.rss.xml"}
     monkeypatch.setenv("FEEDS_WORKERS", "1")
     assert_same_output(snapshot(site.output), clean_output(site))
+
+
+def test_the_collector_is_kept_off_inherited_objects_and_back_on_after_an_error() -> None:
+    """`collector_off_inherited` (the shared scan's and `run_inherited`'s): frozen inside,
+    thawed after when nothing was frozen before, even when the block raised."""
+    import gc
+
+    from feeds.parallel import collector_off_inherited
+
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(RuntimeError), collector_off_inherited():
+        assert gc.get_freeze_count() > 0
+        raise RuntimeError("a share failed")
+    assert gc.get_freeze_count() == 0

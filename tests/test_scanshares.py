@@ -220,3 +220,44 @@ def test_a_settings_change_with_no_file_changed_builds_from_the_shared_scan(
     assert report.files_total == 120 and not report.problems
     feed = (tmp_path / "public" / "feeds" / "all.atom.xml").read_text("utf-8")
     assert "<title>Renamed</title>" in feed and feed.count("<entry>") == 50  # max_items
+
+
+def test_file_stats_are_made_again_from_plain_tuples() -> None:
+    """What a worker sends (plain tuples) becomes `FileStat`s again, field for field."""
+    from feeds.model import FileStat, file_stats
+
+    sent = [(10, 5, 6, 7, 8), (0, 1, 1, 2, 3)]
+    made = list(file_stats(sent))
+    assert [type(stat) for stat in made] == [FileStat, FileStat]
+    assert made[0].st_size == 10 and made[0].st_ctime_ns == 6 and made[1].st_dev == 3
+
+
+BUILD_PROCESS = os.getpid()
+
+
+def send_or_die(index: int) -> bytes:
+    """`_send_share`, but a worker that runs it dies first (its share's files with it)."""
+    if os.getpid() != BUILD_PROCESS:
+        os._exit(1)
+    return SEND_SHARE(index)
+
+
+SEND_SHARE = feeds.scanshares._send_share
+
+
+@pytest.mark.parametrize("edited", [False, True], ids=["asked-for", "counts-changed"])
+def test_a_worker_that_dies_between_the_walk_and_the_send_costs_only_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edited: bool
+) -> None:
+    """A real forked worker walks its share, answers the counts, then dies: the build
+    process walks that share again and the files are those of one process."""
+    config = make_site(tmp_path, links=False)
+    build_site(config, now=NOW)
+    if edited:
+        write(config.content_dir / "culture" / "week-2" / "report-2.md", article(2) + "More.\n")
+    monkeypatch.setattr(feeds.scanshares, "_send_share", send_or_die)
+    manifest = load_manifest(config.cache_dir)
+    assert manifest is not None
+    scanned = shared_scan(config, manifest, 3, [], [], send=not edited)
+    assert (scanned.count, scanned.changed) == (120, 1 if edited else 0)
+    assert [relative for relative, _ in scanned.files()] == one_process(config)[0]
