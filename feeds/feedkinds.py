@@ -144,10 +144,14 @@ def _shared_slug(kind: FeedKind, slug: str, keys: dict[str, dict[str, str]]) -> 
     )
 
 
-def name_clashes(articles: Iterable[Article], config: Config) -> list[Problem]:
-    """The warnings of `named_groups` for the articles feeds hold (in feed order, so the
-    same content gives the same warnings)."""
-    ordered = sorted(in_feeds(articles, config), key=Article.sort_key)
+def feed_order(articles: Iterable[Article], config: Config) -> list[Article]:
+    """The articles feeds may hold (`in_feeds`), newest first (`Article.sort_key`)."""
+    return sorted(in_feeds(articles, config), key=Article.sort_key)
+
+
+def name_clashes(ordered: list[Article], config: Config) -> list[Problem]:
+    """The warnings of `named_groups` for the articles feeds hold, `ordered` as `feed_order`
+    gives them (so the same content gives the same warnings)."""
     return named_groups(ordered, config)[1]
 
 

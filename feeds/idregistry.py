@@ -160,9 +160,7 @@ def new_ids(previous: Mapping[str, Published], articles: Iterable[Article]) -> l
     gone = {source: e for source, e in previous.items() if e.id not in now_used}
     by_title = {(e.title, e.published): (s, e) for s, e in gone.items()}
     changes: list[NewId] = []
-    for article in sorted(current, key=lambda a: a.source):
-        if article.id in known:
-            continue
+    for article in sorted((a for a in current if a.id not in known), key=_SOURCE):
         entry = gone.get(article.source)
         if entry is None:
             match = by_title.get((article.title, article.published.isoformat()))

@@ -18,7 +18,7 @@ from feeds.feedkinds import (
     FeedGroup,
     FeedKind,
     content_policy,
-    in_feeds,
+    feed_order,
     languages_of,
     named_groups,
 )
@@ -162,7 +162,11 @@ def plan_site(articles: Iterable[Article], config: Config) -> SitePlan:
     with `feed: false` or in `feeds.exclude_categories` are left out of every feed.
     A parent category's feed holds its children's articles too.
     """
-    ordered = sorted(in_feeds(articles, config), key=Article.sort_key)  # issue 16
+    return plan_ordered(feed_order(articles, config), config)  # issue 16
+
+
+def plan_ordered(ordered: list[Article], config: Config) -> SitePlan:
+    """`plan_site` of the articles `feed_order` gave (a caller that has them sorts once)."""
     feeds, archives = _feed_set(ordered, config, None)
     # feeds.by_language (issue 16): a set of the same feeds per language, beside the whole
     languages = languages_of(ordered, config)

@@ -13,11 +13,11 @@ from feeds.cache import BuildCache, FileState
 from feeds.config import Config
 from feeds.contentfiles import scan_content
 from feeds.contents import ContentSource
-from feeds.feedkinds import FeedKind, name_clashes
+from feeds.feedkinds import FeedKind, feed_order, name_clashes
 from feeds.model import Article, FileStat, Level, Problem, Progress, RecordSource
 from feeds.normalise import resolve_site
 from feeds.parallel import Workers
-from feeds.plan import FeedSpec, SitePlan, plan_site
+from feeds.plan import FeedSpec, SitePlan, plan_ordered
 from feeds.reading import load_files
 from feeds.recordbodies import RecordBodies
 from feeds.recordsource import load_records
@@ -84,9 +84,10 @@ def prepare(
     expired = [a.expires for a in live if a.expires is not None and a.expires <= now]
     published, site_problems = resolve_site(due, config)
     problems.extend(site_problems)
-    problems.extend(name_clashes(published, config))  # tag or author feeds sharing a slug
+    ordered = feed_order(published, config)  # sorted once, for the next two
+    problems.extend(name_clashes(ordered, config))  # tag or author feeds sharing a slug
     contents = ContentSource(config, cache, loaded.bodies, states, bodies)
-    plan, published = _plan_without_oversized(config, published, contents, pool, problems)
+    plan, published = _plan_without_oversized(config, published, ordered, contents, pool, problems)
     return Prepared(
         plan=plan,
         contents=contents,
@@ -124,14 +125,16 @@ def oversized(html: str) -> int | None:
 def _plan_without_oversized(
     config: Config,
     published: tuple[Article, ...],
+    ordered: list[Article],
     contents: ContentSource,
     pool: Workers | None,
     problems: list[Problem],
 ) -> tuple[SitePlan, tuple[Article, ...]]:
-    """The plan, without each article whose entry HTML is over `MAX_ENTRY_HTML` (an error
-    naming it); planned again without them, so the feeds they were in still publish."""
+    """The plan of `ordered` (`feed_order` of `published`), without each article whose entry
+    HTML is over `MAX_ENTRY_HTML` (an error naming it); planned again without them, so the
+    feeds they were in still publish."""
     while True:
-        plan = plan_site(published, config)
+        plan = plan_ordered(ordered, config)
         entries = {a.source: a for feed in (*plan.feeds, *plan.archives) for a in feed.entries}
         contents.prefetch(entries.values(), pool or Workers(1))
         too_big: dict[str, int] = {}
@@ -153,6 +156,7 @@ def _plan_without_oversized(
                 )
             )
         published = tuple(a for a in published if a.source not in too_big)
+        ordered = [a for a in ordered if a.source not in too_big]
 
 
 def advertised(plan: SitePlan, refused: set[str], output_dir: Path) -> SitePlan:
