@@ -267,3 +267,23 @@ def test_digests_made_as_files_are_read_are_those_of_the_published_articles(
     assert {s: e.digest for s, e in saved.items()} == {s: e.digest for s, e in fresh.items()}
     chip = next(a for a in prepared.articles if a.source.endswith("chip-news.md"))
     assert chip.categories[0].names == ("computing",)
+
+
+def test_a_registry_made_with_and_without_a_memo_is_the_same() -> None:
+    """A fresh process has no memo; a watcher has one. Both give each source its id, title, publication time and digest, from any iterable."""
+    from feeds.idregistry import RegistryMemo, registry_of
+
+    articles = [make_article(f"post-{n}", title=f"Post {n}", source=f"c/{n}.md") for n in (3, 1, 2)]
+
+    def key(article: object) -> str:
+        return "body key"
+
+    memo = RegistryMemo()
+    without = registry_of(iter(articles), key)
+    with_memo = registry_of(iter(articles), key, memo)
+    assert list(without) == list(with_memo) == ["c/1.md", "c/2.md", "c/3.md"]
+    assert without == with_memo
+    assert without["c/1.md"].title == "Post 1"
+    assert without["c/1.md"].digest == reader_digest(articles[1], "body key")
+    assert without["c/2.md"].published == "2021-01-08T14:30:00+01:00"
+    assert len(memo.entries) == 3  # kept for the next build
