@@ -270,7 +270,8 @@ def test_digests_made_as_files_are_read_are_those_of_the_published_articles(
 
 
 def test_a_registry_made_with_and_without_a_memo_is_the_same() -> None:
-    """A fresh process has no memo; a watcher has one. Both give each source its id, title, publication time and digest, from any iterable."""
+    """A fresh process has no memo; a watcher has one. Both give each source its id, title,
+    publication time and digest, from any iterable."""
     from feeds.idregistry import RegistryMemo, registry_of
 
     articles = [make_article(f"post-{n}", title=f"Post {n}", source=f"c/{n}.md") for n in (3, 1, 2)]

@@ -239,7 +239,6 @@ def test_ids_json_is_the_bytes_json_gives_for_any_text(tmp_path: Path) -> None:
     assert load_ids(tmp_path) == registry
 
 
-
 def test_ids_json_entries_of_the_wrong_shape_are_dropped_and_the_rest_kept(
     tmp_path: Path,
 ) -> None:
@@ -258,6 +257,7 @@ def test_ids_json_entries_of_the_wrong_shape_are_dropped_and_the_rest_kept(
         "good.md": Published("urn:x:1", "One", "2026-01-01T00:00:00+00:00", "d1"),
         "old.md": Published("urn:x:2", "Two", "2026-02-01T00:00:00+00:00"),
     }
+
 
 def test_article_changes_with_entries_the_same_in_both() -> None:
     previous = {"a.md": _entry(1), "b.md": _entry(2), "c.md": _entry(3), "d.md": _entry(4)}
