@@ -356,9 +356,10 @@ def resolve_categories(
     ordered = sorted(articles, key=_order)
     # Speed (issue 6): a site's articles share a few hundred category lists, so everything
     # below is counted once per distinct list, weighted by how many articles have it.
+    lists = [tuple((c.slugs, c.names) for c in article.categories) for article in ordered]
     groups: dict[_CategoryList, list[int]] = defaultdict(list)
-    for index, article in enumerate(ordered):
-        groups[tuple((c.slugs, c.names) for c in article.categories)].append(index)
+    for index, listed in enumerate(lists):
+        groups[listed].append(index)
     problems, left_out = _collisions(groups, ordered)
     kept_by_list = {
         listed: [i for i in indexes if i not in left_out] for listed, indexes in groups.items()
@@ -369,7 +370,7 @@ def resolve_categories(
     for index, article in enumerate(ordered):
         if index in left_out:
             continue
-        categories = renamed[tuple((c.slugs, c.names) for c in article.categories)]
+        categories = renamed[lists[index]]
         resolved.append(article if categories is None else replace(article, categories=categories))
     return tuple(resolved), tuple(problems)
 
