@@ -18,7 +18,7 @@ from lxml import etree
 
 from feeds.config import Config
 from feeds.dateformat import rfc3339
-from feeds.feedkinds import in_feeds
+from feeds.feedkinds import feed_order
 from feeds.findings import Finding, Severity
 from feeds.model import Article
 
@@ -33,7 +33,7 @@ RULE = "NewsSitemap"
 def news_articles(articles: Iterable[Article], config: Config) -> list[Article]:
     """The articles the sitemap lists: those feeds hold, published within two days of the
     newest, newest first, at most 1,000."""
-    ordered = sorted(in_feeds(articles, config), key=Article.sort_key)
+    ordered = feed_order(articles, config)
     if not ordered:
         return []
     start = ordered[0].published - WINDOW

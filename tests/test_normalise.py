@@ -752,6 +752,22 @@ def test_duplicate_slugs_are_an_error_and_neither_is_published() -> None:
     )
 
 
+def test_a_shared_link_is_an_error_even_when_the_ids_differ() -> None:
+    """Every id unique, one link twice: `resolve_site` must still look for shared links
+    (it skips the grouping only when neither ids nor links repeat)."""
+    articles = [
+        article("content/phones/news.md", id="phones-news"),
+        article("content/business/news.md", id="business-news"),
+        article("content/other.md", id="other"),
+    ]
+    assert len({a.id for a in articles}) == 3
+    kept, problems = resolve_site(articles, make_config())
+    assert [a.source for a in kept] == ["content/other.md"]
+    assert [(p.source, p.field, p.value) for p in problems] == [
+        ("content/business/news.md", "slug", "news")
+    ]
+
+
 def test_duplicate_ids_are_an_error() -> None:
     articles = [article("content/a.md", id="post-1"), article("content/b.md", id="post-1")]
     kept, problems = resolve_site(articles, make_config())
