@@ -7,7 +7,7 @@ feeds does not import the whole build.
 
 from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
+from feeds.version import __version__
 
 if TYPE_CHECKING:
     from feeds.build import BuildReport, RecordSource, build_site, validate_site

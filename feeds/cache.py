@@ -32,11 +32,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from feeds import __version__
 from feeds.body import EntryContent
 from feeds.codec import dump, load, pickle_by_constructor
 from feeds.lintmemo import LintEntry, LintMemo
 from feeds.model import Article, Author, Category, Enclosure, FileStat, Problem
+from feeds.version import __version__
 from feeds.views import EntryView
 
 # -6: issue 13 changed feed bytes; -7: archives under a budget (19); -8: podcast show feeds

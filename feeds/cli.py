@@ -14,7 +14,6 @@ from pathlib import Path
 
 import click
 
-from feeds import __version__
 from feeds.build import BuildError, BuildRequest, run_build
 from feeds.buildlock import LockHeld
 from feeds.config import Config, ConfigError, load_config
@@ -27,6 +26,7 @@ from feeds.pinghub import ping_hub
 from feeds.publish import PublishError
 from feeds.reporttext import count_of, print_report, progress_bar, report_json
 from feeds.resident import Resident
+from feeds.version import __version__
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 

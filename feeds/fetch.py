@@ -14,7 +14,6 @@ import zlib
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-from feeds import __version__
 from feeds.findings import Finding
 from feeds.lint import lint_feed
 from feeds.lint.jsonfeed import lint_json_feed
@@ -29,6 +28,7 @@ from feeds.pollcheck import (
     poll_links,
     uri_path,
 )
+from feeds.version import __version__
 
 USER_AGENT = f"feeds/{__version__} (feed validator)"
 # What a feed reader asks for (RFC 9110 §12.5.1): the feed types first.

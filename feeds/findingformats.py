@@ -8,9 +8,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from feeds import __version__
 from feeds.findings import Finding, Severity
 from feeds.lint.rules import RULES, Rule
+from feeds.version import __version__
 
 # docs/rules.md beside the package: present in a source checkout or an editable install.
 RULES_DOC = Path(__file__).resolve().parent.parent / "docs" / "rules.md"

@@ -10,11 +10,11 @@ import dataclasses
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
 
-from feeds import __version__
 from feeds.config import Config
 from feeds.layout import INDEX_PATH, OPML_PATH
 from feeds.model import Article
 from feeds.plan import FeedSpec, SitePlan
+from feeds.version import __version__
 
 
 def file_digest(data: bytes) -> str:

@@ -23,12 +23,12 @@ from typing import Any
 
 from lxml import etree
 
-from feeds import __version__
 from feeds.codec import pickle_by_constructor
 from feeds.findings import Finding
 from feeds.lint import lint_feed
 from feeds.lint.jsonfeed import lint_json_document, load_json
 from feeds.lint.report import Report
+from feeds.version import __version__
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

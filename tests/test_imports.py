@@ -4,7 +4,7 @@ every module under feeds/ is held to its row, so the table is always the house a
 The rules, as the text above the table gives them:
 - a row names a module (`model`, `render/rss_atom`) or every module of a package (`lint/`);
   the most specific row applies (`render/rss_atom` before `render/`), and every module under
-  feeds/ has one (the root `feeds/__init__.py`, which holds `__version__`, may do without:
+  feeds/ has one (the root `feeds/__init__.py`, which hands on `__version__`, may do without:
   it then imports nothing of feeds and no third-party library);
 - naming a package (`lint`, `render`) allows its modules, naming a module (`render.rules`)
   that one only; a module of a package may import its own package; the root `feeds` is

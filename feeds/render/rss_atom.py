@@ -48,7 +48,6 @@ from feedgen.ext.dc import DcEntryExtension, DcExtension
 from feedgen.ext.media import MediaEntryExtension, MediaExtension
 from feedgen.feed import FeedGenerator
 
-from feeds import __version__
 from feeds.config import Config
 from feeds.layout import ATOM_NS, CONTENT_NS, HISTORY_NS, MEDIA_NS, MEDIA_TYPES, SY_NS
 from feeds.model import Article, Author, ContentError, Enclosure, ImageInfo, Problem, shorten
@@ -75,6 +74,7 @@ from feeds.render.rules import (
     zulu,
 )
 from feeds.textclean import xml_illegal_char
+from feeds.version import __version__
 
 if TYPE_CHECKING:
     from feeds.body import EntryContent
