@@ -209,7 +209,8 @@ def _build_stages(
     memo = None if resident is None else resident.registry
     digest, made = site.contents.digest, site.contents.reader_digest
     if same_ids is not None and memo is not None and swapped is not None:
-        registry = registry_swapped(same_ids, swapped, digest, memo, made)
+        new_articles = () if patched is None else patched.added
+        registry = registry_swapped(same_ids, swapped, digest, memo, made, new_articles)
     else:
         registry = registry_of(site.articles, digest, memo, made)
     report, owned = _publish_owned(config, cache, rendered, planned, request, hold)
@@ -268,8 +269,10 @@ def _patched(stages: _Stages, cache: BuildCache, bodies: RecordBodies) -> Patche
     last = resident.last_site(config, cache)
     if last is None:
         return None
-    previous, touched = last
-    return patch_site(config, previous, cache, touched, request.now, stages.started_ns, bodies)
+    previous, touched, came = last
+    return patch_site(
+        config, previous, cache, touched, came, request.now, stages.started_ns, bodies
+    )
 
 
 def validate_site(

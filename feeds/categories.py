@@ -311,6 +311,13 @@ def _entry_for(table: CategoryTable, slugs: tuple[str, ...]) -> _Entry | None:
     return entry if entry is not None else table.by_last_slug.get(slugs[-1])
 
 
+def configured_name(config: Config, slugs: tuple[str, ...]) -> str | None:
+    """The name the config gives the category at `slugs` (its entry's title, else the
+    entry's spelling), or None when no entry names it: then the articles' spelling shows."""
+    entry = _entry_for(category_table(config), slugs)
+    return None if entry is None else entry.display
+
+
 def category_settings(config: Config, category: Category) -> CategoryConfig | None:
     """The config entry for a category: the entry for its exact path, else a single-name
     entry naming its last level. Matched by slug, so a display `title` does not hide it."""
@@ -357,7 +364,7 @@ def resolve_categories(
     # Speed (issue 6): a site's articles share a few hundred category lists, so everything
     # below is counted once per distinct list, weighted by how many articles have it.
     lists = [tuple((c.slugs, c.names) for c in article.categories) for article in ordered]
-    groups: dict[_CategoryList, list[int]] = defaultdict(list)
+    groups: dict[CategoryList, list[int]] = defaultdict(list)
     for index, listed in enumerate(lists):
         groups[listed].append(index)
     problems, left_out = _collisions(groups, ordered)
@@ -365,7 +372,11 @@ def resolve_categories(
         listed: [i for i in indexes if i not in left_out] for listed, indexes in groups.items()
     }
     display = _display_names(kept_by_list, category_table(config))
-    renamed = {listed: _renamed(listed, display) for listed, kept in kept_by_list.items() if kept}
+    renamed = {
+        listed: displayed_categories(listed, display)
+        for listed, kept in kept_by_list.items()
+        if kept
+    }
     resolved: list[Article] = []
     for index, article in enumerate(ordered):
         if index in left_out:
@@ -380,14 +391,14 @@ _Key = tuple[str, ...]  # a `path_key`
 
 
 def _collisions(
-    groups: dict[_CategoryList, list[int]], ordered: Sequence[Article]
+    groups: dict[CategoryList, list[int]], ordered: Sequence[Article]
 ) -> tuple[list[Problem], set[int]]:
     """The problems of names that share a slug path under the same parent (reported once, at
     the shallowest level), and the indexes of the articles they leave out. `groups` maps
     each distinct category list to the indexes of its articles in `ordered`."""
     # node (slug path) -> key path -> spelled path -> uses; and which lists use it
     spelled: dict[_Node, dict[_Key, Counter[tuple[str, ...]]]] = defaultdict(dict)
-    users: dict[tuple[_Node, _Key], list[_CategoryList]] = defaultdict(list)
+    users: dict[tuple[_Node, _Key], list[CategoryList]] = defaultdict(list)
     for listed, indexes in groups.items():
         for slugs, names in listed:
             keys = path_key(names)
@@ -419,7 +430,7 @@ def _collisions(
     return problems, left_out
 
 
-_CategoryList = tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]  # (slugs, names) each
+CategoryList = tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]  # (slugs, names) each
 
 
 def _collision(
@@ -445,7 +456,7 @@ def _collision(
 
 
 def _display_names(
-    kept: Mapping[_CategoryList, Sequence[int]], table: CategoryTable
+    kept: Mapping[CategoryList, Sequence[int]], table: CategoryTable
 ) -> dict[tuple[str, ...], str]:
     counts: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
     for listed, indexes in kept.items():
@@ -461,11 +472,12 @@ def _display_names(
     return display
 
 
-def _renamed(
-    listed: _CategoryList, display: Mapping[tuple[str, ...], str]
+def displayed_categories(
+    listed: CategoryList, display: Mapping[tuple[str, ...], str]
 ) -> tuple[Category, ...] | None:
-    """The categories of articles filed under `listed`, displayed site-wide (each path
-    once, sorted by slugs), or None when they are shown as filed."""
+    """The categories of articles filed under `listed` ((slugs, names) of each category as
+    filed), displayed site-wide by `display` (a name for every slug path and its ancestors;
+    each path once, sorted by slugs), or None when they are shown as filed."""
     categories: dict[tuple[str, ...], Category] = {}
     for slugs, _ in listed:
         names = tuple(display[slugs[:d]] for d in range(1, len(slugs) + 1))

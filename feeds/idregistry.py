@@ -115,14 +115,18 @@ def registry_swapped(
     body_key: BodyKey,
     memo: RegistryMemo,
     made: MadeDigest | None = None,
+    added: Iterable[Article] = (),
 ) -> dict[str, Published]:
     """`registry_of` the articles `previous` was made of (through `memo`) with each pair's
-    first article replaced by its second, of the same source (`sitepatch`)."""
+    first article replaced by its second, of the same source, and the `added` ones of new
+    sources (`sitepatch`, `siteadd`; these last, where `registry_of` sorts by source: no
+    reader of a registry depends on its order, `save_ids` sorts)."""
     registry = dict(previous)
-    for old, new in swapped:
+    for old, _ in swapped:
+        memo.entries.pop(id(old), None)
+    for new in (*(new for _, new in swapped), *added):
         key = body_key(new)
         entry = _published(new, key, made)
-        memo.entries.pop(id(old), None)
         memo.entries[id(new)] = (new, key, entry)
         registry[new.source] = entry
     return registry

@@ -65,6 +65,7 @@ class Resident:
         self._ids: tuple[FileStamp, dict[str, Published]] | None = None
         self.registry = RegistryMemo()  # for `registry_of` and `save_ids`
         self._touched: Stats | None = None  # the files the last scan took again, if it did
+        self._came: Stats = []  # and the new article files it found (not excluded)
         self._before_touched: Stats | None = None  # the scan's files before it took them
         # a manifest, the scan's files when it was saved, and how many stats differ (below)
         self._counted: tuple[Manifest, Stats, int] | None = None
@@ -99,12 +100,12 @@ class Resident:
         setting = (config.content_dir, config.content_exclude)
         changed, self._changed = self._changed, set()
         last = self._scan
-        self._touched = None
+        self._touched, self._came = None, []
         if last is not None and last.setting == setting and self._scan_watched and not last.links:
             updated = _updated(last, changed, config.content_dir)
             if updated is not None:
                 self._before_touched = last.files
-                last.files, self._touched = updated
+                last.files, self._touched, self._came = updated
                 return last.files, list(last.skipped), list(last.excluded)
         watched = self._watching  # a change from now on is reported for the next build
         skipped: Skipped = []
@@ -143,6 +144,8 @@ class Resident:
         counted, touched, scan = self._counted, self._touched, self._scan
         if counted is None or manifest is not counted[0] or touched is None or scan is None:
             return None
+        if self._came:
+            return None  # positions in the scan moved
         if files is not scan.files or self._before_touched is not counted[1]:
             return None
         before, count = counted[1], counted[2]
@@ -152,14 +155,15 @@ class Resident:
             count += (known != stat_key(stat)) - (known != stat_key(old))
         return count
 
-    def last_site(self, config: Config, cache: BuildCache) -> tuple[Prepared, Stats] | None:
-        """The site the last build prepared from `cache` (which it saved) with `config`, and
-        the files whose stats the scan since took again (`sitepatch`); None when the scan was
-        a full one. Given once: a build that fails keeps nothing for the next."""
+    def last_site(self, config: Config, cache: BuildCache) -> tuple[Prepared, Stats, Stats] | None:
+        """The site the last build prepared from `cache` (which it saved) with `config`, the
+        files whose stats the scan since took again and the new article files it found
+        (`sitepatch`); None when the scan was a full one or files went. Given once: a build
+        that fails keeps nothing for the next."""
         kept, self._site = self._site, None
         if kept is None or kept[0] is not cache or kept[1] != config or self._touched is None:
             return None
-        return kept[2], self._touched
+        return kept[2], self._touched, self._came
 
     def keep_site(self, config: Config, cache: BuildCache | None, site: Prepared) -> None:
         """The site a build prepared and the state it saved, read back (None: it saved none,
@@ -225,10 +229,10 @@ def _stamp(path: Path) -> FileStamp:
 
 def _updated(
     last: _Scan, changed: set[str], content_dir: Path
-) -> tuple[Stats, Stats | None] | None:
-    """The files of `last` with the stats of the `changed` paths taken again, and those
-    files (None when files came or went: `last` is updated for them); None when a full scan
-    must say what changed (see the module docstring)."""
+) -> tuple[Stats, Stats | None, Stats] | None:
+    """The files of `last` with the stats of the `changed` paths taken again, those files
+    (None when files went) and the new files (`last` is updated for files that came or
+    went); None when a full scan must say what changed (see the module docstring)."""
     if len(changed) > MAX_CHANGES:
         return None
     files = last.files
@@ -278,11 +282,14 @@ def _updated(
         # else: a file that is no article, or one that came and went (an editor's temporary)
     if len(excluded) < len(last.excluded):
         last.excluded = [relative for relative in last.excluded if relative in excluded]
+    touched = [new[position] for position in sorted(new)]
     if came or gone:
-        return _came_and_went(last, new, came, gone), None
+        files = _came_and_went(last, new, came, gone)
+        kept = [entry for entry in came if not is_excluded(entry[0], last.setting[1])]
+        return files, None if gone else touched, kept
     if not new:
-        return files, []
+        return files, [], []
     updated = list(files)
     for position, entry in new.items():
         updated[position] = entry
-    return updated, [new[position] for position in sorted(new)]
+    return updated, touched, []

@@ -22,6 +22,7 @@ from feeds.reading import load_files
 from feeds.recordbodies import RecordBodies
 from feeds.recordsource import load_records
 from feeds.request import BuildError
+from feeds.siteindex import SiteIndex
 
 
 @dataclass(slots=True)
@@ -41,6 +42,12 @@ class Prepared:
     latest: datetime | None = None  # the newest publication time among the articles due
     articles: tuple[Article, ...] = ()  # every article published (for the id registry)
     next_expiry: datetime | None = None  # the earliest `expires` among the articles due
+    # for `sitepatch`: the articles feeds may hold in feed order (None: not kept), how many
+    # of `problems` reading gave (they come first), how many left articles out site-wide
+    ordered: list[Article] | None = None
+    read_problems: int = 0
+    left_out: int = 0
+    index: SiteIndex | None = None  # made by the first patch that adds articles
 
 
 def prepare(
@@ -83,11 +90,13 @@ def prepare(
     # when the published set changes, like a scheduled article's date.
     expired = [a.expires for a in live if a.expires is not None and a.expires <= now]
     published, site_problems = resolve_site(due, config)
+    read_problems = len(problems)
     problems.extend(site_problems)
     ordered = feed_order(published, config)  # sorted once, for the next two
     problems.extend(name_clashes(ordered, config))  # tag or author feeds sharing a slug
     contents = ContentSource(config, cache, loaded.bodies, states, bodies)
-    plan, published = _plan_without_oversized(config, published, ordered, contents, pool, problems)
+    planned = len(problems)
+    plan, kept = plan_without_oversized(config, published, ordered, contents, pool, problems)
     return Prepared(
         plan=plan,
         contents=contents,
@@ -95,13 +104,16 @@ def prepare(
         problems=problems,
         kept=loaded.kept,
         drafts=sum(a.draft for a in everything),
-        published=len(published),
+        published=len(kept),
         scheduled=tuple(a for a in live if a.published > now),
         files_total=loaded.files_total,
         files_read=loaded.files_read,
         latest=max([*(a.published for a in due), *expired], default=None),
         next_expiry=min((a.expires for a in due if a.expires is not None), default=None),
-        articles=tuple(published),
+        articles=kept,
+        ordered=ordered if kept is published else None,
+        read_problems=read_problems,
+        left_out=len(site_problems) + len(problems) - planned,
     )
 
 
@@ -122,7 +134,7 @@ def oversized(html: str) -> int | None:
     return size if size > MAX_ENTRY_HTML else None
 
 
-def _plan_without_oversized(
+def plan_without_oversized(
     config: Config,
     published: tuple[Article, ...],
     ordered: list[Article],

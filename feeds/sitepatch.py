@@ -7,25 +7,28 @@ reads them (resolution reads ids, links and categories; the plan reads dates, ca
 tags, authors, languages and the kinds of feeds), so the patched site is the one `prepare`
 would give. Anything else (another field, a problem that came or went, a record added or
 removed, an entry now over the size limit, another `now` that changes what is due) is
-`None`: the caller prepares the site in full. tests/test_sitepatch.py compares both.
+`None`: the caller prepares the site in full. tests/test_sitepatch.py compares both. New
+article files besides are taken in by `siteadd`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from bisect import bisect_left
+from bisect import bisect_left, insort
+from collections.abc import Mapping
 from datetime import datetime
 from operator import attrgetter
 
 from feeds.cache import BuildCache, FileState
 from feeds.config import Config
 from feeds.contents import ContentSource, content_index
-from feeds.model import Article, FileStat
+from feeds.model import Article
 from feeds.parallel import Workers
 from feeds.plan import FeedSpec, SitePlan
 from feeds.reading import load_files
 from feeds.recordbodies import RecordBodies
 from feeds.site import Prepared, oversized
+from feeds.siteadd import Stats, grown_site
 
 SWAPPABLE = ("title", "body", "summary")
 _SOURCE = attrgetter("source")
@@ -40,23 +43,28 @@ class Patched:
 
     site: Prepared
     swapped: tuple[tuple[Article, Article], ...]
+    added: tuple[Article, ...] = ()  # published articles of new files (`siteadd`)
 
 
 def patch_site(
     config: Config,
     previous: Prepared,
     cache: BuildCache,
-    touched: list[tuple[str, FileStat]],
+    touched: Stats,
+    came: Stats,
     now: datetime,
     started_ns: int,
     record_bodies: RecordBodies,
 ) -> Patched | None:
     """`previous` (prepared from `cache`'s content, by the build that saved `cache`) with
-    the files in `touched` (their stats taken again since) read again; None when the
-    change is more than rewording (see the module docstring)."""
+    the files in `touched` (their stats taken again since) read again and the new files in
+    `came` read; None when the change is more than rewording and adding articles (see the
+    module docstring)."""
     if cache.summary is None or not cache.summary.covers(now):
         return None
-    loaded = load_files(config, cache, touched, None, started_ns, Workers(1))
+    if came and previous.left_out:
+        return None  # `siteadd`: something was left out site-wide
+    loaded = load_files(config, cache, [*touched, *came], None, started_ns, Workers(1))
     states = dict(previous.states)
     pairs: list[tuple[Article, Article]] = []  # (as read before, as read now)
     for relative, _ in touched:
@@ -68,11 +76,17 @@ def patch_site(
     swapped = _published(previous.articles, pairs)
     if swapped is None:
         return None
+    if came:
+        states = _with_new_files(states, came, loaded.states)
     contents = ContentSource(
         config, cache, loaded.bodies, states, record_bodies,
-        # the previous index, the touched files' articles as read now
+        # the previous index, the read files' articles as read now
         index={**previous.contents.articles, **content_index(loaded.states)},
     )  # fmt: skip
+    if came:
+        published = _swapped_articles(previous.articles, swapped) if swapped else previous.articles
+        grown = grown_site(config, previous, published, swapped, loaded, came, contents, now)
+        return None if grown is None else Patched(grown[0], tuple(swapped), grown[1])
     plan = _swapped_plan(previous.plan, {id(old): new for old, new in swapped})
     if _any_oversized(plan, swapped, contents):
         return None
@@ -85,8 +99,21 @@ def patch_site(
         kept=list(previous.kept),
         files_read=loaded.files_read,
         articles=_swapped_articles(previous.articles, swapped),
+        ordered=None,  # it holds the articles swapped out
     )
     return Patched(site, tuple(swapped))
+
+
+def _with_new_files(
+    states: dict[str, FileState], came: Stats, read: Mapping[str, FileState]
+) -> dict[str, FileState]:
+    """`states` with those of the new files `came` (none missing: `siteadd` checks) in path
+    order, as a scan lists files."""
+    paths = list(states)
+    for relative, _ in came:
+        if relative in read:
+            insort(paths, relative)
+    return {path: read[path] if path in read else states[path] for path in paths}
 
 
 def _rewording(old: FileState, new: FileState) -> bool:
