@@ -229,14 +229,15 @@ def article_changes(
     previous registry (a first build, a deleted cache)."""
     if previous is None:
         return (), (), ()
-    before = {entry.id: (source, entry) for source, entry in previous.items()}
-    unique = len(before) == len(previous) and len({e.id for e in current.values()}) == len(current)
-    if unique:  # ids unique in both (as a build's always are)
-        # an entry the same in both under the same source is in none of the three
+    ids_before, ids_now = {e.id for e in previous.values()}, {e.id for e in current.values()}
+    if len(ids_before) == len(previous) and len(ids_now) == len(current):
+        # ids unique in both (as a build's always are): an entry the same in both under the
+        # same source is in none of the three (a patched build's are the very objects)
         same = {s for s, e in current.items() if (p := previous.get(s)) is e or p == e}
         if same:
-            before = {e.id: (s, e) for s, e in previous.items() if s not in same}
+            previous = {s: e for s, e in previous.items() if s not in same}
             current = {s: e for s, e in current.items() if s not in same}
+    before = {entry.id: (source, entry) for source, entry in previous.items()}
     now = {entry.id: (source, entry) for source, entry in current.items()}
     added = sorted(f"{s}: {e.title}" for i, (s, e) in now.items() if i not in before)
     removed = sorted(f"{s}: {e.title}" for i, (s, e) in before.items() if i not in now)

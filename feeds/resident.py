@@ -66,6 +66,7 @@ class Resident:
         self.registry = RegistryMemo()  # for `registry_of` and `save_ids`
         self._touched: Stats | None = None  # the files the last scan took again, if it did
         self._came: Stats = []  # and the new article files it found (not excluded)
+        self._touched_before: list[FileStat] = []  # the stats they had before, in turn
         self._before_touched: Stats | None = None  # the scan's files before it took them
         # a manifest, the scan's files when it was saved, and how many stats differ (below)
         self._counted: tuple[Manifest, Stats, int] | None = None
@@ -100,12 +101,12 @@ class Resident:
         setting = (config.content_dir, config.content_exclude)
         changed, self._changed = self._changed, set()
         last = self._scan
-        self._touched, self._came = None, []
+        self._touched, self._came, self._touched_before = None, [], []
         if last is not None and last.setting == setting and self._scan_watched and not last.links:
             updated = _updated(last, changed, config.content_dir)
             if updated is not None:
                 self._before_touched = last.files
-                last.files, self._touched, self._came = updated
+                last.files, self._touched, self._touched_before, self._came = updated
                 return last.files, list(last.skipped), list(last.excluded)
         watched = self._watching  # a change from now on is reported for the next build
         skipped: Skipped = []
@@ -144,15 +145,14 @@ class Resident:
         counted, touched, scan = self._counted, self._touched, self._scan
         if counted is None or manifest is not counted[0] or touched is None or scan is None:
             return None
-        if self._came:
-            return None  # positions in the scan moved
         if files is not scan.files or self._before_touched is not counted[1]:
             return None
-        before, count = counted[1], counted[2]
-        for relative, stat in touched:
+        count = counted[2]
+        for (relative, stat), old in zip(touched, self._touched_before, strict=True):
             known = manifest.stats.get(relative)
-            old = before[scan.index[relative]][1]
             count += (known != stat_key(stat)) - (known != stat_key(old))
+        for relative, stat in self._came:  # not counted before
+            count += manifest.stats.get(relative) != stat_key(stat)
         return count
 
     def last_site(self, config: Config, cache: BuildCache) -> tuple[Prepared, Stats, Stats] | None:
@@ -229,10 +229,11 @@ def _stamp(path: Path) -> FileStamp:
 
 def _updated(
     last: _Scan, changed: set[str], content_dir: Path
-) -> tuple[Stats, Stats | None, Stats] | None:
+) -> tuple[Stats, Stats | None, list[FileStat], Stats] | None:
     """The files of `last` with the stats of the `changed` paths taken again, those files
-    (None when files went) and the new files (`last` is updated for files that came or
-    went); None when a full scan must say what changed (see the module docstring)."""
+    (None when files went), the stats they had in `last`, and the new files (`last` is
+    updated for files that came or went); None when a full scan must say what changed (see
+    the module docstring)."""
     if len(changed) > MAX_CHANGES:
         return None
     files = last.files
@@ -283,13 +284,14 @@ def _updated(
     if len(excluded) < len(last.excluded):
         last.excluded = [relative for relative in last.excluded if relative in excluded]
     touched = [new[position] for position in sorted(new)]
+    before = [files[position][1] for position in sorted(new)]
     if came or gone:
         files = _came_and_went(last, new, came, gone)
         kept = [entry for entry in came if not is_excluded(entry[0], last.setting[1])]
-        return files, None if gone else touched, kept
+        return files, None if gone else touched, before, kept
     if not new:
-        return files, [], []
+        return files, [], [], []
     updated = list(files)
     for position, entry in new.items():
         updated[position] = entry
-    return updated, touched, []
+    return updated, touched, before, []

@@ -300,3 +300,39 @@ def test_tag_feeds_and_their_warnings_are_those_of_a_full_build(
     assert_same_output(snapshot(site.output), clean_output(site))
     fresh = site.build(resident=Resident())  # prepared in full, nothing to write
     assert sorted(map(str, fresh.problems)) == sorted(map(str, report.problems))
+
+
+def test_the_resident_counts_changed_stats_with_new_files_as_a_pass_over_them_does(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """New files move the scan's positions: the count kept with the state saved, the stats
+    taken again and the new files must still give what a pass over every stat gives."""
+    from feeds.buildwork import Stats, changed_stats
+    from feeds.cache import Manifest
+
+    answers: list[tuple[int | None, int]] = []  # (the resident's, a pass over the stats)
+    counted = Resident.changed_count
+
+    def checked(self: Resident, manifest: Manifest | None, files: Stats) -> int | None:
+        answers.append((counted(self, manifest, files), changed_stats(manifest, files)))
+        return answers[-1][0]
+
+    monkeypatch.setattr(Resident, "changed_count", checked)
+    resident = _watched(site)
+    chip = "computing/chip-news.md"
+    for number, relative in enumerate(["aaa.md", "phones/0.md", "science/zzz.md", chip]):
+        if relative == chip:
+            site.edit(chip, "title: A New Chip", "title: A Newer Chip")
+            site.write("phones/1.md", _front("One", "2026-11-19", "Phones"))
+            resident.changed([site.content / chip, site.content / "phones/1.md"])
+            assert site.build(resident=resident).complete
+            continue
+        # a new file sorted before, between and after the others (the first is a new file
+        # at the top of the content folder)
+        site.write(relative, _front(f"New {number}", f"2026-11-1{number}", "Phones"))
+        resident.changed([site.content / relative])
+        assert site.build(resident=resident).complete
+    # nothing is counted before a watched build has saved (the third here), then each is
+    assert [mine is None for mine, _ in answers] == [True, True, True, False, False, False]
+    assert all(mine == truth for mine, truth in answers[3:])
+    assert all(truth for _, truth in answers[3:])  # each build had a changed or new file
