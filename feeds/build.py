@@ -212,7 +212,7 @@ def _build_stages(
         new_articles = () if patched is None else patched.added
         registry = registry_swapped(same_ids, swapped, digest, memo, made, new_articles)
     else:
-        registry = registry_of(site.articles, digest, memo, made)
+        registry = registry_of(site.articles, digest, memo, made, previous_ids)
     report, owned = _publish_owned(config, cache, rendered, planned, request, hold)
     problems.extend(owned.problems)
     summary = summary_of(site, rendered, pages, summary_problems)

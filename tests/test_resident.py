@@ -13,13 +13,17 @@ import pytest
 from sites import (
     CHANGES,
     NEW_IDS,
+    NOW,
+    Change,
     CleanOutput,
     Site,
     add_newest,
     assert_same_output,
+    delete,
     edit_body,
     edit_title,
     snapshot,
+    spelling_flips,
 )
 
 import feeds.build
@@ -290,3 +294,62 @@ def test_resident_ignores_nothing_outside_the_content(site: Site, scans: list[Pa
     resident.changed([os.fspath(site.content / ".hidden.md.swp")])  # hidden: never content
     site.build(resident=resident)
     assert len(scans) == 3
+
+
+@pytest.mark.parametrize("change", [edit_title, spelling_flips, add_newest, delete])
+def test_a_fresh_process_saves_the_registry_a_clean_build_saves(
+    change: Change, site: Site, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A fresh process takes an unchanged article's entry from the registry saved before
+    when the digest made as its file was read is the one saved; a title edited, or a
+    category shown otherwise because another file changed, gets a new entry."""
+    import shutil
+
+    from feeds.build import build_site
+    from feeds.config import load_config
+
+    site.build()
+    change(site, monkeypatch)
+    site.build()
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    shutil.copy2(site.root / "config.yaml", clean / "config.yaml")
+    shutil.copytree(site.content, clean / "content")
+    build_site(load_config(clean / "config.yaml"), now=NOW)
+    ids = (site.root / ".feeds" / "ids.json").read_bytes()
+    assert ids == (clean / ".feeds" / "ids.json").read_bytes()
+
+
+def test_a_registry_made_again_keeps_the_entries_whose_digest_is_the_saved_one() -> None:
+    from datetime import UTC, datetime
+
+    from feeds.idregistry import reader_digest, registry_of
+    from feeds.model import Article, BodyFormat
+
+    def article(n: int, title: str) -> Article:
+        when = datetime(2026, 11, n, tzinfo=UTC)
+        return Article(
+            source=f"s{n}", slug=f"a{n}", id=f"urn:x:{n}", link=f"https://x/{n}",
+            title=title, published=when, updated=when, categories=(), body="",
+            body_format=BodyFormat.TEXT,
+        )  # fmt: skip
+
+    same, edited, new, unread = (
+        article(1, "One"),
+        article(2, "Two!"),
+        article(3, "Three"),
+        article(4, "Four"),
+    )
+    made = {a.source: reader_digest(a, "k") for a in (same, edited, new)}
+    previous = {
+        "s1": Published("urn:x:1", "One", same.published.isoformat(), made["s1"]),
+        "s2": Published("urn:x:2", "Two", edited.published.isoformat(), "old digest"),
+        "s4": Published("urn:x:4", "Four", unread.published.isoformat(), "any"),
+        "gone": Published("urn:x:9", "Gone", "2026-01-01T00:00:00+00:00", "d"),
+    }
+    articles = [unread, new, edited, same]
+    again = registry_of(articles, lambda a: "k", None, lambda a: made.get(a.source), previous)
+    assert again["s1"] is previous["s1"]
+    assert again == registry_of(articles, lambda a: "k", None, lambda a: made.get(a.source))
+    assert list(again) == ["s1", "s2", "s3", "s4"]
+    assert again["s2"].title == "Two!" and again["s4"].digest == reader_digest(unread, "k")
