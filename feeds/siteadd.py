@@ -12,7 +12,7 @@ the caller prepares the site in full. tests/test_siteadd.py compares both with c
 
 from __future__ import annotations
 
-from bisect import insort
+from bisect import bisect_left, insort
 from datetime import datetime
 
 from feeds.config import Config
@@ -43,8 +43,8 @@ def grown_site(
     file's state, theirs in path order), `published` its articles with the reworded ones
     of `swapped` (as published before, now) in; and the articles the new files publish.
     None: prepare in full (module docstring)."""
-    if previous.left_out:
-        return None
+    if previous.left_out or any(new.published > now for _, new in swapped):
+        return None  # something was left out site-wide, or an article is now scheduled
     due, drafts = _new_articles(loaded, came, now)
     if due is None:
         return None
@@ -55,6 +55,9 @@ def grown_site(
     articles = list(published)
     for article in resolved:
         insort(articles, article, key=PUBLISHED_ORDER)
+    found, latest = _latest(previous, swapped, resolved)
+    if not found:
+        return None
     ordered = _feed_order(previous, published, swapped, resolved, config)
     problems = previous.problems[: previous.read_problems]
     problems.extend(name_clashes(ordered, config))  # recounted: tags and authors may be new
@@ -76,7 +79,7 @@ def grown_site(
         scheduled=previous.scheduled,
         files_total=previous.files_total + len(came),
         files_read=loaded.files_read,
-        latest=max(filter(None, [previous.latest, *(a.published for a in resolved)]), default=None),
+        latest=latest,
         next_expiry=min(
             filter(None, [previous.next_expiry, *(a.expires for a in resolved)]), default=None
         ),
@@ -109,6 +112,20 @@ def _new_articles(loaded: Loaded, came: Stats, now: datetime) -> tuple[list[Arti
     return due, drafts
 
 
+def _latest(
+    previous: Prepared, swapped: Swapped, resolved: list[Article]
+) -> tuple[bool, datetime | None]:
+    """(True, `Prepared.latest` of the site with the swapped and new articles), or (False,
+    None) when an article moved back from a date that may have been the latest: every
+    article would have to be looked at."""
+    latest = previous.latest
+    for old, new in swapped:
+        if new.published < old.published and (latest is None or old.published >= latest):
+            return False, None
+    moved = [new.published for old, new in swapped if new.published > old.published]
+    return True, max(filter(None, [latest, *moved, *(a.published for a in resolved)]), default=None)
+
+
 def _expired(article: Article, now: datetime) -> bool:
     return article.expires is not None and article.expires <= now
 
@@ -121,13 +138,25 @@ def _feed_order(
     config: Config,
 ) -> list[Article]:
     """`feed_order` of the `published` articles and the resolved new ones: the last build's
-    order (when it kept one) with the reworded articles swapped in, as they sort the same,
-    and the new ones put in."""
+    order (when it kept one) with each swapped article in its old one's place when it sorts
+    the same, else taken out and put in again (feed order is unique: ids are), and the new
+    ones put in."""
     last = previous.ordered
     if last is None:
         return feed_order([*published, *resolved], config)
-    new_of = {id(old): new for old, new in swapped}
+    new_of: dict[int, Article] = {}
+    moved: list[Article] = []
+    for old, new in swapped:
+        if old.sort_key() == new.sort_key() and old.in_feeds == new.in_feeds:
+            new_of[id(old)] = new
+        else:
+            moved.append(old)
+            resolved = [*resolved, new]
     ordered = [new_of.get(id(a), a) for a in last] if new_of else list(last)
+    for old in moved:
+        position = bisect_left(ordered, old.sort_key(), key=_FEED_ORDER)
+        if position < len(ordered) and ordered[position] is old:
+            del ordered[position]
     for article in in_feeds(resolved, config):
         insort(ordered, article, key=_FEED_ORDER)
     return ordered

@@ -5,10 +5,13 @@ article again, which at 100,000 articles was most of a watcher's rebuild.
 Only title, body and summary may differ, in articles that were published: no site-wide step
 reads them (resolution reads ids, links and categories; the plan reads dates, categories,
 tags, authors, languages and the kinds of feeds), so the patched site is the one `prepare`
-would give. Anything else (another field, a problem that came or went, a record added or
-removed, an entry now over the size limit, another `now` that changes what is due) is
-`None`: the caller prepares the site in full. tests/test_sitepatch.py compares both. New
-article files besides are taken in by `siteadd`.
+would give. An edit that also changes what only the plan reads (dates, tags, authors, the
+language, `feed:`), keeping the id, the link, the category names, the draft flag and the
+expiry, is swapped in the same way and planned again (`siteadd`), as are new article files.
+Anything else (another field, a problem that came or went, a record added or removed, an
+entry now over the size limit, another `now` that changes what is due) is `None`: the
+caller prepares the site in full. tests/test_sitepatch.py and tests/test_siteadd.py compare
+both.
 """
 
 from __future__ import annotations
@@ -35,6 +38,9 @@ _SOURCE = attrgetter("source")
 _OTHER_FIELDS = attrgetter(
     *(f.name for f in dataclasses.fields(Article) if f.name not in SWAPPABLE)
 )
+# what an edit planned again keeps (resolution reads ids, links and categories; drafts and
+# the expiry decide what is published, and when the site next changes)
+_RESOLVED_FIELDS = attrgetter("source", "slug", "id", "link", "draft", "expires")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -67,10 +73,15 @@ def patch_site(
     loaded = load_files(config, cache, [*touched, *came], None, started_ns, Workers(1))
     states = dict(previous.states)
     pairs: list[tuple[Article, Article]] = []  # (as read before, as read now)
+    replan = bool(came)
     for relative, _ in touched:
         old, new = previous.states.get(relative), loaded.states.get(relative)
-        if old is None or new is None or not _rewording(old, new):
+        if old is None or new is None:
             return None
+        edit = _edit(old, new)
+        if edit is None or (edit is _PLANNED and previous.left_out):
+            return None
+        replan = replan or edit is _PLANNED
         pairs.extend((a, b) for a, b in zip(old.good, new.good, strict=True) if a is not b)
         states[relative] = new
     swapped = _published(previous.articles, pairs)
@@ -83,7 +94,7 @@ def patch_site(
         # the previous index, the read files' articles as read now
         index={**previous.contents.articles, **content_index(loaded.states)},
     )  # fmt: skip
-    if came:
+    if replan:
         published = _swapped_articles(previous.articles, swapped) if swapped else previous.articles
         grown = grown_site(config, previous, published, swapped, loaded, came, contents, now)
         return None if grown is None else Patched(grown[0], tuple(swapped), grown[1])
@@ -116,20 +127,28 @@ def _with_new_files(
     return {path: read[path] if path in read else states[path] for path in paths}
 
 
-def _rewording(old: FileState, new: FileState) -> bool:
-    """True when a file gives the same records as before with the same problems, each
+_REWORDED, _PLANNED = "reworded", "planned again"
+
+
+def _edit(old: FileState, new: FileState) -> str | None:
+    """`_REWORDED` when a file gives the same records as before with the same problems, each
     differing at most in `SWAPPABLE` fields (category spellings compared too: categories
-    are equal by slug)."""
+    are equal by slug); `_PLANNED` when some also differ in what only the plan reads (the
+    module docstring); else None."""
     if old.kept or new.kept or old.problems != new.problems or len(old.good) != len(new.good):
-        return False
-    return all(
-        a is b
-        or (
-            _OTHER_FIELDS(a) == _OTHER_FIELDS(b)
-            and [c.names for c in a.categories] == [c.names for c in b.categories]
-        )
-        for a, b in zip(old.good, new.good, strict=True)
-    )
+        return None
+    edit = _REWORDED
+    for a, b in zip(old.good, new.good, strict=True):
+        if a is b:
+            continue
+        if [c.names for c in a.categories] != [c.names for c in b.categories]:
+            return None
+        if _OTHER_FIELDS(a) == _OTHER_FIELDS(b):
+            continue
+        if _RESOLVED_FIELDS(a) != _RESOLVED_FIELDS(b):
+            return None
+        edit = _PLANNED
+    return edit
 
 
 def _published(

@@ -336,3 +336,76 @@ def test_the_resident_counts_changed_stats_with_new_files_as_a_pass_over_them_do
     assert [mine is None for mine, _ in answers] == [True, True, True, False, False, False]
     assert all(mine == truth for mine, truth in answers[3:])
     assert all(truth for _, truth in answers[3:])  # each build had a changed or new file
+
+
+# --- edits planned again: what only the plan reads changed ---------------------------------
+
+# (file, text, replacement): each keeps the id, link, category names, draft flag and expiry
+PLANNED_AGAIN = [
+    ("computing/chip-news.md", "category: Computing", "category: Computing\ntags: [chips]"),
+    # into every top three, and later than every other article
+    ("phones/pocket-review.md", "date: 2026-11-01T09:00:00+01:00", "date: 2026-11-21T09:00:00Z"),
+    # back, from a date that was not the latest
+    ("phones/pocket-review.md", "date: 2026-11-01T09:00:00+01:00", "date: 2026-02-01T09:00:00Z"),
+    ("computing/chip-news.md", "author: {name: Ann Example", "author: {name: Ann Other"),
+    ("computing/chip-news.md", "category: Computing", "category: Computing\nfeed: false"),
+    ("phones/old-phone.md", "category: Phones", "category: Phones\nlang: de"),
+    ("computing/chip-news.md", "category: Computing", "category: Computing\nupdated: 2026-11-22"),
+]
+# (file, text, replacement): each changes something site-wide resolution reads
+EDITS_IN_FULL = [
+    # the latest article moved back: which one is now the latest is not known without all
+    ("exports/wire.jsonl", '"2026-11-10T16:00:00-05:00"', '"2026-04-10T16:00:00-05:00"'),
+    ("phones/old-phone.md", "category: Phones", "category: Phones\nexpires: 2027-01-01"),
+    ("phones/old-phone.md", "date: 2026-09-01T08:00:00Z", "date: 2026-12-21T08:00:00Z"),
+    ("phones/old-phone.md", "category: Phones", "category: Phones\ndraft: true"),
+]
+
+
+@pytest.mark.parametrize("edit", PLANNED_AGAIN, ids=[e[2].split("\n")[-1] for e in PLANNED_AGAIN])
+def test_an_edit_of_what_only_the_plan_reads_is_planned_again_as_a_clean_build(
+    edit: tuple[str, str, str],
+    site: Site,
+    clean_output: CleanOutput,
+    prepared: list[Path],
+    tmp_path: Path,
+) -> None:
+    site.settings["feeds"] = {"max_items": 3, "tag_feeds": True, "tag_min_articles": 1}
+    site.settings["feeds"]["by_language"] = "lang: de" in edit[2]
+    site.save_config()
+    resident = _watched(site)
+    relative, old, new = edit
+    site.edit(relative, old, new)
+    resident.changed([site.content / relative])
+    report = site.build(resident=resident)
+    assert len(prepared) == 1, "prepared in full"
+    assert report.complete, report.problems
+    assert report.changed and report.publish.written
+    assert_same_output(snapshot(site.output), clean_output(site))
+    assert _ids(site.root) == _clean_ids(site, tmp_path / "ids")
+    again = site.build()
+    assert (again.files_read, again.publish.written, again.publish.removed) == (0, (), ())
+
+
+@pytest.mark.parametrize("edit", EDITS_IN_FULL, ids=[e[2].split("\n")[-1] for e in EDITS_IN_FULL])
+def test_an_edit_that_resolution_reads_is_prepared_in_full(
+    edit: tuple[str, str, str], site: Site, clean_output: CleanOutput, prepared: list[Path]
+) -> None:
+    resident = _watched(site)
+    relative, old, new = edit
+    site.edit(relative, old, new)
+    resident.changed([site.content / relative])
+    site.build(resident=resident)
+    assert len(prepared) == 2
+    assert_same_output(snapshot(site.output), clean_output(site))
+
+
+def test_an_id_edit_still_stops_the_build(site: Site, prepared: list[Path]) -> None:
+    """Ids are forever (issue 11): a published article given another id is refused, as a
+    fresh process refuses it, whatever else the edit changed."""
+    resident = _watched(site)
+    relative = "phones/old-phone.md"
+    site.edit(relative, "category: Phones", "category: Phones\nid: urn:x:other")
+    resident.changed([site.content / relative])
+    with pytest.raises(feeds.build.BuildError, match="would get a new id"):
+        site.build(resident=resident)
