@@ -209,8 +209,10 @@ def _build_stages(
     memo = None if resident is None else resident.registry
     digest, made = site.contents.digest, site.contents.reader_digest
     if same_ids is not None and memo is not None and swapped is not None:
-        new_articles = () if patched is None else patched.added
-        registry = registry_swapped(same_ids, swapped, digest, memo, made, new_articles)
+        assert patched is not None  # as `swapped` is
+        registry = registry_swapped(
+            same_ids, swapped, digest, memo, made, patched.added, patched.removed
+        )
     else:
         registry = registry_of(site.articles, digest, memo, made, previous_ids)
     report, owned = _publish_owned(config, cache, rendered, planned, request, hold)
@@ -254,7 +256,12 @@ def _checked_ids(
     kept = None if resident is None else resident.ids(config.cache_dir)
     previous = load_ids(config.cache_dir) if kept is None else kept
     same = kept if patched is not None else None
-    moved = [] if previous is None or same is not None else new_ids(previous, site.articles)
+    # a patched site has the last one's ids, but for new articles when others went: a
+    # renamed file's article may have a new id
+    recheck = patched is not None and bool(patched.added and patched.removed)
+    moved = []
+    if previous is not None and (same is None or recheck):
+        moved = new_ids(previous, site.articles)
     if moved and not stages.request.accept_new_ids:
         raise BuildError(describe(moved))
     return previous, same
@@ -269,10 +276,8 @@ def _patched(stages: _Stages, cache: BuildCache, bodies: RecordBodies) -> Patche
     last = resident.last_site(config, cache)
     if last is None:
         return None
-    previous, touched, came = last
-    return patch_site(
-        config, previous, cache, touched, came, request.now, stages.started_ns, bodies
-    )
+    previous, scanned = last
+    return patch_site(config, previous, cache, scanned, request.now, stages.started_ns, bodies)
 
 
 def validate_site(

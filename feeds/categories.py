@@ -343,7 +343,7 @@ _order = operator.attrgetter("source", "id", "slug")
 _Spelling = TypeVar("_Spelling", str, tuple[str, ...])
 
 
-def _pick(spellings: Counter[_Spelling]) -> _Spelling:
+def most_used(spellings: Counter[_Spelling]) -> _Spelling:
     """The most used spelling; among equals the first in code point order (`Phones` before
     `phones`), so the choice never depends on which file came first."""
     return min(spellings, key=lambda s: (-spellings[s], s))
@@ -355,7 +355,7 @@ def resolve_categories(
     """Site-wide category names, and the articles that can be published with them.
 
     Each category level is shown with one spelling everywhere: the config entry's `title`,
-    else the entry's spelling, else the spelling most articles use (ties: `_pick`). Two
+    else the entry's spelling, else the spelling most articles use (ties: `most_used`). Two
     different names that share a slug path (`Café`/`Cafe`, `C`/`C!`) under the same parent
     are one ERROR naming both and a file with each; every article filed under either is
     left out. Returns the kept articles sorted by source, and the problems.
@@ -424,7 +424,9 @@ def _collisions(
         for key in sorted(by_key):
             out = using(node, key)
             left_out |= out
-            named.append((": ".join(_pick(by_key[key])), sorted(ordered[i].source for i in out)))
+            named.append(
+                (": ".join(most_used(by_key[key])), sorted(ordered[i].source for i in out))
+            )
         count = len({i for key in by_key for i in using(node, key)})
         problems.append(_collision(node, named, count))
     return problems, left_out
@@ -468,7 +470,7 @@ def _display_names(
         if not +spellings:  # only left-out articles use it
             continue
         entry = _entry_for(table, node)
-        display[node] = entry.display if entry is not None else _pick(+spellings)
+        display[node] = entry.display if entry is not None else most_used(+spellings)
     return display
 
 

@@ -139,12 +139,16 @@ def registry_swapped(
     memo: RegistryMemo,
     made: MadeDigest | None = None,
     added: Iterable[Article] = (),
+    removed: Iterable[str] = (),
 ) -> dict[str, Published]:
     """`registry_of` the articles `previous` was made of (through `memo`) with each pair's
     first article replaced by its second, of the same source, and the `added` ones of new
     sources (`sitepatch`, `siteadd`; these last, where `registry_of` sorts by source: no
-    reader of a registry depends on its order, `save_ids` sorts)."""
+    reader of a registry depends on its order, `save_ids` sorts), without the `removed`
+    sources."""
     registry = dict(previous)
+    for source in removed:
+        registry.pop(source, None)
     for old, _ in swapped:
         memo.entries.pop(id(old), None)
     for new in (*(new for _, new in swapped), *added):

@@ -67,6 +67,7 @@ class Resident:
         self._touched: Stats | None = None  # the files the last scan took again, if it did
         self._came: Stats = []  # and the new article files it found (not excluded)
         self._touched_before: list[FileStat] = []  # the stats they had before, in turn
+        self._gone: Stats = []  # the article files it found deleted, with their last stats
         self._before_touched: Stats | None = None  # the scan's files before it took them
         # a manifest, the scan's files when it was saved, and how many stats differ (below)
         self._counted: tuple[Manifest, Stats, int] | None = None
@@ -101,12 +102,12 @@ class Resident:
         setting = (config.content_dir, config.content_exclude)
         changed, self._changed = self._changed, set()
         last = self._scan
-        self._touched, self._came, self._touched_before = None, [], []
+        self._touched, self._came, self._touched_before, self._gone = None, [], [], []
         if last is not None and last.setting == setting and self._scan_watched and not last.links:
             updated = _updated(last, changed, config.content_dir)
             if updated is not None:
                 self._before_touched = last.files
-                last.files, self._touched, self._touched_before, self._came = updated
+                last.files, self._touched, self._touched_before, self._came, self._gone = updated
                 return last.files, list(last.skipped), list(last.excluded)
         watched = self._watching  # a change from now on is reported for the next build
         skipped: Skipped = []
@@ -153,17 +154,21 @@ class Resident:
             count += (known != stat_key(stat)) - (known != stat_key(old))
         for relative, stat in self._came:  # not counted before
             count += manifest.stats.get(relative) != stat_key(stat)
+        for relative, stat in self._gone:  # counted before, no longer
+            count -= manifest.stats.get(relative) != stat_key(stat)
         return count
 
-    def last_site(self, config: Config, cache: BuildCache) -> tuple[Prepared, Stats, Stats] | None:
-        """The site the last build prepared from `cache` (which it saved) with `config`, the
-        files whose stats the scan since took again and the new article files it found
-        (`sitepatch`); None when the scan was a full one or files went. Given once: a build
-        that fails keeps nothing for the next."""
+    def last_site(
+        self, config: Config, cache: BuildCache
+    ) -> tuple[Prepared, tuple[Stats, Stats, list[str]]] | None:
+        """The site the last build prepared from `cache` (which it saved) with `config`, and
+        the files whose stats the scan since took again, the new article files and the
+        deleted ones it found (`sitepatch`); None when the scan was a full one. Given once: a
+        build that fails keeps nothing for the next."""
         kept, self._site = self._site, None
         if kept is None or kept[0] is not cache or kept[1] != config or self._touched is None:
             return None
-        return kept[2], self._touched, self._came
+        return kept[2], (self._touched, self._came, [relative for relative, _ in self._gone])
 
     def keep_site(self, config: Config, cache: BuildCache | None, site: Prepared) -> None:
         """The site a build prepared and the state it saved, read back (None: it saved none,
@@ -229,11 +234,11 @@ def _stamp(path: Path) -> FileStamp:
 
 def _updated(
     last: _Scan, changed: set[str], content_dir: Path
-) -> tuple[Stats, Stats | None, list[FileStat], Stats] | None:
-    """The files of `last` with the stats of the `changed` paths taken again, those files
-    (None when files went), the stats they had in `last`, and the new files (`last` is
-    updated for files that came or went); None when a full scan must say what changed (see
-    the module docstring)."""
+) -> tuple[Stats, Stats, list[FileStat], Stats, Stats] | None:
+    """The files of `last` with the stats of the `changed` paths taken again, those files,
+    the stats they had in `last`, the new files and the deleted ones with their stats in
+    `last` (which is updated for files that came or went); None when a full scan must say
+    what changed (see the module docstring)."""
     if len(changed) > MAX_CHANGES:
         return None
     files = last.files
@@ -286,12 +291,13 @@ def _updated(
     touched = [new[position] for position in sorted(new)]
     before = [files[position][1] for position in sorted(new)]
     if came or gone:
+        went = [files[position] for position in sorted(gone)]
         files = _came_and_went(last, new, came, gone)
         kept = [entry for entry in came if not is_excluded(entry[0], last.setting[1])]
-        return files, None if gone else touched, before, kept
+        return files, touched, before, kept, went
     if not new:
-        return files, [], [], []
+        return files, [], [], [], []
     updated = list(files)
     for position, entry in new.items():
         updated[position] = entry
-    return updated, touched, before, []
+    return updated, touched, before, [], []

@@ -1,20 +1,25 @@
-"""New article files under a resident (issue 14): the last prepared site with their articles
-resolved against it (`siteindex`) and put in feed order, then planned again, instead of
-reading, resolving and sorting every article again (at 100,000 articles, most of a
-watcher's build after an editor adds an article).
+"""Edits that move articles between feeds, new article files and deleted ones, under a
+resident (issue 14): the last prepared site with the articles taken out and in, resolved
+against it (`siteindex`), put in feed order and planned again, instead of reading,
+resolving and sorting every article again (at 100,000 articles, most of a watcher's build).
 
-A new file qualifies when it reads without a problem and each of its articles is a draft or
-is due now (nothing scheduled or expired: those move the time of the site's next change),
-on a site where nothing was left out site-wide (a shared id or link, a category clash, an
-entry over the size limit: adding an article can bring such an article back). Else `None`:
-the caller prepares the site in full. tests/test_siteadd.py compares both with clean builds.
+A change qualifies on a site where nothing was left out site-wide (a shared id or link, a
+category clash, an entry over the size limit: a change could bring such an article back)
+when each file read reads without a problem, nothing kept at a last good version is
+involved, each article that comes is a draft or is due now and each that goes was published
+or a draft (nothing scheduled or expired: those move the time of the site's next change),
+no article moves back from what may have been the latest date, and `resolve_changes` can
+resolve the articles that come. Else `None`: the caller prepares the site in full.
+tests/test_siteadd.py compares both with clean builds.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from bisect import bisect_left, insort
 from datetime import datetime
 
+from feeds.cache import FileState
 from feeds.config import Config
 from feeds.contents import ContentSource
 from feeds.feedkinds import feed_order, in_feeds, name_clashes
@@ -22,75 +27,102 @@ from feeds.model import Article, FileStat
 from feeds.parallel import Workers
 from feeds.reading import Loaded
 from feeds.site import Prepared, plan_without_oversized
-from feeds.siteindex import PUBLISHED_ORDER, resolve_added, site_index
+from feeds.siteindex import PUBLISHED_ORDER, SiteIndex, resolve_changes, site_index
 
 Stats = list[tuple[str, FileStat]]
-Swapped = list[tuple[Article, Article]]
+Swapped = list[tuple[Article, Article]]  # (as published before, as published now)
 _FEED_ORDER = Article.sort_key
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SiteChange:
+    """What a patch changes: articles swapped with the same category names, articles whose
+    category names changed (as published before, as filed before, as filed now), the new
+    files (read in `loaded`) and the deleted ones (their last states)."""
+
+    swapped: Swapped
+    renamed: list[tuple[Article, Article, Article]]
+    came: Stats
+    gone: dict[str, FileState]
+    loaded: Loaded
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Grown:
+    """The site after a `SiteChange`, the articles swapped (the renamed ones too, as
+    published now), those published from new files, and the sources no longer published."""
+
+    site: Prepared
+    swapped: Swapped
+    added: tuple[Article, ...]
+    removed: tuple[str, ...]
 
 
 def grown_site(
     config: Config,
     previous: Prepared,
     published: tuple[Article, ...],
-    swapped: Swapped,
-    loaded: Loaded,
-    came: Stats,
+    change: SiteChange,
     contents: ContentSource,
     now: datetime,
-) -> tuple[Prepared, tuple[Article, ...]] | None:
-    """`previous` with the new files of `came` (read in `loaded`; `contents` holds every
-    file's state, theirs in path order), `published` its articles with the reworded ones
-    of `swapped` (as published before, now) in; and the articles the new files publish.
-    None: prepare in full (module docstring)."""
-    if previous.left_out or any(new.published > now for _, new in swapped):
-        return None  # something was left out site-wide, or an article is now scheduled
-    due, drafts = _new_articles(loaded, came, now)
-    if due is None:
+) -> Grown | None:
+    """`previous` after `change` (`published`: its articles with `change.swapped` in;
+    `contents` holds every file's state, new ones in path order). None: prepare in full."""
+    if previous.left_out or any(new.published > now for _, new in change.swapped):
         return None
-    index = previous.index or site_index(published)
-    resolved = resolve_added(due, index, lambda source: contents.articles[source][2], config)
-    if resolved is None:
+    due, drafts = _new_articles(change.loaded, change.came, now)
+    removed, gone_drafts = _gone_articles(previous, change.gone)
+    if due is None or removed is None or any(new.published > now for *_, new in change.renamed):
         return None
-    articles = list(published)
-    for article in resolved:
-        insort(articles, article, key=PUBLISHED_ORDER)
-    found, latest = _latest(previous, swapped, resolved)
+    removed += [(old, filed) for old, filed, _ in change.renamed]
+    index = previous.index or _index_of(previous)
+    changes = resolve_changes(removed, [*due, *(new for *_, new in change.renamed)], index, config)
+    if changes is None:
+        return None
+    resolved = {a.source: a for a in changes.resolved}
+    renamed = [(old, resolved[new.source]) for old, _, new in change.renamed]
+    moved = [*change.swapped, *renamed]
+    gone = [old for old, _ in removed if old.source not in resolved]
+    renamed_sources = {new.source for _, new in renamed}
+    added = [a for a in changes.resolved if a.source not in renamed_sources]
+    found, latest = _latest(previous, moved, gone, added)
     if not found:
         return None
-    ordered = _feed_order(previous, published, swapped, resolved, config)
+    articles = _articles(published, removed, changes.resolved)
+    ordered = _feed_order(previous, articles, moved, gone, added, config)
     problems = previous.problems[: previous.read_problems]
-    problems.extend(name_clashes(ordered, config))  # recounted: tags and authors may be new
+    problems.extend(name_clashes(ordered, config))  # recounted: tags and authors may change
     planned = len(problems)
-    all_articles = tuple(articles)
-    plan, kept = plan_without_oversized(
-        config, all_articles, ordered, contents, Workers(1), problems
-    )
-    if kept is all_articles:
-        index.take(resolved)
-    site = Prepared(
+    plan, kept = plan_without_oversized(config, articles, ordered, contents, Workers(1), problems)
+    if kept is articles:
+        changes.apply(index, (old for old, _ in removed))
+    site = dataclasses.replace(
+        previous,
         plan=plan,
         contents=contents,
         states=contents.states,
         problems=problems,
         kept=list(previous.kept),
-        drafts=previous.drafts + drafts,
+        drafts=previous.drafts + drafts - gone_drafts,
         published=len(kept),
-        scheduled=previous.scheduled,
-        files_total=previous.files_total + len(came),
-        files_read=loaded.files_read,
+        files_total=previous.files_total + len(change.came) - len(change.gone),
+        files_read=change.loaded.files_read,
         latest=latest,
-        next_expiry=min(
-            filter(None, [previous.next_expiry, *(a.expires for a in resolved)]), default=None
-        ),
         articles=kept,
-        ordered=ordered if kept is all_articles else None,
-        read_problems=previous.read_problems,
+        ordered=ordered if kept is articles else None,
         left_out=len(problems) - planned,
-        index=index if kept is all_articles else None,
+        index=index if kept is articles else None,
     )
-    kept_sources = {a.source for a in kept}
-    return site, tuple(a for a in resolved if a.source in kept_sources)
+    sources = {a.source for a in kept}
+    return Grown(
+        site, moved, tuple(a for a in added if a.source in sources), tuple(a.source for a in gone)
+    )
+
+
+def _index_of(previous: Prepared) -> SiteIndex:
+    """The index of the last site: each published article with its version as filed."""
+    filed = previous.contents.articles
+    return site_index((a, filed[a.source][2]) for a in previous.articles)
 
 
 def _new_articles(loaded: Loaded, came: Stats, now: datetime) -> tuple[list[Article] | None, int]:
@@ -112,18 +144,72 @@ def _new_articles(loaded: Loaded, came: Stats, now: datetime) -> tuple[list[Arti
     return due, drafts
 
 
+def _gone_articles(
+    previous: Prepared, gone: dict[str, FileState]
+) -> tuple[list[tuple[Article, Article]] | None, int]:
+    """The articles of the deleted files, each (as published, as filed), and how many drafts
+    they held; None when one was neither published nor a draft, or a file had problems."""
+    removed: list[tuple[Article, Article]] = []
+    drafts = 0
+    for state in gone.values():
+        if state.kept or state.problems:
+            return None, 0
+        for article in state.good:
+            if article.draft:
+                drafts += 1
+                continue
+            published = published_version(previous.articles, article)
+            if published is None:
+                return None, 0
+            removed.append((published, article))
+    return removed, drafts
+
+
+def published_version(articles: tuple[Article, ...], filed: Article) -> Article | None:
+    """The published version of an article as its file gave it (site-wide resolution may
+    have renamed its categories), or None when it was not published (a draft, scheduled,
+    left out by a clash or over the size limit)."""
+    position = bisect_left(articles, filed.source, key=_source)
+    if position == len(articles) or articles[position].source != filed.source:
+        return None
+    published = articles[position]
+    if published is filed or published == dataclasses.replace(
+        filed, categories=published.categories
+    ):
+        return published
+    return None
+
+
+def _source(article: Article) -> str:
+    return article.source
+
+
+def _articles(
+    published: tuple[Article, ...],
+    removed: list[tuple[Article, Article]],
+    resolved: list[Article],
+) -> tuple[Article, ...]:
+    """`published` without the `removed` articles and with the `resolved` ones, in order."""
+    gone = {old.source for old, _ in removed}
+    articles = [a for a in published if a.source not in gone] if gone else list(published)
+    for article in resolved:
+        insort(articles, article, key=PUBLISHED_ORDER)
+    return tuple(articles)
+
+
 def _latest(
-    previous: Prepared, swapped: Swapped, resolved: list[Article]
+    previous: Prepared, moved: Swapped, gone: list[Article], added: list[Article]
 ) -> tuple[bool, datetime | None]:
-    """(True, `Prepared.latest` of the site with the swapped and new articles), or (False,
-    None) when an article moved back from a date that may have been the latest: every
-    article would have to be looked at."""
+    """(True, `Prepared.latest` of the changed site), or (False, None) when an article
+    moved back from, or left, a date that may have been the latest: every article would
+    have to be looked at."""
     latest = previous.latest
-    for old, new in swapped:
-        if new.published < old.published and (latest is None or old.published >= latest):
-            return False, None
-    moved = [new.published for old, new in swapped if new.published > old.published]
-    return True, max(filter(None, [latest, *moved, *(a.published for a in resolved)]), default=None)
+    back = [old for old, new in moved if new.published < old.published]
+    if any(latest is None or old.published >= latest for old in (*back, *gone)):
+        return False, None
+    later = [new.published for old, new in moved if new.published > old.published]
+    dates = [latest, *later, *(a.published for a in added)]
+    return True, max(filter(None, dates), default=None)
 
 
 def _expired(article: Article, now: datetime) -> bool:
@@ -132,31 +218,40 @@ def _expired(article: Article, now: datetime) -> bool:
 
 def _feed_order(
     previous: Prepared,
-    published: tuple[Article, ...],
-    swapped: Swapped,
-    resolved: list[Article],
+    articles: tuple[Article, ...],
+    moved: Swapped,
+    gone: list[Article],
+    added: list[Article],
     config: Config,
 ) -> list[Article]:
-    """`feed_order` of the `published` articles and the resolved new ones: the last build's
-    order (when it kept one) with each swapped article in its old one's place when it sorts
-    the same, else taken out and put in again (feed order is unique: ids are), and the new
-    ones put in."""
+    """`feed_order` of the changed site's `articles`: the last build's order (when it kept one) with
+    each moved article in its old one's place when it sorts the same and is filed the same
+    (so `in_feeds` holds it or not as before), else taken out and put in again (feed order
+    is unique: ids are); gone ones taken out and added ones put in."""
     last = previous.ordered
     if last is None:
-        return feed_order([*published, *resolved], config)
+        return feed_order(articles, config)
     new_of: dict[int, Article] = {}
-    moved: list[Article] = []
-    for old, new in swapped:
-        if old.sort_key() == new.sort_key() and old.in_feeds == new.in_feeds:
+    out, coming = list(gone), list(added)
+    for old, new in moved:
+        if _same_place(old, new):
             new_of[id(old)] = new
         else:
-            moved.append(old)
-            resolved = [*resolved, new]
+            out.append(old)
+            coming.append(new)
     ordered = [new_of.get(id(a), a) for a in last] if new_of else list(last)
-    for old in moved:
+    for old in out:
         position = bisect_left(ordered, old.sort_key(), key=_FEED_ORDER)
         if position < len(ordered) and ordered[position] is old:
             del ordered[position]
-    for article in in_feeds(resolved, config):
+    for article in in_feeds(coming, config):
         insort(ordered, article, key=_FEED_ORDER)
     return ordered
+
+
+def _same_place(old: Article, new: Article) -> bool:
+    return (
+        old.sort_key() == new.sort_key()
+        and old.in_feeds == new.in_feeds
+        and [c.slugs for c in old.categories] == [c.slugs for c in new.categories]
+    )

@@ -31,16 +31,17 @@ from feeds.plan import FeedSpec, SitePlan
 from feeds.reading import load_files
 from feeds.recordbodies import RecordBodies
 from feeds.site import Prepared, oversized
-from feeds.siteadd import Stats, grown_site
+from feeds.siteadd import SiteChange, Stats, grown_site, published_version
 
 SWAPPABLE = ("title", "body", "summary")
 _SOURCE = attrgetter("source")
 _OTHER_FIELDS = attrgetter(
     *(f.name for f in dataclasses.fields(Article) if f.name not in SWAPPABLE)
 )
-# what an edit planned again keeps (resolution reads ids, links and categories; drafts and
-# the expiry decide what is published, and when the site next changes)
+# what an edit planned again keeps (resolution reads ids and links, `siteindex` the category
+# names; drafts and the expiry decide what is published, and when the site next changes)
 _RESOLVED_FIELDS = attrgetter("source", "slug", "id", "link", "draft", "expires")
+ScanChange = tuple[Stats, Stats, list[str]]  # files whose stats were taken again, new, deleted
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -50,30 +51,31 @@ class Patched:
     site: Prepared
     swapped: tuple[tuple[Article, Article], ...]
     added: tuple[Article, ...] = ()  # published articles of new files (`siteadd`)
+    removed: tuple[str, ...] = ()  # the sources no longer published (deleted files)
 
 
 def patch_site(
     config: Config,
     previous: Prepared,
     cache: BuildCache,
-    touched: Stats,
-    came: Stats,
+    scanned: ScanChange,
     now: datetime,
     started_ns: int,
     record_bodies: RecordBodies,
 ) -> Patched | None:
     """`previous` (prepared from `cache`'s content, by the build that saved `cache`) with
-    the files in `touched` (their stats taken again since) read again and the new files in
-    `came` read; None when the change is more than rewording and adding articles (see the
-    module docstring)."""
+    the files of `scanned` (stats taken again, new, deleted) read again; None when the
+    site must be prepared in full (see the module docstring)."""
+    touched, came, gone = scanned
     if cache.summary is None or not cache.summary.covers(now):
         return None
-    if came and previous.left_out:
+    if (came or gone) and previous.left_out:
         return None  # `siteadd`: something was left out site-wide
     loaded = load_files(config, cache, [*touched, *came], None, started_ns, Workers(1))
     states = dict(previous.states)
     pairs: list[tuple[Article, Article]] = []  # (as read before, as read now)
-    replan = bool(came)
+    renamed: list[tuple[Article, Article, Article]] = []
+    replan = bool(came or gone)
     for relative, _ in touched:
         old, new = previous.states.get(relative), loaded.states.get(relative)
         if old is None or new is None:
@@ -82,13 +84,25 @@ def patch_site(
         if edit is None or (edit is _PLANNED and previous.left_out):
             return None
         replan = replan or edit is _PLANNED
-        pairs.extend((a, b) for a, b in zip(old.good, new.good, strict=True) if a is not b)
+        for a, b in zip(old.good, new.good, strict=True):
+            if a is b:
+                continue
+            if _names(a) == _names(b):
+                pairs.append((a, b))
+                continue
+            was = published_version(previous.articles, a)
+            if was is None:
+                return None
+            renamed.append((was, a, b))
         states[relative] = new
     swapped = _published(previous.articles, pairs)
     if swapped is None:
         return None
-    if came:
+    left = {relative: previous.states[relative] for relative in gone}
+    if came or gone:
         states = _with_new_files(states, came, loaded.states)
+        for relative in gone:
+            del states[relative]
     contents = ContentSource(
         config, cache, loaded.bodies, states, record_bodies,
         # the previous index, the read files' articles as read now
@@ -96,8 +110,11 @@ def patch_site(
     )  # fmt: skip
     if replan:
         published = _swapped_articles(previous.articles, swapped) if swapped else previous.articles
-        grown = grown_site(config, previous, published, swapped, loaded, came, contents, now)
-        return None if grown is None else Patched(grown[0], tuple(swapped), grown[1])
+        change = SiteChange(swapped, renamed, came, left, loaded)
+        grown = grown_site(config, previous, published, change, contents, now)
+        if grown is None:
+            return None
+        return Patched(grown.site, tuple(grown.swapped), grown.added, grown.removed)
     plan = _swapped_plan(previous.plan, {id(old): new for old, new in swapped})
     if _any_oversized(plan, swapped, contents):
         return None
@@ -133,22 +150,24 @@ _REWORDED, _PLANNED = "reworded", "planned again"
 def _edit(old: FileState, new: FileState) -> str | None:
     """`_REWORDED` when a file gives the same records as before with the same problems, each
     differing at most in `SWAPPABLE` fields (category spellings compared too: categories
-    are equal by slug); `_PLANNED` when some also differ in what only the plan reads (the
-    module docstring); else None."""
+    are equal by slug); `_PLANNED` when some also differ in what the plan reads or in their
+    category names (the module docstring); else None."""
     if old.kept or new.kept or old.problems != new.problems or len(old.good) != len(new.good):
         return None
     edit = _REWORDED
     for a, b in zip(old.good, new.good, strict=True):
         if a is b:
             continue
-        if [c.names for c in a.categories] != [c.names for c in b.categories]:
-            return None
-        if _OTHER_FIELDS(a) == _OTHER_FIELDS(b):
+        if _names(a) == _names(b) and _OTHER_FIELDS(a) == _OTHER_FIELDS(b):
             continue
         if _RESOLVED_FIELDS(a) != _RESOLVED_FIELDS(b):
             return None
         edit = _PLANNED
     return edit
+
+
+def _names(article: Article) -> list[tuple[str, ...]]:
+    return [c.names for c in article.categories]
 
 
 def _published(
@@ -159,18 +178,12 @@ def _published(
     by a clash or over the size limit): what it takes part in is not known here."""
     swapped = []
     for read_before, read_now in pairs:
-        position = bisect_left(articles, read_before.source, key=_SOURCE)
-        if position == len(articles) or articles[position].source != read_before.source:
+        published = published_version(articles, read_before)
+        if published is None:
             return None
-        published = articles[position]
-        if published is read_before:
-            swapped.append((published, read_now))
-        elif published == dataclasses.replace(read_before, categories=published.categories):
-            swapped.append(
-                (published, dataclasses.replace(read_now, categories=published.categories))
-            )
-        else:
-            return None
+        if published is not read_before:
+            read_now = dataclasses.replace(read_now, categories=published.categories)
+        swapped.append((published, read_now))
     return swapped
 
 

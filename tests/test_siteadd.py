@@ -105,6 +105,15 @@ TAKEN_IN = [
         },
     ),
 ]
+TAKEN_IN.append(
+    (
+        "a new category spelled two ways (a tie: the capital is shown)",
+        {
+            "science/a.md": _front("A", "2026-11-21", "Gaming"),
+            "phones/b.md": _front("B", "2026-11-21", "gaming"),
+        },
+    )
+)
 # (name, files): each adds an article that the whole site must be resolved for
 PREPARED_IN_FULL = [
     # two articles spell it "computing", one "Computing": one more makes it a tie, which
@@ -131,13 +140,6 @@ PREPARED_IN_FULL = [
         {"phones/gone.md": _front("Gone", "2026-11-21", "Phones", "expires: 2026-11-22\n")},
     ),
     ("a file with a warning", {"phones/w.md": _front('"W\\a"', "2026-11-21", "Phones")}),
-    (
-        "a new category spelled two ways",
-        {
-            "science/a.md": _front("A", "2026-11-21", "Gaming"),
-            "phones/b.md": _front("B", "2026-11-21", "gaming"),
-        },
-    ),
     ("a name sharing a slug path", {"science/c.md": _front("C", "2026-11-21", "Science!")}),
     # the config names Phones, so any spelling shows as Phones; this one is another name
     ("a name sharing a configured slug", {"phones/x.md": _front("X", "2026-11-21", "Phones!")}),
@@ -219,8 +221,8 @@ def test_a_site_that_leaves_an_article_out_resolves_additions_in_full(
 def test_additions_rewordings_and_removals_in_turn_each_give_a_clean_builds_bytes(
     site: Site, clean_output: CleanOutput, prepared: list[Path], tmp_path: Path
 ) -> None:
-    """Taken in on taken in, with a rewording in the same batch and between, a removal
-    (prepared in full) and more additions after it."""
+    """Taken in on taken in, with a rewording in the same batch and between, a removal and
+    more additions after it."""
     resident = _watched(site)
     chip = "computing/chip-news.md"
     steps: list[tuple[dict[str, str], list[tuple[str, str, str]], bool]] = [
@@ -233,7 +235,7 @@ def test_additions_rewordings_and_removals_in_turn_each_give_a_clean_builds_byte
             False,
         ),
         ({}, [(chip, "title: A Newer Chip", "title: A New Chip")], False),
-        ({}, [("phones/fold-phone.md", "", "")], True),  # removed
+        ({}, [("phones/fold-phone.md", "", "")], False),  # removed
         ({"science/arcade.md": _front("Arcade", "2026-11-26T11:00:00Z", "Gaming")}, [], False),
     ]
     for files, edits, in_full in steps:
@@ -342,6 +344,12 @@ def test_the_resident_counts_changed_stats_with_new_files_as_a_pass_over_them_do
 
 # (file, text, replacement): each keeps the id, link, category names, draft flag and expiry
 PLANNED_AGAIN = [
+    ("computing/chip-news.md", "category: Computing", "category: Science"),
+    ("computing/chip-news.md", "category: Computing", "categories: [Computing, Gaming]"),
+    # the only article filed under Security: its feed goes
+    ("exports/wire.jsonl", '"category": "Security"', '"category": "Science"'),
+    # under a name the config gives: shown as the config says
+    ("science/telescope.md", "category: Science", "category: smartphones"),
     ("computing/chip-news.md", "category: Computing", "category: Computing\ntags: [chips]"),
     # into every top three, and later than every other article
     ("phones/pocket-review.md", "date: 2026-11-01T09:00:00+01:00", "date: 2026-11-21T09:00:00Z"),
@@ -409,3 +417,81 @@ def test_an_id_edit_still_stops_the_build(site: Site, prepared: list[Path]) -> N
     resident.changed([site.content / relative])
     with pytest.raises(feeds.build.BuildError, match="would get a new id"):
         site.build(resident=resident)
+
+
+# --- deleted files ---------------------------------------------------------------------------
+
+TAKEN_OUT = [
+    "phones/pocket-review.md",  # in the top three of Phones: the next one takes its place
+    "science/unfinished.md",  # a draft
+    "science/telescope.md",  # Science keeps the article filed under Science: Space
+    "phones/accessories/cases-roundup.txt",  # the only Accessories article: its feeds go
+]
+OUT_IN_FULL = [
+    "exports/wire.jsonl",  # it holds the latest article
+    "science/eclipse-preview.md",  # scheduled: the site's next change moves
+    # two of three spell it "computing"; without this one it is a tie the capital wins
+    "computing/laptops/laptop-test.txt",
+]
+
+
+@pytest.mark.parametrize("relative", TAKEN_OUT)
+def test_a_deleted_file_is_taken_out_as_a_clean_build_leaves_it(
+    relative: str, site: Site, clean_output: CleanOutput, prepared: list[Path], tmp_path: Path
+) -> None:
+    resident = _watched(site)
+    site.remove(relative)
+    resident.changed([site.content / relative])
+    report = site.build(resident=resident)
+    assert len(prepared) == 1, "prepared in full"
+    assert report.complete, report.problems
+    assert_same_output(snapshot(site.output), clean_output(site))
+    assert _ids(site.root) == _clean_ids(site, tmp_path / "ids")
+    again = site.build()
+    assert (again.files_read, again.publish.written, again.publish.removed) == (0, (), ())
+
+
+@pytest.mark.parametrize("relative", OUT_IN_FULL)
+def test_a_deletion_that_changes_the_site_is_prepared_in_full(
+    relative: str, site: Site, clean_output: CleanOutput, prepared: list[Path]
+) -> None:
+    resident = _watched(site)
+    site.remove(relative)
+    resident.changed([site.content / relative])
+    site.build(resident=resident)
+    assert len(prepared) == 2
+    assert_same_output(snapshot(site.output), clean_output(site))
+
+
+def test_a_deleted_article_is_reported_as_removed(site: Site, prepared: list[Path]) -> None:
+    resident = _watched(site)
+    site.remove("phones/pocket-review.md")
+    resident.changed([site.content / "phones/pocket-review.md"])
+    report = site.build(resident=resident)
+    assert len(prepared) == 1
+    assert report.removed == ("content/phones/pocket-review.md: Pocket Phone Review",)
+    assert (report.added, report.changed) == ((), ())
+
+
+def test_a_renamed_file_whose_id_would_change_still_stops_the_build(
+    site: Site, prepared: list[Path]
+) -> None:
+    """Deleted and added in one batch: the new file's slug gives a new id for an article
+    already published (issue 11); the patch must not hide it."""
+    resident = _watched(site)
+    site.move("phones/old-phone.md", "phones/older-phone.md")
+    resident.changed([site.content / "phones/old-phone.md", site.content / "phones/older-phone.md"])
+    with pytest.raises(feeds.build.BuildError, match="would get a new id"):
+        site.build(resident=resident)
+
+
+def test_a_category_edit_into_a_clashing_name_is_prepared_in_full(
+    site: Site, clean_output: CleanOutput, prepared: list[Path]
+) -> None:
+    resident = _watched(site)
+    site.edit("computing/chip-news.md", "category: Computing", "category: Science!")
+    resident.changed([site.content / "computing/chip-news.md"])
+    report = site.build(resident=resident)
+    assert len(prepared) == 2
+    assert [p.field for p in report.errors] == ["category"]
+    assert_same_output(snapshot(site.output), clean_output(site))
