@@ -72,29 +72,13 @@ def patch_site(
     if (came or gone) and previous.left_out:
         return None  # `siteadd`: something was left out site-wide
     loaded = load_files(config, cache, [*touched, *came], None, started_ns, Workers(1))
+    edits = _edits(previous, touched, loaded.states)
+    if edits is None:
+        return None
+    pairs, renamed = edits.pairs, edits.renamed
+    replan = edits.replan or bool(came or gone)
     states = dict(previous.states)
-    pairs: list[tuple[Article, Article]] = []  # (as read before, as read now)
-    renamed: list[tuple[Article, Article, Article]] = []
-    replan = bool(came or gone)
-    for relative, _ in touched:
-        old, new = previous.states.get(relative), loaded.states.get(relative)
-        if old is None or new is None:
-            return None
-        edit = _edit(old, new)
-        if edit is None or (edit is _PLANNED and previous.left_out):
-            return None
-        replan = replan or edit is _PLANNED
-        for a, b in zip(old.good, new.good, strict=True):
-            if a is b:
-                continue
-            if _names(a) == _names(b):
-                pairs.append((a, b))
-                continue
-            was = published_version(previous.articles, a)
-            if was is None:
-                return None
-            renamed.append((was, a, b))
-        states[relative] = new
+    states.update((relative, loaded.states[relative]) for relative, _ in touched)
     swapped = _published(previous.articles, pairs)
     if swapped is None:
         return None
@@ -114,6 +98,7 @@ def patch_site(
         grown = grown_site(config, previous, published, change, contents, now)
         if grown is None:
             return None
+        grown.site.scheduled = edits.scheduled_now(previous.scheduled)
         return Patched(grown.site, tuple(grown.swapped), grown.added, grown.removed)
     plan = _swapped_plan(previous.plan, {id(old): new for old, new in swapped})
     if _any_oversized(plan, swapped, contents):
@@ -128,8 +113,60 @@ def patch_site(
         files_read=loaded.files_read,
         articles=_swapped_articles(previous.articles, swapped),
         ordered=None,  # it holds the articles swapped out
+        scheduled=edits.scheduled_now(previous.scheduled),
     )
     return Patched(site, tuple(swapped))
+
+
+@dataclasses.dataclass(slots=True)
+class _Edits:
+    """The articles the files read again changed, sorted by what a patch does with them:
+    published ones with the same category names (as read before, now), published ones
+    renamed (as published before, as read before, now), scheduled ones reworded (by the
+    id of the one before); and whether any change is more than rewording."""
+
+    pairs: list[tuple[Article, Article]]
+    renamed: list[tuple[Article, Article, Article]]
+    scheduled: dict[int, Article]
+    replan: bool
+
+    def scheduled_now(self, scheduled: tuple[Article, ...]) -> tuple[Article, ...]:
+        if not self.scheduled:
+            return scheduled
+        return tuple(self.scheduled.get(id(a), a) for a in scheduled)
+
+
+def _edits(previous: Prepared, touched: Stats, read: Mapping[str, FileState]) -> _Edits | None:
+    """What the `touched` files (read again into `read`) changed; None when the site must be
+    prepared in full. A draft edited changes nothing published; a scheduled article edited
+    keeping its date (and so the time the site next changes) only changes what the report
+    says of it."""
+    edits = _Edits([], [], {}, False)
+    scheduled = {id(a) for a in previous.scheduled}
+    for relative, _ in touched:
+        old, new = previous.states.get(relative), read.get(relative)
+        if old is None or new is None or not _patchable(old, new):
+            return None
+        for a, b in zip(old.good, new.good, strict=True):
+            if a is b or a.draft:  # b is a draft too: `_patchable` keeps the flag
+                continue
+            if id(a) in scheduled:
+                if a.published != b.published:
+                    return None
+                edits.scheduled[id(a)] = b
+                continue
+            if not (_names(a) == _names(b) and _OTHER_FIELDS(a) == _OTHER_FIELDS(b)):
+                if previous.left_out:
+                    return None
+                edits.replan = True
+            if _names(a) == _names(b):
+                edits.pairs.append((a, b))
+                continue
+            was = published_version(previous.articles, a)
+            if was is None:
+                return None
+            edits.renamed.append((was, a, b))
+    return edits
 
 
 def _with_new_files(
@@ -144,26 +181,16 @@ def _with_new_files(
     return {path: read[path] if path in read else states[path] for path in paths}
 
 
-_REWORDED, _PLANNED = "reworded", "planned again"
-
-
-def _edit(old: FileState, new: FileState) -> str | None:
-    """`_REWORDED` when a file gives the same records as before with the same problems, each
-    differing at most in `SWAPPABLE` fields (category spellings compared too: categories
-    are equal by slug); `_PLANNED` when some also differ in what the plan reads or in their
-    category names (the module docstring); else None."""
+def _patchable(old: FileState, new: FileState) -> bool:
+    """True when a file gives as many records as before with the same problems, none kept
+    at a last good version, each keeping what resolution and the published set read
+    (`_RESOLVED_FIELDS`; the module docstring)."""
     if old.kept or new.kept or old.problems != new.problems or len(old.good) != len(new.good):
-        return None
-    edit = _REWORDED
-    for a, b in zip(old.good, new.good, strict=True):
-        if a is b:
-            continue
-        if _names(a) == _names(b) and _OTHER_FIELDS(a) == _OTHER_FIELDS(b):
-            continue
-        if _RESOLVED_FIELDS(a) != _RESOLVED_FIELDS(b):
-            return None
-        edit = _PLANNED
-    return edit
+        return False
+    return all(
+        a is b or _RESOLVED_FIELDS(a) == _RESOLVED_FIELDS(b)
+        for a, b in zip(old.good, new.good, strict=True)
+    )
 
 
 def _names(article: Article) -> list[tuple[str, ...]]:

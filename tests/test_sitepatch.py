@@ -59,7 +59,14 @@ OTHER_EDITS = [
     SPELLING_FLIP,
     # a warning comes (a control character XML cannot carry, removed)
     ("phones/pocket-review.md", "title: Pocket Phone Review", 'title: "Pocket\\a Review"'),
+    ("science/unfinished.md", "draft: true", "draft: false"),  # a draft published
+    # a scheduled article's date moves, and so the time the site next changes
+    ("science/eclipse-preview.md", "2026-12-01T08:00:00Z", "2026-12-02T08:00:00Z"),
+]
+# (file, text, replacement): each edits what is not published; nothing published changes
+UNPUBLISHED_EDITS = [
     ("science/unfinished.md", "title: Unfinished", "title: Still Unfinished"),  # a draft
+    ("science/unfinished.md", "category: Science", "category: Gaming\ntags: [x]"),
     ("science/eclipse-preview.md", "title: Eclipse", "title: The Eclipse"),  # scheduled
 ]
 
@@ -234,3 +241,30 @@ def test_a_rewording_over_the_entry_size_limit_prepares_in_full(
     assert len(prepared) == 2
     assert [(p.source.endswith(relative), p.field) for p in report.errors] == [(True, "body")]
     assert_same_output(snapshot(site.output), clean_output(site))
+
+
+@pytest.mark.parametrize("edit", UNPUBLISHED_EDITS, ids=[e[2] for e in UNPUBLISHED_EDITS])
+def test_an_edit_of_a_draft_or_a_scheduled_article_is_patched(
+    edit: tuple[str, str, str], site: Site, clean_output: CleanOutput, prepared: list[Path]
+) -> None:
+    """Nothing published changes; the report says what a fresh process says of the
+    scheduled articles."""
+    resident = _watched(site)
+    _edit(site, resident, *edit)
+    report = site.build(resident=resident)
+    assert len(prepared) == 1, "prepared in full"
+    assert report.complete and report.publish.written == ()
+    assert_same_output(snapshot(site.output), clean_output(site))
+    import shutil
+
+    from feeds.build import build_site
+    from feeds.config import load_config
+
+    clean = site.root.parent / "clean-report"
+    clean.mkdir()
+    shutil.copy2(site.root / "config.yaml", clean / "config.yaml")
+    shutil.copytree(site.content, clean / "content")
+    fresh = build_site(load_config(clean / "config.yaml"), now=NOW)
+    assert [a.title for a in report.scheduled] == [a.title for a in fresh.scheduled]
+    again = site.build()
+    assert (again.files_read, again.publish.written, again.publish.removed) == (0, (), ())
