@@ -31,6 +31,24 @@ def site(tmp_path: Path) -> Site:
 
 
 @pytest.fixture
+def prepared(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The content folder of each build of the fixture site (not the clean builds compared
+    with it) that prepared the site in full (`feeds.site.prepare`), not patched."""
+    import feeds.build
+    from feeds.site import prepare
+
+    seen: list[Path] = []
+
+    def counted(config: feeds.build.Config, *args: object, **kwargs: object) -> object:
+        if config.content_dir.parent.name == "site":
+            seen.append(config.content_dir)
+        return prepare(config, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(feeds.build, "prepare", counted)
+    return seen
+
+
+@pytest.fixture
 def clean_output(tmp_path: Path) -> CleanOutput:
     """`clean_output(site, now=NOW)`: every file a clean build of `site`'s config and content
     publishes (built in a new folder below `tmp_path` each time), by relative path."""

@@ -6,40 +6,15 @@ and nothing left for a fresh process to do."""
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sites import NOW, CleanOutput, Site, assert_same_output, snapshot
+from sites import NOW, CleanOutput, Site, assert_same_output, clean_build, snapshot
+from test_sitepatch import _watched
 
 import feeds.build
-from feeds.build import build_site
-from feeds.config import load_config
 from feeds.resident import Resident
-from feeds.site import prepare
-
-
-@pytest.fixture
-def prepared(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """The content folder of each build of the site that prepared it in full."""
-    seen: list[Path] = []
-
-    def counted(config: feeds.build.Config, *args: object, **kwargs: object) -> object:
-        if config.content_dir.parent.name == "site":  # not the clean builds compared with
-            seen.append(config.content_dir)
-        return prepare(config, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(feeds.build, "prepare", counted)
-    return seen
-
-
-def _watched(site: Site) -> Resident:
-    resident = Resident()
-    site.build(resident=resident)
-    resident.watching()
-    site.build(resident=resident)  # the first build while watching scans in full
-    return resident
 
 
 def _front(title: str, date: str, category: str, more: str = "", body: str = "Text.") -> str:
@@ -59,10 +34,7 @@ def _ids(root: Path) -> object:
 
 def _clean_ids(site: Site, root: Path) -> object:
     """The ids.json a fresh process saves for the site's content (built in `root`)."""
-    root.mkdir()
-    shutil.copy2(site.root / "config.yaml", root / "config.yaml")
-    shutil.copytree(site.content, root / "content")
-    build_site(load_config(root / "config.yaml"), now=NOW)
+    clean_build(site, root)
     return _ids(root)
 
 

@@ -14,21 +14,6 @@ import feeds.build
 from feeds.buildwork import Stats, changed_stats
 from feeds.cache import Manifest
 from feeds.resident import Resident
-from feeds.site import prepare
-
-
-@pytest.fixture
-def prepared(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """The content folder of each build that prepared its site in full."""
-    seen: list[Path] = []
-
-    def counted(config: feeds.build.Config, *args: object, **kwargs: object) -> object:
-        if config.content_dir.parent.name == "site":  # not the clean builds compared with
-            seen.append(config.content_dir)
-        return prepare(config, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(feeds.build, "prepare", counted)
-    return seen
 
 
 def _watched(site: Site) -> Resident:
