@@ -16,6 +16,7 @@ from feeds.model import FileStat
 from feeds.ownership import OWNED_NAME
 from feeds.parallel import worker_count
 from feeds.request import BuildReport, BuildRequest, report_of
+from feeds.stattable import digest
 
 Stats = list[tuple[str, FileStat]]
 
@@ -33,6 +34,12 @@ def changed_stats(manifest: Manifest | None, files: Stats) -> int:
     # four fields of its `FileStat` (`stat_key`)
     known = map(manifest.stats.get, map(path_of, files))
     return sum(map(ne, known, map(_STAT_KEY, map(stat_of, files))))
+
+
+def files_digest(files: Stats) -> int:
+    """`stattable.digest` of the files with their stat keys: equal to the manifest's when
+    each has the stat the last build took and trusted (and no other file is in either)."""
+    return digest(map(path_of, files), map(_STAT_KEY, map(stat_of, files)))
 
 
 # the two halves of a `Stats` item, in C

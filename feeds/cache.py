@@ -1,9 +1,9 @@
 """Build state kept between builds in `cache_dir`:
 
 - the manifest (`CACHE_FILE`), read by every build: the settings keys, the stat of every
-  content file, the state of every file the build wrote, a summary of the last build, and
-  the names of the store's files. That is enough to answer a build with nothing to do
-  without reading anything else;
+  content file (packed, with their digest: `feeds.stattable`), the state of every file the
+  build wrote, a summary of the last build, and the names of the store's files. That is
+  enough to answer a build with nothing to do without reading anything else;
 - the store (`STORE_DIR`), read only when something changed: shards of what each content
   file gave and of the entry content of articles that were in feeds (dealt out by a hash of
   their key, all read), and of the round-trip memo (one shard per feed file: the entries
@@ -36,6 +36,7 @@ from feeds.body import EntryContent
 from feeds.codec import dump, load, pickle_by_constructor
 from feeds.lintmemo import LintEntry, LintMemo
 from feeds.model import Article, Author, Category, Enclosure, FileStat, Problem
+from feeds.stattable import Stat, StatTable
 from feeds.version import __version__
 from feeds.views import EntryView
 
@@ -43,13 +44,11 @@ from feeds.views import EntryView
 # (17); -9: itunes:category names in the text attribute (17); -10: dotted dates day first (11);
 # -11: several authors (16); -12: Unix-time dates, TOML/Pelican front matter, generator ids
 # (18); -13: the lint memo shard (14); -14: records' bodies in recordbodies, content keys with
-# html.allow_iframes (18)
-CACHE_VERSION = f"feeds-cache-{__version__}-15"
+# html.allow_iframes (18); -16: the manifest's stats packed (`StatTable`, 14)
+CACHE_VERSION = f"feeds-cache-{__version__}-16"
 CACHE_FILE = "build-cache.pickle"
 STORE_DIR = "build-store"
 _TEMP_PREFIX = ".cache-"
-
-Stat = tuple[int, int, int, int]  # st_size, st_mtime_ns, st_ctime_ns, st_ino
 
 
 def stat_key(stat: os.stat_result | FileStat) -> Stat:
@@ -225,7 +224,7 @@ class Manifest:
 
     reading_key: str
     render_key: str
-    stats: dict[str, Stat | None]  # every content file the last build read, by path
+    stats: Mapping[str, Stat | None]  # every content file the last build read, by path
     feeds: dict[str, FeedState]
     summary: Summary | None
     store: dict[str, str]  # shard name -> its file in STORE_DIR
@@ -447,7 +446,7 @@ def _manifest_of(cache: BuildCache) -> Manifest:
     return Manifest(
         reading_key=cache.reading_key,
         render_key=cache.render_key,
-        stats={relative: s.stat for relative, s in cache.files.items()},
+        stats=StatTable({relative: s.stat for relative, s in cache.files.items()}),
         feeds=cache.feeds,
         summary=cache.summary,
         store={name: shard.file for name, shard in cache.shards.items()},

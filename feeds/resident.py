@@ -24,13 +24,14 @@ from stat import S_ISDIR, S_ISREG
 from typing import TypeVar
 
 from feeds.buildwork import changed_stats, path_of
-from feeds.cache import CACHE_FILE, BuildCache, Manifest, Stat, stat_key
+from feeds.cache import CACHE_FILE, BuildCache, Manifest, stat_key
 from feeds.config import Config
 from feeds.contentfiles import Skipped, is_article_name, is_excluded
 from feeds.idregistry import IDS_FILE, Published, RegistryMemo
 from feeds.keys import Fingerprints
 from feeds.model import Article, FileStat
 from feeds.site import Prepared
+from feeds.stattable import Stat
 
 Stats = list[tuple[str, FileStat]]
 FileStamp = Stat | None  # of a state file: None when it is missing

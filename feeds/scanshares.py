@@ -3,10 +3,12 @@ files the scan is a million `lstat` calls, most of a build with nothing to do.
 
 Every process walks every real folder (listing a folder is cheap next to the stats); each
 takes the stat of the article files whose name hashes to it (forked processes share the
-hash seed) and counts those whose stat the last build did not take. Only the build
-process's own share follows symbolic links. The workers send the files they found (one
-pickle each) only when the counts show a change: a build with nothing to do needs only
-the counts. The answer is `scan_content`'s, the same files in the same order.
+hash seed) and sums the digest of those files with their stats (`feeds.stattable`). Only
+the build process's own share follows symbolic links. When the count and the sum are the
+manifest's, every file has the stat the last build took and trusted: a build with nothing
+to do needs no more, not even the manifest's stats unpacked. Otherwise the workers send the
+files they found (one pickle each) and the build counts the changed ones. The answer is
+`scan_content`'s, the same files in the same order.
 """
 
 from __future__ import annotations
@@ -16,13 +18,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from feeds.buildwork import Stats, changed_stats, path_of, stat_of
+from feeds.buildwork import Stats, files_digest, path_of, stat_of
 from feeds.cache import Manifest
 from feeds.codec import collector_paused
 from feeds.config import Config
 from feeds.contentfiles import ContentWalk, Skipped, kept_in, scan_content
 from feeds.model import FileStat, file_stats
 from feeds.parallel import Workers, collector_off_inherited, worker_count
+from feeds.stattable import add_digests, digest_of
 
 R = TypeVar("R")
 
@@ -34,7 +37,8 @@ MIN_FILES_FOR_SHARED_SCAN = 20_000
 @dataclass(slots=True)
 class Scanned:
     """The content files a scan found: how many, how many changed since the last build
-    (None: not counted yet), and the files themselves, made when first asked for."""
+    (None: not counted yet, `buildwork.changed_stats` counts them), and the files
+    themselves, made when first asked for."""
 
     count: int
     changed: int | None
@@ -57,8 +61,8 @@ class Scanned:
 class _Share:
     walk: ContentWalk | None  # the build process's own share's walk
     kept_out: list[str]  # by content.exclude
-    changed: int
     count: int
+    digest: int  # `files_digest` of its files; 0 when the manifest has no digest to match
 
 
 def scan_shared(
@@ -91,9 +95,10 @@ def shared_scan(
             shares = _each(pool, _walk_share, processes)
             walk = shares[0].walk
             assert walk is not None
-            count, changed = sum(s.count for s in shares), sum(s.changed for s in shares)
+            count = sum(s.count for s in shares)
             linked = bool(walk.folder_links or walk.file_links)
-            if send or linked or changed or count != len(manifest.stats):
+            unchanged = not linked and _unchanged(manifest, count, shares)
+            if send or not unchanged:
                 sent = _each(pool, _send_share, processes)[1:]
             else:
                 sent = None
@@ -109,13 +114,21 @@ def shared_scan(
         return Scanned.of(files)
     excluded.extend(sorted(kept_out))
     skipped.extend(sorted(walk.notes))
-    if sent is None:  # the counts said unchanged: a caller that needs the files scans again
+    if sent is None:  # the digests said unchanged: a caller that needs the files scans again
 
         def again() -> Stats:
             return shared_scan(config, manifest, processes, [], [], send=True).files()
 
-        return Scanned(count, changed, _make=again)
-    return Scanned(count, changed, _make=lambda: _merged(walk.found, sent))
+        return Scanned(count, 0, _make=again)
+    return Scanned(count, 0 if unchanged else None, _make=lambda: _merged(walk.found, sent))
+
+
+def _unchanged(manifest: Manifest, count: int, shares: list[_Share]) -> bool:
+    """Whether the shares found the files of the manifest, each with the stat it keeps."""
+    expected = digest_of(manifest.stats)
+    if expected is None or count != len(manifest.stats):
+        return False
+    return add_digests(share.digest for share in shares) == expected
 
 
 # What the shares of a scan walk, set before the workers are forked (they inherit it), and
@@ -140,12 +153,12 @@ def _walk_share(index: int) -> _Share:
     exclude = config.content_exclude
     with collector_paused():
         found = kept_in(walk.found, exclude, kept_out) if exclude else walk.found
-        changed, count = changed_stats(manifest, found), len(found)
+        digest = 0 if digest_of(manifest.stats) is None else files_digest(found)
     if index == 0:
         walk.found = found
-        return _Share(walk, kept_out, changed, count)
+        return _Share(walk, kept_out, len(found), digest)
     _KEPT[index] = found
-    return _Share(None, kept_out, changed, count)
+    return _Share(None, kept_out, len(found), digest)
 
 
 def _send_share(index: int) -> bytes:

@@ -14,6 +14,7 @@ import pytest
 import feeds.build
 import feeds.scanshares
 from feeds.build import build_site
+from feeds.buildwork import changed_stats
 from feeds.cache import load_manifest
 from feeds.config import Config, load_config
 from feeds.contentfiles import Skipped, scan_content
@@ -116,7 +117,9 @@ def test_a_shared_scan_finds_what_one_process_finds(
         assert (stat.st_size, stat.st_ino) == (stats[relative].st_size, stats[relative].st_ino)
 
 
-def test_the_counts_come_without_the_files_and_say_what_changed(tmp_path: Path) -> None:
+def test_the_count_and_digest_come_without_the_files_and_say_whether_anything_changed(
+    tmp_path: Path,
+) -> None:
     config = make_site(tmp_path, links=False)
     build_site(config, now=NOW)
     scanned, _, _ = in_shares(config, 2)
@@ -127,7 +130,9 @@ def test_the_counts_come_without_the_files_and_say_what_changed(tmp_path: Path) 
     (config.content_dir / "phones" / "week-0" / "report-0.md").unlink()
     write(config.content_dir / "phones" / "week-0" / "report-900.md", article(900))
     scanned, _, _ = in_shares(config, 2)
-    assert (scanned.count, scanned.changed) == (120, 2)  # one edited, one new; one gone
+    assert (scanned.count, scanned.changed) == (120, None)  # the digests differ: not counted
+    manifest = load_manifest(config.cache_dir)
+    assert changed_stats(manifest, scanned.files()) == 2  # one edited, one new; one gone
     paths = [relative for relative, _ in scanned.files()]
     assert paths == one_process(config)[0]
     assert "phones/week-0/report-900.md" in paths and "phones/week-0/report-0.md" not in paths
@@ -259,5 +264,27 @@ def test_a_worker_that_dies_between_the_walk_and_the_send_costs_only_time(
     manifest = load_manifest(config.cache_dir)
     assert manifest is not None
     scanned = shared_scan(config, manifest, 3, [], [], send=not edited)
-    assert (scanned.count, scanned.changed) == (120, 1 if edited else 0)
+    assert (scanned.count, scanned.changed) == (120, None if edited else 0)
+    assert changed_stats(manifest, scanned.files()) == (1 if edited else 0)
     assert [relative for relative, _ in scanned.files()] == one_process(config)[0]
+
+
+def test_two_files_that_swap_names_keeping_size_and_times_are_both_seen_changed(
+    tmp_path: Path,
+) -> None:
+    """Only their inodes (and ctimes) tell: the digest binds each path to its stat."""
+    config = make_site(tmp_path, links=False)
+    first = config.content_dir / "science" / "week-1" / "report-13.md"
+    second = config.content_dir / "science" / "week-1" / "report-25.md"
+    write(second, article(13).replace("13", "25"))  # the same size as report-13
+    build_site(config, now=NOW)
+    assert first.stat().st_size == second.stat().st_size
+    held = first.with_name("held.tmp")
+    first.rename(held)
+    second.rename(first)
+    held.rename(second)
+    for path in (first, second):
+        os.utime(path, ns=(LONG_AGO_NS, LONG_AGO_NS))
+    scanned, _, _ = in_shares(config, 2)
+    assert (scanned.count, scanned.changed) == (120, None)
+    assert changed_stats(load_manifest(config.cache_dir), scanned.files()) == 2
