@@ -98,10 +98,8 @@ def shared_scan(
             count = sum(s.count for s in shares)
             linked = bool(walk.folder_links or walk.file_links)
             unchanged = not linked and _unchanged(manifest, count, shares)
-            if send or not unchanged:
-                sent = _each(pool, _send_share, processes)[1:]
-            else:
-                sent = None
+            wanted = send or not unchanged
+            sent = _each(pool, _send_share, processes)[1:] if wanted else None
     finally:
         _SCAN = None
         _KEPT.clear()
