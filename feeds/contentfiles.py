@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from fnmatch import translate
 from pathlib import Path
@@ -40,6 +40,8 @@ _OUTSIDE = (
 )
 _LOOP = "is a symbolic link to a folder that is read already (a loop or a second path): skipped"
 _TWICE = "is a symbolic link to a file that is read under its own name: skipped"
+_FOLDER_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
+_new_tuple = tuple.__new__
 
 
 def scan_content(
@@ -62,13 +64,18 @@ class ContentWalk:
     """The state of one `scan_content`: what was found, seen and left out so far. A walk
     that is share `share` of `shares` (`feeds.scanshares`) takes the stat of the article
     files whose name hashes to it, and only share 0 follows symbolic links; every share
-    walks every real folder."""
+    walks every real folder. Given `exclude` (content.exclude), the walk of the real folders
+    leaves out the article files it keeps out, in `kept_out`, without taking their stat."""
 
-    def __init__(self, content_dir: Path, share: int = 0, shares: int = 1) -> None:
+    def __init__(
+        self, content_dir: Path, share: int = 0, shares: int = 1, exclude: tuple[str, ...] = ()
+    ) -> None:
         if not content_dir.is_dir():
             raise ConfigError("content_dir", str(content_dir), "is not a folder")
         self.root = os.path.realpath(content_dir)
         self.share, self.shares = share, shares
+        self.exclusion = _Exclusion(exclude) if exclude else None
+        self.kept_out: list[str] = []
         self.found: _Found = []
         self.file_links: _Found = []
         self.folder_links: list[tuple[str, str]] = []  # (prefix, path)
@@ -87,6 +94,7 @@ class ContentWalk:
         files after it, the whole sorted, `exclude` applied. The share that follows links
         (share 0) walks the linked folders whole: no other share saw them."""
         self.share, self.shares = 0, 1
+        self.exclusion = None  # the linked trees' files go through `kept_in` below
         while self.folder_links:  # linked folders after the real tree, in path order
             self.folder_links.sort(reverse=True)
             prefix, path = self.folder_links.pop()
@@ -126,42 +134,67 @@ class ContentWalk:
 
     def _folders(self, top: str, top_prefix: str) -> None:
         folders = [(top, top_prefix)]
-        found, of, extensions = self.found, FileStat.of, EXTENSIONS  # one lookup, not 1M
+        found, extensions, new_stat = self.found, EXTENSIONS, _new_tuple  # one lookup, not 1M
         share, shares, links = self.share, self.shares, self.share == 0
+        exclusion, kept_out = self.exclusion, self.kept_out
+        match = None if exclusion is None else exclusion.match
+        might_match = None if exclusion is None else exclusion.might_match
         while folders:
             folder, prefix = folders.pop()
-            stat = os.stat(folder)
-            self.folders_seen.add((stat.st_dev, stat.st_ino))
-            with os.scandir(folder) as entries:
-                for entry in entries:
-                    name = entry.name
-                    if name[0] == ".":  # hidden (a listed name is never empty)
-                        continue
-                    if entry.is_symlink():
-                        if links:
-                            self._link(entry, prefix + name)
-                    elif entry.is_dir(follow_symlinks=False):
-                        folders.append((entry.path, prefix + name + "/"))
-                    elif (
-                        (shares == 1 or hash(name) % shares == share)  # this share's file
-                        and name[name.rfind(".") :].lower() in extensions  # `is_article_name`
-                        and entry.is_file(follow_symlinks=False)
-                    ):
-                        found.append((prefix + name, of(entry.stat(follow_symlinks=False))))
+            folder_out = exclusion is not None and exclusion.folder_out(prefix[:-1])
+            # listed by descriptor: a file's stat is then fstatat(folder, name), not a walk
+            # of its whole path (about a tenth of the scan at a million files)
+            handle = os.open(folder, _FOLDER_FLAGS)
+            try:
+                stat = os.fstat(handle)
+                self.folders_seen.add((stat.st_dev, stat.st_ino))
+                with os.scandir(handle) as entries:
+                    for entry in entries:
+                        name = entry.name
+                        if name[0] == ".":  # hidden (a listed name is never empty)
+                            continue
+                        if entry.is_file(follow_symlinks=False):  # a regular file
+                            if (
+                                (shares == 1 or hash(name) % shares == share)  # this share's
+                                and name[name.rfind(".") :].lower() in extensions
+                            ):
+                                relative = prefix + name
+                                if match is not None and (  # `_Exclusion.left_out`
+                                    folder_out
+                                    or (
+                                        (might_match is None or might_match(relative))
+                                        and (match(name) is not None or match(relative))
+                                    )
+                                ):
+                                    kept_out.append(relative)
+                                    continue
+                                # `FileStat.of`, without a call per file
+                                st = entry.stat(follow_symlinks=False)
+                                mtime, ctime = st.st_mtime_ns, st.st_ctime_ns
+                                values = (st.st_size, mtime, mtime if ctime == mtime else ctime,
+                                          st.st_ino, st.st_dev)  # fmt: skip
+                                found.append((relative, new_stat(FileStat, values)))
+                        elif entry.is_symlink():
+                            if links:
+                                self._link(os.path.join(folder, name), name, prefix + name)
+                        elif entry.is_dir(follow_symlinks=False):
+                            folders.append((os.path.join(folder, name), prefix + name + "/"))
+            finally:
+                os.close(handle)
 
-    def _link(self, entry: os.DirEntry[str], relative: str) -> None:
+    def _link(self, path: str, name: str, relative: str) -> None:
         self.links.append(relative)
-        if not _inside(os.path.realpath(entry.path), self.root):
+        if not _inside(os.path.realpath(path), self.root):
             self.note(relative, _OUTSIDE)
             return
         try:
-            stat = os.stat(entry.path)
+            stat = os.stat(path)
         except OSError as error:
             self.note(relative, f"is a symbolic link that cannot be followed: {error.strerror}")
             return
         if S_ISDIR(stat.st_mode):
-            self.folder_links.append((relative + "/", entry.path))
-        elif S_ISREG(stat.st_mode) and is_article_name(entry.name):
+            self.folder_links.append((relative + "/", path))
+        elif S_ISREG(stat.st_mode) and is_article_name(name):
             self.file_links.append((relative, FileStat.of(stat)))
 
 
@@ -187,6 +220,7 @@ class _Exclusion:
 
     def __init__(self, exclude: tuple[str, ...]) -> None:
         self.match = _exclusion(exclude).match
+        self.might_match = _might_match(exclude)
         self.folders: dict[str, bool] = {}
 
     def __call__(self, relative: str) -> bool:
@@ -204,11 +238,20 @@ class _Exclusion:
             elif folder:
                 known = folders.get(folder)
                 if known is None:
-                    parts = folder.split("/")
-                    known = folders[folder] = any(match(part) is not None for part in parts)
+                    known = self.folder_out(folder)
                 if known:
                     out.append(relative)
         return out
+
+    def folder_out(self, folder: str) -> bool:
+        """Whether a part of `folder` (content_dir-relative, "" for content_dir) matches."""
+        if not folder:
+            return False
+        known = self.folders.get(folder)
+        if known is None:
+            parts = folder.split("/")
+            known = self.folders[folder] = any(self.match(part) is not None for part in parts)
+        return known
 
 
 @functools.lru_cache(maxsize=16)
@@ -216,6 +259,20 @@ def _exclusion(exclude: tuple[str, ...]) -> re.Pattern[str]:
     """The globs as one compiled pattern (fnmatchcase's rules), made once per setting: the
     scan tests every content file against it on every build, the no-change one included."""
     return re.compile("|".join(f"(?:{translate(pattern)})" for pattern in exclude))
+
+
+@functools.lru_cache(maxsize=16)
+def _might_match(exclude: tuple[str, ...]) -> Callable[[str], object] | None:
+    """A test that is false only for a path whose name and whole path match no glob (one
+    literal part of each glob, looked for in C: a glob's match backtracks through the path
+    at every `*`); None when some glob has no literal part outside `*`, `?` and `[...]`."""
+    literals = []
+    for pattern in exclude:
+        longest = "" if "[" in pattern else max(re.split(r"[*?]", pattern), key=len)
+        if not longest:
+            return None
+        literals.append(re.escape(longest))
+    return re.compile("|".join(literals)).search
 
 
 def is_article_name(name: str) -> bool:

@@ -22,7 +22,7 @@ from feeds.buildwork import Stats, files_digest, path_of, stat_of
 from feeds.cache import Manifest
 from feeds.codec import collector_paused
 from feeds.config import Config
-from feeds.contentfiles import ContentWalk, Skipped, kept_in, scan_content
+from feeds.contentfiles import ContentWalk, Skipped, scan_content
 from feeds.model import FileStat, file_stats
 from feeds.parallel import Workers, collector_off_inherited, worker_count
 from feeds.stattable import add_digests, digest_of
@@ -145,18 +145,15 @@ def _each(pool: Workers, function: Callable[[int], R], processes: int) -> list[R
 def _walk_share(index: int) -> _Share:
     assert _SCAN is not None
     config, manifest, processes = _SCAN
-    walk = ContentWalk(config.content_dir, index, processes)
+    walk = ContentWalk(config.content_dir, index, processes, config.content_exclude)
     walk.folder(str(config.content_dir), "")
-    kept_out: list[str] = []
-    exclude = config.content_exclude
+    found = walk.found  # content.exclude applied by the walk
     with collector_paused():
-        found = kept_in(walk.found, exclude, kept_out) if exclude else walk.found
         digest = 0 if digest_of(manifest.stats) is None else files_digest(found)
     if index == 0:
-        walk.found = found
-        return _Share(walk, kept_out, len(found), digest)
+        return _Share(walk, walk.kept_out, len(found), digest)
     _KEPT[index] = found
-    return _Share(None, kept_out, len(found), digest)
+    return _Share(None, walk.kept_out, len(found), digest)
 
 
 def _send_share(index: int) -> bytes:

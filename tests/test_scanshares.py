@@ -73,6 +73,7 @@ def make_site(root: Path, links: bool) -> Config:
         (content / ".archive").mkdir()  # hidden: read only through the link to it
         for number in (504, 505):
             write(content / ".archive" / f"old-{number}.md", article(number))
+        write(content / ".archive" / "_notes.md", article(506))  # excluded, through the link
         (content / "archive").symlink_to(".archive")
         (content / "featured.md").symlink_to("phones/.hidden.md")
     return load_config(root / "config.yaml")
@@ -104,8 +105,8 @@ def test_a_shared_scan_finds_what_one_process_finds(
     paths, one_skipped, one_excluded = one_process(config)
     assert [relative for relative, _ in scanned.files()] == paths
     assert skipped == one_skipped
-    assert excluded == one_excluded == ["_private/plans.md", "phones/README.md",
-                                        "science/draft.draft.md"]  # fmt: skip
+    assert excluded == one_excluded == ["_private/plans.md"] + ["archive/_notes.md"] * links + [
+        "phones/README.md", "science/draft.draft.md"]  # fmt: skip
     linked = ["archive/old-504.md", "archive/old-505.md", "featured.md"]
     assert len(paths) == 120 + (len(linked) if links else 0)
     assert set(linked) <= set(paths) if links else not set(linked) & set(paths)
@@ -288,3 +289,32 @@ def test_two_files_that_swap_names_keeping_size_and_times_are_both_seen_changed(
     scanned, _, _ = in_shares(config, 2)
     assert (scanned.count, scanned.changed) == (120, None)
     assert changed_stats(load_manifest(config.cache_dir), scanned.files()) == 2
+
+
+@pytest.mark.parametrize(
+    "patterns",
+    [
+        ["sci*-1[0-9].md"],
+        ["*/week-2/*", "culture"],
+        ["week-3"],
+        ["*"],
+        ["phones/week-0/report-0.md"],
+        ["report-?.md", "*/*/report-1??.md"],
+    ],
+    ids=["whole-path", "folder-glob", "folder-name", "everything", "one-file", "one-character"],
+)
+def test_the_walk_excludes_as_one_process_does_with_any_glob(
+    tmp_path: Path, patterns: list[str]
+) -> None:
+    """The shares leave excluded files out as they walk; one process after it (`kept_in`):
+    the same files either way, for globs on whole paths, folders and names."""
+    config = make_site(tmp_path, links=False)
+    build_site(config, now=NOW)  # the manifest a shared scan needs
+    lines = "".join(f"    - '{pattern}'\n" for pattern in patterns)
+    (tmp_path / "config.yaml").write_text(CONFIG + f"content:\n  exclude:\n{lines}", "utf-8")
+    config = load_config(tmp_path / "config.yaml")
+    assert config.content_exclude == tuple(patterns)
+    scanned, _, excluded = in_shares(config, 2)
+    paths, _, one_excluded = one_process(config)
+    assert [relative for relative, _ in scanned.files()] == paths
+    assert excluded == one_excluded and len(excluded) > 0
