@@ -19,7 +19,7 @@ from __future__ import annotations
 import zlib
 from array import array
 from collections.abc import Iterable, Iterator, Mapping
-from operator import methodcaller
+from operator import itemgetter, methodcaller
 from typing import Any, cast
 
 Stat = tuple[int, int, int, int]  # st_size, st_mtime_ns, st_ctime_ns, st_ino
@@ -117,11 +117,14 @@ class StatTable(Mapping[str, Stat | None]):
 def _pack(stats: dict[str, Stat | None]) -> tuple[Any, ...] | None:
     """The paths joined, the four stat fields as arrays (0 for a racy stat) and the places
     of the racy ones; None when a number does not fit in 64 bits."""
-    racy = tuple(place for place, stat in enumerate(stats.values()) if stat is None)
-    values = [(0, 0, 0, 0) if stat is None else stat for stat in stats.values()]
-    fields = list(zip(*values, strict=True)) if values else [()] * len(_COLUMNS)
+    given = list(stats.values())
+    racy: tuple[int, ...] = ()
+    values = cast(list[Stat], given)
+    if None in given:  # rare: a file written as the last build read it
+        racy = tuple(place for place, stat in enumerate(given) if stat is None)
+        values = [(0, 0, 0, 0) if stat is None else stat for stat in given]
     try:
-        columns = [array(code, field) for code, field in zip(_COLUMNS, fields, strict=True)]
+        columns = [array(code, map(itemgetter(k), values)) for k, code in enumerate(_COLUMNS)]
     except OverflowError:
         return None
     return (_SEPARATOR.join(stats), *(column.tobytes() for column in columns), racy)
