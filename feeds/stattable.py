@@ -67,6 +67,7 @@ class StatTable(Mapping[str, Stat | None]):
         if self._stats is None:
             assert self._packed is not None
             self._stats = _unpack(*self._packed)
+            self._packed = None  # at 1M, 70 MB no longer needed (packed again if pickled)
         return self._stats
 
     def __getitem__(self, relative: str) -> Stat | None:
@@ -106,12 +107,10 @@ class StatTable(Mapping[str, Stat | None]):
         return f"StatTable({self._count} files)"
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        if self._packed is None:
-            packed = _pack(self._mapping())
-            if packed is None:  # a number too big for the arrays: pickled as the dict
-                return StatTable, (self._mapping(),)
-            self._packed = packed
-        return _unpacked, (self._count, self.digest, *self._packed)
+        packed = self._packed or _pack(self._mapping())  # not kept: memory, at 1M files
+        if packed is None:  # a number too big for the arrays: pickled as the dict
+            return StatTable, (self._mapping(),)
+        return _unpacked, (self._count, self.digest, *packed)
 
 
 def _pack(stats: dict[str, Stat | None]) -> tuple[Any, ...] | None:
