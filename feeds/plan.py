@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
 
 from feeds.categories import category_settings
 from feeds.config import Config
@@ -196,9 +197,11 @@ def _feed_set(
     # categories and their ancestors, each once) are worked out at its first article. Lists
     # are equal when their slugs are (Category equality), and a feed's category is the one
     # its first article names, so later articles with the list change nothing else.
-    feeds_of: dict[tuple[Category, ...], list[tuple[str, ...]]] = {}
+    # Keyed by the lists' slugs, hashed and compared in C (a Category's hash is Python code).
+    feeds_of: dict[tuple[tuple[str, ...], ...], list[tuple[str, ...]]] = {}
     for article in ordered:
-        found = feeds_of.get(article.categories)
+        key = tuple(map(_SLUGS, article.categories))
+        found = feeds_of.get(key)
         if found is None:
             found = []
             for category in article.categories:
@@ -206,7 +209,7 @@ def _feed_set(
                     if level.slugs not in found:
                         found.append(level.slugs)
                         categories.setdefault(level.slugs, level)
-            feeds_of[article.categories] = found
+            feeds_of[key] = found
         for slugs in found:
             members[slugs].append(article)
 
@@ -234,6 +237,9 @@ def _feed_set(
         if content_policy(config, group) == "both"
     )
     return feeds, archives
+
+
+_SLUGS = attrgetter("slugs")
 
 
 def _archive_pages(config: Config, feed: FeedSpec, members: list[Article]) -> list[FeedSpec]:
