@@ -57,10 +57,7 @@ class StatTable(Mapping[str, Stat | None]):
     def digest(self) -> int | None:
         """`digest` of every path with its stat; None when a stat is not trusted."""
         if self._digest == _NOT_YET:
-            stats = self._mapping()
-            trusted = None not in stats.values()
-            values = cast(Iterable[Stat], stats.values())
-            self._digest = digest(stats.keys(), values) if trusted else None
+            self._digest = _trusted_digest(self._mapping())
         return self._digest
 
     def _mapping(self) -> dict[str, Stat | None]:
@@ -150,8 +147,10 @@ def _unpacked(count: int, digest: int | None, *packed: Any) -> StatTable:
 
 def digest_of(stats: Mapping[str, Stat | None]) -> int | None:
     """The digest of a manifest's stats (`StatTable.digest`, or made now from a mapping)."""
-    if isinstance(stats, StatTable):
-        return stats.digest
+    return stats.digest if isinstance(stats, StatTable) else _trusted_digest(stats)
+
+
+def _trusted_digest(stats: Mapping[str, Stat | None]) -> int | None:
     if None in stats.values():
         return None
     return digest(stats.keys(), cast(Iterable[Stat], stats.values()))

@@ -318,3 +318,19 @@ def test_the_walk_excludes_as_one_process_does_with_any_glob(
     paths, _, one_excluded = one_process(config)
     assert [relative for relative, _ in scanned.files()] == paths
     assert excluded == one_excluded and len(excluded) > 0
+
+
+def test_a_stat_the_last_build_did_not_trust_keeps_the_scan_from_calling_it_unchanged(
+    tmp_path: Path,
+) -> None:
+    """A file written just before the build has a racy stat (None in the manifest): the
+    manifest then has no digest, and the shared scan counts files one by one."""
+    config = make_site(tmp_path, links=False)
+    fresh = config.content_dir / "culture" / "week-2" / "report-2.md"
+    fresh.write_text(article(2) + "Written just now.\n", "utf-8")  # mtime: now
+    build_site(config, now=NOW)
+    manifest = load_manifest(config.cache_dir)
+    assert manifest is not None and manifest.stats["culture/week-2/report-2.md"] is None
+    scanned, _, _ = in_shares(config, 2)
+    assert (scanned.count, scanned.changed) == (120, None)
+    assert changed_stats(manifest, scanned.files()) == 1
