@@ -7,11 +7,9 @@ plan, whatever order the files were read in, so incremental and clean builds agr
 from __future__ import annotations
 
 import dataclasses
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from operator import attrgetter
 
 from feeds.categories import category_settings
 from feeds.config import Config
@@ -23,6 +21,7 @@ from feeds.feedkinds import (
     languages_of,
     named_groups,
 )
+from feeds.feedmembers import FeedMembers, members_of
 from feeds.layout import SUFFIXES
 from feeds.model import Article, Category
 
@@ -166,15 +165,18 @@ def plan_site(articles: Iterable[Article], config: Config) -> SitePlan:
     return plan_ordered(feed_order(articles, config), config)  # issue 16
 
 
-def plan_ordered(ordered: list[Article], config: Config) -> SitePlan:
-    """`plan_site` of the articles `feed_order` gave (a caller that has them sorts once)."""
-    feeds, archives = _feed_set(ordered, config, None)
+def plan_ordered(
+    ordered: list[Article], config: Config, members: FeedMembers | None = None
+) -> SitePlan:
+    """`plan_site` of the articles `feed_order` gave (a caller that has them sorts once);
+    `members`: `feedmembers.members_of(ordered)`, when the caller keeps it."""
+    feeds, archives = _feed_set(ordered, config, None, members)
     # feeds.by_language (issue 16): a set of the same feeds per language, beside the whole
     languages = languages_of(ordered, config)
     pages: list[str] = []
     for language in languages:
         subset = [a for a in ordered if (a.lang or config.site.language) == language]
-        more, more_archives = _feed_set(subset, config, language)
+        more, more_archives = _feed_set(subset, config, language, None)
         feeds.extend(more)
         archives.extend(more_archives)
         pages.extend(feed.page_path() for feed in more)
@@ -188,38 +190,19 @@ def plan_ordered(ordered: list[Article], config: Config) -> SitePlan:
 
 
 def _feed_set(
-    ordered: list[Article], config: Config, language: str | None
+    ordered: list[Article], config: Config, language: str | None, members: FeedMembers | None
 ) -> tuple[list[FeedSpec], list[FeedSpec]]:
-    """The subscription feeds and archive pages of `ordered` (a language set's, or all)."""
-    members: dict[tuple[str, ...], list[Article]] = defaultdict(list)
-    categories: dict[tuple[str, ...], Category] = {}
-    # Speed (issue 6): articles share a few hundred category lists; the feeds of a list (its
-    # categories and their ancestors, each once) are worked out at its first article. Lists
-    # are equal when their slugs are (Category equality), and a feed's category is the one
-    # its first article names, so later articles with the list change nothing else.
-    # Keyed by the lists' slugs, hashed and compared in C (a Category's hash is Python code).
-    feeds_of: dict[tuple[tuple[str, ...], ...], list[tuple[str, ...]]] = {}
-    for article in ordered:
-        key = tuple(map(_SLUGS, article.categories))
-        found = feeds_of.get(key)
-        if found is None:
-            found = []
-            for category in article.categories:
-                for level in category.lineage():
-                    if level.slugs not in found:
-                        found.append(level.slugs)
-                        categories.setdefault(level.slugs, level)
-            feeds_of[key] = found
-        for slugs in found:
-            members[slugs].append(article)
+    """The subscription feeds and archive pages of `ordered` (a language set's, or all);
+    `members`: `members_of(ordered)` when the caller has it."""
+    known = members_of(ordered) if members is None else members
 
     # One list of groups, one way to make a feed of each (issue 16): the site, every category
     # level, then the tag and author feeds that are turned on.
     groups = [(FeedGroup(FeedKind.SITE, "all", ""), ordered)]
-    for slugs in sorted(members):
-        category = categories[slugs]
+    for slugs in sorted(known.lists):
+        category = known.categories[slugs]
         group = FeedGroup(FeedKind.CATEGORY, category.term, category.label, category)
-        groups.append((group, members[slugs]))
+        groups.append((group, known.lists[slugs]))
     groups.extend(named_groups(ordered, config)[0])
     feeds = [_feed(config, group, group_members, language) for group, group_members in groups]
     archives: list[FeedSpec] = []
@@ -237,9 +220,6 @@ def _feed_set(
         if content_policy(config, group) == "both"
     )
     return feeds, archives
-
-
-_SLUGS = attrgetter("slugs")
 
 
 def _archive_pages(config: Config, feed: FeedSpec, members: list[Article]) -> list[FeedSpec]:

@@ -14,6 +14,7 @@ from feeds.config import Config
 from feeds.contentfiles import scan_content
 from feeds.contents import ContentSource
 from feeds.feedkinds import FeedKind, feed_order, name_clashes
+from feeds.feedmembers import FeedMembers, members_of
 from feeds.model import Article, FileStat, Level, Problem, Progress, RecordSource
 from feeds.normalise import resolve_site
 from feeds.parallel import Workers
@@ -45,6 +46,7 @@ class Prepared:
     # for `sitepatch`: the articles feeds may hold in feed order (None: not kept), how many
     # of `problems` reading gave (they come first), how many left articles out site-wide
     ordered: list[Article] | None = None
+    members: FeedMembers | None = None  # `members_of(ordered)`, kept with it
     read_problems: int = 0
     left_out: int = 0
     index: SiteIndex | None = None  # made by the first patch that adds articles
@@ -96,7 +98,9 @@ def prepare(
     problems.extend(name_clashes(ordered, config))  # tag or author feeds sharing a slug
     contents = ContentSource(config, cache, loaded.bodies, states, bodies)
     planned = len(problems)
-    plan, kept = plan_without_oversized(config, published, ordered, contents, pool, problems)
+    plan, kept, members = plan_without_oversized(
+        config, published, ordered, contents, pool, problems
+    )
     return Prepared(
         plan=plan,
         contents=contents,
@@ -112,6 +116,7 @@ def prepare(
         next_expiry=min((a.expires for a in due if a.expires is not None), default=None),
         articles=kept,
         ordered=ordered if kept is published else None,
+        members=members if kept is published else None,
         read_problems=read_problems,
         left_out=len(site_problems) + len(problems) - planned,
     )
@@ -141,12 +146,15 @@ def plan_without_oversized(
     contents: ContentSource,
     pool: Workers | None,
     problems: list[Problem],
-) -> tuple[SitePlan, tuple[Article, ...]]:
+    members: FeedMembers | None = None,
+) -> tuple[SitePlan, tuple[Article, ...], FeedMembers]:
     """The plan of `ordered` (`feed_order` of `published`), without each article whose entry
     HTML is over `MAX_ENTRY_HTML` (an error naming it); planned again without them, so the
-    feeds they were in still publish."""
+    feeds they were in still publish. With the articles planned and their `FeedMembers`
+    (`members`: those of `ordered`, when the caller has them)."""
     while True:
-        plan = plan_ordered(ordered, config)
+        members = members_of(ordered) if members is None else members
+        plan = plan_ordered(ordered, config, members)
         entries = {a.source: a for feed in (*plan.feeds, *plan.archives) for a in feed.entries}
         contents.prefetch(entries.values(), pool or Workers(1))
         too_big: dict[str, int] = {}
@@ -154,7 +162,7 @@ def plan_without_oversized(
             if (size := oversized(contents(article).html)) is not None:
                 too_big[source] = size
         if not too_big:
-            return plan, published
+            return plan, published, members
         for source, size in sorted(too_big.items()):
             problems.append(
                 Problem(
@@ -169,6 +177,7 @@ def plan_without_oversized(
             )
         published = tuple(a for a in published if a.source not in too_big)
         ordered = [a for a in ordered if a.source not in too_big]
+        members = None
 
 
 def advertised(plan: SitePlan, refused: set[str], output_dir: Path) -> SitePlan:

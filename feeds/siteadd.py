@@ -23,6 +23,7 @@ from feeds.cache import FileState
 from feeds.config import Config
 from feeds.contents import ContentSource
 from feeds.feedkinds import feed_order, in_feeds, name_clashes
+from feeds.feedmembers import FeedMembers, changed_members
 from feeds.model import Article, FileStat
 from feeds.parallel import Workers
 from feeds.reading import Loaded
@@ -89,11 +90,13 @@ def grown_site(
     if not found:
         return None
     articles = _articles(published, removed, changes.resolved)
-    ordered = _feed_order(previous, articles, moved, gone, added, config)
+    ordered, members = _feed_order(previous, articles, moved, gone, added, config)
     problems = previous.problems[: previous.read_problems]
     problems.extend(name_clashes(ordered, config))  # recounted: tags and authors may change
     planned = len(problems)
-    plan, kept = plan_without_oversized(config, articles, ordered, contents, Workers(1), problems)
+    plan, kept, members = plan_without_oversized(
+        config, articles, ordered, contents, Workers(1), problems, members
+    )
     if kept is articles:
         changes.apply(index, (old for old, _ in removed))
     site = dataclasses.replace(
@@ -110,13 +113,14 @@ def grown_site(
         latest=latest,
         articles=kept,
         ordered=ordered if kept is articles else None,
+        members=members if kept is articles else None,
         left_out=len(problems) - planned,
         index=index if kept is articles else None,
     )
-    sources = {a.source for a in kept}
-    return Grown(
-        site, moved, tuple(a for a in added if a.source in sources), tuple(a.source for a in gone)
-    )
+    if kept is not articles:  # some left out as oversized: not added
+        sources = {a.source for a in kept}
+        added = [a for a in added if a.source in sources]
+    return Grown(site, moved, tuple(added), tuple(a.source for a in gone))
 
 
 def _index_of(previous: Prepared) -> SiteIndex:
@@ -223,14 +227,15 @@ def _feed_order(
     gone: list[Article],
     added: list[Article],
     config: Config,
-) -> list[Article]:
+) -> tuple[list[Article], FeedMembers | None]:
     """`feed_order` of the changed site's `articles`: the last build's order (when it kept one) with
     each moved article in its old one's place when it sorts the same and is filed the same
     (so `in_feeds` holds it or not as before), else taken out and put in again (feed order
-    is unique: ids are); gone ones taken out and added ones put in."""
+    is unique: ids are); gone ones taken out and added ones put in. With the last build's
+    `FeedMembers` changed the same way, when it kept them."""
     last = previous.ordered
     if last is None:
-        return feed_order(articles, config)
+        return feed_order(articles, config), None
     new_of: dict[int, Article] = {}
     out, coming = list(gone), list(added)
     for old, new in moved:
@@ -244,9 +249,16 @@ def _feed_order(
         position = bisect_left(ordered, old.sort_key(), key=_FEED_ORDER)
         if position < len(ordered) and ordered[position] is old:
             del ordered[position]
-    for article in in_feeds(coming, config):
+    entering = list(in_feeds(coming, config))
+    for article in entering:
         insort(ordered, article, key=_FEED_ORDER)
-    return ordered
+    if previous.members is None:
+        return ordered, None
+    # the feeds' members: those moved in place taken out and put in again too
+    stayed = [(old, new) for old, new in moved if new_of.get(id(old)) is new]
+    taken_out = [*out, *(old for old, _ in stayed)]
+    put_in = [*entering, *in_feeds([new for _, new in stayed], config)]
+    return ordered, changed_members(previous.members, taken_out, put_in)
 
 
 def _same_place(old: Article, new: Article) -> bool:

@@ -21,6 +21,7 @@ from bisect import bisect_left, insort
 from collections.abc import Mapping
 from datetime import datetime
 from operator import attrgetter
+from typing import cast
 
 from feeds.cache import BuildCache, FileState
 from feeds.config import Config
@@ -178,7 +179,10 @@ def _with_new_files(
     for relative, _ in came:
         if relative in read:
             insort(paths, relative)
-    return {path: read[path] if path in read else states[path] for path in paths}
+    merged = cast(dict[str, FileState], dict.fromkeys(paths))  # the order, values below
+    merged.update(states)  # keys kept where they are; in C, not a Python step per file
+    merged.update((path, state) for path, state in read.items() if path in merged)
+    return merged
 
 
 def _patchable(old: FileState, new: FileState) -> bool:
