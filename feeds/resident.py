@@ -15,6 +15,7 @@ as one without (tests/test_resident.py puts every kind of change through both).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable
@@ -31,6 +32,7 @@ from feeds.idregistry import IDS_FILE, Published, RegistryMemo
 from feeds.keys import Fingerprints
 from feeds.model import Article, FileStat
 from feeds.site import Prepared
+from feeds.siteadd import index_of
 from feeds.stattable import Stat
 
 Stats = list[tuple[str, FileStat]]
@@ -168,6 +170,18 @@ class Resident:
         if kept is None or kept[0] is not cache or kept[1] != config or self._touched is None:
             return None
         return kept[2], (self._touched, self._came, [relative for relative, _ in self._gone])
+
+    def idle(self) -> None:
+        """Work for the time a watcher has seen no change for a while: the index of the kept
+        site (`siteadd.index_of`), which the first new or deleted file would otherwise make
+        (0.6 s at 100,000 articles) as an editor waits for it. Only for a site that a
+        build could take articles into (nothing left out); nothing when it has one."""
+        kept = self._site
+        if kept is None or kept[2].index is not None or kept[2].left_out:
+            return
+        cache, config, site = kept
+        if site.ordered is not None:
+            self._site = (cache, config, dataclasses.replace(site, index=index_of(site)))
 
     def keep_site(self, config: Config, cache: BuildCache | None, site: Prepared) -> None:
         """The site a build prepared and the state it saved, read back (None: it saved none,

@@ -76,7 +76,7 @@ def grown_site(
     if due is None or removed is None or any(new.published > now for *_, new in change.renamed):
         return None
     removed += [(old, filed) for old, filed, _ in change.renamed]
-    index = previous.index or _index_of(previous)
+    index = previous.index or index_of(previous)
     changes = resolve_changes(removed, [*due, *(new for *_, new in change.renamed)], index, config)
     if changes is None:
         return None
@@ -123,7 +123,7 @@ def grown_site(
     return Grown(site, moved, tuple(added), tuple(a.source for a in gone))
 
 
-def _index_of(previous: Prepared) -> SiteIndex:
+def index_of(previous: Prepared) -> SiteIndex:
     """The index of the last site: each published article with its version as filed."""
     filed = previous.contents.articles
     return site_index((a, filed[a.source][2]) for a in previous.articles)

@@ -7,6 +7,7 @@ runs (issue 11). When the config names another content folder, that folder is wa
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +16,10 @@ if TYPE_CHECKING:
     from feeds.resident import Resident
 
 Echo = Callable[[str], None]
+
+# Seconds with no change after a build before a resident is given its idle work (an editor
+# saving again within them does not wait for it); the watch looks every half second.
+QUIET_SECONDS = 1.0
 
 
 def run_guarded(rebuild: Callable[[], int], echo: Echo) -> int | None:
@@ -72,6 +77,7 @@ def _watch(
     files = {p for p in paths if not p.is_dir()}
     folders = [p for p in paths if p.is_dir()]
     ready = False
+    built = time.monotonic()  # when the last build ended (the first ran before the watch)
     # yield_on_timeout: the first (empty) batch arrives once the watcher is running, so
     # "watching" is printed only when a change made after it will be seen.
     for changes in watch(
@@ -94,6 +100,9 @@ def _watch(
             }
         )
         if not changed:
+            # nothing that matters for a while: an editor is writing
+            if resident is not None and time.monotonic() - built >= QUIET_SECONDS:
+                resident.idle()
             continue
         if resident is not None:
             resident.changed(changed)
@@ -103,6 +112,7 @@ def _watch(
             + (f" and {len(changed) - 10} more" if len(changed) > 10 else "")
         )
         run_guarded(rebuild, echo)
+        built = time.monotonic()
         now = _existing(ask())
         if now != paths:
             echo("feeds: the watched folders changed")

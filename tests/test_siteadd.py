@@ -231,6 +231,34 @@ def test_additions_rewordings_and_removals_in_turn_each_give_a_clean_builds_byte
     assert (again.files_read, again.publish.written, again.publish.removed) == (0, (), ())
 
 
+def test_the_index_made_while_idle_is_the_one_a_new_article_would_make(
+    site: Site,
+    clean_output: CleanOutput,
+    prepared: list[Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`Resident.idle` makes the kept site's index as the first new file would; the build
+    after it makes none and publishes the clean build's bytes."""
+    import feeds.siteadd
+
+    resident = _watched(site)
+    made: list[int] = []
+    real = feeds.siteadd.site_index
+    monkeypatch.setattr(
+        feeds.siteadd, "site_index", lambda *a: made.append(1) or real(*a)
+    )  # fmt: skip
+    resident.idle()
+    assert made == [1]
+    resident.idle()  # kept: not made again
+    assert made == [1]
+    for name, files in (("fold", {"phones/fold-phone.md": FOLD}), ("brick", TAKEN_IN[1][1])):
+        report = _add(site, resident, files)
+        assert report.complete, (name, report.problems)
+        assert len(prepared) == 1, f"{name}: prepared in full"
+        assert made == [1], f"{name}: the index made again"
+        assert_same_output(snapshot(site.output), clean_output(site))
+
+
 def test_an_addition_that_a_later_now_makes_due_otherwise_is_prepared_in_full(
     site: Site, clean_output: CleanOutput, prepared: list[Path]
 ) -> None:

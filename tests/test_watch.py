@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 NOW = "2026-11-26T12:00:00Z"
@@ -264,3 +265,75 @@ def test_edits_saved_the_ways_editors_save_are_published(tmp_path: Path) -> None
     assert fresh.returncode == 0, fresh.stdout + fresh.stderr
     assert "feed files: 0 were written" in fresh.stdout
     assert "0 old files were removed, 0 pages were written" in fresh.stdout
+
+
+class _Told:
+    """A stand-in for a `Resident` that writes down what the watcher tells it, in turn."""
+
+    def __init__(self, calls: list[str], times: list[float]) -> None:
+        self.calls, self.times = calls, times
+
+    def _told(self, what: str) -> None:
+        self.calls.append(what)
+        self.times.append(time.monotonic())
+
+    def watching(self) -> None:
+        self._told("watching")
+
+    def changed(self, paths: object) -> None:
+        self._told("changed")
+
+    def idle(self) -> None:
+        self._told("idle")
+
+
+class _Stop(BaseException):
+    """Ends the watch from inside a build (a build's own errors are reported, not raised)."""
+
+
+def test_the_watcher_gives_the_resident_its_quiet_time_between_builds(tmp_path: Path) -> None:
+    from typing import cast
+
+    from feeds.resident import Resident
+    from feeds.watch import QUIET_SECONDS, watch_and_rebuild
+
+    content = tmp_path / "content"
+    content.mkdir()
+    calls: list[str] = []
+    times: list[float] = []
+    told = _Told(calls, times)
+
+    def rebuild() -> int:
+        told._told("build")
+        if calls.count("build") == 2:
+            raise _Stop  # before any idle time after this build
+        return 0
+
+    def watch() -> None:
+        try:
+            watch_and_rebuild(
+                lambda: [content], rebuild, echo=lambda _: None,
+                resident=cast(Resident, told), debounce_ms=50,
+            )  # fmt: skip
+        except _Stop:
+            calls.append("stopped")
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    end = time.monotonic() + 15
+
+    def wait(done: Callable[[], bool]) -> None:
+        while not done() and time.monotonic() < end:
+            time.sleep(0.02)
+
+    wait(lambda: "watching" in calls)
+    (content / "one.md").write_text("one", encoding="utf-8")
+    wait(lambda: "build" in calls and calls[-1] == "idle")
+    (content / "two.md").write_text("two", encoding="utf-8")
+    thread.join(timeout=max(0.0, end - time.monotonic()))
+    # once quiet for a while (and not before), after each build; repeated while it stays so
+    after = calls[calls.index("build") :]
+    told_once = [c for i, c in enumerate(after) if c != "idle" or after[i - 1] != "idle"]
+    assert told_once == ["build", "idle", "changed", "build", "stopped"], calls
+    first_idle = calls.index("idle", calls.index("build"))
+    assert times[first_idle] - times[calls.index("build")] >= QUIET_SECONDS
