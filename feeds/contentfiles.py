@@ -144,7 +144,10 @@ class ContentWalk:
             folder_out = exclusion is not None and exclusion.folder_out(prefix[:-1])
             # listed by descriptor: a file's stat is then fstatat(folder, name), not a walk
             # of its whole path (about a tenth of the scan at a million files)
-            handle = os.open(folder, _FOLDER_FLAGS)
+            try:
+                handle = os.open(folder, _FOLDER_FLAGS)
+            except (FileNotFoundError, NotADirectoryError):
+                continue  # deleted (or made a file) since its parent was listed: gone
             try:
                 stat = os.fstat(handle)
                 self.folders_seen.add((stat.st_dev, stat.st_ino))
@@ -169,7 +172,10 @@ class ContentWalk:
                                     kept_out.append(relative)
                                     continue
                                 # `FileStat.of`, without a call per file
-                                st = entry.stat(follow_symlinks=False)
+                                try:
+                                    st = entry.stat(follow_symlinks=False)
+                                except FileNotFoundError:
+                                    continue  # deleted since the folder was listed: gone
                                 mtime, ctime = st.st_mtime_ns, st.st_ctime_ns
                                 values = (st.st_size, mtime, mtime if ctime == mtime else ctime,
                                           st.st_ino, st.st_dev)  # fmt: skip

@@ -334,3 +334,56 @@ def test_a_stat_the_last_build_did_not_trust_keeps_the_scan_from_calling_it_unch
     scanned, _, _ = in_shares(config, 2)
     assert (scanned.count, scanned.changed) == (120, None)
     assert changed_stats(manifest, scanned.files()) == 1
+
+
+# -- content that changes while the walk runs ---------------------------------------------
+
+
+def _tree(root: Path) -> Path:
+    content = root / "content"
+    for relative in ("a/one.md", "a/deep/two.md", "b/three.md", "b/four.md", "five.md"):
+        (content / relative).parent.mkdir(parents=True, exist_ok=True)
+        write(content / relative, "---\ntitle: T\n---\nText.\n")
+    return content
+
+
+def test_a_folder_deleted_after_its_parent_was_listed_is_gone_not_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    content = _tree(tmp_path)
+    real_open = os.open
+    doomed = [os.fspath(content / "a")]
+
+    def deleted_first(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if os.fspath(path) in doomed:  # listed in content/, gone now
+            doomed.clear()
+            shutil.rmtree(path)
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", deleted_first)
+    skipped: Skipped = []
+    found = [relative for relative, _ in scan_content(content, skipped=skipped)]
+    assert found == ["b/four.md", "b/three.md", "five.md"]
+    assert skipped == [] and not (content / "a").exists()
+
+
+def test_a_file_deleted_after_its_folder_was_listed_is_gone_not_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from contextlib import nullcontext
+
+    content = _tree(tmp_path)
+    real_scandir = os.scandir
+
+    def listed_then_deleted(where: Any) -> Any:
+        entries = list(real_scandir(where))  # the names, before any stat is taken
+        for entry in entries:
+            if entry.name == "three.md":
+                os.unlink(entry.path if isinstance(where, str) else content / "b" / entry.name)
+        return nullcontext(entries)
+
+    monkeypatch.setattr(os, "scandir", listed_then_deleted)
+    found = [relative for relative, _ in scan_content(content, skipped=[])]
+    assert found == ["a/deep/two.md", "a/one.md", "b/four.md", "five.md"]
