@@ -193,8 +193,8 @@ def run_inherited(
 def collector_off_inherited() -> Iterator[None]:
     """The cycle collector kept off every object alive now, which workers forked inside the
     block inherit (`gc.freeze`: a collection would touch, and so copy, every page it walked),
-    and after the block too when the caller had frozen them already (a build keeps its state
-    frozen to its end; freezes do not nest: one unfreeze ends all)."""
+    and after the block too when the caller had frozen them already (freezes do not nest:
+    one unfreeze ends all). A build's workers also inherit its paused collector."""
     frozen_before = gc.get_freeze_count() > 0
     gc.freeze()
     try:
