@@ -208,15 +208,7 @@ def _build_stages(
         problems.extend(static.problems)
     remove_temp_files(config.output_dir)  # of killed builds, before anything is compared
     hold = request.dry_run or blocked
-    memo = None if resident is None else resident.registry
-    digest, made = site.contents.digest, site.contents.reader_digest
-    if same_ids is not None and memo is not None and swapped is not None:
-        assert patched is not None  # as `swapped` is
-        registry = registry_swapped(
-            same_ids, swapped, digest, memo, made, patched.added, patched.removed
-        )
-    else:
-        registry = registry_of(site.articles, digest, memo, made, previous_ids)
+    registry, touched = _registry(site, patched, previous_ids, same_ids, resident)
     report, owned = _publish_owned(config, cache, rendered, planned, request, hold)
     problems.extend(owned.problems)
     summary = summary_of(site, rendered, pages, summary_problems)
@@ -238,7 +230,7 @@ def _build_stages(
         if resident is not None:
             resident.keep_cache(config.cache_dir, saved)
             resident.keep_site(config, saved, site)
-    added, changed, removed = article_changes(previous_ids, registry)
+    added, changed, removed = article_changes(previous_ids, registry, touched)
     built = report_of(
         summary, request,
         files_total=site.files_total, files_read=site.files_read,
@@ -246,6 +238,27 @@ def _build_stages(
         refused=tuple(rendered.refused), publish=report, blocked=blocked, workers=processes,
     )  # fmt: skip
     return dataclasses.replace(built, added=added, changed=changed, removed=removed)
+
+
+def _registry(
+    site: Prepared,
+    patched: Patched | None,
+    previous: dict[str, Published] | None,
+    same: dict[str, Published] | None,
+    resident: Resident | None,
+) -> tuple[dict[str, Published], set[str] | None]:
+    """The registry of this build, and for a patched one the only sources whose entries may
+    differ from the last (for `article_changes`); None: any may."""
+    memo = None if resident is None else resident.registry
+    digest, made = site.contents.digest, site.contents.reader_digest
+    if same is None or memo is None or patched is None:
+        return registry_of(site.articles, digest, memo, made, previous), None
+    swapped = patched.swapped
+    registry = registry_swapped(same, swapped, digest, memo, made, patched.added, patched.removed)
+    touched = {a.source for pair in swapped for a in pair}
+    touched.update(a.source for a in patched.added)
+    touched.update(patched.removed)
+    return registry, touched
 
 
 def _checked_ids(

@@ -249,14 +249,21 @@ def _ids_parts(registry: Mapping[str, Published]) -> Iterator[str]:
 
 
 def article_changes(
-    previous: Mapping[str, Published] | None, current: Mapping[str, Published]
+    previous: Mapping[str, Published] | None,
+    current: Mapping[str, Published],
+    touched: Iterable[str] | None = None,
 ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """(added, changed, removed) between two registries (`registry_of`), each as sorted
     `source: title`: by id; changed means any field readers get changed (the title or
     publication time only, against a registry saved before digests). Nothing without a
-    previous registry (a first build, a deleted cache)."""
+    previous registry (a first build, a deleted cache). `touched`: the only sources whose
+    entries may differ (a patched build's, `registry_swapped`); the others are not looked at."""
     if previous is None:
         return (), (), ()
+    if touched is not None:
+        sources = set(touched)
+        previous = {s: previous[s] for s in sources if s in previous}
+        current = {s: current[s] for s in sources if s in current}
     ids_before, ids_now = {e.id for e in previous.values()}, {e.id for e in current.values()}
     if len(ids_before) == len(previous) and len(ids_now) == len(current):
         # ids unique in both (as a build's always are): an entry the same in both under the

@@ -279,6 +279,22 @@ def test_article_changes_with_entries_the_same_in_both() -> None:
     assert removed == ("d.md: Title 4",)
 
 
+def test_article_changes_of_the_touched_sources_only() -> None:
+    previous = {f"{n}.md": _entry(n) for n in range(1, 7)}
+    current = dict(previous)
+    current["2.md"] = Published("urn:x:2", "Title 2", "2026-02-01T00:00:00+00:00", "other")
+    current["7.md"] = _entry(7)  # new
+    current["3b.md"] = current.pop("3.md")  # renamed, same id
+    del current["4.md"]
+    expected = (("7.md: Title 7",), ("2.md: Title 2",), ("4.md: Title 4",))
+    assert article_changes(previous, current) == expected
+    touched = ["2.md", "7.md", "3.md", "3b.md", "4.md"]
+    assert article_changes(previous, current, touched) == expected
+    # what is outside `touched` is taken as unchanged, unread (a patched build's registry)
+    current["5.md"] = Published("urn:x:5", "Reworded", "2026-05-01T00:00:00+00:00", "x")
+    assert article_changes(previous, current, touched) == expected
+
+
 def test_article_changes_with_a_damaged_registry_of_repeated_ids() -> None:
     previous = {"a.md": _entry(1), "b.md": Published("urn:x:1", "Twin", "2026-01-01", "d9")}
     current = {"a.md": _entry(1)}
