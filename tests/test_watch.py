@@ -287,6 +287,14 @@ class _Told:
         self._told("idle")
 
 
+def arrive(scratch: Path, path: Path) -> None:
+    """A file written beside the watched folder and renamed into it: one event, so one
+    batch, however slowly the machine runs."""
+    temp = scratch / f"{path.name}.part"
+    temp.write_text(path.stem, encoding="utf-8")
+    os.replace(temp, path)
+
+
 class _Stop(BaseException):
     """Ends the watch from inside a build (a build's own errors are reported, not raised)."""
 
@@ -327,9 +335,9 @@ def test_the_watcher_gives_the_resident_its_quiet_time_between_builds(tmp_path: 
             time.sleep(0.02)
 
     wait(lambda: "watching" in calls)
-    (content / "one.md").write_text("one", encoding="utf-8")
+    arrive(tmp_path, content / "one.md")
     wait(lambda: "build" in calls and calls[-1] == "idle")
-    (content / "two.md").write_text("two", encoding="utf-8")
+    arrive(tmp_path, content / "two.md")
     thread.join(timeout=max(0.0, end - time.monotonic()))
     # once quiet for a while (and not before), after each build; repeated while it stays so
     after = calls[calls.index("build") :]
