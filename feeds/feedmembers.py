@@ -12,13 +12,19 @@ from __future__ import annotations
 from bisect import bisect_left, insort
 from collections.abc import Iterable
 from dataclasses import dataclass
-from operator import attrgetter, methodcaller
+from operator import attrgetter
 
 from feeds.model import Article, Category
 
 Slugs = tuple[str, ...]
-_FEED_ORDER = methodcaller("sort_key")  # `feed_order`'s key: unique (ids are)
+FEED_ORDER = Article.sort_key  # `feed_order`'s key: unique (ids are)
 _SLUGS = attrgetter("slugs")
+
+
+def feed_position(ordered: list[Article], article: Article) -> int | None:
+    """Where this very article is in `ordered` (feed order), or None."""
+    position = bisect_left(ordered, article.sort_key(), key=FEED_ORDER)
+    return position if position < len(ordered) and ordered[position] is article else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,14 +79,12 @@ def changed_members(
     for article in out:
         for slugs, _ in _levels(article):
             held = lists.get(slugs)
-            if held is None:
-                continue
-            position = bisect_left(held, article.sort_key(), key=_FEED_ORDER)
-            if position < len(held) and held[position] is article:
+            position = None if held is None else feed_position(held, article)
+            if position is not None:
                 del members(slugs)[position]
     for article in coming:
         for slugs, _ in _levels(article):
-            insort(members(slugs), article, key=_FEED_ORDER)
+            insort(members(slugs), article, key=FEED_ORDER)
     for slugs in copied:  # each changed feed's category: as its (new) first article names it
         if lists[slugs]:
             categories[slugs] = dict(_levels(lists[slugs][0]))[slugs]

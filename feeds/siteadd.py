@@ -23,7 +23,7 @@ from feeds.cache import FileState
 from feeds.config import Config
 from feeds.contents import ContentSource
 from feeds.feedkinds import feed_order, in_feeds, name_clashes
-from feeds.feedmembers import FeedMembers, changed_members
+from feeds.feedmembers import FEED_ORDER, FeedMembers, changed_members, feed_position
 from feeds.model import Article, FileStat
 from feeds.parallel import Workers
 from feeds.reading import Loaded
@@ -32,7 +32,6 @@ from feeds.siteindex import PUBLISHED_ORDER, SiteIndex, resolve_changes, site_in
 
 Stats = list[tuple[str, FileStat]]
 Swapped = list[tuple[Article, Article]]  # (as published before, as published now)
-_FEED_ORDER = Article.sort_key
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -90,7 +89,7 @@ def grown_site(
     if not found:
         return None
     articles = _articles(published, removed, changes.resolved)
-    ordered, members = _feed_order(previous, articles, moved, gone, added, config)
+    ordered, members = changed_feed_order(previous, articles, moved, gone, added, config)
     problems = previous.problems[: previous.read_problems]
     problems.extend(name_clashes(ordered, config))  # recounted: tags and authors may change
     planned = len(problems)
@@ -220,7 +219,7 @@ def _expired(article: Article, now: datetime) -> bool:
     return article.expires is not None and article.expires <= now
 
 
-def _feed_order(
+def changed_feed_order(
     previous: Prepared,
     articles: tuple[Article, ...],
     moved: Swapped,
@@ -232,32 +231,30 @@ def _feed_order(
     each moved article in its old one's place when it sorts the same and is filed the same
     (so `in_feeds` holds it or not as before), else taken out and put in again (feed order
     is unique: ids are); gone ones taken out and added ones put in. With the last build's
-    `FeedMembers` changed the same way, when it kept them."""
+    `FeedMembers` changed the same way, when it kept them. `last` is left as it was."""
     last = previous.ordered
     if last is None:
         return feed_order(articles, config), None
-    new_of: dict[int, Article] = {}
+    ordered = list(last)
     out, coming = list(gone), list(added)
+    stayed: Swapped = []  # moved in place: the members take them out and put them in
     for old, new in moved:
-        if _same_place(old, new):
-            new_of[id(old)] = new
-        else:
+        if not _same_place(old, new):
             out.append(old)
             coming.append(new)
-    ordered = [new_of.get(id(a), a) for a in last] if new_of else list(last)
+        elif (position := feed_position(ordered, old)) is not None:
+            ordered[position] = new
+            stayed.append((old, new))
     for old in out:
-        position = bisect_left(ordered, old.sort_key(), key=_FEED_ORDER)
-        if position < len(ordered) and ordered[position] is old:
+        if (position := feed_position(ordered, old)) is not None:
             del ordered[position]
-    entering = list(in_feeds(coming, config))
+    entering = in_feeds(coming, config)
     for article in entering:
-        insort(ordered, article, key=_FEED_ORDER)
+        insort(ordered, article, key=FEED_ORDER)
     if previous.members is None:
         return ordered, None
-    # the feeds' members: those moved in place taken out and put in again too
-    stayed = [(old, new) for old, new in moved if new_of.get(id(old)) is new]
     taken_out = [*out, *(old for old, _ in stayed)]
-    put_in = [*entering, *in_feeds([new for _, new in stayed], config)]
+    put_in = [*entering, *(new for _, new in stayed)]
     return ordered, changed_members(previous.members, taken_out, put_in)
 
 

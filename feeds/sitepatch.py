@@ -26,14 +26,13 @@ from typing import cast
 from feeds.cache import BuildCache, FileState
 from feeds.config import Config
 from feeds.contents import ContentSource, content_index
-from feeds.feedmembers import FeedMembers, changed_members
 from feeds.model import Article
 from feeds.parallel import Workers
 from feeds.plan import FeedSpec, SitePlan
 from feeds.reading import load_files
 from feeds.recordbodies import RecordBodies
 from feeds.site import Prepared, oversized
-from feeds.siteadd import SiteChange, Stats, grown_site, published_version
+from feeds.siteadd import SiteChange, Stats, changed_feed_order, grown_site, published_version
 
 SWAPPABLE = ("title", "body", "summary")
 _SOURCE = attrgetter("source")
@@ -105,7 +104,10 @@ def patch_site(
     plan = _swapped_plan(previous.plan, {id(old): new for old, new in swapped})
     if _any_oversized(plan, swapped, contents):
         return None
-    ordered, members = _swapped_order(previous, swapped)
+    # a rewording keeps each article's place (sort key, categories, what `in_feeds` reads)
+    ordered, members = (None, None) if previous.ordered is None else changed_feed_order(
+        previous, previous.articles, swapped, [], [], config
+    )  # fmt: skip
     site = dataclasses.replace(
         previous,
         plan=plan,
@@ -253,24 +255,3 @@ def _swapped_articles(
     for old, new in swapped:
         updated[bisect_left(articles, old.source, key=_SOURCE)] = new
     return tuple(updated)
-
-
-def _swapped_order(
-    previous: Prepared, swapped: list[tuple[Article, Article]]
-) -> tuple[list[Article] | None, FeedMembers | None]:
-    """The last build's feed order and feed members with each reworded article in its old
-    one's place (a rewording keeps the sort key, the categories and what `in_feeds` reads);
-    None for what the last build did not keep."""
-    if previous.ordered is None:
-        return None, None
-    ordered = list(previous.ordered)
-    held = []
-    for old, new in swapped:
-        position = bisect_left(ordered, old.sort_key(), key=Article.sort_key)
-        if position < len(ordered) and ordered[position] is old:
-            ordered[position] = new
-            held.append((old, new))
-    if previous.members is None:
-        return ordered, None
-    members = changed_members(previous.members, [o for o, _ in held], [n for _, n in held])
-    return ordered, members

@@ -250,11 +250,16 @@ def stats(folder: Path) -> dict[str, tuple[int, int]]:
 
 def clean_build(site: Site, root: Path, now: datetime = NOW) -> dict[str, bytes]:
     """Build a copy of the site's config and content in `root` (fresh output and cache)."""
+    clean_report(site, root, now)
+    return snapshot(root / "public")
+
+
+def clean_report(site: Site, root: Path, now: datetime = NOW) -> BuildReport:
+    """`clean_build`'s build, its report."""
     root.mkdir(parents=True)
     shutil.copy2(site.root / "config.yaml", root / "config.yaml")
     shutil.copytree(site.content, root / "content")
-    build_site(load_config(root / "config.yaml"), now=now)
-    return snapshot(root / "public")
+    return build_site(load_config(root / "config.yaml"), now=now)
 
 
 # The `clean_output` fixture (conftest.py): `clean_output(site, now=NOW)` is `clean_build` of

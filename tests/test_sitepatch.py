@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sites import NOW, CleanOutput, Site, assert_same_output, snapshot
+from sites import NOW, CleanOutput, Site, assert_same_output, clean_report, snapshot
 
 import feeds.build
 from feeds.buildwork import Stats, changed_stats
@@ -240,16 +240,7 @@ def test_an_edit_of_a_draft_or_a_scheduled_article_is_patched(
     assert len(prepared) == 1, "prepared in full"
     assert report.complete and report.publish.written == ()
     assert_same_output(snapshot(site.output), clean_output(site))
-    import shutil
-
-    from feeds.build import build_site
-    from feeds.config import load_config
-
-    clean = site.root.parent / "clean-report"
-    clean.mkdir()
-    shutil.copy2(site.root / "config.yaml", clean / "config.yaml")
-    shutil.copytree(site.content, clean / "content")
-    fresh = build_site(load_config(clean / "config.yaml"), now=NOW)
+    fresh = clean_report(site, site.root.parent / "clean-report")
     assert [a.title for a in report.scheduled] == [a.title for a in fresh.scheduled]
     again = site.build()
     assert (again.files_read, again.publish.written, again.publish.removed) == (0, (), ())
