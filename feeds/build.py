@@ -42,7 +42,7 @@ from feeds.cache import (
 from feeds.categories import check_category_config
 from feeds.codec import collector_paused
 from feeds.config import Config
-from feeds.contentfiles import Skipped, scan_content, skipped_problems
+from feeds.contentfiles import Skipped, scan_content, skipped_problems, with_unread_kept
 from feeds.discovery import add_news_sitemap, add_pages
 from feeds.feedfiles import Rendered, render_all
 from feeds.feedkinds import excluded_categories
@@ -391,19 +391,40 @@ def _scan(
 ) -> Scanned:
     """The content files; none when `sources:` stand instead of a content folder (issue 18).
     A resident updates its last scan when it can; a big site's scan is shared by processes
-    (`scanshares`) when the last build's `manifest` is given."""
+    (`scanshares`) when the last build's `manifest` is given. Below a folder that cannot be
+    listed, the files the last build read stay (`with_unread_kept`)."""
     if config.sources and not config.content_dir.exists():
         return Scanned.of([])
+    unreadable: list[str] = []
     if resident is None:
-        return scan_shared(config, manifest, skipped, excluded)
+        scanned = scan_shared(config, manifest, skipped, excluded, unreadable)
+        if not unreadable:
+            return scanned
+        return Scanned.of(_unread_kept(config, scanned.files(), unreadable, manifest, excluded))
 
     def full(skipped: Skipped, excluded: list[str], links: list[str]) -> Stats:
-        return scan_content(config.content_dir, skipped, config.content_exclude, excluded, links)
+        exclude = config.content_exclude
+        files = scan_content(config.content_dir, skipped, exclude, excluded, links, unreadable)
+        return _unread_kept(config, files, unreadable, manifest, excluded)
 
     files, left_out, kept_out = resident.scan(config, full)
     skipped.extend(left_out)
     excluded.extend(kept_out)
     return Scanned.of(files)
+
+
+def _unread_kept(
+    config: Config,
+    files: Stats,
+    unreadable: list[str],
+    manifest: Manifest | None,
+    excluded: list[str],
+) -> Stats:
+    if not unreadable:
+        return files
+    last = load_manifest(config.cache_dir) if manifest is None else manifest  # `feeds validate`
+    stats = None if last is None else last.stats
+    return with_unread_kept(files, unreadable, stats, config.content_exclude, excluded)
 
 
 def _changed(manifest: Manifest | None, scanned: Scanned, resident: Resident | None) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from fnmatch import translate
 from pathlib import Path
@@ -40,6 +40,11 @@ _OUTSIDE = (
 )
 _LOOP = "is a symbolic link to a folder that is read already (a loop or a second path): skipped"
 _TWICE = "is a symbolic link to a file that is read under its own name: skipped"
+_UNREADABLE = (
+    "is a folder that cannot be read ({}): the files the last build read below it are kept "
+    "as it read them, any others are left out; give the user that runs feeds read and "
+    "search permission on it (chmod u+rx, or chown)"
+)
 _FOLDER_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
 _new_tuple = tuple.__new__
 
@@ -50,14 +55,19 @@ def scan_content(
     exclude: tuple[str, ...] = (),
     excluded: list[str] | None = None,
     links: list[str] | None = None,
+    unreadable: list[str] | None = None,
 ) -> _Found:
     """Every article file below `content_dir` (hidden names skipped), sorted by path. Links
     leading outside, loops and broken links are left out and added to `skipped`; files an
     `exclude` glob matches (content.exclude) are left out and added to `excluded`; every
-    symbolic link met is added to `links`."""
+    symbolic link met is added to `links`; each folder that cannot be listed is added to
+    `skipped` and, as a prefix (`name/`, "" for content_dir), to `unreadable`."""
     walk = ContentWalk(content_dir)
     walk.folder(str(content_dir), "")
-    return walk.finish(skipped, exclude, excluded, links)
+    found = walk.finish(skipped, exclude, excluded, links)
+    if unreadable is not None:
+        unreadable.extend(walk.unreadable)
+    return found
 
 
 class ContentWalk:
@@ -82,6 +92,7 @@ class ContentWalk:
         self.folders_seen: set[tuple[int, int]] = set()
         self.notes: Skipped = []
         self.links: list[str] = []
+        self.unreadable: list[str] = []  # prefixes of the folders that could not be listed
 
     def finish(
         self,
@@ -148,6 +159,10 @@ class ContentWalk:
                 handle = os.open(folder, _FOLDER_FLAGS)
             except (FileNotFoundError, NotADirectoryError):
                 continue  # deleted (or made a file) since its parent was listed: gone
+            except OSError as error:  # no permission (EACCES), an I/O error
+                self._unreadable(prefix, error, self._marks(folders), folders)
+                continue
+            marks = self._marks(folders)
             try:
                 stat = os.fstat(handle)
                 self.folders_seen.add((stat.st_dev, stat.st_ino))
@@ -185,8 +200,27 @@ class ContentWalk:
                                 self._link(os.path.join(folder, name), name, prefix + name)
                         elif entry.is_dir(follow_symlinks=False):
                             folders.append((os.path.join(folder, name), prefix + name + "/"))
+            except OSError as error:  # the listing failed part-way: as if not listed at all
+                self._unreadable(prefix, error, marks, folders)
             finally:
                 os.close(handle)
+
+    def _marks(self, folders: list[tuple[str, str]]) -> tuple[int, ...]:
+        """How long each list a folder's listing adds to is before it (`_unreadable`)."""
+        return (len(self.found), len(folders), len(self.kept_out), len(self.file_links),
+                len(self.folder_links), len(self.links), len(self.notes))  # fmt: skip
+
+    def _unreadable(
+        self, prefix: str, error: OSError, marks: tuple[int, ...], folders: list[tuple[str, str]]
+    ) -> None:
+        """A folder that cannot be listed: what its listing added is taken back, and the
+        build keeps the files the last build read below it (`with_unread_kept`)."""
+        found, pending, kept_out, file_links, folder_links, links, notes = marks
+        del self.found[found:], folders[pending:], self.kept_out[kept_out:]
+        del self.file_links[file_links:], self.folder_links[folder_links:]
+        del self.links[links:], self.notes[notes:]
+        self.unreadable.append(prefix)
+        self.note(prefix[:-1], _UNREADABLE.format(error.strerror or error))
 
     def _link(self, path: str, name: str, relative: str) -> None:
         self.links.append(relative)
@@ -202,6 +236,33 @@ class ContentWalk:
             self.folder_links.append((relative + "/", path))
         elif S_ISREG(stat.st_mode) and is_article_name(name):
             self.file_links.append((relative, FileStat.of(stat)))
+
+
+def with_unread_kept(
+    found: _Found,
+    unreadable: Iterable[str],
+    last: Mapping[str, tuple[int, int, int, int] | None] | None,
+    exclude: tuple[str, ...] = (),
+    excluded: list[str] | None = None,
+) -> _Found:
+    """`found` with each file the last build read below a folder the scan could not list
+    (`unreadable`; `last` is the manifest's stats) at the stat the last build took, so that
+    its articles stay as they were instead of going as deleted; sorted by path. A stat the
+    last build did not trust (None) is given as one no file has: the file is then read,
+    fails, and keeps its last good version."""
+    prefixes = tuple(unreadable)
+    if not prefixes or not last:
+        return found
+    kept = [(path, _as_taken(stat)) for path, stat in last.items() if path.startswith(prefixes)]
+    if exclude:
+        kept = kept_in(kept, exclude, excluded)
+    if not kept:
+        return found
+    return sorted([*found, *kept])  # no file below an unlisted folder is in `found`
+
+
+def _as_taken(stat: tuple[int, int, int, int] | None) -> FileStat:
+    return FileStat(*(stat or (-1, -1, -1, -1)), st_dev=0)
 
 
 def kept_in(found: _Found, exclude: tuple[str, ...], excluded: list[str] | None) -> _Found:

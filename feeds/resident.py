@@ -235,6 +235,17 @@ def _position(files: Stats, relative: str) -> int | None:
     return position if position < len(files) and files[position][0] == relative else None
 
 
+def _listable(folder: str) -> bool:
+    """Whether the scan can list `folder` (gone: its entries are reported one by one)."""
+    try:
+        os.close(os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC))
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
 def _holds(files: Stats, folder: str) -> bool:
     """True when some file of `files` (sorted by path) is below `folder`."""
     prefix = folder + "/"
@@ -302,6 +313,8 @@ def _updated(
             # too, and scanned in full), and there was no link anywhere in the content
             came.append((relative, FileStat.of(stat)))
         elif stat is not None and S_ISDIR(stat.st_mode) and _holds(files, relative):
+            if not _listable(path):
+                return None  # its permissions changed (chmod): a full scan names it
             continue  # a folder scanned before, its entries changed: each is reported
         elif stat is not None and not S_ISREG(stat.st_mode):
             return None  # a new folder, or a link

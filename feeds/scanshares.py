@@ -66,7 +66,11 @@ class _Share:
 
 
 def scan_shared(
-    config: Config, manifest: Manifest | None, skipped: Skipped, excluded: list[str]
+    config: Config,
+    manifest: Manifest | None,
+    skipped: Skipped,
+    excluded: list[str],
+    unreadable: list[str] | None = None,
 ) -> Scanned:
     """`scan_content` of `config.content_dir` (with content.exclude), shared by the processes
     a build may use when the last build read enough files to make it pay."""
@@ -74,8 +78,9 @@ def scan_shared(
     known = 0 if manifest is None else len(manifest.stats)
     if manifest is None or processes < 2 or known < MIN_FILES_FOR_SHARED_SCAN:
         exclude = config.content_exclude
-        return Scanned.of(scan_content(config.content_dir, skipped, exclude, excluded))
-    return shared_scan(config, manifest, processes, skipped, excluded)
+        found = scan_content(config.content_dir, skipped, exclude, excluded, None, unreadable)
+        return Scanned.of(found)
+    return shared_scan(config, manifest, processes, skipped, excluded, unreadable=unreadable)
 
 
 def shared_scan(
@@ -85,9 +90,11 @@ def shared_scan(
     skipped: Skipped,
     excluded: list[str],
     send: bool = False,
+    unreadable: list[str] | None = None,
 ) -> Scanned:
     """`scan_shared`'s answer from `processes` shares. The workers send their files when
-    the counts show a change (or `send`); else `Scanned.files` scans again if asked."""
+    the counts show a change (or `send`); else `Scanned.files` scans again if asked. Every
+    share lists every folder: the build process's own share says which it could not."""
     global _SCAN
     _SCAN = (config, manifest, processes)
     try:
@@ -104,6 +111,8 @@ def shared_scan(
         _SCAN = None
         _KEPT.clear()
     kept_out = [relative for done in shares for relative in done.kept_out]
+    if unreadable is not None:
+        unreadable.extend(walk.unreadable)
     if linked:  # the linked trees, after the real one, walked here (`ContentWalk.finish`)
         assert sent is not None
         walk.found.extend(item for data in sent for item in _received(data))

@@ -160,9 +160,9 @@ def test_a_build_shares_its_scan_and_publishes_what_one_process_does(
 
     monkeypatch.setattr(feeds.build, "_build_stages", building)
 
-    def counted(*args: object) -> Scanned:
+    def counted(*args: object, **kwargs: object) -> Scanned:
         calls.append(1)
-        return real(*args)  # type: ignore[arg-type]
+        return real(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(feeds.scanshares, "shared_scan", counted)
     monkeypatch.setattr(feeds.scanshares, "MIN_FILES_FOR_SHARED_SCAN", 1)
@@ -214,9 +214,9 @@ def test_a_settings_change_with_no_file_changed_builds_from_the_shared_scan(
     sends: list[bool] = []
     real = feeds.scanshares.shared_scan
 
-    def counted(*args: Any, send: bool = False) -> Scanned:
+    def counted(*args: Any, send: bool = False, **kwargs: Any) -> Scanned:
         sends.append(send)
-        return real(*args, send=send)
+        return real(*args, send=send, **kwargs)
 
     monkeypatch.setattr(feeds.scanshares, "shared_scan", counted)
     text = (tmp_path / "config.yaml").read_text("utf-8")
