@@ -53,6 +53,7 @@ from feeds.idregistry import (
     describe,
     load_ids,
     new_ids,
+    registry_again,
     registry_of,
     registry_swapped,
 )
@@ -247,10 +248,12 @@ def _registry(
     same: dict[str, Published] | None,
     resident: Resident | None,
 ) -> tuple[dict[str, Published], set[str] | None]:
-    """The registry of this build, and for a patched one the only sources whose entries may
-    differ from the last (for `article_changes`); None: any may."""
+    """The registry of this build, and (for a patched one, and a fresh process's) the only
+    sources whose entries may differ from the last (for `article_changes`); None: any may."""
     memo = None if resident is None else resident.registry
     digest, made = site.contents.digest, site.contents.reader_digest
+    if memo is None and previous is not None:  # a fresh process
+        return registry_again(site.articles, digest, made, previous)
     if same is None or memo is None or patched is None:
         return registry_of(site.articles, digest, memo, made, previous), None
     swapped = patched.swapped

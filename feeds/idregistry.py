@@ -92,7 +92,7 @@ def registry_of(
     memo, `previous` (the registry the last build saved) gives an article's entry again when
     that digest is the one saved there: it covers every field the entry holds."""
     if memo is None and previous is not None and made is not None:
-        return _registry_again(articles, body_key, made, previous)
+        return registry_again(articles, body_key, made, previous)[0]
     registry: dict[str, Published] = {}
     memo = RegistryMemo() if memo is None else memo
     known, memo.entries = memo.entries, {}
@@ -106,20 +106,30 @@ def registry_of(
     return registry
 
 
-def _registry_again(
+def registry_again(
     articles: Iterable[Article],
     body_key: BodyKey,
     made: MadeDigest,
     previous: Mapping[str, Published],
-) -> dict[str, Published]:
+) -> tuple[dict[str, Published], set[str]]:
+    """`registry_of` with `previous` and no memo (a fresh process), and the sources whose
+    entries may differ from `previous`'s: those made again, and those gone. Every other
+    entry is `previous`'s very object, so `article_changes` need look at these only."""
     registry: dict[str, Published] = {}
+    touched: set[str] = set()
+    new = 0  # made again for a source `previous` does not hold
     for a in sorted(articles, key=_SOURCE):
-        digest, last = made(a), previous.get(a.source)
+        source = a.source
+        digest, last = made(a), previous.get(source)
         if digest and last is not None and last.digest == digest:
-            registry[a.source] = last
+            registry[source] = last
         else:
-            registry[a.source] = _published(a, body_key(a), made)
-    return registry
+            registry[source] = _published(a, body_key(a), made)
+            touched.add(source)
+            new += last is None
+    if len(registry) - new != len(previous):  # some of `previous`'s sources are gone
+        touched.update(previous.keys() - registry.keys())
+    return registry, touched
 
 
 _SOURCE = operator.attrgetter("source")

@@ -369,3 +369,47 @@ def test_a_registry_made_again_keeps_the_entries_whose_digest_is_the_saved_one()
     assert again == registry_of(articles, lambda a: "k", None, lambda a: made.get(a.source))
     assert list(again) == ["s1", "s2", "s3", "s4"]
     assert again["s2"].title == "Two!" and again["s4"].digest == reader_digest(unread, "k")
+
+
+def test_a_registry_made_again_says_which_entries_may_differ() -> None:
+    """A fresh process's report looks only at the entries made again and the sources gone
+    (`registry_again`): it is the report of the whole comparison."""
+    from datetime import UTC, datetime
+
+    from feeds.idregistry import reader_digest, registry_again
+    from feeds.model import Article, BodyFormat
+
+    def article(source: str, n: int, title: str) -> Article:
+        when = datetime(2026, 11, n, tzinfo=UTC)
+        return Article(
+            source=source, slug=f"a{n}", id=f"urn:x:{n}", link=f"https://x/{n}",
+            title=title, published=when, updated=when, categories=(), body="",
+            body_format=BodyFormat.TEXT,
+        )  # fmt: skip
+
+    kept = [article(f"k{n}.md", n, f"Kept {n}") for n in range(1, 6)]
+    edited, renamed = article("e.md", 6, "Edited"), article("r2.md", 7, "Moved")
+    new = article("n.md", 8, "New")
+    digests = {a.source: reader_digest(a, "k") for a in (*kept, edited, renamed, new)}
+
+    def made(a: Article) -> str | None:
+        return digests.get(a.source)
+
+    def entry(a: Article, digest: str) -> Published:
+        return Published(a.id, a.title, a.published.isoformat(), digest)
+
+    previous = {a.source: entry(a, digests[a.source]) for a in kept}
+    previous["e.md"] = entry(article("e.md", 6, "Before"), "old digest")
+    previous["r1.md"] = entry(renamed, "digest under its old name")
+    previous["gone.md"] = entry(article("gone.md", 9, "Gone"), "d")
+    articles = [*kept, edited, renamed, new]
+    registry, touched = registry_again(articles, lambda a: "k", made, previous)
+    assert touched == {"e.md", "r1.md", "r2.md", "n.md", "gone.md"}
+    assert all(registry[a.source] is previous[a.source] for a in kept)
+    expected = (("n.md: New",), ("e.md: Edited", "r2.md: Moved"), ("gone.md: Gone",))
+    assert article_changes(previous, registry) == expected
+    assert article_changes(previous, registry, touched) == expected
+    # nothing gone and nothing new: only the edited entries
+    same_sources = {s: e for s, e in previous.items() if s not in ("r1.md", "gone.md")}
+    _, touched = registry_again([*kept, edited], lambda a: "k", made, same_sources)
+    assert touched == {"e.md"}
