@@ -45,7 +45,8 @@ def read_static(static_dir: Path, shown: str, planned: Set[str]) -> StaticFiles:
             "is not a folder; nothing was copied: create it or remove static_dir",
         )
         return StaticFiles({}, (problem,))
-    for relative, path in _walk(static_dir):
+    unlisted: list[OSError] = []
+    for relative, path in _walk(static_dir, unlisted):
         if len(files) >= MAX_STATIC_FILES:
             skip(relative, None, f"is past the first {MAX_STATIC_FILES} static files; not copied")
             break
@@ -62,14 +63,28 @@ def read_static(static_dir: Path, shown: str, planned: Set[str]) -> StaticFiles:
                 files[relative] = path.read_bytes()
             except OSError as error:
                 skip(relative, None, f"cannot be read ({error.strerror}); not copied")
+    for failure in unlisted:
+        folder = Path(os.fspath(failure.filename or static_dir)).relative_to(static_dir)
+        problems.append(
+            Problem(
+                f"{shown}/{folder.as_posix()}".removesuffix("/."),
+                "file",
+                None,
+                f"is a folder that cannot be read ({failure.strerror or failure}): nothing in it "
+                "was copied, and what was copied from it before stays in output_dir as it "
+                "was; give the user that runs feeds read and search permission on it",
+                Level.WARNING,
+            )
+        )
     return StaticFiles(files, tuple(problems))
 
 
-def _walk(static_dir: Path) -> list[tuple[str, Path]]:
+def _walk(static_dir: Path, unlisted: list[OSError]) -> list[tuple[str, Path]]:
     """(relative `/` path, path) of every entry under `static_dir` but dot-named ones, sorted;
-    folders reached through symbolic links are not entered."""
+    folders reached through symbolic links are not entered; the error of each folder that
+    cannot be listed is added to `unlisted`."""
     found: list[tuple[str, Path]] = []
-    for folder, dirs, names in os.walk(static_dir, followlinks=False):
+    for folder, dirs, names in os.walk(static_dir, onerror=unlisted.append, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         base = Path(folder)
         links = [d for d in dirs if (base / d).is_symlink()]  # listed, never entered

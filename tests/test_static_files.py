@@ -13,6 +13,7 @@ import subprocess
 import sys
 import zlib
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -213,3 +214,27 @@ def test_static_dir_must_not_hold_the_config_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         parse_config(config, tmp_path / "a" / "site")
     assert "must not hold the config file" in str(caught.value)
+
+
+def test_read_static_names_a_folder_it_cannot_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As root every folder is readable: listing one is made to fail as without permission."""
+    static = _tree(tmp_path / "static", {"robots.txt": b"ok", "media/show.png": b"\x89PNG"})
+    real_scandir = os.scandir
+    refused = [os.fspath(static / "media")]
+
+    def listing(path: Any = ".") -> Any:
+        if os.fspath(path) in refused:
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", listing)
+    found = read_static(static, "static", set())
+    assert dict(found.files) == {"robots.txt": b"ok"}
+    [problem] = found.problems
+    assert (problem.source, problem.level) == ("static/media", Level.WARNING)
+    assert "cannot be read (Permission denied)" in problem.message
+    refused[:] = [os.fspath(static)]
+    whole = read_static(static, "static", set())
+    assert [p.source for p in whole.problems] == ["static"] and whole.files == {}
