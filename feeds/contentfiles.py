@@ -253,7 +253,7 @@ def with_unread_kept(
     prefixes = tuple(unreadable)
     if not prefixes or not last:
         return found
-    kept = [(path, _as_taken(stat)) for path, stat in last.items() if path.startswith(prefixes)]
+    kept = [(path, _as_taken(last[path])) for path in last if path.startswith(prefixes)]
     if exclude:
         kept = kept_in(kept, exclude, excluded)
     if not kept:
