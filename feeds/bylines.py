@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from feeds.model import Author, kind, shorten
+from feeds.model import Author, kind, shorten, some_of
 from feeds.recordfields import EMAIL, MAX_FIELD_TEXT, RecordFields, shown
 
 MAX_AUTHORS = 20  # co-authors-plus #129: real bylines have a handful; more is a list by mistake
@@ -60,9 +60,7 @@ def _read_author(record: RecordFields, value: object, field: str) -> Author | No
         )
     extra = sorted(shorten(key) for key in value if key not in ("name", "email"))
     if extra:
-        record.warn(
-            field, ", ".join(extra), "unknown key(s), ignored; an author has name and email"
-        )
+        record.warn(field, some_of(extra), "unknown key(s), ignored; an author has name and email")
     raw_name = value.get("name")
     if raw_name is None:
         record.fail(f"{field}.name", None, f"is missing; {_EXAMPLE}")

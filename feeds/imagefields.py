@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from feeds.model import ImageInfo, kind, shorten
+from feeds.model import ImageInfo, kind, shorten, some_of
 from feeds.recordfields import RecordFields, shown
 from feeds.recordlinks import read_image, read_url_member
 
@@ -23,7 +23,7 @@ def read_picture(record: RecordFields, link: str) -> tuple[str | None, ImageInfo
         return read_image(record, link), None
     unknown = sorted(shorten(key) for key in value if key not in _KEYS)
     if unknown:
-        record.warn("image", ", ".join(unknown), f"unknown key(s), ignored; known: {_KEYS}")
+        record.warn("image", some_of(unknown), f"unknown key(s), ignored; known: {_KEYS}")
     url = read_url_member(record, "image.url", value.get("url"), link, _EXAMPLE)
     info = ImageInfo(
         width=_pixels(record, "width", value.get("width")),

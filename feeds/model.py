@@ -114,6 +114,13 @@ def shorten(value: object, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def some_of(names: list[str], shown: int = 10) -> str:
+    """The first `shown` names joined, and how many more: a record with 5,000 unknown keys
+    is one line, not 30 KB."""
+    more = len(names) - shown
+    return ", ".join(names[:shown]) + (f" and {more:,} more" if more > 0 else "")
+
+
 class BodyFormat(enum.Enum):
     """How an article body is written; it is rendered to HTML only when a feed needs it."""
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 
 from feeds.fieldtext import absolute_url
-from feeds.model import Episode, kind, shorten
+from feeds.model import Episode, kind, shorten, some_of
 from feeds.recordfields import RecordFields, shown
 
 EPISODE_TYPES = ("full", "trailer", "bonus")
@@ -143,7 +143,7 @@ def read_episode(record: RecordFields, link: str) -> Episode | None:
     if unknown:
         record.warn(
             "podcast",
-            ", ".join(unknown),
+            some_of(unknown),
             f"unknown key(s), ignored; known: {', '.join(EPISODE_KEYS)}",
         )
     try:

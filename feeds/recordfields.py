@@ -24,6 +24,7 @@ from feeds.model import (
     RawRecord,
     kind,
     shorten,
+    some_of,
 )
 from feeds.textclean import clean_text, xml_safe
 
@@ -127,7 +128,7 @@ def warn_unknown_keys(record: RecordFields) -> None:
     unknown = sorted(shorten(key) for key in record.fields if key not in _KNOWN)
     if unknown:
         record.warn(
-            ", ".join(unknown),
+            some_of(unknown),
             None,
             f"unknown key{'s' if len(unknown) > 1 else ''}, ignored; check the spelling "
             f"(the keys are {', '.join(KEYS)})",

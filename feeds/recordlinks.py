@@ -14,7 +14,7 @@ from urllib.parse import quote, urlsplit
 from feeds.categories import slugify
 from feeds.config import Config
 from feeds.fieldtext import PCHAR, absolute_url, unsafe_slug
-from feeds.model import Enclosure, kind, shorten
+from feeds.model import Enclosure, kind, shorten, some_of
 from feeds.recordfields import RecordFields, shown
 
 MAX_ENCLOSURE_LENGTH = 2**63 - 1  # readers keep the size in a signed 64-bit integer
@@ -180,7 +180,7 @@ def read_enclosure(record: RecordFields, link: str) -> Enclosure | None:
     if extra:
         record.warn(
             "enclosure",
-            ", ".join(extra),
+            some_of(extra),
             "unknown key(s), ignored; an enclosure has url, type and length",
         )
     raw_type, length = value.get("type"), value.get("length", 0)

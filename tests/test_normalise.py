@@ -161,6 +161,14 @@ def test_unknown_keys_are_one_warning() -> None:
     )
 
 
+def test_thousands_of_unknown_keys_are_named_ten_and_counted() -> None:
+    extra = {f"k{n:04d}": "v" for n in range(5000)}
+    _, warnings = normalise(**extra, author={"name": "Ann", **extra})
+    named = "k0000, k0001, k0002, k0003, k0004, k0005, k0006, k0007, k0008, k0009 and 4,990 more"
+    assert [(w.field, w.value) for w in warnings] == [(named, None), ("author", named)]
+    assert all(len(str(w)) < 1_000 for w in warnings)
+
+
 def test_null_values_are_missing_keys() -> None:
     article, warnings = normalise(
         updated=None, category=None, tags=None, author=None, summary=None, slug=None,
