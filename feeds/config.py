@@ -406,7 +406,11 @@ def _parse_feeds(value: object) -> FeedsConfig:
     for name in formats:
         if name not in FORMATS:
             raise ConfigError("feeds.formats", name, f"unknown format; use {', '.join(FORMATS)}")
-    if not formats or len(set(formats)) != len(formats):
+    if not formats:
+        raise ConfigError(
+            "feeds.formats", [], f"names no format; list at least one of {', '.join(FORMATS)}"
+        )
+    if len(set(formats)) != len(formats):
         raise ConfigError("feeds.formats", list(formats), "must list each format once")
     max_bytes = feeds.get("max_bytes")
     stylesheet = feeds.get("stylesheet")

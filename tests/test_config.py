@@ -137,6 +137,15 @@ def test_unknown_format_is_refused() -> None:
     )
 
 
+def test_no_format_and_a_format_twice_are_refused_each_with_its_reason() -> None:
+    assert error_of(minimal(feeds={"formats": []})) == (
+        "feeds.formats []: names no format; list at least one of rss, atom, json"
+    )
+    assert error_of(minimal(feeds={"formats": ["rss", "atom", "rss"]})) == (
+        "feeds.formats ['rss', 'atom', 'rss']: must list each format once"
+    )
+
+
 def test_not_a_mapping() -> None:
     assert error_of(["site"]) == "config ['site']: must be a mapping, not list"
 
