@@ -14,7 +14,7 @@ from pathlib import Path
 from feeds.cache import BuildCache, FeedState, Memo, Summary, read_back, save_cache
 from feeds.config import Config
 from feeds.feedfiles import Rendered
-from feeds.idregistry import IDS_FILE, Published, save_ids
+from feeds.idregistry import IDS_FILE, Published, RegistryMemo, save_ids
 from feeds.keys import reading_key, render_key
 from feeds.model import Problem
 from feeds.ownership import OWNED_NAME, owned_after, write_owned
@@ -35,11 +35,14 @@ def record_owned(
     )  # fmt: skip
 
 
-def record_ids(config: Config, registry: Mapping[str, Published]) -> list[Problem]:
-    """Remember the id of every article published; a failure is an error."""
+def record_ids(
+    config: Config, registry: Mapping[str, Published], memo: RegistryMemo | None = None
+) -> list[Problem]:
+    """Remember the id of every article published; a failure is an error. `memo`: a
+    resident's, which keeps the text of what it wrote last."""
     return _saved(
         config, config.cache_dir / IDS_FILE,
-        lambda: save_ids(config.cache_dir, registry),
+        lambda: save_ids(config.cache_dir, registry, memo),
         "the next build cannot check that published ids stay",
     )  # fmt: skip
 

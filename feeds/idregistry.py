@@ -77,6 +77,12 @@ class RegistryMemo:
     same body key is not digested again."""
 
     entries: dict[int, tuple[Article, str, Published]] = dataclasses.field(default_factory=dict)
+    # `save_ids`' text of each batch of entries as last written, by its first source: its
+    # sources, the very entries and their JSON (a batch whose entries are the same objects
+    # is not encoded again)
+    texts: dict[str, tuple[tuple[str, ...], tuple[Published, ...], str]] = dataclasses.field(
+        default_factory=dict
+    )
 
 
 def registry_of(
@@ -225,10 +231,14 @@ def describe(changes: list[NewId], shown: int = 5) -> str:
     )
 
 
-def save_ids(cache_dir: Path, registry: Mapping[str, Published]) -> None:
+def save_ids(
+    cache_dir: Path, registry: Mapping[str, Published], memo: RegistryMemo | None = None
+) -> None:
     """Write the registry atomically; an unchanged one is not touched. Raises `OSError`.
-    Written in chunks (at a million articles the text is a quarter of a GiB)."""
-    chunks = _ids_chunks(part.encode() for part in _ids_parts(registry))
+    Written in chunks (at a million articles the text is a quarter of a GiB); with a `memo`
+    (a resident's), only the batches with a changed entry are encoded again."""
+    parts = _ids_parts(registry) if memo is None else _kept_parts(registry, memo)
+    chunks = _ids_chunks(part.encode() for part in parts)
     temp = cache_dir / f".cache-{IDS_FILE}.{secrets.token_hex(6)}.tmp"  # see cache._TEMP_PREFIX
     write_file_atomically(cache_dir / IDS_FILE, chunks, temp)
 
@@ -256,6 +266,27 @@ def _ids_parts(registry: Mapping[str, Published]) -> Iterator[str]:
         for source in sources[start : start + _BATCH]:
             batch[source] = registry[source]  # a tuple: a JSON array
         yield json.dumps(batch, ensure_ascii=False)[1:-1]  # without the braces
+
+
+def _kept_parts(registry: Mapping[str, Published], memo: RegistryMemo) -> Iterator[str]:
+    """`_ids_parts`' text in batches that begin where a source's hash says (so an article
+    that comes or goes changes one batch, not every one after it), each taken from `memo`
+    when its entries are the very ones it was made of. `hash` of a str is fixed within a
+    process, which is as long as a memo lives; the text does not depend on the batches."""
+    sources = sorted(registry)
+    known, memo.texts = memo.texts, {}
+    if not sources:
+        return
+    starts = [0, *(i for i, s in enumerate(sources) if i and hash(s) % _BATCH == 0)]
+    for start, end in zip(starts, [*starts[1:], len(sources)], strict=True):
+        batch = tuple(sources[start:end])
+        entries = tuple(map(registry.__getitem__, batch))
+        kept = known.get(batch[0])
+        if kept is None or kept[0] != batch or not all(map(operator.is_, kept[1], entries)):
+            text = json.dumps(dict(zip(batch, entries, strict=True)), ensure_ascii=False)[1:-1]
+            kept = (batch, entries, text)
+        memo.texts[batch[0]] = kept
+        yield kept[2]
 
 
 def article_changes(

@@ -11,13 +11,21 @@ import json
 from pathlib import Path
 
 import feedparser
+import pytest
 from click.testing import CliRunner
 from factories import make_article
 from sites import NOW, SITE_URL, Site, snapshot
 
 from feeds.cli import cli
 from feeds.config import ConfigError
-from feeds.idregistry import IDS_FILE, Published, new_ids, reader_digest, save_ids
+from feeds.idregistry import (
+    IDS_FILE,
+    Published,
+    RegistryMemo,
+    new_ids,
+    reader_digest,
+    save_ids,
+)
 
 NEW_URL = "https://www.inc.example.org/"
 
@@ -237,6 +245,56 @@ def test_ids_json_is_written_in_chunks_as_json_dumps_writes_it(tmp_path: Path) -
     assert json.loads((tmp_path / IDS_FILE).read_bytes())["articles"] == {
         "posts/04500-caf\u00e9.md": ["tag:x,2026:4500", 'T "4500"\n', "2026-01-01", "d"]
     }
+
+
+def test_a_resident_writes_the_same_ids_json_encoding_only_the_batches_that_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a memo (a resident's), `save_ids` encodes again only the batches holding a new,
+    changed or removed entry; the bytes are those of one `json.dumps` every time."""
+    import random
+
+    import feeds.idregistry
+
+    def expected(registry: dict[str, Published]) -> bytes:
+        articles = {s: list(registry[s]) for s in sorted(registry)}
+        return json.dumps({"version": 1, "articles": articles}, ensure_ascii=False).encode()
+
+    def entry(n: int, title: str = "T") -> Published:
+        return Published(f"tag:x,2026:{n}", f"{title} \u00e9 {n}", "2026-01-01", f"d{n}")
+
+    encoded: list[int] = []
+    real_dumps = json.dumps
+
+    def counted(value: object, **kwargs: object) -> str:
+        encoded.append(1)
+        return real_dumps(value, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(feeds.idregistry.json, "dumps", counted)
+    memo = RegistryMemo()
+    registry = {f"posts/{n:05d}.md": entry(n) for n in range(20_000)}
+    save_ids(tmp_path, registry, memo)
+    assert (tmp_path / IDS_FILE).read_bytes() == expected(registry)
+    batches = len(encoded)
+    assert batches > 3
+    shuffled = random.Random(14)
+    for step in range(30):
+        encoded.clear()
+        source = shuffled.choice(sorted(registry))
+        if step % 3 == 0:
+            registry[source] = entry(step, "Reworded")
+        elif step % 3 == 1:
+            del registry[source]
+        else:
+            registry[f"posts/{shuffled.randrange(30_000):05d}b.md"] = entry(step, "New")
+        save_ids(tmp_path, registry, memo)
+        assert (tmp_path / IDS_FILE).read_bytes() == expected(registry)
+        assert len(encoded) <= 2, step  # the batch that changed (two when one begins anew)
+    encoded.clear()
+    save_ids(tmp_path, dict(registry), memo)  # the very entries, in another dict
+    assert encoded == []
+    save_ids(tmp_path, {}, memo)
+    assert (tmp_path / IDS_FILE).read_bytes() == b'{"version": 1, "articles": {}}'
 
 
 def test_digests_made_as_files_are_read_are_those_of_the_published_articles(
