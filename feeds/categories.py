@@ -350,7 +350,7 @@ def most_used(spellings: Counter[_Spelling]) -> _Spelling:
 
 
 def resolve_categories(
-    articles: Sequence[Article], config: Config
+    articles: Sequence[Article], config: Config, in_order: bool = False
 ) -> tuple[tuple[Article, ...], tuple[Problem, ...]]:
     """Site-wide category names, and the articles that can be published with them.
 
@@ -358,9 +358,10 @@ def resolve_categories(
     else the entry's spelling, else the spelling most articles use (ties: `most_used`). Two
     different names that share a slug path (`Café`/`Cafe`, `C`/`C!`) under the same parent
     are one ERROR naming both and a file with each; every article filed under either is
-    left out. Returns the kept articles sorted by source, and the problems.
+    left out. Returns the kept articles sorted by source, and the problems. `in_order`:
+    `articles` are sorted by source, id and slug already (`normalise.resolve_site`'s).
     """
-    ordered = sorted(articles, key=_order)
+    ordered = articles if in_order else sorted(articles, key=_order)
     # Speed (issue 6): a site's articles share a few hundred category lists, so everything
     # below is counted once per distinct list, weighted by how many articles have it.
     lists = [tuple((c.slugs, c.names) for c in article.categories) for article in ordered]

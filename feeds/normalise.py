@@ -156,7 +156,7 @@ def resolve_site(
     ordered = sorted(articles, key=_SITE_ORDER)
     ids, links = list(map(_ID, ordered)), list(map(_LINK, ordered))
     if len(set(ids)) == len(ids) and len(set(links)) == len(links):  # as most builds find
-        return resolve_categories(ordered, config)
+        return resolve_categories(ordered, config, in_order=True)
     by_id: dict[str, list[int]] = defaultdict(list)
     by_link: dict[str, list[int]] = defaultdict(list)
     for index, article in enumerate(ordered):
@@ -176,7 +176,7 @@ def resolve_site(
             problems.append(_duplicate(ordered, group, "id", article_id))
     left_out = {index for group in reported for index in group}
     kept = [a for i, a in enumerate(ordered) if i not in left_out] if left_out else ordered
-    resolved, category_problems = resolve_categories(kept, config)
+    resolved, category_problems = resolve_categories(kept, config, in_order=True)
     return resolved, tuple(problems) + category_problems
 
 
