@@ -214,7 +214,16 @@ class ContentWalk:
         self, prefix: str, error: OSError, marks: tuple[int, ...], folders: list[tuple[str, str]]
     ) -> None:
         """A folder that cannot be listed: what its listing added is taken back, and the
-        build keeps the files the last build read below it (`with_unread_kept`)."""
+        build keeps the files the last build read below it (`with_unread_kept`). content_dir
+        itself stops the build: with its state lost, every feed would be published empty."""
+        if not prefix:  # content_dir itself: nothing to build from, so nothing is published
+            raise ConfigError(
+                "content_dir",
+                self.root,
+                f"cannot be read ({error.strerror or error}): nothing was built or published; "
+                "give the user that runs feeds read and search permission on it "
+                "(chmod u+rx, or chown)",
+            )
         found, pending, kept_out, file_links, folder_links, links, notes = marks
         del self.found[found:], folders[pending:], self.kept_out[kept_out:]
         del self.file_links[file_links:], self.folder_links[folder_links:]
