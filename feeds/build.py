@@ -255,7 +255,7 @@ def _registry(
     if memo is None and previous is not None:  # a fresh process
         return registry_again(site.articles, digest, made, previous)
     if same is None or memo is None or patched is None:
-        return registry_of(site.articles, digest, memo, made, previous), None
+        return registry_of(site.articles, digest, memo, made), None
     swapped = patched.swapped
     registry = registry_swapped(same, swapped, digest, memo, made, patched.added, patched.removed)
     touched = {a.source for pair in swapped for a in pair}

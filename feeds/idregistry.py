@@ -90,15 +90,11 @@ def registry_of(
     body_key: BodyKey,
     memo: RegistryMemo | None = None,
     made: MadeDigest | None = None,
-    previous: Mapping[str, Published] | None = None,
 ) -> dict[str, Published]:
     """What the registry keeps of each article, by source (through `memo` when given; it
     then holds these articles only). `made(article)` is its `reader_digest` when made
-    already (`ContentSource.reader_digest`: when its file was read), else None. Without a
-    memo, `previous` (the registry the last build saved) gives an article's entry again when
-    that digest is the one saved there: it covers every field the entry holds."""
-    if memo is None and previous is not None and made is not None:
-        return registry_again(articles, body_key, made, previous)[0]
+    already (`ContentSource.reader_digest`: when its file was read), else None. A fresh
+    process with the registry the last build saved uses `registry_again` instead."""
     registry: dict[str, Published] = {}
     memo = RegistryMemo() if memo is None else memo
     known, memo.entries = memo.entries, {}
@@ -118,8 +114,10 @@ def registry_again(
     made: MadeDigest,
     previous: Mapping[str, Published],
 ) -> tuple[dict[str, Published], set[str]]:
-    """`registry_of` with `previous` and no memo (a fresh process), and the sources whose
-    entries may differ from `previous`'s: those made again, and those gone. Every other
+    """`registry_of` for a fresh process (no memo) given the registry the last build saved:
+    an article's entry is `previous`'s again when its digest made as its file was read is
+    the one saved there (it covers every field the entry holds). Also the sources whose
+    entries may differ from `previous`'s: those made again, and those gone; every other
     entry is `previous`'s very object, so `article_changes` need look at these only."""
     registry: dict[str, Published] = {}
     touched: set[str] = set()
@@ -237,8 +235,7 @@ def save_ids(
     """Write the registry atomically; an unchanged one is not touched. Raises `OSError`.
     Written in chunks (at a million articles the text is a quarter of a GiB); with a `memo`
     (a resident's), only the batches with a changed entry are encoded again."""
-    parts = _ids_parts(registry) if memo is None else _kept_parts(registry, memo)
-    chunks = _ids_chunks(part.encode() for part in parts)
+    chunks = _ids_chunks(part.encode() for part in _ids_parts(registry, memo))
     temp = cache_dir / f".cache-{IDS_FILE}.{secrets.token_hex(6)}.tmp"  # see cache._TEMP_PREFIX
     write_file_atomically(cache_dir / IDS_FILE, chunks, temp)
 
@@ -258,34 +255,31 @@ def _ids_chunks(parts: Iterator[bytes]) -> Iterator[bytes]:
     yield b"}}"
 
 
-def _ids_parts(registry: Mapping[str, Published]) -> Iterator[str]:
-    """The articles mapping's text, `_BATCH` entries at a time (one C call each)."""
-    sources = sorted(registry)
-    for start in range(0, len(sources), _BATCH):
-        batch = {}
-        for source in sources[start : start + _BATCH]:
-            batch[source] = registry[source]  # a tuple: a JSON array
-        yield json.dumps(batch, ensure_ascii=False)[1:-1]  # without the braces
-
-
-def _kept_parts(registry: Mapping[str, Published], memo: RegistryMemo) -> Iterator[str]:
-    """`_ids_parts`' text in batches that begin where a source's hash says (so an article
-    that comes or goes changes one batch, not every one after it), each taken from `memo`
-    when its entries are the very ones it was made of. `hash` of a str is fixed within a
+def _ids_parts(registry: Mapping[str, Published], memo: RegistryMemo | None) -> Iterator[str]:
+    """The articles mapping's text, about `_BATCH` entries at a time (one C call each). With
+    a `memo` (a resident's) a batch begins where a source's hash says, so an article that
+    comes or goes changes one batch, not every one after it, and a batch whose entries are
+    the very ones it was made of is taken as last written. `hash` of a str is fixed within a
     process, which is as long as a memo lives; the text does not depend on the batches."""
     sources = sorted(registry)
-    known, memo.texts = memo.texts, {}
+    known: dict[str, tuple[tuple[str, ...], tuple[Published, ...], str]] = {}
+    if memo is not None:
+        known, memo.texts = memo.texts, {}
     if not sources:
         return
-    starts = [0, *(i for i, s in enumerate(sources) if i and hash(s) % _BATCH == 0)]
+    if memo is None:  # nothing kept for later: batches of `_BATCH`, found without a pass
+        starts = list(range(0, len(sources), _BATCH))
+    else:
+        starts = [i for i, s in enumerate(sources) if i == 0 or hash(s) % _BATCH == 0]
     for start, end in zip(starts, [*starts[1:], len(sources)], strict=True):
         batch = tuple(sources[start:end])
-        entries = tuple(map(registry.__getitem__, batch))
+        entries = tuple(map(registry.__getitem__, batch))  # tuples: JSON arrays
         kept = known.get(batch[0])
         if kept is None or kept[0] != batch or not all(map(operator.is_, kept[1], entries)):
             text = json.dumps(dict(zip(batch, entries, strict=True)), ensure_ascii=False)[1:-1]
-            kept = (batch, entries, text)
-        memo.texts[batch[0]] = kept
+            kept = (batch, entries, text)  # [1:-1]: without the braces
+        if memo is not None:
+            memo.texts[batch[0]] = kept
         yield kept[2]
 
 

@@ -339,7 +339,7 @@ def test_a_fresh_process_saves_the_registry_a_clean_build_saves(
 def test_a_registry_made_again_keeps_the_entries_whose_digest_is_the_saved_one() -> None:
     from datetime import UTC, datetime
 
-    from feeds.idregistry import reader_digest, registry_of
+    from feeds.idregistry import reader_digest, registry_again, registry_of
     from feeds.model import Article, BodyFormat
 
     def article(n: int, title: str) -> Article:
@@ -364,7 +364,7 @@ def test_a_registry_made_again_keeps_the_entries_whose_digest_is_the_saved_one()
         "gone": Published("urn:x:9", "Gone", "2026-01-01T00:00:00+00:00", "d"),
     }
     articles = [unread, new, edited, same]
-    again = registry_of(articles, lambda a: "k", None, lambda a: made.get(a.source), previous)
+    again, _ = registry_again(articles, lambda a: "k", lambda a: made.get(a.source), previous)
     assert again["s1"] is previous["s1"]
     assert again == registry_of(articles, lambda a: "k", None, lambda a: made.get(a.source))
     assert list(again) == ["s1", "s2", "s3", "s4"]
