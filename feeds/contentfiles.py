@@ -45,7 +45,7 @@ _UNREADABLE = (
     "as it read them, any others are left out; give the user that runs feeds read and "
     "search permission on it (chmod u+rx, or chown)"
 )
-_FOLDER_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
+FOLDER_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC  # a folder to list (`os.open`)
 _new_tuple = tuple.__new__
 
 
@@ -61,7 +61,8 @@ def scan_content(
     leading outside, loops and broken links are left out and added to `skipped`; files an
     `exclude` glob matches (content.exclude) are left out and added to `excluded`; every
     symbolic link met is added to `links`; each folder that cannot be listed is added to
-    `skipped` and, as a prefix (`name/`, "" for content_dir), to `unreadable`."""
+    `skipped` and, as a prefix (`name/`), to `unreadable`. Raises `ConfigError` when
+    content_dir itself cannot be listed."""
     walk = ContentWalk(content_dir)
     walk.folder(str(content_dir), "")
     found = walk.finish(skipped, exclude, excluded, links)
@@ -153,16 +154,16 @@ class ContentWalk:
         while folders:
             folder, prefix = folders.pop()
             folder_out = exclusion is not None and exclusion.folder_out(prefix[:-1])
+            marks = self._marks(folders)  # what to take back if the listing fails
             # listed by descriptor: a file's stat is then fstatat(folder, name), not a walk
             # of its whole path (about a tenth of the scan at a million files)
             try:
-                handle = os.open(folder, _FOLDER_FLAGS)
+                handle = os.open(folder, FOLDER_FLAGS)
             except (FileNotFoundError, NotADirectoryError):
                 continue  # deleted (or made a file) since its parent was listed: gone
             except OSError as error:  # no permission (EACCES), an I/O error
-                self._unreadable(prefix, error, self._marks(folders), folders)
+                self._unreadable(prefix, error, marks, folders)
                 continue
-            marks = self._marks(folders)
             try:
                 stat = os.fstat(handle)
                 self.folders_seen.add((stat.st_dev, stat.st_ino))

@@ -27,7 +27,7 @@ from typing import TypeVar
 from feeds.buildwork import changed_stats, path_of
 from feeds.cache import CACHE_FILE, BuildCache, Manifest, stat_key
 from feeds.config import Config
-from feeds.contentfiles import Skipped, is_article_name, is_excluded
+from feeds.contentfiles import FOLDER_FLAGS, Skipped, is_article_name, is_excluded
 from feeds.idregistry import IDS_FILE, Published, RegistryMemo
 from feeds.keys import Fingerprints
 from feeds.model import Article, FileStat
@@ -238,7 +238,7 @@ def _position(files: Stats, relative: str) -> int | None:
 def _listable(folder: str) -> bool:
     """Whether the scan can list `folder` (gone: its entries are reported one by one)."""
     try:
-        os.close(os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC))
+        os.close(os.open(folder, FOLDER_FLAGS))  # as the scan opens it
     except FileNotFoundError:
         return True
     except OSError:
