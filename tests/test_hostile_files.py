@@ -177,6 +177,40 @@ def test_read_content_reads_no_more_than_the_limit(tmp_path: Path) -> None:
         read_content(config, "over.md")
 
 
+def test_a_folder_swapped_for_a_link_after_the_scan_is_not_followed(tmp_path: Path) -> None:
+    config = load_config(make_site(tmp_path))
+    (tmp_path / "content" / "desk" / "2021").mkdir(parents=True)
+    (tmp_path / "content" / "desk" / "2021" / "a.md").write_text(SECRET.replace("Secret", "In"))
+    assert b"In from outside" in read_content(config, "desk/2021/a.md")
+    (tmp_path / "outside" / "2021").mkdir(parents=True)
+    (tmp_path / "outside" / "2021" / "a.md").write_text(SECRET)
+    shutil.rmtree(tmp_path / "content" / "desk")
+    (tmp_path / "content" / "desk").symlink_to(tmp_path / "outside")
+    for relative in ("desk/2021/a.md", "../outside/2021/a.md", "desk/../../outside/2021/a.md"):
+        with pytest.raises(OSError, match="it leads through a link"):
+            read_content(config, relative)
+
+
+def test_read_content_reads_a_file_that_grew_since_its_stat_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = load_config(make_site(tmp_path))
+    data = bytes(range(256)) * 1200  # 307,200 bytes: several reads
+    (tmp_path / "content" / "long.md").write_bytes(data)
+    (tmp_path / "content" / "empty.md").write_bytes(b"")
+    assert read_content(config, "long.md") == data
+    assert read_content(config, "empty.md") == b""
+    real_fstat = os.fstat
+
+    def stat_taken_earlier(fd: int) -> os.stat_result:
+        fields = list(real_fstat(fd))
+        fields[6] = 10  # st_size as it was before the file grew
+        return os.stat_result(fields)
+
+    monkeypatch.setattr(os, "fstat", stat_taken_earlier)
+    assert read_content(config, "long.md") == data
+
+
 def test_a_file_name_with_a_line_break_cannot_forge_a_log_line(tmp_path: Path) -> None:
     config = make_site(tmp_path)
     name = "bad\nerror: forged.md: title: the whole site is refused.md"
