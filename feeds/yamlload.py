@@ -54,10 +54,81 @@ class YamlError(ValueError):
     """The text is not YAML a safe loader accepts; the message names the line."""
 
 
+_STR, _SEQ, _MAP = (f"tag:yaml.org,2002:{name}" for name in ("str", "seq", "map"))
+
+
+class _NotPlain(Exception):
+    """A node `_plain` leaves to PyYAML's constructor."""
+
+
+def _plain(loader: SafeLoader, node: yaml.Node, seen: set[int]) -> object:
+    """`node` as PyYAML's constructor makes it, for documents of str/seq/map nodes and
+    scalars with a safe constructor: no merge key, no collection reached twice through an
+    alias, no duplicate key (each raises `_NotPlain`). Speed (issue 14): the constructor's
+    generators and its second pass over the keys were half of reading front matter."""
+    tag, kind = node.tag, type(node)
+    if kind is yaml.ScalarNode:
+        if tag == _STR:
+            return node.value
+        if tag not in _SCALAR_TAGS:
+            raise _NotPlain
+        return loader.yaml_constructors[tag](loader, node)
+    if id(node) in seen:  # an alias: the constructor shares one object (and stops loops)
+        raise _NotPlain
+    seen.add(id(node))
+    if tag == _SEQ and kind is yaml.SequenceNode:
+        return [_plain(loader, item, seen) for item in node.value]
+    if tag != _MAP or kind is not yaml.MappingNode:
+        raise _NotPlain
+    mapping: dict[object, object] = {}
+    for key_node, value_node in node.value:
+        if key_node.tag == _MERGE:
+            raise _NotPlain
+        key = _plain(loader, key_node, seen)
+        if type(key) not in _KEY_TYPES or key in mapping:
+            raise _NotPlain  # unhashable, a duplicate, or `1` after `true`: as the constructor
+        mapping[key] = _plain(loader, value_node, seen)
+    return mapping
+
+
+_MERGE = "tag:yaml.org,2002:merge"
+_SCALAR_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "binary", "timestamp")
+)
+_KEY_TYPES = frozenset({str, int, float, bool})
+# a value the safe constructors refuse is refused by them again, with their own message
+_NOT_PLAIN = (
+    _NotPlain,
+    RecursionError,
+    yaml.YAMLError,
+    ValueError,
+    TypeError,
+    KeyError,
+    OverflowError,
+    IndexError,
+    AttributeError,
+)
+
+
+def _load(text: str) -> object:
+    """What `yaml.load(text, Loader=SafeLoader)` gives, through `_plain` when it can."""
+    loader = SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        try:
+            return _plain(loader, node, set())
+        except _NOT_PLAIN:
+            return loader.construct_document(node)  # its result, or its own error
+    finally:
+        loader.dispose()
+
+
 def load_yaml(text: str) -> object:
     """Parse one YAML document with a safe loader, or raise `YamlError`."""
     try:
-        return yaml.load(text, Loader=SafeLoader)  # safe loaders only
+        return _load(text)  # safe loaders only
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         where = f"line {mark.line + 1}: " if mark is not None else ""
@@ -73,7 +144,14 @@ def load_yaml(text: str) -> object:
         raise YamlError(str(error).splitlines()[0]) from None
     except RecursionError:
         raise YamlError("nested too deeply") from None
+    except (IndexError, AttributeError):
+        # PyYAML's constructors fail this way on an explicit tag over text it cannot read:
+        # `!!int ''`, `!!float ''`, `!!timestamp 2021-01-01 25:00` (PyYAML 6.0)
+        raise YamlError(f"a value cannot be read as its tag says: {_TAGGED}") from None
     except (ValueError, KeyError, TypeError, OverflowError) as error:
         # the safe constructors raise these for e.g. `2021-02-30`, `!!int abc`, `!!bool maybe`
         detail = str(error) if isinstance(error, ValueError) else f"bad value {error}"
         raise YamlError(f"a value cannot be read: {detail}") from None
+
+
+_TAGGED = "remove the tag (such as !!int or !!timestamp) or write a value that fits it"
