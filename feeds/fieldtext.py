@@ -48,6 +48,14 @@ def strip_tags(text: str) -> str:
     return html.unescape(_HTML_TAG.sub(gap, text))
 
 
+# The ASCII characters of Unicode categories C and Z: the C0 controls, space and DEL.
+_ASCII_C_OR_Z = re.compile(r"[\x00-\x20\x7f]")
+
+
+def _c_or_z(text: str) -> bool:
+    return any(unicodedata.category(c)[0] in "CZ" for c in text)
+
+
 def unsafe_slug(slug: str) -> str | None:
     """Why `slug` cannot be one URL path segment, or None when it can."""
     if not slug:
@@ -58,7 +66,7 @@ def unsafe_slug(slug: str) -> str | None:
         return "starts with '.', which web servers hide"
     if "/" in slug or "\\" in slug:
         return "contains a slash; a slug is one path segment"
-    if any(unicodedata.category(c)[0] in "CZ" for c in slug):
+    if _ASCII_C_OR_Z.search(slug) if slug.isascii() else _c_or_z(slug):
         return "contains spaces or control characters"
     if len(slug) > MAX_SLUG:
         return f"is {len(slug):,} characters long; at most {MAX_SLUG} are allowed"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from feeds.config import Config, parse_config
-from feeds.fieldtext import cut_title, strip_tags
+from feeds.fieldtext import cut_title, strip_tags, unsafe_slug
 from feeds.model import (
     Article,
     Author,
@@ -529,6 +530,17 @@ def test_unsafe_explicit_slug_is_an_error(slug: str, reason: str) -> None:
     problem = refused(slug=slug)
     assert (problem.field, problem.value) == ("slug", slug[:79] + "…" if len(slug) > 80 else slug)
     assert problem.message == f"{reason}; use letters, digits and '-', e.g. slug: new-phone-review"
+
+
+def test_unsafe_slug_refuses_each_space_and_control_character() -> None:
+    # Unicode categories C (controls, format, unassigned) and Z (separators), asked of
+    # unicodedata itself: every ASCII one, and a sample beyond (NBSP, ZWSP, LS, BOM, U+E000)
+    codes = [*range(0x80), 0xA0, 0xAD, 0x200B, 0x2028, 0x3000, 0xFEFF, 0xE000, 0x10FFFF]
+    for code in codes:
+        expected = unicodedata.category(chr(code))[0] in "CZ"
+        for slug in (f"a{chr(code)}b", f"caf\u00e9{chr(code)}"):
+            refused = unsafe_slug(slug) == "contains spaces or control characters"
+            assert refused is expected, (hex(code), slug)
 
 
 def test_non_ascii_slug_is_percent_encoded_in_the_link() -> None:

@@ -8,7 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from feeds.textclean import clean_text, xml_safe
+from feeds.textclean import (
+    clean_text,
+    has_xml_illegal,
+    strip_xml_illegal,
+    xml_illegal_char,
+    xml_safe,
+)
 
 # XML 1.0 §2.2 Char, written out independently of the module under test.
 XML_CHAR = re.compile("^[\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]*$")
@@ -125,3 +131,28 @@ def test_xml_safe_output_is_xml_and_idempotent(value: str) -> None:
         assert (safe, count) == (value, 0)
     else:
         assert count > 0
+
+
+def _xml_char(code: int) -> bool:
+    # XML 1.0 §2.2: Char ::= #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
+    return (
+        code in (0x9, 0xA, 0xD)
+        or 0x20 <= code <= 0xD7FF
+        or 0xE000 <= code <= 0xFFFD
+        or 0x10000 <= code <= 0x10FFFF
+    )
+
+
+def test_has_xml_illegal_agrees_with_the_char_production_on_every_code_point() -> None:
+    wrong = [
+        code
+        for code in range(0x110000)
+        if has_xml_illegal(f"ab{chr(code)}cd") is _xml_char(code)
+        or has_xml_illegal("x" * 3000 + chr(code)) is _xml_char(code)
+    ]
+    assert wrong == []
+    long_text = "Straße, 東京 and 😀 " * 500
+    assert not has_xml_illegal(long_text) and not has_xml_illegal("")
+    assert has_xml_illegal(long_text + "\ufffe") and has_xml_illegal("\udfff" + long_text)
+    assert xml_illegal_char(long_text + "\x0b" + "\x00") == "\x0b"
+    assert strip_xml_illegal(long_text + "\uffff\x01") == long_text
