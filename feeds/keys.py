@@ -35,6 +35,11 @@ def content_key(article: Article, iframe_hosts: tuple[str, ...] = ()) -> str:
     return digest.hexdigest()
 
 
+# Raised when the same bytes give other records, so that every file is read again once (2: a
+# JSON object that gives a name twice is refused; it was read last-wins).
+READING_RULES = 2
+
+
 def reading_key(config: Config) -> str:
     """Fingerprint of every setting that changes how files become articles: what normalisation
     reads (site url, permalink and time zone for links, ids and dates; dates.dayfirst; the
@@ -43,6 +48,7 @@ def reading_key(config: Config) -> str:
     site = config.site
     relevant = (
         __version__,
+        READING_RULES,
         (site.url, site.permalink, site.timezone, site.id_base),
         config.dayfirst,
         sorted(config.categories.items()),

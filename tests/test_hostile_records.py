@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import feedparser
+import pytest
 from sites import feed_findings
 
 from feeds.build import BuildReport, build_site, validate_site
@@ -161,3 +162,34 @@ def test_a_table_padded_to_1000_columns_is_refused_alone(tmp_path: Path) -> None
     )
     assert [e.title for e in site_feed(tmp_path).entries] == ["An ordinary article"]
     assert (tmp_path / "public" / "feeds" / "all.atom.xml").stat().st_size < 100_000
+
+
+def test_a_json_record_read_last_wins_before_is_read_again_and_kept_as_published(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A site built before a JSON name given twice was refused (reading rules 1, last wins):
+    # the next build parses the file again although its bytes are the ones it read (their
+    # digest is known), names the key, and keeps the record as it was published.
+    import feeds.keys
+    import feeds.sources.records
+
+    twice = '{"title": "First", "title": "Second", "date": "2021-03-24 10:18", "body": "B."}'
+    with monkeypatch.context() as before:
+        before.setattr(feeds.keys, "READING_RULES", 1)
+        before.setattr(feeds.sources.records, "_unique", dict)
+        first = build(tmp_path, {"twice.json": twice})
+    assert first.errors == () and "Second" in [e.title for e in site_feed(tmp_path).entries]
+    config = load_config(tmp_path / "config.yaml")
+    again = build_site(config, now=NOW)
+    assert [(p.source, p.message) for p in again.errors] == [
+        (
+            "content/twice.json",
+            "gives the key 'title' twice in one object, and JSON readers differ on which "
+            "value counts (RFC 8259 §4): keep one",
+        )
+    ]
+    assert again.kept == ("content/twice.json",)
+    assert sorted(e.title for e in site_feed(tmp_path).entries) == [
+        "An ordinary article",
+        "Second",
+    ]

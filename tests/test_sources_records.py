@@ -400,3 +400,37 @@ def test_yaml_never_raises_for_any_structure(values: list[object]) -> None:
     # JSON is YAML; every structure gives records or problems, never an exception.
     for extension in sorted(EXTENSIONS):
         read_source(f"a{extension}", json.dumps(values).encode(), OPTIONS)
+
+
+# --- a name given twice in one JSON object (RFC 8259 §4) ------------------------------------
+
+TWICE = (
+    "gives the key 'title' twice in one object, and JSON readers differ on which value counts "
+    "(RFC 8259 §4): keep one"
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"title": "First", "date": "2021-03-23", "title": "Second"}',
+        '[{"title": "A"}, {"title": "B", "title": "C"}]',
+        '{"author": {"name": "N", "title": "x", "title": "y"}, "title": "T"}',
+    ],
+)
+def test_a_json_name_given_twice_refuses_the_file(text: str) -> None:
+    assert read("c/one.json", text) == ReadResult(
+        problems=(Problem("c/one.json", "file", None, TWICE),)
+    )
+
+
+def test_a_jsonl_line_giving_a_name_twice_is_refused_alone() -> None:
+    text = '{"title": "A"}\n{"title": "B", "title": "C"}\n{"title": "D", "Title": "E"}\n'
+    result = read("c/feed.jsonl", text)
+    assert [(r.source, dict(r.fields)) for r in result.records] == [
+        ("c/feed.jsonl:1", {"title": "A"}),
+        ("c/feed.jsonl:3", {"title": "D", "Title": "E"}),
+    ]
+    assert result.problems == (
+        Problem("c/feed.jsonl:2", "record", '{"title": "B", "title": "C"}', TWICE),
+    )

@@ -182,10 +182,32 @@ def _no_constant(name: str) -> object:
     raise ValueError(f"{name} is not a JSON value")
 
 
+class _TwiceError(ValueError):
+    """A JSON object gives one name twice."""
+
+
+def _unique(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    # RFC 8259 §4: names SHOULD be unique; readers of one with a name twice disagree on its
+    # value (Python's json keeps the last), so it is refused, as YAML's duplicate keys are.
+    made = dict(pairs)
+    if len(made) == len(pairs):
+        return made
+    seen: set[str] = set()
+    for name, _ in pairs:
+        if name in seen:
+            raise _TwiceError(
+                f"gives the key {shorten(name, 60)!r} twice in one object, and JSON readers "
+                "differ on which value counts (RFC 8259 §4): keep one"
+            )
+        seen.add(name)
+    return made  # not reached: dict() dropped a pair only for a name given twice
+
+
 def _parse_json(text: str) -> object:
-    """json.loads, failing with ValueError only (also for deep nesting)."""
+    """json.loads, failing with ValueError only (also for deep nesting, and `_TwiceError`
+    for a name given twice in one object)."""
     try:
-        return json.loads(text, parse_constant=_no_constant)
+        return json.loads(text, parse_constant=_no_constant, object_pairs_hook=_unique)
     except RecursionError:
         raise ValueError("nested too deeply") from None
 
@@ -201,6 +223,8 @@ def read_json(source: str, text: str, default_slug: str) -> ReadResult:
             f"is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg}); "
             "fix the file",
         )
+    except _TwiceError as error:
+        return _fail(source, None, str(error))
     except ValueError as error:
         return _fail(source, None, f"is not valid JSON ({error}); fix the file")
     return _collect(source, loaded, default_slug)
@@ -229,14 +253,10 @@ def read_jsonl(source: str, text: str) -> ReadResult:
             )
             continue
         except ValueError as error:
-            problems.append(
-                Problem(
-                    where,
-                    "record",
-                    shorten(line.strip(), 60),
-                    f"is not valid JSON ({error}); fix or remove this line",
-                )
-            )
+            message = str(error) if isinstance(error, _TwiceError) else (
+                f"is not valid JSON ({error}); fix or remove this line"
+            )  # fmt: skip
+            problems.append(Problem(where, "record", shorten(line.strip(), 60), message))
             continue
         made = record_from(where, loaded, None)
         if isinstance(made, RawRecord):
