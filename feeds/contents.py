@@ -1,6 +1,6 @@
 """Entry content for the renderer (`EntryContent`: sanitised HTML and summary), computed at
 most once per article version: from the build cache when its content key is known, else from
-its body, read again from its file (`contentfiles.read_content`, as reading does) when the
+its body, read again from its file (`contentbytes.read_content`, as reading does) when the
 body was not kept in this build. With several processes the missing contents are computed on
 the build's workers (`prefetch`).
 """
@@ -13,7 +13,8 @@ from collections.abc import Iterable, Mapping
 from feeds.body import EntryContent, entry_content
 from feeds.cache import BuildCache, FileState
 from feeds.config import Config
-from feeds.contentfiles import read_content, read_file
+from feeds.contentbytes import read_content
+from feeds.contentfiles import read_file
 from feeds.keys import content_key
 from feeds.model import Article, Level, Problem
 from feeds.parallel import Workers

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from feeds.cache import BuildCache, FileState
 from feeds.config import Config
-from feeds.contentfiles import read_content, read_file
+from feeds.contentbytes import read_content
+from feeds.contentfiles import read_file
 from feeds.idregistry import reader_digest
 from feeds.keys import content_key, file_digest, reading_key
 from feeds.model import Article, Author, Category, FileStat, Level, Problem, Progress

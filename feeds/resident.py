@@ -27,7 +27,8 @@ from typing import TypeVar
 from feeds.buildwork import changed_stats, path_of
 from feeds.cache import CACHE_FILE, BuildCache, Manifest, stat_key
 from feeds.config import Config
-from feeds.contentfiles import FOLDER_FLAGS, Skipped, is_article_name, is_excluded
+from feeds.contentbytes import FOLDER_FLAGS
+from feeds.contentfiles import Skipped, is_article_name, is_excluded
 from feeds.idregistry import IDS_FILE, Published, RegistryMemo
 from feeds.keys import Fingerprints
 from feeds.model import Article, FileStat

@@ -21,7 +21,8 @@ import feeds.build
 import feeds.scanshares
 from feeds.build import BuildReport, build_site
 from feeds.config import load_config
-from feeds.contentfiles import read_content, scan_content
+from feeds.contentbytes import read_content
+from feeds.contentfiles import scan_content
 from feeds.model import Level, Problem
 
 CORPUS = Path(__file__).parent / "corpus" / "hostile"
