@@ -410,18 +410,26 @@ TWICE = (
 )
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        '{"title": "First", "date": "2021-03-23", "title": "Second"}',
-        '[{"title": "A"}, {"title": "B", "title": "C"}]',
-        '{"author": {"name": "N", "title": "x", "title": "y"}, "title": "T"}',
-    ],
-)
-def test_a_json_name_given_twice_refuses_the_file(text: str) -> None:
-    assert read("c/one.json", text) == ReadResult(
-        problems=(Problem("c/one.json", "file", None, TWICE),)
+def test_a_json_name_given_twice_refuses_its_record_only() -> None:
+    one = read("c/one.json", '{"title": "First", "date": "2021-03-23", "title": "Second"}')
+    assert one == ReadResult(
+        problems=(
+            Problem("c/one.json", "record", "{'date': '2021-03-23', 'title': 'Second'}", TWICE),
+        )
     )
+    export = (
+        '[{"title": "A"}, {"author": {"name": "N", "title": "x", "title": "y"}}, {"title": "C"}]'
+    )
+    result = read("c/all.json", export)
+    assert [r.source for r in result.records] == ["c/all.json#1", "c/all.json#3"]
+    assert [(p.source, p.field, p.message) for p in result.problems] == [
+        ("c/all.json#2", "record", TWICE)
+    ]
+    nested = read(
+        "c/n.json", '{"title": "T", "media": [[{"title": 1}], [{"title": 1, "title": 2}]]}'
+    )
+    assert [(p.source, p.message) for p in nested.problems] == [("c/n.json", TWICE)]
+    assert nested.records == ()
 
 
 def test_a_jsonl_line_giving_a_name_twice_is_refused_alone() -> None:
@@ -431,6 +439,4 @@ def test_a_jsonl_line_giving_a_name_twice_is_refused_alone() -> None:
         ("c/feed.jsonl:1", {"title": "A"}),
         ("c/feed.jsonl:3", {"title": "D", "Title": "E"}),
     ]
-    assert result.problems == (
-        Problem("c/feed.jsonl:2", "record", '{"title": "B", "title": "C"}', TWICE),
-    )
+    assert result.problems == (Problem("c/feed.jsonl:2", "record", "{'title': 'C'}", TWICE),)

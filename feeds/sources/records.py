@@ -82,6 +82,8 @@ def record_from(
 ) -> RawRecord | tuple[Problem, ...]:
     """One loaded item -> a record, or the problems that keep it out. `body` and
     `body_format` become the record's body; every other key goes into `fields` as loaded."""
+    if (twice := _twice_problem(source, item)) is not None:
+        return (twice,)
     if not isinstance(item, dict):
         return (
             Problem(
@@ -182,30 +184,62 @@ def _no_constant(name: str) -> object:
     raise ValueError(f"{name} is not a JSON value")
 
 
-class _TwiceError(ValueError):
-    """A JSON object gives one name twice."""
+class _Twice(dict[str, object]):
+    """A JSON object that gives a name twice, or holds one that does (`twice`: the name)."""
+
+    twice = ""
 
 
 def _unique(pairs: list[tuple[str, object]]) -> dict[str, object]:
     # RFC 8259 §4: names SHOULD be unique; readers of one with a name twice disagree on its
-    # value (Python's json keeps the last), so it is refused, as YAML's duplicate keys are.
+    # value (Python's json keeps the last), so its record is refused, as YAML's duplicate keys
+    # are. Marked here, refused by `record_from`: one record of an export, not the whole file.
     made = dict(pairs)
-    if len(made) == len(pairs):
+    twice = None
+    if len(made) != len(pairs):
+        seen: set[str] = set()
+        for name, _ in pairs:
+            if name in seen:
+                twice = name
+                break
+            seen.add(name)
+    else:
+        for _, value in pairs:
+            if type(value) is _Twice or type(value) is list:
+                twice = _twice_in(value)
+                if twice is not None:
+                    break
+    if twice is None:
         return made
-    seen: set[str] = set()
-    for name, _ in pairs:
-        if name in seen:
-            raise _TwiceError(
-                f"gives the key {shorten(name, 60)!r} twice in one object, and JSON readers "
-                "differ on which value counts (RFC 8259 §4): keep one"
-            )
-        seen.add(name)
-    return made  # not reached: dict() dropped a pair only for a name given twice
+    marked = _Twice(made)
+    marked.twice = twice
+    return marked
+
+
+def _twice_in(value: object) -> str | None:
+    if type(value) is _Twice:
+        return value.twice
+    if type(value) is list:
+        return next((found for item in value if (found := _twice_in(item)) is not None), None)
+    return None
+
+
+def _twice_problem(source: str, item: object) -> Problem | None:
+    """The problem of a record whose JSON object gives a name twice (at any depth)."""
+    if type(item) is not _Twice:
+        return None
+    return Problem(
+        source,
+        "record",
+        quote(dict(item)),  # a plain dict: the bounded repr
+        f"gives the key {shorten(item.twice, 60)!r} twice in one object, and JSON readers "
+        "differ on which value counts (RFC 8259 §4): keep one",
+    )
 
 
 def _parse_json(text: str) -> object:
-    """json.loads, failing with ValueError only (also for deep nesting, and `_TwiceError`
-    for a name given twice in one object)."""
+    """json.loads, failing with ValueError only (also for deep nesting); an object that
+    gives a name twice is a `_Twice`."""
     try:
         return json.loads(text, parse_constant=_no_constant, object_pairs_hook=_unique)
     except RecursionError:
@@ -223,8 +257,6 @@ def read_json(source: str, text: str, default_slug: str) -> ReadResult:
             f"is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg}); "
             "fix the file",
         )
-    except _TwiceError as error:
-        return _fail(source, None, str(error))
     except ValueError as error:
         return _fail(source, None, f"is not valid JSON ({error}); fix the file")
     return _collect(source, loaded, default_slug)
@@ -253,9 +285,7 @@ def read_jsonl(source: str, text: str) -> ReadResult:
             )
             continue
         except ValueError as error:
-            message = str(error) if isinstance(error, _TwiceError) else (
-                f"is not valid JSON ({error}); fix or remove this line"
-            )  # fmt: skip
+            message = f"is not valid JSON ({error}); fix or remove this line"
             problems.append(Problem(where, "record", shorten(line.strip(), 60), message))
             continue
         made = record_from(where, loaded, None)
