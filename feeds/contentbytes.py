@@ -42,9 +42,7 @@ def read_content(config: Config, relative: str) -> bytes:
     if fd is None:  # a link on the way, or an error: resolved and checked whole
         real = os.path.realpath(config.content_dir / relative)
         if not inside(real, root):
-            raise ContentFileError(
-                0, OUTSIDE.replace("is a symbolic link", "it leads through a link")
-            )
+            raise ContentFileError(0, _THROUGH_A_LINK)
         fd = os.open(real, _FILE_FLAGS)
     try:
         stat = os.fstat(fd)
@@ -69,8 +67,8 @@ def _open_plain(root: str, relative: str) -> int | None:
     """The file opened folder by folder from `root` (openat(2), O_NOFOLLOW: no link
     followed); None when a part is a link or cannot be opened. Speed (issue 14): realpath's
     lstat per part of the whole path cost more than the read."""
-    *folders, name = relative.split("/")
-    if any(part in ("", ".", "..") for part in (*folders, name)):
+    *folders, name = parts = relative.split("/")
+    if "" in parts or "." in parts or ".." in parts:
         return None
     try:
         at = os.open(root, FOLDER_FLAGS)

@@ -15,7 +15,6 @@ import unicodedata
 # The one home of this rule: config, normalisation, body and the renderer all use it.
 _XML_ILLEGAL = r"\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff"
 XML_ILLEGAL = re.compile(f"[{_XML_ILLEGAL}]")
-_XML_ILLEGAL_RE = XML_ILLEGAL
 _C0_ILLEGAL = bytes(c for c in range(0x20) if c not in (0x09, 0x0A, 0x0D))
 
 
@@ -95,10 +94,10 @@ def xml_safe(value: str) -> tuple[str, int]:
     Everything else, whitespace and markup included, is left exactly as written."""
     if not has_xml_illegal(value):
         return value, 0
-    count = len(_XML_ILLEGAL_RE.findall(value))
+    count = len(XML_ILLEGAL.findall(value))
     for char in _BREAKS:
         value = value.replace(char, "\n")
-    return _XML_ILLEGAL_RE.sub("", value), count
+    return XML_ILLEGAL.sub("", value), count
 
 
 def xml_illegal_char(value: str) -> str | None:

@@ -63,9 +63,10 @@ class _NotPlain(Exception):
 
 def _plain(loader: SafeLoader, node: yaml.Node, seen: set[int]) -> object:
     """`node` as PyYAML's constructor makes it, for documents of str/seq/map nodes and
-    scalars with a safe constructor: no merge key, no collection reached twice through an
-    alias, no duplicate key (each raises `_NotPlain`). Speed (issue 14): the constructor's
-    generators and its second pass over the keys were half of reading front matter."""
+    scalars with a safe constructor: a merge key (its tag is none of those), a collection
+    reached twice through an alias or a duplicate key raises `_NotPlain`. Speed (issue 14):
+    the constructor's generators and its second pass over the keys were half of reading
+    front matter."""
     tag, kind = node.tag, type(node)
     if kind is yaml.ScalarNode:
         if tag == _STR:
@@ -82,8 +83,6 @@ def _plain(loader: SafeLoader, node: yaml.Node, seen: set[int]) -> object:
         raise _NotPlain
     mapping: dict[object, object] = {}
     for key_node, value_node in node.value:
-        if key_node.tag == _MERGE:
-            raise _NotPlain
         key = _plain(loader, key_node, seen)
         if type(key) not in _KEY_TYPES or key in mapping:
             raise _NotPlain  # unhashable, a duplicate, or `1` after `true`: as the constructor
@@ -91,7 +90,6 @@ def _plain(loader: SafeLoader, node: yaml.Node, seen: set[int]) -> object:
     return mapping
 
 
-_MERGE = "tag:yaml.org,2002:merge"
 _SCALAR_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "binary", "timestamp")
 )

@@ -357,3 +357,27 @@ def test_an_excluded_file_name_with_a_line_break_is_quoted_in_the_summary(tmp_pa
     lines = (run.stdout + run.stderr).splitlines()
     assert not any(line.startswith("error: forged") for line in lines), lines
     assert any("'_notes\\nerror: forged.md'" in line for line in lines), lines
+
+
+def test_a_plain_path_is_opened_without_resolving_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The speed of reading (issue 14) rests on opening folder by folder: only a path with a
+    # link on the way (or an error) is resolved whole, so a plain one never calls realpath.
+    config = load_config(make_site(tmp_path))
+    (tmp_path / "content" / "desk" / "2021").mkdir(parents=True)
+    (tmp_path / "content" / "desk" / "2021" / "a.md").write_text("A")
+    (tmp_path / "content" / "latest").symlink_to("desk/2021")
+    assert read_content(config, "good.md")  # content_dir itself resolved once, then kept
+    resolved: list[str] = []
+    real_realpath = os.path.realpath
+
+    def counted(path: str, *, strict: bool = False) -> str:
+        resolved.append(str(path))
+        return real_realpath(path, strict=strict)
+
+    monkeypatch.setattr(os.path, "realpath", counted)
+    assert read_content(config, "desk/2021/a.md") == b"A"
+    assert resolved == []
+    assert read_content(config, "latest/a.md") == b"A"  # through a link inside: resolved
+    assert [Path(p).name for p in resolved] == ["a.md"]

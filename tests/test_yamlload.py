@@ -252,3 +252,24 @@ def test_fast_construction_on_generated_front_matter(monkeypatch: pytest.MonkeyP
         assert _shape(fast, {}) == _shape(general, {}), text
         documents += not isinstance(fast, tuple)
     assert documents > 250  # most are read, not refused
+
+
+def test_plain_front_matter_never_reaches_pyyaml_s_constructor(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # issue 14: the fast path must be the one taken for ordinary front matter
+    from feeds.yamlload import SafeLoader
+
+    def refuse(*_: object) -> object:
+        raise AssertionError("PyYAML's constructor was used")
+
+    monkeypatch.setattr(SafeLoader, "construct_document", refuse)
+    text = (
+        "title: Coach Looks Again at New Homes? No\ndate: 2022-07-02 15:16\n"
+        "categories: [Cars, 'Science: Nature']\ntags: [off, yes, live blog]\n"
+        "author: {name: Amara Okafor, email: amara@example.org}\ndraft: false\ncount: 3\n"
+    )
+    loaded = load_yaml(text)
+    assert isinstance(loaded, dict) and loaded["tags"] == ["off", "yes", "live blog"]
+    with pytest.raises(AssertionError, match="constructor was used"):
+        load_yaml("a: &x [1]\nb: *x\n")  # an alias: left to the constructor
