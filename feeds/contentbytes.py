@@ -31,14 +31,41 @@ def inside(real: str, root: str) -> bool:
 _ROOTS: dict[Path, str] = {}
 
 
-def read_content(config: Config, relative: str) -> bytes:
+class OpenFolder:
+    """The folder a run of reads was last in, kept open between them (`read_content`'s
+    `folder`): the files of one folder come one after another, and opening the folders on
+    the way again for each cost a third of opening and reading it (issue 14). Close it when
+    the run ends (`with`); a file that cannot be opened from it is looked for afresh."""
+
+    def __init__(self) -> None:
+        self.path: tuple[str, str] | None = None  # (resolved content_dir, folder below it)
+        self.fd = -1
+
+    def keep(self, path: tuple[str, str], fd: int) -> None:
+        self.close()
+        self.path, self.fd = path, fd
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+        self.path, self.fd = None, -1
+
+    def __enter__(self) -> OpenFolder:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+def read_content(config: Config, relative: str, folder: OpenFolder | None = None) -> bytes:
     """The bytes of the content file at `relative` (a path `scan_content` gave). Raises
     `OSError` when it cannot be read: gone, leading outside content_dir since the scan, not a
-    regular file (a FIFO is never waited on), or over `MAX_FILE_BYTES`."""
+    regular file (a FIFO is never waited on), or over `MAX_FILE_BYTES`. `folder` keeps the
+    file's folder open for the next read."""
     root = _ROOTS.get(config.content_dir)
     if root is None:
         root = _ROOTS[config.content_dir] = os.path.realpath(config.content_dir)
-    fd = _open_plain(root, relative)
+    fd = _open_plain(root, relative, folder)
     if fd is None:  # a link on the way, or an error: resolved and checked whole
         real = os.path.realpath(config.content_dir / relative)
         if not inside(real, root):
@@ -63,13 +90,20 @@ def read_content(config: Config, relative: str) -> bytes:
 _FILE_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC
 
 
-def _open_plain(root: str, relative: str) -> int | None:
+def _open_plain(root: str, relative: str, kept: OpenFolder | None) -> int | None:
     """The file opened folder by folder from `root` (openat(2), O_NOFOLLOW: no link
-    followed); None when a part is a link or cannot be opened. Speed (issue 14): realpath's
-    lstat per part of the whole path cost more than the read."""
+    followed), or from the folder `kept` holds open when it is the file's; None when a part
+    is a link or cannot be opened. Speed (issue 14): realpath's lstat per part of the whole
+    path cost more than the read."""
     *folders, name = parts = relative.split("/")
     if "" in parts or "." in parts or ".." in parts:
         return None
+    path = (root, relative[: -len(name) - 1] if folders else "")
+    if kept is not None and kept.path == path:
+        try:
+            return os.open(name, _FILE_FLAGS, dir_fd=kept.fd)
+        except OSError:
+            kept.close()  # gone or replaced since it was opened: opened afresh below
     try:
         at = os.open(root, FOLDER_FLAGS)
     except OSError:
@@ -79,11 +113,15 @@ def _open_plain(root: str, relative: str) -> int | None:
             below = os.open(folder, FOLDER_FLAGS | os.O_NOFOLLOW, dir_fd=at)
             os.close(at)
             at = below
-        return os.open(name, _FILE_FLAGS, dir_fd=at)
+        fd = os.open(name, _FILE_FLAGS, dir_fd=at)
     except OSError:
-        return None
-    finally:
         os.close(at)
+        return None
+    if kept is None:
+        os.close(at)
+    else:
+        kept.keep(path, at)
+    return fd
 
 
 def _read_up_to_limit(fd: int, size: int) -> bytes:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from feeds.cache import BuildCache, FileState
 from feeds.config import Config
-from feeds.contentbytes import read_content
+from feeds.contentbytes import OpenFolder, read_content
 from feeds.contentfiles import read_file
 from feeds.idregistry import reader_digest
 from feeds.keys import content_key, file_digest, reading_key
@@ -43,6 +43,16 @@ class _Shared:
             tuple[tuple[tuple[str, ...], tuple[str, ...]], ...], tuple[Category, ...]
         ] = {}
         self.authors: dict[tuple[Author, ...], tuple[Author, ...]] = {}
+        self._texts: dict[int, tuple[object, str]] = {}  # by id: the value kept, so it stays
+
+    def text(self, value: object) -> str:
+        """`repr(value)`, made once per shared category list or byline (`reader_digest`)."""
+        known = self._texts.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        text = repr(value)
+        self._texts[id(value)] = (value, text)
+        return text
 
     def __call__(self, article: Article) -> Article:
         key = tuple((c.slugs, c.names) for c in article.categories)
@@ -65,10 +75,15 @@ _Outcome = tuple[object, ...]
 
 
 def _read_one(
-    config: Config, relative: str, known: str, keep_bodies: bool, shared: _Shared
+    config: Config,
+    relative: str,
+    known: str,
+    keep_bodies: bool,
+    shared: _Shared,
+    folder: OpenFolder,
 ) -> _Outcome:
     try:
-        data = read_content(config, relative)
+        data = read_content(config, relative, folder)
     except OSError as error:
         return ("error", error.strerror)
     digest = file_digest(data)
@@ -80,14 +95,18 @@ def _read_one(
     good = tuple(shared(a) for a in articles)
     # the registry's digest of each, made here (on a worker when there are several) so that
     # the registry of a later build takes it from the state (issue 14)
-    readers = tuple(reader_digest(a, key) for a, key in zip(good, keys, strict=True))
+    readers = tuple(reader_digest(a, key, shared.text) for a, key in zip(good, keys, strict=True))
     return ("read", digest, good, problems, keys, bodies, readers)
 
 
 def _read_files(config: Config, keep_bodies: bool, items: list[tuple[str, str]]) -> list[_Outcome]:
     """`_read_one` for each (relative path, known digest): a share of a worker's reading."""
     shared = _Shared()
-    return [_read_one(config, relative, known, keep_bodies, shared) for relative, known in items]
+    with OpenFolder() as folder:
+        return [
+            _read_one(config, relative, known, keep_bodies, shared, folder)
+            for relative, known in items
+        ]
 
 
 @dataclass(slots=True)
@@ -124,38 +143,40 @@ def load_files(
     outcomes, keep_bodies = _read_on_workers(config, known, files, pool)
     shared = _Shared()
     loaded = Loaded({}, {}, [], [], len(files), 0)
-    for done, (relative, stat) in enumerate(files, 1):
-        if progress is not None:
-            progress("read", done, len(files))
-        # `last` may come from another config: only its last good versions are used then.
-        last = cache.files.get(relative)
-        before = last if same_reading else None
-        if before is not None and before.matches(stat):
-            loaded.add(relative, before)
-            continue
-        racy = started_ns is not None and stat.st_mtime_ns > started_ns - RACY_NS
-        # popped: each outcome freed as its state is made (issue 14: at 1M, 100 MB of peak)
-        outcome = outcomes.pop(relative, None) or _read_one(
-            config,
-            relative,
-            before.digest if before is not None else "",
-            keep_bodies and loaded.files_read < KEEP_BODIES_UP_TO,
-            shared,
-        )
-        if outcome[0] == "error":
-            problem, state = _unreadable(config, relative, outcome[1], last)
-            if state is None:
-                loaded.problems.append(problem)
-            else:
-                loaded.add(relative, state)
-            continue
-        loaded.files_read += 1
-        if outcome[0] == "same" and before is not None:
-            loaded.add(relative, _restat(before, stat, racy))
-            continue
-        state, bodies = _read_state(outcome, stat, racy, last)
-        loaded.add(relative, state)
-        loaded.bodies.update(bodies)
+    with OpenFolder() as folder:  # the folder of the last file read here, kept open
+        for done, (relative, stat) in enumerate(files, 1):
+            if progress is not None:
+                progress("read", done, len(files))
+            # `last` may come from another config: only its last good versions are used then.
+            last = cache.files.get(relative)
+            before = last if same_reading else None
+            if before is not None and before.matches(stat):
+                loaded.add(relative, before)
+                continue
+            racy = started_ns is not None and stat.st_mtime_ns > started_ns - RACY_NS
+            # popped: each outcome freed as its state is made (issue 14: at 1M, 100 MB of peak)
+            outcome = outcomes.pop(relative, None) or _read_one(
+                config,
+                relative,
+                before.digest if before is not None else "",
+                keep_bodies and loaded.files_read < KEEP_BODIES_UP_TO,
+                shared,
+                folder,
+            )
+            if outcome[0] == "error":
+                problem, state = _unreadable(config, relative, outcome[1], last)
+                if state is None:
+                    loaded.problems.append(problem)
+                else:
+                    loaded.add(relative, state)
+                continue
+            loaded.files_read += 1
+            if outcome[0] == "same" and before is not None:
+                loaded.add(relative, _restat(before, stat, racy))
+                continue
+            state, bodies = _read_state(outcome, stat, racy, last)
+            loaded.add(relative, state)
+            loaded.bodies.update(bodies)
     return loaded
 
 

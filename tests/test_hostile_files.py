@@ -21,7 +21,7 @@ import feeds.build
 import feeds.scanshares
 from feeds.build import BuildReport, build_site
 from feeds.config import load_config
-from feeds.contentbytes import read_content
+from feeds.contentbytes import OpenFolder, read_content
 from feeds.contentfiles import scan_content
 from feeds.model import Level, Problem
 
@@ -381,3 +381,84 @@ def test_a_plain_path_is_opened_without_resolving_it(
     assert resolved == []
     assert read_content(config, "latest/a.md") == b"A"  # through a link inside: resolved
     assert [Path(p).name for p in resolved] == ["a.md"]
+
+
+def _open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc/self/fd (Linux)")
+def test_a_folder_kept_open_reads_what_opening_afresh_reads(tmp_path: Path) -> None:
+    # issue 14: `OpenFolder` keeps the last file's folder open for the next read; every file
+    # must still come out as it does opened afresh, links inside followed, links out refused.
+    config = load_config(make_site(tmp_path))
+    content = tmp_path / "content"
+    for folder, name, text in (
+        ("desk/2021", "a.md", "A"), ("desk/2021", "b.md", "B"),
+        ("desk/2022", "a.md", "C"), ("", "top.md", "T"),
+    ):  # fmt: skip
+        (content / folder).mkdir(parents=True, exist_ok=True)
+        (content / folder / name).write_text(text)
+    (content / "latest").symlink_to("desk/2021")
+    (tmp_path / "outside.md").write_text(SECRET)
+    (content / "desk" / "2022" / "out.md").symlink_to(tmp_path / "outside.md")
+    order = [
+        "desk/2021/a.md", "desk/2021/b.md", "latest/a.md", "desk/2021/b.md", "top.md",
+        "desk/2022/out.md", "desk/2022/a.md", "good.md", "desk/2021/gone.md", "desk/2021/a.md",
+    ]  # fmt: skip
+    before = _open_fds()
+    with OpenFolder() as folder:
+        for relative in order:
+            try:
+                expected: bytes | str = read_content(config, relative)
+            except OSError as error:
+                expected = str(error)
+            try:
+                got: bytes | str = read_content(config, relative, folder)
+            except OSError as error:
+                got = str(error)
+            assert got == expected, relative
+        assert _open_fds() == before + 1  # one folder held, not one per file read
+    assert _open_fds() == before
+    assert read_content(config, "desk/2021/b.md") == b"B"
+
+
+def test_a_kept_folder_is_opened_once_for_its_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = load_config(make_site(tmp_path))
+    (tmp_path / "content" / "desk" / "2021").mkdir(parents=True)
+    for name in ("a.md", "b.md", "c.md"):
+        (tmp_path / "content" / "desk" / "2021" / name).write_text(name)
+    folders: list[str] = []
+    real_open = os.open
+
+    def counted(path: str, flags: int, *args: object, **kwargs: object) -> int:
+        if flags & os.O_DIRECTORY:
+            folders.append(str(path))
+        return real_open(path, flags, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", counted)
+    with OpenFolder() as folder:
+        read = [read_content(config, f"desk/2021/{n}", folder) for n in ("a.md", "b.md", "c.md")]
+    assert read == [b"a.md", b"b.md", b"c.md"]
+    assert [Path(p).name for p in folders] == ["content", "desk", "2021"]
+    folders.clear()
+    read_content(config, "desk/2021/a.md")
+    read_content(config, "desk/2021/b.md")
+    assert len(folders) == 6  # without one: every folder on the way, for every file
+
+
+def test_a_kept_folder_swapped_for_a_link_is_not_followed(tmp_path: Path) -> None:
+    config = load_config(make_site(tmp_path))
+    (tmp_path / "content" / "desk" / "2021").mkdir(parents=True)
+    (tmp_path / "content" / "desk" / "2021" / "a.md").write_text("In")
+    (tmp_path / "content" / "desk" / "2021" / "b.md").write_text("In too")
+    (tmp_path / "outside" / "2021").mkdir(parents=True)
+    (tmp_path / "outside" / "2021" / "b.md").write_text(SECRET)
+    with OpenFolder() as folder:
+        assert read_content(config, "desk/2021/a.md", folder) == b"In"
+        shutil.rmtree(tmp_path / "content" / "desk")
+        (tmp_path / "content" / "desk").symlink_to(tmp_path / "outside")
+        with pytest.raises(OSError, match="it leads through a link"):
+            read_content(config, "desk/2021/b.md", folder)

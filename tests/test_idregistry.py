@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from factories import make_article
 from sites import NOW, SITE_URL, Site, snapshot
 
+import feeds.reading
 from feeds.cli import cli
 from feeds.config import ConfigError
 from feeds.idregistry import (
@@ -26,6 +27,7 @@ from feeds.idregistry import (
     reader_digest,
     save_ids,
 )
+from feeds.model import Author
 
 NEW_URL = "https://www.inc.example.org/"
 
@@ -219,6 +221,41 @@ def test_reader_digest_is_the_digest_registries_hold() -> None:
     moved = dataclasses.replace(article, source="content/elsewhere.md", body="other", draft=False)
     assert reader_digest(moved, "body-key") == expected  # the file's name and body key only
     assert reader_digest(dataclasses.replace(article, title="Digest pin!"), "body-key") != expected
+
+
+def test_reader_digest_with_given_texts_is_the_same_digest() -> None:
+    """Issue 14: reading passes the texts of shared category lists and bylines, made once;
+    the digest must be the one `repr` gives (the pin above), whatever the field holds."""
+    made: list[object] = []
+
+    def texts(value: object) -> str:
+        made.append(value)
+        return repr(value)
+
+    authors = (Author("Zoë O'Brien", "zoe@example.org"), Author('Li \\ "Ming"', None))
+    for article in (
+        make_article("plain"),
+        make_article("none", categories=(), authors=()),
+        make_article("many", categories=("Phones", "Science: Space"), authors=authors),
+        make_article("odd", categories=("Économie: Café «noir»",), tags=("x'y",)),
+    ):
+        made.clear()
+        assert reader_digest(article, "key", texts) == reader_digest(article, "key")
+        assert made == [article.categories, article.authors]
+    wrong = reader_digest(make_article("plain"), "key", lambda value: "()")
+    assert wrong != reader_digest(make_article("plain"), "key")  # the texts are digested
+
+
+def test_reading_makes_the_digests_of_shared_fields_once() -> None:
+    shared = feeds.reading._Shared()
+    byline = (Author("A. Writer", None),)
+    first = shared(make_article("one", authors=byline))
+    second = shared(make_article("two", authors=(Author("A. Writer", None),)))
+    assert first.authors is second.authors and first.categories is second.categories
+    assert shared.text(first.authors) == repr(byline)
+    assert shared.text(second.authors) is shared.text(first.authors)  # made once
+    other = (Author("B. Writer", None),)
+    assert shared.text(other) == repr(other)
 
 
 def test_ids_json_is_written_in_chunks_as_json_dumps_writes_it(tmp_path: Path) -> None:

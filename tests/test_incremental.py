@@ -47,6 +47,7 @@ from feeds.body import EntryContent
 from feeds.cache import CACHE_FILE
 from feeds.cli import cli
 from feeds.config import Config
+from feeds.contentbytes import OpenFolder
 from feeds.model import Article, Level
 
 
@@ -401,10 +402,10 @@ def test_an_unreadable_file_keeps_its_last_good_version(
     broken = site.content / "computing/chip-news.md"
     read_content = feeds.reading.read_content
 
-    def refuse(config: Config, relative: str) -> bytes:
+    def refuse(config: Config, relative: str, folder: OpenFolder | None = None) -> bytes:
         if relative == "computing/chip-news.md":
             raise PermissionError(13, "Permission denied")
-        return read_content(config, relative)
+        return read_content(config, relative, folder)
 
     monkeypatch.setattr(feeds.reading, "read_content", refuse)
     os.utime(broken, ns=(FIRST_MTIME_NS, FIRST_MTIME_NS))  # a stat change makes it read
