@@ -11,7 +11,7 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from feeds.cache import BuildCache, FeedState, Memo, Summary, read_back, save_cache
+from feeds.cache import BuildCache, FeedState, Memo, Summary
 from feeds.config import Config
 from feeds.feedfiles import Rendered
 from feeds.idregistry import IDS_FILE, Published, RegistryMemo, save_ids
@@ -20,6 +20,7 @@ from feeds.model import Problem
 from feeds.ownership import OWNED_NAME, owned_after, write_owned
 from feeds.publish import PublishReport, explain
 from feeds.site import Prepared
+from feeds.storewrite import read_back, save_cache
 
 
 def record_owned(

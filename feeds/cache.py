@@ -23,20 +23,17 @@ Records are pickled by constructor (`feeds.codec`).
 from __future__ import annotations
 
 import os
-import secrets
-import tempfile
 import zlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from feeds.body import EntryContent
-from feeds.codec import dump, load, pickle_by_constructor
+from feeds.codec import load, pickle_by_constructor
 from feeds.lintmemo import LintEntry, LintMemo
 from feeds.model import Article, Author, Category, Enclosure, FileStat, Problem
-from feeds.stattable import Stat, StatTable
+from feeds.stattable import Stat
 from feeds.version import __version__
 from feeds.views import EntryView
 
@@ -48,7 +45,7 @@ from feeds.views import EntryView
 CACHE_VERSION = f"feeds-cache-{__version__}-16"
 CACHE_FILE = "build-cache.pickle"
 STORE_DIR = "build-store"
-_TEMP_PREFIX = ".cache-"
+TEMP_PREFIX = ".cache-"
 
 
 def stat_key(stat: os.stat_result | FileStat) -> Stat:
@@ -200,7 +197,7 @@ class BuildCache:
     feed_memo: dict[str, tuple[bytes, ...]] = field(default_factory=dict)
     lint_memo: dict[str, LintEntry] = field(default_factory=dict)
     summary: Summary | None = None
-    shards: dict[str, _Shard] = field(default_factory=dict)  # the store as read, by name
+    shards: dict[str, Shard] = field(default_factory=dict)  # the store as read, by name
     manifest: Manifest | None = None  # as read, or as saved (`save_cache`)
 
     def saved_memo(self) -> dict[bytes, EntryView]:
@@ -231,7 +228,7 @@ class Manifest:
 
 
 @dataclass(frozen=True, slots=True)
-class _Shard:
+class Shard:
     """One shard of the store: the keys of its records, in order, and its file."""
 
     keys: tuple[str | bytes, ...]
@@ -247,12 +244,12 @@ LINT_MEMO = "lint-memo"
 _SHARD_NAMES = {part: [f"{part}/{n:02d}" for n in range(count)] for part, count in _SHARDS.items()}
 
 
-def _shard_name(part: str, key: str) -> str:
+def shard_name(part: str, key: str) -> str:
     names = _SHARD_NAMES[part]
     return names[zlib.crc32(key.encode("utf-8", "surrogatepass")) % len(names)]
 
 
-def _memo_shards(feed_memo: Mapping[str, Iterable[bytes]]) -> dict[bytes, str]:
+def memo_shards(feed_memo: Mapping[str, Iterable[bytes]]) -> dict[bytes, str]:
     """Each memo key's shard: `memo/` and the first feed (in `feed_memo`'s order) using it."""
     where: dict[bytes, str] = {}
     for path, keys in feed_memo.items():
@@ -269,6 +266,11 @@ pickle_by_constructor(Summary, Manifest)
 
 
 # -- reading ----------------------------------------------------------------------------------
+
+
+def manifest_record(manifest: Manifest) -> tuple[str, Manifest]:
+    """What `CACHE_FILE` holds: the manifest under this version's `CACHE_VERSION`."""
+    return CACHE_VERSION, manifest
 
 
 def load_manifest(cache_dir: Path) -> Manifest | None:
@@ -299,7 +301,7 @@ def load_store(cache_dir: Path, manifest: Manifest | None) -> BuildCache:
     folder = cache_dir / STORE_DIR
     files: dict[str, FileState] = {}
     contents: dict[str, EntryContent] = {}
-    shards: dict[str, _Shard] = {}
+    shards: dict[str, Shard] = {}
     feed_memo: dict[str, tuple[bytes, ...]] = {}
     try:
         for name, file in manifest.store.items():
@@ -308,7 +310,7 @@ def load_store(cache_dir: Path, manifest: Manifest | None) -> BuildCache:
             part = load(folder / file)
             if not isinstance(part, dict):
                 return cache
-            shards[name] = _Shard(tuple(part), file)
+            shards[name] = Shard(tuple(part), file)
             if name.startswith("files/"):
                 files.update(part)  # written with the manifest's stats (see `_same_records`)
             elif name.startswith("contents/"):
@@ -319,20 +321,20 @@ def load_store(cache_dir: Path, manifest: Manifest | None) -> BuildCache:
         return cache
     if files.keys() != manifest.stats.keys():
         return cache
-    where = _memo_shards(feed_memo)
+    where = memo_shards(feed_memo)
     memo_keys: dict[str, list[bytes]] = {}
     for key, shard in where.items():
         memo_keys.setdefault(shard, []).append(key)
     for name, file in manifest.store.items():
         if name.startswith("memo/"):
-            shards[name] = _Shard(tuple(memo_keys.get(name, ())), file)
+            shards[name] = Shard(tuple(memo_keys.get(name, ())), file)
     cache.files, cache.contents, cache.feed_memo, cache.shards = files, contents, feed_memo, shards
     cache.lint_memo = _lint_memo(folder, manifest.store.get(LINT_MEMO), shards)
     cache.memo = Memo(folder=folder, files=manifest.store, where=where)
     return cache
 
 
-def _lint_memo(folder: Path, file: str | None, shards: dict[str, _Shard]) -> dict[str, LintEntry]:
+def _lint_memo(folder: Path, file: str | None, shards: dict[str, Shard]) -> dict[str, LintEntry]:
     """The lint memo shard, or none when missing or damaged (the files are linted again)."""
     if file is None:
         return {}
@@ -343,153 +345,10 @@ def _lint_memo(folder: Path, file: str | None, shards: dict[str, _Shard]) -> dic
     if not isinstance(part, dict):
         return {}
     found = {p: e for p, e in part.items() if isinstance(p, str) and isinstance(e, LintEntry)}
-    shards[LINT_MEMO] = _Shard(tuple(found), file)
+    shards[LINT_MEMO] = Shard(tuple(found), file)
     return found
 
 
 def load_cache(cache_dir: Path) -> BuildCache:
     """The saved state, or an empty one when missing, unreadable, corrupt or of another version."""
     return load_store(cache_dir, load_manifest(cache_dir))
-
-
-# -- writing ----------------------------------------------------------------------------------
-
-
-def save_cache(cache_dir: Path, cache: BuildCache, before: BuildCache | None = None) -> None:
-    """Write what changed since `before` (the state this build started from): the shards whose
-    records differ, then the manifest when anything in it does; nothing when nothing did.
-    `cache.memo` needs to hold only the entries this build read or parsed: the others come
-    from `before`. Temporary files of killed builds and shards no manifest names are removed
-    on the way (the caller holds the build lock)."""
-    before = before or BuildCache()
-    folder = cache_dir / STORE_DIR
-    shards: dict[str, _Shard] = {}
-    for name, records in _grouped(cache).items():
-        last = before.shards.get(name)
-        if last is not None and _same_records(name, records, last.keys, before):
-            shards[name] = last
-            continue
-        part: dict[Any, Any] = {}
-        if name.startswith("memo/"):
-            for key in records:
-                view = cache.memo.get(key) or before.memo.get(key)
-                if view is not None:  # never missing; if it were, it is parsed again
-                    part[key] = view
-        else:
-            part = dict(records)
-        shards[name] = _Shard(tuple(part), _write_new(folder, part))
-    cache.shards = shards
-    manifest = cache.manifest = _manifest_of(cache)
-    if manifest == (before.manifest or _manifest_of(before)):
-        return
-    _write(cache_dir, CACHE_FILE, (CACHE_VERSION, manifest))
-    _remove_leftovers(cache_dir, {shard.file for shard in shards.values()})
-
-
-def read_back(cache_dir: Path, saved: BuildCache, before: BuildCache) -> BuildCache:
-    """What `load_store` reads after `save_cache(cache_dir, saved, before)` (`feeds.resident`):
-    the same records; the memo entries in memory that a feed still uses, others from shards."""
-    manifest = saved.manifest or _manifest_of(saved)  # save_cache leaves it there
-    where = _memo_shards(saved.feed_memo)
-    known = {**before.memo.entries, **saved.memo.entries}
-    entries = {key: view for key in where if (view := known.get(key)) is not None}
-    memo = Memo(entries, folder=cache_dir / STORE_DIR, files=manifest.store, where=where)
-    return replace(saved, memo=memo, shards=dict(saved.shards), manifest=manifest)
-
-
-def _grouped(cache: BuildCache) -> dict[str, dict[Any, Any]]:
-    """The store's records by shard (the memo's by key only: values are looked up later)."""
-    grouped: dict[str, dict[Any, Any]] = {}
-    for relative, state in cache.files.items():
-        grouped.setdefault(_shard_name("files", relative), {})[relative] = state
-    for key, content in cache.contents.items():
-        grouped.setdefault(_shard_name("contents", key), {})[key] = content
-    for memo_key, shard in _memo_shards(cache.feed_memo).items():
-        grouped.setdefault(shard, {})[memo_key] = None
-    grouped[FEED_MEMO] = dict(cache.feed_memo)
-    grouped[LINT_MEMO] = dict(cache.lint_memo)
-    return grouped
-
-
-def _same_records(
-    name: str, records: Mapping[Any, Any], keys: Iterable[str | bytes], old: BuildCache
-) -> bool:
-    """True when a shard of `old` holding `keys` also holds `records`: the same keys in the
-    same order (entry contents and memo entries are what their key says, a feed's memo keys
-    must be equal, and a content file's state the same: its stat, which the manifest repeats,
-    and the very same objects, as unchanged states are)."""
-    if list(records) != list(keys):
-        return False
-    if name == FEED_MEMO:
-        return all(records[path] == old.feed_memo.get(path) for path in records)
-    if name == LINT_MEMO:
-        return all(records[path] == old.lint_memo.get(path) for path in records)
-    if not name.startswith("files/"):
-        return True
-    for relative, state in records.items():
-        last = old.files.get(relative)
-        if last is None:
-            return False
-        if state is not last and not (
-            state.stat == last.stat
-            and state.digest == last.digest
-            and state.good is last.good
-            and state.problems is last.problems
-            and state.content_keys is last.content_keys
-            and state.kept is last.kept
-        ):
-            return False
-    return True
-
-
-def _manifest_of(cache: BuildCache) -> Manifest:
-    return Manifest(
-        reading_key=cache.reading_key,
-        render_key=cache.render_key,
-        stats=StatTable({relative: s.stat for relative, s in cache.files.items()}),
-        feeds=cache.feeds,
-        summary=cache.summary,
-        store={name: shard.file for name, shard in cache.shards.items()},
-    )
-
-
-def _write_new(folder: Path, value: object) -> str:
-    """Pickle `value` to a new file in `folder`; its name."""
-    folder.mkdir(parents=True, exist_ok=True)
-    while True:
-        name = f"{secrets.token_hex(8)}.pickle"
-        if not (folder / name).exists():
-            break
-    _write(folder, name, value)
-    return name
-
-
-def _write(folder: Path, name: str, value: object) -> None:
-    """Write `value` atomically (temp file + rename), so a killed build leaves the old file."""
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=folder, prefix=_TEMP_PREFIX, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            dump(value, handle)
-        os.replace(temp, folder / name)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-def _remove_leftovers(cache_dir: Path, keep: set[str]) -> None:
-    """Temporary files of killed builds, and the store's files the manifest no longer names."""
-    for folder, store in ((cache_dir, False), (cache_dir / STORE_DIR, True)):
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        for entry in entries:
-            name = entry.name
-            temporary = name.startswith(_TEMP_PREFIX) and name.endswith(".tmp")
-            unnamed = store and name.endswith(".pickle") and name not in keep
-            if (temporary or unnamed) and entry.is_file(follow_symlinks=False):
-                try:
-                    os.unlink(entry.path)
-                except OSError:
-                    continue

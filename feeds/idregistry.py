@@ -259,7 +259,7 @@ def save_ids(
     Written in chunks (at a million articles the text is a quarter of a GiB); with a `memo`
     (a resident's), only the batches with a changed entry are encoded again."""
     chunks = _ids_chunks(part.encode() for part in _ids_parts(registry, memo))
-    temp = cache_dir / f".cache-{IDS_FILE}.{secrets.token_hex(6)}.tmp"  # see cache._TEMP_PREFIX
+    temp = cache_dir / f".cache-{IDS_FILE}.{secrets.token_hex(6)}.tmp"  # see cache.TEMP_PREFIX
     write_file_atomically(cache_dir / IDS_FILE, chunks, temp)
 
 

@@ -53,7 +53,7 @@ def write_pending(cache_dir: Path, topics: Sequence[str]) -> None:
         path.unlink(missing_ok=True)
         return
     data = json.dumps({"pending": list(topics)}, indent=1).encode("utf-8")
-    # A temporary name the cache's clean-up of killed builds recognises (cache._TEMP_PREFIX).
+    # A temporary name the cache's clean-up of killed builds recognises (cache.TEMP_PREFIX).
     write_file_atomically(path, data, path.with_name(f".cache-{PENDING_FILE}.{os.getpid()}.tmp"))
 
 

@@ -38,11 +38,11 @@ from feeds.cache import (
     load_cache,
     load_manifest,
     load_store,
-    save_cache,
 )
 from feeds.codec import dumps
 from feeds.keys import content_key
 from feeds.model import Author, Enclosure, Level, Problem
+from feeds.storewrite import save_cache
 
 
 def store_files(site: Site) -> dict[str, int]:

@@ -1,0 +1,216 @@
+"""Writing the build state (`feeds.cache` says what it holds and how it is read): the shards
+whose records changed, each to a new file, then the manifest, then the files no manifest
+names are removed. A reader may write a shard of content-file states while it reads
+(`write_file_shard`, issue 14: on the process that read the files, so the build process does
+not pickle them again at the end); `save_cache` takes such a shard as it is when it holds the
+very states the build saves, in the same order, and writes the shard again otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from feeds.cache import (
+    CACHE_FILE,
+    FEED_MEMO,
+    LINT_MEMO,
+    STORE_DIR,
+    TEMP_PREFIX,
+    BuildCache,
+    FileState,
+    Manifest,
+    Memo,
+    Shard,
+    manifest_record,
+    memo_shards,
+    shard_name,
+)
+from feeds.codec import dump, dumps
+from feeds.stattable import StatTable
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenShard:
+    """A shard of content-file states written while they were read: its file in the store
+    and the states it holds, in order (as the build process has them)."""
+
+    file: str
+    states: Mapping[str, FileState]
+
+
+def file_shard(relative: str) -> str:
+    """The store shard that keeps the state of the content file at `relative`."""
+    return shard_name("files", relative)
+
+
+def write_file_shard(cache_dir: Path, states: Mapping[str, FileState]) -> tuple[str, bytes]:
+    """Write `states` (the whole of one `file_shard`, in the build's order) as a new file of
+    the store: its name, and the bytes written (a worker sends them to the build process)."""
+    data = dumps(dict(states))
+    return _write_new(cache_dir / STORE_DIR, data), data
+
+
+def save_cache(
+    cache_dir: Path,
+    cache: BuildCache,
+    before: BuildCache | None = None,
+    written: Mapping[str, WrittenShard] | None = None,
+) -> None:
+    """Write what changed since `before` (the state this build started from): the shards whose
+    records differ, then the manifest when anything in it does; nothing when nothing did.
+    `cache.memo` needs to hold only the entries this build read or parsed: the others come
+    from `before`. `written`: shards written while reading, by name. Temporary files of
+    killed builds and shards no manifest names are removed on the way (the caller holds the
+    build lock)."""
+    before = before or BuildCache()
+    folder = cache_dir / STORE_DIR
+    shards: dict[str, Shard] = {}
+    for name, records in _grouped(cache).items():
+        last = before.shards.get(name)
+        if last is not None and _same_records(name, records, last.keys, before):
+            shards[name] = last
+            continue
+        early = written.get(name) if written else None
+        if early is not None and _same_states(records, early.states):
+            shards[name] = Shard(tuple(records), early.file)
+            continue
+        part: dict[Any, Any] = {}
+        if name.startswith("memo/"):
+            for key in records:
+                view = cache.memo.get(key) or before.memo.get(key)
+                if view is not None:  # never missing; if it were, it is parsed again
+                    part[key] = view
+        else:
+            part = dict(records)
+        shards[name] = Shard(tuple(part), _write_new(folder, part))
+    cache.shards = shards
+    manifest = cache.manifest = _manifest_of(cache)
+    if manifest == (before.manifest or _manifest_of(before)):
+        return
+    _write(cache_dir, CACHE_FILE, manifest_record(manifest))
+    _remove_leftovers(cache_dir, {shard.file for shard in shards.values()})
+
+
+def read_back(cache_dir: Path, saved: BuildCache, before: BuildCache) -> BuildCache:
+    """What `load_store` reads after `save_cache(cache_dir, saved, before)` (`feeds.resident`):
+    the same records; the memo entries in memory that a feed still uses, others from shards."""
+    manifest = saved.manifest or _manifest_of(saved)  # save_cache leaves it there
+    where = memo_shards(saved.feed_memo)
+    known = {**before.memo.entries, **saved.memo.entries}
+    entries = {key: view for key in where if (view := known.get(key)) is not None}
+    memo = Memo(entries, folder=cache_dir / STORE_DIR, files=manifest.store, where=where)
+    return replace(saved, memo=memo, shards=dict(saved.shards), manifest=manifest)
+
+
+def _grouped(cache: BuildCache) -> dict[str, dict[Any, Any]]:
+    """The store's records by shard (the memo's by key only: values are looked up later)."""
+    grouped: dict[str, dict[Any, Any]] = {}
+    for relative, state in cache.files.items():
+        grouped.setdefault(shard_name("files", relative), {})[relative] = state
+    for key, content in cache.contents.items():
+        grouped.setdefault(shard_name("contents", key), {})[key] = content
+    for memo_key, shard in memo_shards(cache.feed_memo).items():
+        grouped.setdefault(shard, {})[memo_key] = None
+    grouped[FEED_MEMO] = dict(cache.feed_memo)
+    grouped[LINT_MEMO] = dict(cache.lint_memo)
+    return grouped
+
+
+def _same_records(
+    name: str, records: Mapping[Any, Any], keys: Iterable[str | bytes], old: BuildCache
+) -> bool:
+    """True when a shard of `old` holding `keys` also holds `records`: the same keys in the
+    same order (entry contents and memo entries are what their key says, a feed's memo keys
+    must be equal, and a content file's state the same: its stat, which the manifest repeats,
+    and the very same objects, as unchanged states are)."""
+    if list(records) != list(keys):
+        return False
+    if name == FEED_MEMO:
+        return all(records[path] == old.feed_memo.get(path) for path in records)
+    if name == LINT_MEMO:
+        return all(records[path] == old.lint_memo.get(path) for path in records)
+    if not name.startswith("files/"):
+        return True
+    for relative, state in records.items():
+        last = old.files.get(relative)
+        if last is None:
+            return False
+        if state is not last and not (
+            state.stat == last.stat
+            and state.digest == last.digest
+            and state.good is last.good
+            and state.problems is last.problems
+            and state.content_keys is last.content_keys
+            and state.kept is last.kept
+        ):
+            return False
+    return True
+
+
+def _same_states(records: Mapping[str, Any], states: Mapping[str, FileState]) -> bool:
+    """Whether `records` are the very `states`, under the same paths in the same order."""
+    return len(records) == len(states) and all(
+        a == b and records[a] is states[b] for a, b in zip(records, states, strict=True)
+    )
+
+
+def _manifest_of(cache: BuildCache) -> Manifest:
+    return Manifest(
+        reading_key=cache.reading_key,
+        render_key=cache.render_key,
+        stats=StatTable({relative: s.stat for relative, s in cache.files.items()}),
+        feeds=cache.feeds,
+        summary=cache.summary,
+        store={name: shard.file for name, shard in cache.shards.items()},
+    )
+
+
+def _write_new(folder: Path, value: object) -> str:
+    """Pickle `value` (bytes: as they are) to a new file in `folder`; its name."""
+    folder.mkdir(parents=True, exist_ok=True)
+    while True:
+        name = f"{secrets.token_hex(8)}.pickle"
+        if not (folder / name).exists():
+            break
+    _write(folder, name, value)
+    return name
+
+
+def _write(folder: Path, name: str, value: object) -> None:
+    """Write `value` atomically (temp file + rename), so a killed build leaves the old file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            if isinstance(value, bytes):
+                handle.write(value)
+            else:
+                dump(value, handle)
+        os.replace(temp, folder / name)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _remove_leftovers(cache_dir: Path, keep: set[str]) -> None:
+    """Temporary files of killed builds, and the store's files the manifest no longer names."""
+    for folder, store in ((cache_dir, False), (cache_dir / STORE_DIR, True)):
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            temporary = name.startswith(TEMP_PREFIX) and name.endswith(".tmp")
+            unnamed = store and name.endswith(".pickle") and name not in keep
+            if (temporary or unnamed) and entry.is_file(follow_symlinks=False):
+                try:
+                    os.unlink(entry.path)
+                except OSError:
+                    continue
