@@ -73,6 +73,7 @@ from feeds.site import Prepared, prepare
 from feeds.sitepatch import Patched, patch_site
 from feeds.sqlsource import opened_sources
 from feeds.staticfiles import read_static
+from feeds.storewrite import discard_written
 from feeds.validate import check_site, content_findings
 
 __all__ = [
@@ -183,6 +184,7 @@ def _build_stages(
         site = patched.site if patched is not None else prepare(
             config, cache, request.now, request.progress, started_ns=started_ns,
             files=files, pool=pool, sources=request.sources, record_bodies=bodies,
+            store=None if request.dry_run else config.cache_dir,
         )  # fmt: skip
         previous_ids, same_ids = _checked_ids(stages, site, patched)
         swapped = None if patched is None else patched.swapped
@@ -209,6 +211,8 @@ def _build_stages(
         problems.extend(static.problems)
     remove_temp_files(config.output_dir)  # of killed builds, before anything is compared
     hold = request.dry_run or blocked
+    if hold and patched is None:  # nothing saved: the shards this build wrote go
+        discard_written(config.cache_dir, site.written)
     registry, touched = _registry(site, patched, previous_ids, same_ids, resident)
     report, owned = _publish_owned(config, cache, rendered, planned, request, hold)
     problems.extend(owned.problems)

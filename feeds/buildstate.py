@@ -128,7 +128,7 @@ def save_state(
         summary=summary,
     )
     try:
-        save_cache(config.cache_dir, new, cache)
+        save_cache(config.cache_dir, new, cache, site.written)
     except OSError as error:
         return Problem(
             config.display_path(config.cache_dir),

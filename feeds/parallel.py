@@ -155,14 +155,17 @@ class Workers:
         return merged
 
 
-def split(costs: Sequence[tuple[str, float]], count: int) -> list[list[str]]:
+def split(costs: Sequence[tuple[str, float]], count: int, first: float = 1.0) -> list[list[str]]:
     """Deal out named groups of work to `count` processes, the costliest first, each to the
-    least loaded process (ties: the lower index); groups of equal cost in name order."""
+    least loaded process (ties: the lower index); groups of equal cost in name order.
+    `first`: the part of a worker's load the first process (the build process, which also
+    takes in the workers' results) is given."""
     loads = [0.0] * count
+    rates = [1.0 / first] + [1.0] * (count - 1)
     shares: list[list[str]] = [[] for _ in range(count)]
     for name, cost in sorted(costs, key=lambda item: (-item[1], item[0])):
-        target = min(range(count), key=lambda index: (loads[index], index))
-        loads[target] += cost
+        target = min(range(count), key=lambda index: (loads[index] + cost * rates[index], index))
+        loads[target] += cost * rates[target]
         shares[target].append(name)
     return [share for share in shares if share]
 

@@ -12,7 +12,11 @@ from __future__ import annotations
 
 import dataclasses
 import operator
+import pickle
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from feeds.cache import BuildCache, FileState
 from feeds.config import Config
@@ -21,7 +25,8 @@ from feeds.contentfiles import read_file
 from feeds.idregistry import reader_digest
 from feeds.keys import content_key, file_digest, reading_key
 from feeds.model import Article, Author, Category, FileStat, Level, Problem, Progress
-from feeds.parallel import Workers
+from feeds.parallel import MAP_ROUND, Workers, split
+from feeds.storewrite import WrittenShard, file_shard, write_file_shard
 
 # Up to this many files read in one build, their bodies stay in memory for the entry content;
 # beyond it they are dropped and the articles that land in feeds are read again.
@@ -117,6 +122,7 @@ class Loaded:
     kept: list[str]
     files_total: int
     files_read: int
+    written: dict[str, WrittenShard]  # store shards written as they were read, by name
 
     def add(self, relative: str, state: FileState) -> None:
         """`state` is the file's; its problems and its records kept at their last good
@@ -133,16 +139,19 @@ def load_files(
     progress: Progress | None,
     started_ns: int | None,
     pool: Workers,
+    store: Path | None = None,
 ) -> Loaded:
     """Read what changed, reuse what did not.
 
     `started_ns` is the wall clock when the build began (None: the states will not be saved);
-    stats taken within `RACY_NS` of it are marked racy."""
+    stats taken within `RACY_NS` of it are marked racy. `store` is the cache_dir the states
+    will be saved in, when whole shards of them may be written as they are read."""
     same_reading = cache.reading_key == reading_key(config)
     known = cache.files if same_reading else {}
-    outcomes, keep_bodies = _read_on_workers(config, known, files, pool)
+    read = _read_on_workers(config, known, files, pool, started_ns, store)
+    outcomes, keep_bodies, made = read.outcomes, read.keep_bodies, read.states
     shared = _Shared()
-    loaded = Loaded({}, {}, [], [], len(files), 0)
+    loaded = Loaded({}, read.bodies, [], [], len(files), 0, read.written)
     with OpenFolder() as folder:  # the folder of the last file read here, kept open
         for done, (relative, stat) in enumerate(files, 1):
             if progress is not None:
@@ -152,6 +161,11 @@ def load_files(
             before = last if same_reading else None
             if before is not None and before.matches(stat):
                 loaded.add(relative, before)
+                continue
+            fresh = made.pop(relative, None)  # made where it was read (`_read_shards`)
+            if fresh is not None:
+                loaded.files_read += 1
+                loaded.add(relative, fresh)
                 continue
             racy = started_ns is not None and stat.st_mtime_ns > started_ns - RACY_NS
             # popped: each outcome freed as its state is made (issue 14: at 1M, 100 MB of peak)
@@ -180,27 +194,157 @@ def load_files(
     return loaded
 
 
+@dataclass(slots=True)
+class _FromWorkers:
+    """What `_read_on_workers` read: outcomes by path; the states of whole shards of the
+    store, made where they were read and written there (`storewrite.write_file_shard`), with
+    the bodies read for them; the shards written, by name; whether bodies are kept."""
+
+    outcomes: dict[str, _Outcome] = dataclasses.field(default_factory=dict)
+    states: dict[str, FileState] = dataclasses.field(default_factory=dict)
+    bodies: dict[str, str] = dataclasses.field(default_factory=dict)
+    written: dict[str, WrittenShard] = dataclasses.field(default_factory=dict)
+    keep_bodies: bool = True
+
+
+_Wanted = tuple[str, str, FileStat]  # (relative path, known digest, stat)
+_Unit = tuple[str, bool, list[_Wanted]]  # a store shard's files: name, whether all of them
+
+
 def _read_on_workers(
     config: Config,
     known: dict[str, FileState],
     files: list[tuple[str, FileStat]],
     pool: Workers,
-) -> tuple[dict[str, _Outcome], bool]:
-    """The outcomes of the files whose stat is not the known one, read on the workers when
-    there are several workers and files (else none: they are read in this process), and
-    whether bodies are kept (for at most `KEEP_BODIES_UP_TO` files read)."""
+    started_ns: int | None,
+    store: Path | None,
+) -> _FromWorkers:
+    """The files whose stat is not the known one, read on the workers when there are
+    several workers and files (else none: they are read in this process); bodies are kept
+    for at most `KEEP_BODIES_UP_TO` files read. With a `store` (cache_dir) the files are
+    dealt out a store shard at a time, and a process that read a whole shard cleanly makes
+    its states and writes the shard (issue 14: a cold build pickled every state again at
+    its end, on one process)."""
+    done = _FromWorkers()
     if pool.count <= 1:
-        return {}, True
-    wanted: list[tuple[str, str]] = []
+        return done
+    wanted: list[_Wanted] = []
     for relative, stat in files:
         before = known.get(relative)
         if before is None or not before.matches(stat):
-            wanted.append((relative, before.digest if before is not None else ""))
+            wanted.append((relative, before.digest if before is not None else "", stat))
     if len(wanted) <= 1:
-        return {}, True
-    keep_bodies = len(wanted) <= KEEP_BODIES_UP_TO
-    results = pool.map(_read_files, (config, keep_bodies), wanted)
-    return dict(zip((relative for relative, _ in wanted), results, strict=True)), keep_bodies
+        return done
+    done.keep_bodies = keep = len(wanted) <= KEEP_BODIES_UP_TO
+    if store is None or started_ns is None:
+        results = pool.map(_read_files, (config, keep), [(r, d) for r, d, _ in wanted])
+        done.outcomes = dict(zip((relative for relative, _, _ in wanted), results, strict=True))
+        return done
+    sent: list[list[tuple[object, ...]]] = []  # the workers' results of the last round
+
+    def take_sent() -> None:  # in the next round, while the workers read again
+        for results in sent:
+            for result in results:
+                _take(done, result)
+        sent.clear()
+
+    common = (config, keep, started_ns, store)
+    for shares in _shard_rounds(files, wanted, pool.count):
+        made = pool.run(
+            _read_shards,
+            [(*common, take_sent if i == 0 else None, units) for i, units in enumerate(shares)],
+        )
+        for result in made[0]:
+            _take(done, result)
+        sent[:] = made[1:]
+    take_sent()
+    return done
+
+
+def _shard_rounds(
+    files: list[tuple[str, FileStat]], wanted: list[_Wanted], count: int
+) -> list[list[list[_Unit]]]:
+    """The wanted files by store shard, the shards dealt out to `count` processes by size,
+    then over as many rounds as `MAP_ROUND` files per process make (a worker holds one
+    round's results), each process's shards spread evenly over them."""
+    groups: dict[str, list[_Wanted]] = {}
+    for item in wanted:
+        groups.setdefault(file_shard(item[0]), []).append(item)
+    everything = len(wanted) == len(files)
+    sizes = None if everything else Counter(file_shard(relative) for relative, _ in files)
+    units = {
+        name: (name, sizes is None or sizes[name] == len(items), items)
+        for name, items in groups.items()
+    }
+    costs = [(name, len(items)) for name, items in groups.items()]
+    shares = split(costs, count, _BUILD_PROCESS_SHARE)
+    sizes_of = [sum(len(groups[name]) for name in names) for names in shares]
+    steps = max(1, -(-max(sizes_of) // MAP_ROUND))  # every process's share in as many rounds
+    rounds: list[list[list[_Unit]]] = [[[] for _ in range(count)] for _ in range(steps)]
+    for process, names in enumerate(shares):
+        done = 0
+        for name in names:  # a shard to the round its middle falls in
+            step = min(steps - 1, (done + len(groups[name]) // 2) * steps // sizes_of[process])
+            rounds[step][process].append(units[name])
+            done += len(groups[name])
+    return rounds
+
+
+# The build process reads a smaller share: it also unpickles the states the workers made
+# (about a twentieth of the time reading them took) and goes through every file after.
+_BUILD_PROCESS_SHARE = 0.92
+
+
+def _read_shards(
+    config: Config,
+    keep: bool,
+    started_ns: int,
+    store: Path,
+    first: Callable[[], None] | None,
+    units: list[_Unit],
+) -> list[tuple[object, ...]]:
+    """Read each unit's files: ("states", shard, file, states, bodies) for a whole shard
+    read cleanly and written, else ("outcomes", paths, outcomes). `first` is given in the
+    build process only, and run before reading; a worker sends its states pickled."""
+    here = first is not None
+    if first is not None:
+        first()
+    shared = _Shared()
+    results: list[tuple[object, ...]] = []
+    with OpenFolder() as folder:
+        for name, whole, items in units:
+            outcomes = [_read_one(config, r, d, keep, shared, folder) for r, d, _ in items]
+            if whole and all(o[0] == "read" and not o[3] for o in outcomes):
+                states: dict[str, FileState] = {}
+                bodies: dict[str, str] = {}
+                for (relative, _, stat), outcome in zip(items, outcomes, strict=True):
+                    racy = stat.st_mtime_ns > started_ns - RACY_NS
+                    states[relative], read = _read_state(outcome, stat, racy, None)
+                    bodies.update(read)
+                try:
+                    file, data = write_file_shard(store, states)
+                except OSError:  # not written: the build process saves them at the end
+                    pass
+                else:
+                    results.append(("states", name, file, states if here else data, bodies))
+                    continue
+            results.append(("outcomes", [r for r, _, _ in items], outcomes))
+    return results
+
+
+def _take(done: _FromWorkers, result: tuple[object, ...]) -> None:
+    if result[0] == "outcomes":
+        _, paths, outcomes = result
+        assert isinstance(paths, list) and isinstance(outcomes, list)
+        done.outcomes.update(zip(paths, outcomes, strict=True))
+        return
+    _, name, file, made, bodies = result
+    assert isinstance(name, str) and isinstance(file, str) and isinstance(bodies, dict)
+    states = pickle.loads(made) if isinstance(made, bytes) else made  # a worker's pickle
+    assert isinstance(states, dict)
+    done.states.update(states)
+    done.bodies.update(bodies)
+    done.written[name] = WrittenShard(file, tuple(states), tuple(states.values()))
 
 
 def _unreadable(

@@ -5,7 +5,8 @@ read (incrementally), normalised, resolved site-wide and planned (`prepare`).
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from feeds.recordbodies import RecordBodies
 from feeds.recordsource import load_records
 from feeds.request import BuildError
 from feeds.siteindex import SiteIndex
+from feeds.storewrite import WrittenShard, discard_written
 
 
 @dataclass(slots=True)
@@ -50,6 +52,7 @@ class Prepared:
     read_problems: int = 0
     left_out: int = 0
     index: SiteIndex | None = None  # made by the first patch that adds articles
+    written: Mapping[str, WrittenShard] = field(default_factory=dict)  # `load_files`
 
 
 def prepare(
@@ -63,16 +66,18 @@ def prepare(
     pool: Workers | None = None,
     sources: tuple[RecordSource, ...] = (),
     record_bodies: RecordBodies | None = None,
+    store: Path | None = None,
 ) -> Prepared:
     """Read (incrementally), normalise, resolve and plan; raises `BuildError` for an empty site.
     `started_ns` (wall clock, ns) marks stats too fresh to trust; pass it when the returned
     states will be saved. `files` is `scan_content`'s answer when already taken; `pool`
     shares the reading when it has workers; `sources` are records read besides the files
-    (`recordsource`). The caller has checked the category settings
-    (`categories.check_category_config`)."""
+    (`recordsource`). `store` (cache_dir) lets the workers write whole shards of the states
+    as they read them (`Prepared.written`; only when the build will save its state). The
+    caller has checked the category settings (`categories.check_category_config`)."""
     if files is None:
         files = scan_content(config.content_dir, exclude=config.content_exclude)
-    loaded = load_files(config, cache, files, progress, started_ns, pool or Workers(1))
+    loaded = load_files(config, cache, files, progress, started_ns, pool or Workers(1), store)
     # issue 18: records handed to the build; their bodies kept in `record_bodies` (on disk for
     # a build), their entry content made only for those the plan puts in a feed, like files'
     bodies = RecordBodies() if record_bodies is None else record_bodies
@@ -80,6 +85,7 @@ def prepare(
     states, problems = loaded.states, loaded.problems
     everything = [a for state in states.values() for a in state.good]
     if not everything and not any(p.level is Level.ERROR for p in problems):
+        discard_written(config.cache_dir, loaded.written)
         raise BuildError(
             f"no articles found in {config.display_path(config.content_dir)}; "
             "nothing was published (check content_dir)"
@@ -119,6 +125,7 @@ def prepare(
         members=members if kept is published else None,
         read_problems=read_problems,
         left_out=len(site_problems) + len(problems) - planned,
+        written=loaded.written,
     )
 
 

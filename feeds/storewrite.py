@@ -8,6 +8,8 @@ very states the build saves, in the same order, and writes the shard again other
 
 from __future__ import annotations
 
+import contextlib
+import operator
 import os
 import secrets
 import tempfile
@@ -37,11 +39,12 @@ from feeds.stattable import StatTable
 
 @dataclass(frozen=True, slots=True)
 class WrittenShard:
-    """A shard of content-file states written while they were read: its file in the store
-    and the states it holds, in order (as the build process has them)."""
+    """A shard of content-file states written while they were read: its file in the store,
+    and the paths and the states it holds, in order (as the build process has them)."""
 
     file: str
-    states: Mapping[str, FileState]
+    paths: tuple[str, ...]
+    states: tuple[FileState, ...]
 
 
 def file_shard(relative: str) -> str:
@@ -54,6 +57,13 @@ def write_file_shard(cache_dir: Path, states: Mapping[str, FileState]) -> tuple[
     the store: its name, and the bytes written (a worker sends them to the build process)."""
     data = dumps(dict(states))
     return _write_new(cache_dir / STORE_DIR, data), data
+
+
+def discard_written(cache_dir: Path, written: Mapping[str, WrittenShard]) -> None:
+    """Remove shards written while reading by a build that saves nothing (blocked, failed)."""
+    for shard in written.values():
+        with contextlib.suppress(OSError):
+            (cache_dir / STORE_DIR / shard.file).unlink()
 
 
 def save_cache(
@@ -77,7 +87,7 @@ def save_cache(
             shards[name] = last
             continue
         early = written.get(name) if written else None
-        if early is not None and _same_states(records, early.states):
+        if early is not None and _same_states(records, early):
             shards[name] = Shard(tuple(records), early.file)
             continue
         part: dict[Any, Any] = {}
@@ -153,10 +163,10 @@ def _same_records(
     return True
 
 
-def _same_states(records: Mapping[str, Any], states: Mapping[str, FileState]) -> bool:
-    """Whether `records` are the very `states`, under the same paths in the same order."""
-    return len(records) == len(states) and all(
-        a == b and records[a] is states[b] for a, b in zip(records, states, strict=True)
+def _same_states(records: Mapping[str, Any], written: WrittenShard) -> bool:
+    """Whether `records` are the very states `written` holds, under the same paths in order."""
+    return tuple(records) == written.paths and all(
+        map(operator.is_, records.values(), written.states)
     )
 
 

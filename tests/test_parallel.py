@@ -5,9 +5,11 @@ gives the same bytes with one process or several."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
 from pathlib import Path
+from typing import IO
 
 import pytest
 from sites import (
@@ -22,10 +24,15 @@ from sites import (
 
 import feeds.build
 import feeds.buildwork
+import feeds.cache
 import feeds.feedfiles
 import feeds.parallel
 import feeds.reading
+import feeds.storewrite
+from feeds.cache import FileState, load_cache, load_manifest
+from feeds.model import FileStat
 from feeds.parallel import Workers, feed_shares, run_inherited, split, worker_count
+from feeds.storewrite import WrittenShard, file_shard
 
 # --- the pool ---------------------------------------------------------------------------------
 
@@ -307,3 +314,132 @@ def test_the_collector_is_kept_off_inherited_objects_and_back_on_after_an_error(
         assert gc.get_freeze_count() > 0
         raise RuntimeError("a share failed")
     assert gc.get_freeze_count() == 0
+
+
+# --- store shards written where the files were read (issue 14) ------------------------------
+
+
+def _store_files(site: Site) -> set[str]:
+    folder = site.root / ".feeds" / feeds.cache.STORE_DIR
+    return {p.name for p in folder.glob("*.pickle")} if folder.is_dir() else set()
+
+
+def _saved_pickles(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """What the build process pickles to files from now on (a worker's are its own)."""
+    dumped: list[object] = []
+    real = feeds.storewrite.dump
+
+    def dump(value: object, handle: IO[bytes]) -> None:
+        dumped.append(value)
+        real(value, handle)
+
+    monkeypatch.setattr(feeds.storewrite, "dump", dump)
+    return dumped
+
+
+def _states(site: Site) -> dict[str, FileState]:
+    """The saved states, without what differs between two folders (inode, change time)."""
+    files = load_cache(site.root / ".feeds").files
+    return {path: dataclasses.replace(s, ctime_ns=0, ino=0) for path, s in files.items()}
+
+
+def _file_states(value: object) -> bool:
+    return isinstance(value, dict) and any(isinstance(v, FileState) for v in value.values())
+
+
+@pytest.mark.usefixtures("pool_for_everything")
+def test_workers_write_the_shards_of_the_states_they_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alone = make_site(tmp_path / "alone")
+    shared = make_site(tmp_path / "shared")
+    alone.build(workers=1)
+    dumped = _saved_pickles(monkeypatch)
+
+    report = shared.build(workers=2)
+
+    assert report.workers == 2
+    assert not [v for v in dumped if _file_states(v)]  # no state pickled again at the end
+    one, two = _states(alone), _states(shared)
+    assert two == one and list(two) == list(one)
+    manifest = load_manifest(shared.root / ".feeds")
+    assert manifest is not None
+    names = {name for name in manifest.store if name.startswith("files/")}
+    assert names == {file_shard(relative) for relative in one}
+    assert _store_files(shared) == set(manifest.store.values())  # none left over
+
+
+@pytest.mark.usefixtures("pool_for_everything")
+def test_a_shard_holding_a_refused_record_is_saved_by_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sites = [make_site(tmp_path / name) for name in ("alone", "shared")]
+    for site in sites:
+        site.write("phones/undated.md", "---\ntitle: No date here\ncategory: Phones\n---\nText.\n")
+    sites[0].build(workers=1)
+    dumped = _saved_pickles(monkeypatch)
+
+    sites[1].build(workers=2)
+
+    one, two = (_states(site) for site in sites)
+    assert two == one
+    assert two["phones/undated.md"].problems  # read, refused, and its state kept
+    saved = [v for v in dumped if _file_states(v)]
+    assert [list(v) for v in saved if "phones/undated.md" in v]  # its shard, at the end
+
+
+@pytest.mark.usefixtures("pool_for_everything")
+def test_a_build_that_saves_nothing_leaves_no_shard_it_wrote(site: Site) -> None:
+    site.write("phones/undated.md", "---\ntitle: No date here\ncategory: Phones\n---\nText.\n")
+
+    dry = site.build(workers=2, dry_run=True)
+    assert dry.workers == 2 and _store_files(site) == set()
+    blocked = site.build(workers=2, strict=True)
+    assert blocked.strict_blocked and _store_files(site) == set()
+
+    site.build(workers=2)
+    manifest = load_manifest(site.root / ".feeds")
+    assert manifest is not None and _store_files(site) == set(manifest.store.values())
+
+
+def test_shards_are_dealt_whole_in_even_rounds(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(feeds.reading, "MAP_ROUND", 100)
+    stat = FileStat(1, 2, 3, 4, 5)
+    files = [(f"desk/{n:04d}.md", stat) for n in range(1200)]
+    wanted = [(relative, "", stat) for relative, _ in files if not relative.endswith("7.md")]
+
+    rounds = feeds.reading._shard_rounds(files, wanted, 2)
+
+    dealt = [
+        item[0] for step in rounds for share in step for _, _, items in share for item in items
+    ]
+    assert sorted(dealt) == sorted(relative for relative, _, _ in wanted)
+    biggest = max(len(items) for step in rounds for share in step for _, _, items in share)
+    for step in rounds:
+        assert all(sum(len(u[2]) for u in share) <= 100 + biggest for share in step)
+    for step in rounds:
+        for share in step:
+            for name, whole, items in share:
+                in_files = sum(file_shard(relative) == name for relative, _ in files)
+                assert whole == (in_files == len(items))
+    assert not all(whole for step in rounds for share in step for _, whole, _ in share)
+    all_wanted = feeds.reading._shard_rounds(files, [(r, "", s) for r, s in files], 2)
+    assert all(whole for step in all_wanted for share in step for _, whole, _ in share)
+
+
+def test_the_build_process_can_be_given_a_smaller_share() -> None:
+    costs = [(f"s{n:02d}", 10.0) for n in range(20)]
+    even, less = split(costs, 2), split(costs, 2, first=0.8)
+    assert [len(share) for share in even] == [10, 10]
+    assert len(less[0]) < len(less[1]) and sorted(less[0] + less[1]) == [c for c, _ in costs]
+
+
+def test_a_written_shard_is_taken_only_for_the_very_states_in_order() -> None:
+    one, two = (FileState(1, 2, 3, 4, digest, ()) for digest in ("a", "b"))
+    written = WrittenShard("x.pickle", ("a.md", "b.md"), (one, two))
+    same = feeds.storewrite._same_states
+    assert same({"a.md": one, "b.md": two}, written)
+    assert not same({"a.md": one, "b.md": dataclasses.replace(two)}, written)  # equal, not it
+    assert not same({"b.md": two, "a.md": one}, written)
+    assert not same({"a.md": one, "b.md": two, "c.md": two}, written)
+    assert not same({"a.md": one}, written)
