@@ -265,8 +265,8 @@ def _shard_rounds(
     files: list[tuple[str, FileStat]], wanted: list[_Wanted], count: int
 ) -> list[list[list[_Unit]]]:
     """The wanted files by store shard, the shards dealt out to `count` processes by size,
-    then over as many rounds as `MAP_ROUND` files per process make (a worker holds one
-    round's results), each process's shards spread evenly over them."""
+    then in rounds of about `MAP_ROUND` files per process (a worker holds one round's
+    results; one shard at least)."""
     groups: dict[str, list[_Wanted]] = {}
     for item in wanted:
         groups.setdefault(file_shard(item[0]), []).append(item)
@@ -278,15 +278,14 @@ def _shard_rounds(
     }
     costs = [(name, len(items)) for name, items in groups.items()]
     shares = split(costs, count, _BUILD_PROCESS_SHARE)
-    sizes_of = [sum(len(groups[name]) for name in names) for names in shares]
-    steps = max(1, -(-max(sizes_of) // MAP_ROUND))  # every process's share in as many rounds
+    # as many shards per round as make about MAP_ROUND files: the same number for every
+    # process, so that each round's shares are alike even when one shard is most of a round
+    per_round = max(1, MAP_ROUND * len(groups) // len(wanted))
+    steps = -(-max(len(names) for names in shares) // per_round)
     rounds: list[list[list[_Unit]]] = [[[] for _ in range(count)] for _ in range(steps)]
     for process, names in enumerate(shares):
-        done = 0
-        for name in names:  # a shard to the round its middle falls in
-            step = min(steps - 1, (done + len(groups[name]) // 2) * steps // sizes_of[process])
-            rounds[step][process].append(units[name])
-            done += len(groups[name])
+        for index, name in enumerate(names):  # costliest first, in every share
+            rounds[index // per_round][process].append(units[name])
     return rounds
 
 
