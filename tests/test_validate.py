@@ -22,6 +22,7 @@ from feeds.plan import FeedSpec, plan_site
 from feeds.render import render_feed
 from feeds.textclean import clean_text
 from feeds.validate import check_round_trip, check_site, memo_key
+from feeds.validate.byline import addresses_taken
 from feeds.views import EntryView
 
 CONFIG, PLAN = fixture_site()
@@ -482,6 +483,38 @@ def test_site_mode_computes_each_articles_content_once(tmp_path: Path) -> None:
 
 ZONES = [UTC, ZoneInfo("Europe/Berlin"), ZoneInfo("America/New_York"),
          ZoneInfo("Asia/Kathmandu"), timezone(timedelta(hours=-9, minutes=-30))]  # fmt: skip
+
+
+def test_an_address_as_a_second_authors_name_is_a_reader_quirk_not_an_error() -> None:
+    # Found by the property test below: feedparser reads an RSS `dc:creator` holding an
+    # email address as that address with no name; written right, so a warning, as the same
+    # name is for a single author.
+    config = make_config(formats=FORMATS)
+    for authors in (
+        (Author("Jane", None), Author("jane@example.org", None)),
+        (Author("0", None), Author("0@0.0", None)),
+        (Author("Desk", None), Author("Desk tips@example.org", None)),
+    ):
+        article = make_article("a0", title="Byline", body="", authors=authors)
+        feed = plan_site([article], config).feeds[0]
+        written = render_feed(feed, "rss", config, entry_content)
+        found = check_round_trip(written, "rss", feed, config, entry_content, file="rss")
+        assert [(f.rule, f.level, f.field) for f in found] == [
+            ("ReaderAltersText", Severity.WARNING, "authors")
+        ], authors
+
+
+def test_an_address_taken_out_of_a_name_is_all_the_quirk_explains() -> None:
+    want = (("Jane", None), ("jane@example.org", None))
+    assert addresses_taken((("Jane", None), ("", "jane@example.org")), want)
+    assert not addresses_taken((("Jane", None), ("", "other@example.org")), want)
+    assert not addresses_taken((("June", None), ("", "jane@example.org")), want)
+    assert not addresses_taken((("Jane", None), ("Someone", "jane@example.org")), want)
+    assert not addresses_taken((("Jane", None),), want)
+    with_email = (("Jane", None), ("Ann", "ann@example.org"))
+    assert not addresses_taken((("Jane", None), ("", "ann@example.org")), with_email)
+
+
 TOLERATED = {"TextLooksLikeHtml", "ReaderAltersText"}  # warnings about reader heuristics
 
 texts = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=60)
