@@ -30,6 +30,8 @@ import feeds.parallel
 import feeds.reading
 import feeds.storewrite
 from feeds.cache import FileState, load_cache, load_manifest
+from feeds.config import Config
+from feeds.contentbytes import OpenFolder
 from feeds.model import FileStat
 from feeds.parallel import Workers, feed_shares, run_inherited, split, worker_count
 from feeds.storewrite import WrittenShard, file_shard
@@ -443,3 +445,51 @@ def test_a_written_shard_is_taken_only_for_the_very_states_in_order() -> None:
     assert not same({"b.md": two, "a.md": one}, written)
     assert not same({"a.md": one, "b.md": two, "c.md": two}, written)
     assert not same({"a.md": one}, written)
+
+
+@pytest.mark.usefixtures("pool_for_everything")
+def test_a_worker_dying_while_it_reads_leaves_the_same_build_and_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alone = make_site(tmp_path / "alone")
+    shared = make_site(tmp_path / "shared")
+    alone.build(workers=1)
+    build_process = os.getpid()
+    read_content = feeds.reading.read_content
+
+    def dies_on_a_worker(config: Config, relative: str, folder: OpenFolder | None = None) -> bytes:
+        if os.getpid() != build_process:
+            (tmp_path / "died").touch()
+            os._exit(9)  # killed mid-round: its shards are read again by the build process
+        return read_content(config, relative, folder)
+
+    monkeypatch.setattr(feeds.reading, "read_content", dies_on_a_worker)
+    report = shared.build(workers=2)
+
+    assert (tmp_path / "died").exists() and report.complete
+    assert snapshot(shared.output) == snapshot(alone.output)
+    assert _states(shared) == _states(alone)
+    manifest = load_manifest(shared.root / ".feeds")
+    assert manifest is not None and _store_files(shared) == set(manifest.store.values())
+
+
+@pytest.mark.usefixtures("pool_for_everything")
+def test_a_shard_that_cannot_be_written_while_reading_is_saved_at_the_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alone = make_site(tmp_path / "alone")
+    shared = make_site(tmp_path / "shared")
+    alone.build(workers=1)
+
+    def full(cache_dir: Path, states: object) -> tuple[str, bytes]:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(feeds.reading, "write_file_shard", full)
+    dumped = _saved_pickles(monkeypatch)
+    report = shared.build(workers=2)
+
+    assert report.complete and report.workers == 2
+    assert [v for v in dumped if _file_states(v)]  # pickled by the save instead
+    assert _states(shared) == _states(alone)
+    manifest = load_manifest(shared.root / ".feeds")
+    assert manifest is not None and _store_files(shared) == set(manifest.store.values())
