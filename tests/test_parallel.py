@@ -349,13 +349,23 @@ def _file_states(value: object) -> bool:
     return isinstance(value, dict) and any(isinstance(v, FileState) for v in value.values())
 
 
+def _reference_and_shared(tmp_path: Path) -> tuple[Site, Site]:
+    """The fixture site twice: built once with one process (the reference), and not built."""
+    alone, shared = make_site(tmp_path / "alone"), make_site(tmp_path / "shared")
+    alone.build(workers=1)
+    return alone, shared
+
+
+def _assert_store_is_the_manifests(site: Site) -> None:
+    manifest = load_manifest(site.root / ".feeds")
+    assert manifest is not None and _store_files(site) == set(manifest.store.values())
+
+
 @pytest.mark.usefixtures("pool_for_everything")
 def test_workers_write_the_shards_of_the_states_they_made(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    alone = make_site(tmp_path / "alone")
-    shared = make_site(tmp_path / "shared")
-    alone.build(workers=1)
+    alone, shared = _reference_and_shared(tmp_path)
     dumped = _saved_pickles(monkeypatch)
 
     report = shared.build(workers=2)
@@ -400,8 +410,7 @@ def test_a_build_that_saves_nothing_leaves_no_shard_it_wrote(site: Site) -> None
     assert blocked.strict_blocked and _store_files(site) == set()
 
     site.build(workers=2)
-    manifest = load_manifest(site.root / ".feeds")
-    assert manifest is not None and _store_files(site) == set(manifest.store.values())
+    _assert_store_is_the_manifests(site)
 
 
 def test_shards_are_dealt_whole_in_even_rounds(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -451,9 +460,7 @@ def test_a_written_shard_is_taken_only_for_the_very_states_in_order() -> None:
 def test_a_worker_dying_while_it_reads_leaves_the_same_build_and_store(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    alone = make_site(tmp_path / "alone")
-    shared = make_site(tmp_path / "shared")
-    alone.build(workers=1)
+    alone, shared = _reference_and_shared(tmp_path)
     build_process = os.getpid()
     read_content = feeds.reading.read_content
 
@@ -469,17 +476,14 @@ def test_a_worker_dying_while_it_reads_leaves_the_same_build_and_store(
     assert (tmp_path / "died").exists() and report.complete
     assert snapshot(shared.output) == snapshot(alone.output)
     assert _states(shared) == _states(alone)
-    manifest = load_manifest(shared.root / ".feeds")
-    assert manifest is not None and _store_files(shared) == set(manifest.store.values())
+    _assert_store_is_the_manifests(shared)
 
 
 @pytest.mark.usefixtures("pool_for_everything")
 def test_a_shard_that_cannot_be_written_while_reading_is_saved_at_the_end(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    alone = make_site(tmp_path / "alone")
-    shared = make_site(tmp_path / "shared")
-    alone.build(workers=1)
+    alone, shared = _reference_and_shared(tmp_path)
 
     def full(cache_dir: Path, states: object) -> tuple[str, bytes]:
         raise OSError(28, "No space left on device")
@@ -491,5 +495,4 @@ def test_a_shard_that_cannot_be_written_while_reading_is_saved_at_the_end(
     assert report.complete and report.workers == 2
     assert [v for v in dumped if _file_states(v)]  # pickled by the save instead
     assert _states(shared) == _states(alone)
-    manifest = load_manifest(shared.root / ".feeds")
-    assert manifest is not None and _store_files(shared) == set(manifest.store.values())
+    _assert_store_is_the_manifests(shared)
