@@ -44,9 +44,7 @@ class NewId:
     new: str
 
 
-def reader_digest(
-    article: Article, body_key: str, texts: Callable[[object], str] | None = None
-) -> str:
+def reader_digest(article: Article, body_key: str, texts: Callable[[object], str] = repr) -> str:
     """A digest of everything a reader gets of `article` (its file's name aside), given its
     body's content key (`ContentSource.digest`: a cached article carries no body): two
     builds give the same digest exactly when the article did not change for readers.
@@ -54,35 +52,28 @@ def reader_digest(
     The text digested is the dataclass repr of the article with source and body empty and
     draft false, as registries since issue 11 hold it, written out field by field (without
     a `dataclasses.replace` copy of every article: a third of the time at 100,000).
-    `texts(value)` is `repr(value)` for its categories and authors, remembered by a caller
-    whose articles share those (issue 14: their dataclass reprs were a tenth of it)."""
-    values = _ARTICLE_FIELDS(article)
-    if texts is None:
-        text = _ARTICLE_TEXT.format(*values)  # one C call for all fields
-    else:
-        given = list(values)
-        for index in _SHARED_AT:
-            given[index] = texts(given[index])
-        text = _ARTICLE_TEXT_GIVEN.format(*given)
+    `texts(value)` is `repr(value)` for its categories and authors, which a caller whose
+    articles share those remembers (issue 14: their dataclass reprs were a tenth of it)."""
+    values = list(_ARTICLE_FIELDS(article))
+    for index in _SHARED_AT:
+        values[index] = texts(values[index])
+    text = _ARTICLE_TEXT.format(*values)  # one C call for all fields
     return hashlib.blake2b(f"{body_key} {text}".encode(), digest_size=12).hexdigest()
 
 
 _REPR_FIELDS = tuple(field.name for field in dataclasses.fields(Article) if field.repr)
 _BLANK = {"source": "source=''", "body": "body=''", "draft": "draft=False"}
-_SHARED = ("categories", "authors")  # given as text by `texts`
-
-
-def _article_text(given: tuple[str, ...]) -> str:
-    """ "Article(source='', slug={!r}, ...)": the dataclass repr, its blanked fields written
-    in, the fields named in `given` as {} (their repr given)."""
-    parts = (
-        _BLANK.get(name, f"{name}={{}}" if name in given else f"{name}={{!r}}")
+_SHARED = ("categories", "authors")  # their repr given by `texts`
+# "Article(source='', slug={!r}, ..., categories={}, ...)": the dataclass repr, its blanked
+# fields written in
+_ARTICLE_TEXT = (
+    "Article("
+    + ", ".join(
+        _BLANK.get(name, f"{name}={{}}" if name in _SHARED else f"{name}={{!r}}")
         for name in _REPR_FIELDS
     )
-    return "Article(" + ", ".join(parts) + ")"
-
-
-_ARTICLE_TEXT, _ARTICLE_TEXT_GIVEN = _article_text(()), _article_text(_SHARED)
+    + ")"
+)
 _DIGESTED = tuple(name for name in _REPR_FIELDS if name not in _BLANK)
 _ARTICLE_FIELDS = operator.attrgetter(*_DIGESTED)
 _SHARED_AT = tuple(_DIGESTED.index(name) for name in _SHARED)

@@ -104,16 +104,6 @@ def _read_one(
     return ("read", digest, good, problems, keys, bodies, readers)
 
 
-def _read_files(config: Config, keep_bodies: bool, items: list[tuple[str, str]]) -> list[_Outcome]:
-    """`_read_one` for each (relative path, known digest): a share of a worker's reading."""
-    shared = _Shared()
-    with OpenFolder() as folder:
-        return [
-            _read_one(config, relative, known, keep_bodies, shared, folder)
-            for relative, known in items
-        ]
-
-
 @dataclass(slots=True)
 class Loaded:
     states: dict[str, FileState]
@@ -167,7 +157,7 @@ def load_files(
                 loaded.files_read += 1
                 loaded.add(relative, fresh)
                 continue
-            racy = started_ns is not None and stat.st_mtime_ns > started_ns - RACY_NS
+            racy = _racy(stat, started_ns)
             # popped: each outcome freed as its state is made (issue 14: at 1M, 100 MB of peak)
             outcome = outcomes.pop(relative, None) or _read_one(
                 config,
@@ -221,10 +211,10 @@ def _read_on_workers(
 ) -> _FromWorkers:
     """The files whose stat is not the known one, read on the workers when there are
     several workers and files (else none: they are read in this process); bodies are kept
-    for at most `KEEP_BODIES_UP_TO` files read. With a `store` (cache_dir) the files are
-    dealt out a store shard at a time, and a process that read a whole shard cleanly makes
-    its states and writes the shard (issue 14: a cold build pickled every state again at
-    its end, on one process)."""
+    for at most `KEEP_BODIES_UP_TO` files read. The files are dealt out a store shard at a
+    time; with a `store` (cache_dir) and `started_ns`, a process that read a whole shard
+    cleanly makes its states and writes the shard (issue 14: a cold build pickled every
+    state again at its end, on one process)."""
     done = _FromWorkers()
     if pool.count <= 1:
         return done
@@ -236,10 +226,8 @@ def _read_on_workers(
     if len(wanted) <= 1:
         return done
     done.keep_bodies = keep = len(wanted) <= KEEP_BODIES_UP_TO
-    if store is None or started_ns is None:
-        results = pool.map(_read_files, (config, keep), [(r, d) for r, d, _ in wanted])
-        done.outcomes = dict(zip((relative for relative, _, _ in wanted), results, strict=True))
-        return done
+    if started_ns is None:  # the states will not be saved
+        store = None
     sent: list[list[tuple[object, ...]]] = []  # the workers' results of the last round
 
     def take_sent() -> None:  # in the next round, while the workers read again
@@ -297,14 +285,15 @@ _BUILD_PROCESS_SHARE = 0.92
 def _read_shards(
     config: Config,
     keep: bool,
-    started_ns: int,
-    store: Path,
+    started_ns: int | None,
+    store: Path | None,
     first: Callable[[], None] | None,
     units: list[_Unit],
 ) -> list[tuple[object, ...]]:
     """Read each unit's files: ("states", shard, file, states, bodies) for a whole shard
-    read cleanly and written, else ("outcomes", paths, outcomes). `first` is given in the
-    build process only, and run before reading; a worker sends its states pickled."""
+    read cleanly and written to `store` (None: none is), else ("outcomes", paths,
+    outcomes). `first` is given in the build process only, and run before reading; a
+    worker sends its states pickled."""
     here = first is not None
     if first is not None:
         first()
@@ -313,11 +302,12 @@ def _read_shards(
     with OpenFolder() as folder:
         for name, whole, items in units:
             outcomes = [_read_one(config, r, d, keep, shared, folder) for r, d, _ in items]
-            if whole and all(o[0] == "read" and not o[3] for o in outcomes):
+            clean = whole and all(o[0] == "read" and not o[3] for o in outcomes)
+            if store is not None and clean:
                 states: dict[str, FileState] = {}
                 bodies: dict[str, str] = {}
                 for (relative, _, stat), outcome in zip(items, outcomes, strict=True):
-                    racy = stat.st_mtime_ns > started_ns - RACY_NS
+                    racy = _racy(stat, started_ns)
                     states[relative], read = _read_state(outcome, stat, racy, None)
                     bodies.update(read)
                 try:
@@ -329,6 +319,11 @@ def _read_shards(
                     continue
             results.append(("outcomes", [r for r, _, _ in items], outcomes))
     return results
+
+
+def _racy(stat: FileStat, started_ns: int | None) -> bool:
+    """Whether `stat` was taken too soon after the file's last write to be trusted next time."""
+    return started_ns is not None and stat.st_mtime_ns > started_ns - RACY_NS
 
 
 def _take(done: _FromWorkers, result: tuple[object, ...]) -> None:
