@@ -6,7 +6,8 @@ on a share of the work and send the result back through a pipe.
   counts every page it inherited).
 - `run` gives share 0 to the build process itself and one share to each worker; results come
   back in the order of the shares, so nothing depends on the number of workers or on which
-  finished first.
+  finished first. `deal` hands out units one at a time to whichever process is free, for
+  work whose results are keyed (the build process looks in on the workers while it works).
 - A worker that fails (killed, out of memory, or raising) has its share run again in the
   build process: a genuine error is then raised there, as it would be without workers.
 - A worker closes every file descriptor it inherited but its two pipes (the build lock
@@ -23,9 +24,11 @@ import ctypes
 import gc
 import os
 import pickle
+import select
 import signal
 import sys
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
@@ -126,6 +129,21 @@ class Workers:
                 results.append(outcome[0])
         return results
 
+    def deal(
+        self,
+        function: Callable[..., R],
+        common: tuple[Any, ...],
+        units: Sequence[Any],
+        take: Callable[[R], None],
+    ) -> None:
+        """`function(*common, unit, poll)` for every unit, each given to the next process
+        free (in order: put the costliest first, for an even end). The build process runs
+        units itself, calling `poll()` every few items of one: it takes in what a worker sent
+        and hands that worker the next unit (`poll` is None on a worker). `take(result)` gets
+        every result in the build process, in the order they come. A unit whose worker failed
+        runs here."""
+        _Dealer(self._children, function, common, units, take).run()
+
     def map(
         self, function: Callable[..., list[R]], common: tuple[Any, ...], items: Sequence[T]
     ) -> list[R]:
@@ -155,17 +173,68 @@ class Workers:
         return merged
 
 
-def split(costs: Sequence[tuple[str, float]], count: int, first: float = 1.0) -> list[list[str]]:
+class _Dealer:
+    """One `Workers.deal`: the units not yet given, those a worker failed, and which unit each
+    busy worker has (by the descriptor its result comes on)."""
+
+    def __init__(
+        self,
+        children: Sequence[_Child],
+        function: Callable[..., Any],
+        common: tuple[Any, ...],
+        units: Sequence[Any],
+        take: Callable[[Any], None],
+    ) -> None:
+        self.children, self.function, self.common = children, function, common
+        self.units, self.take = units, take
+        self.todo = deque(range(len(units)))
+        self.failed: list[int] = []
+        self.busy: dict[int, tuple[_Child, int]] = {}
+
+    def run(self) -> None:
+        for child in self.children:
+            self._give(child)
+        while True:
+            if self.failed or self.todo:
+                index = self.failed.pop() if self.failed else self.todo.popleft()
+                self.take(self.function(*self.common, self.units[index], self.poll))
+            elif self.busy:
+                self.poll(wait=True)
+            else:
+                return
+
+    def poll(self, wait: bool = False) -> None:
+        """Take in the results that came (`wait`: at least one) and give their workers more."""
+        if not self.busy:
+            return
+        ready, _, _ = select.select(list(self.busy), [], [], None if wait else 0)
+        for fd in ready:
+            child, index = self.busy.pop(fd)
+            outcome = _receive(child)
+            if outcome is None:  # raised or died: the unit runs here
+                self.failed.append(index)
+            else:
+                self.take(outcome[0])
+            self._give(child)
+
+    def _give(self, child: _Child) -> None:
+        if not self.todo:
+            return
+        index = self.todo.popleft()
+        if _send(child, (self.function, (*self.common, self.units[index], None))) is None:
+            self.todo.appendleft(index)  # a worker that is gone: the others, or this process
+            return
+        self.busy[child.results.fileno()] = (child, index)
+
+
+def split(costs: Sequence[tuple[str, float]], count: int) -> list[list[str]]:
     """Deal out named groups of work to `count` processes, the costliest first, each to the
-    least loaded process (ties: the lower index); groups of equal cost in name order.
-    `first`: the part of a worker's load the first process (the build process, which also
-    takes in the workers' results) is given."""
+    least loaded process (ties: the lower index); groups of equal cost in name order."""
     loads = [0.0] * count
-    rates = [1.0 / first] + [1.0] * (count - 1)
     shares: list[list[str]] = [[] for _ in range(count)]
     for name, cost in sorted(costs, key=lambda item: (-item[1], item[0])):
-        target = min(range(count), key=lambda index: (loads[index] + cost * rates[index], index))
-        loads[target] += cost * rates[target]
+        target = min(range(count), key=lambda index: (loads[index], index))
+        loads[target] += cost
         shares[target].append(name)
     return [share for share in shares if share]
 

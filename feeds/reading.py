@@ -25,7 +25,7 @@ from feeds.contentfiles import read_file
 from feeds.idregistry import reader_digest
 from feeds.keys import content_key, file_digest, reading_key
 from feeds.model import Article, Author, Category, FileStat, Level, Problem, Progress
-from feeds.parallel import MAP_ROUND, Workers, split
+from feeds.parallel import Workers
 from feeds.storewrite import WrittenShard, file_shard, write_file_shard
 
 # Up to this many files read in one build, their bodies stay in memory for the entry content;
@@ -228,97 +228,65 @@ def _read_on_workers(
     done.keep_bodies = keep = len(wanted) <= KEEP_BODIES_UP_TO
     if started_ns is None:  # the states will not be saved
         store = None
-    sent: list[list[tuple[object, ...]]] = []  # the workers' results of the last round
-
-    def take_sent() -> None:  # in the next round, while the workers read again
-        for results in sent:
-            for result in results:
-                _take(done, result)
-        sent.clear()
-
-    common = (config, keep, started_ns, store)
-    for shares in _shard_rounds(files, wanted, pool.count):
-        made = pool.run(
-            _read_shards,
-            [(*common, take_sent if i == 0 else None, units) for i, units in enumerate(shares)],
-        )
-        for result in made[0]:
-            _take(done, result)
-        sent[:] = made[1:]
-    take_sent()
+    pool.deal(
+        _read_unit,
+        (config, keep, started_ns, store),
+        _shard_units(files, wanted),
+        lambda result: _take(done, result),
+    )
     return done
 
 
-def _shard_rounds(
-    files: list[tuple[str, FileStat]], wanted: list[_Wanted], count: int
-) -> list[list[list[_Unit]]]:
-    """The wanted files by store shard, the shards dealt out to `count` processes by size,
-    then in rounds of about `MAP_ROUND` files per process (a worker holds one round's
-    results; one shard at least)."""
+def _shard_units(files: list[tuple[str, FileStat]], wanted: list[_Wanted]) -> list[_Unit]:
+    """The wanted files by store shard (with whether they are all of its files), the biggest
+    first (the processes then end together: the last units dealt are the smallest)."""
     groups: dict[str, list[_Wanted]] = {}
     for item in wanted:
         groups.setdefault(file_shard(item[0]), []).append(item)
     everything = len(wanted) == len(files)
     sizes = None if everything else Counter(file_shard(relative) for relative, _ in files)
-    units = {
-        name: (name, sizes is None or sizes[name] == len(items), items)
-        for name, items in groups.items()
-    }
-    costs = [(name, len(items)) for name, items in groups.items()]
-    shares = split(costs, count, _BUILD_PROCESS_SHARE)
-    # as many shards per round as make about MAP_ROUND files: the same number for every
-    # process, so that each round's shares are alike even when one shard is most of a round
-    per_round = max(1, MAP_ROUND * len(groups) // len(wanted))
-    steps = -(-max(len(names) for names in shares) // per_round)
-    rounds: list[list[list[_Unit]]] = [[[] for _ in range(count)] for _ in range(steps)]
-    for process, names in enumerate(shares):
-        for index, name in enumerate(names):  # costliest first, in every share
-            rounds[index // per_round][process].append(units[name])
-    return rounds
+    units = [
+        (name, sizes is None or sizes[name] == len(items), items) for name, items in groups.items()
+    ]
+    return sorted(units, key=lambda unit: (-len(unit[2]), unit[0]))
 
 
-# The build process reads a smaller share: it also unpickles the states the workers made
-# (about a twentieth of the time reading them took) and goes through every file after.
-_BUILD_PROCESS_SHARE = 0.92
+# The build process looks in on the workers (`Workers.deal`'s poll) every this many files.
+_POLL_EVERY = 16
 
 
-def _read_shards(
+def _read_unit(
     config: Config,
     keep: bool,
     started_ns: int | None,
     store: Path | None,
-    first: Callable[[], None] | None,
-    units: list[_Unit],
-) -> list[tuple[object, ...]]:
-    """Read each unit's files: ("states", shard, file, states, bodies) for a whole shard
-    read cleanly and written to `store` (None: none is), else ("outcomes", paths,
-    outcomes). `first` is given in the build process only, and run before reading; a
-    worker sends its states pickled."""
-    here = first is not None
-    if first is not None:
-        first()
+    unit: _Unit,
+    poll: Callable[[], None] | None,
+) -> tuple[object, ...]:
+    """Read a unit's files: ("states", shard, file, states, bodies) for a whole shard read
+    cleanly and written to `store` (None: none is), else ("outcomes", paths, outcomes).
+    `poll` is given in the build process only; a worker sends its states pickled."""
+    name, whole, items = unit
     shared = _Shared()
-    results: list[tuple[object, ...]] = []
+    outcomes = []
     with OpenFolder() as folder:
-        for name, whole, items in units:
-            outcomes = [_read_one(config, r, d, keep, shared, folder) for r, d, _ in items]
-            clean = whole and all(o[0] == "read" and not o[3] for o in outcomes)
-            if store is not None and clean:
-                states: dict[str, FileState] = {}
-                bodies: dict[str, str] = {}
-                for (relative, _, stat), outcome in zip(items, outcomes, strict=True):
-                    racy = _racy(stat, started_ns)
-                    states[relative], read = _read_state(outcome, stat, racy, None)
-                    bodies.update(read)
-                try:
-                    file, data = write_file_shard(store, states)
-                except OSError:  # not written: the build process saves them at the end
-                    pass
-                else:
-                    results.append(("states", name, file, states if here else data, bodies))
-                    continue
-            results.append(("outcomes", [r for r, _, _ in items], outcomes))
-    return results
+        for index, (relative, digest, _) in enumerate(items, 1):
+            outcomes.append(_read_one(config, relative, digest, keep, shared, folder))
+            if poll is not None and index % _POLL_EVERY == 0:
+                poll()
+    clean = whole and all(o[0] == "read" and not o[3] for o in outcomes)
+    if store is None or not clean:
+        return ("outcomes", [r for r, _, _ in items], outcomes)
+    states: dict[str, FileState] = {}
+    bodies: dict[str, str] = {}
+    for (relative, _, stat), outcome in zip(items, outcomes, strict=True):
+        states[relative], read = _read_state(outcome, stat, _racy(stat, started_ns), None)
+        bodies.update(read)
+    try:
+        file, data = write_file_shard(store, states)
+    except OSError:  # not written: the build process saves them at the end
+        return ("outcomes", [r for r, _, _ in items], outcomes)
+    return ("states", name, file, data if poll is None else states, bodies)
 
 
 def _racy(stat: FileStat, started_ns: int | None) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import threading
+import time
 from pathlib import Path
 from typing import IO
 
@@ -124,6 +125,79 @@ def test_a_share_that_cannot_be_sent_runs_here() -> None:
 
     with Workers(2) as pool:
         assert pool.run(local, [(1,), (2,)]) == [(os.getpid(), 1), (os.getpid(), 2)]
+
+
+def slow_unit(pause: float, unit: int, poll: object) -> tuple[int, int, bool]:
+    """A unit that takes a while, so that every process gets some; with the pid it ran on
+    and whether it was given a poll (the build process is, a worker is not)."""
+    deadline = time.monotonic() + pause
+    while time.monotonic() < deadline:
+        if callable(poll):
+            poll()
+        time.sleep(0.001)
+    return os.getpid(), unit, callable(poll)
+
+
+@pytest.mark.parametrize("count", [1, 2, 3])
+def test_deal_takes_every_unit_once_from_whichever_process_is_free(count: int) -> None:
+    taken: list[tuple[int, int, bool]] = []
+    with Workers(count) as pool:
+        pool.deal(slow_unit, (0.02,), list(range(12)), taken.append)
+    assert sorted(unit for _, unit, _ in taken) == list(range(12))
+    here = os.getpid()
+    assert all(polled == (pid == here) for pid, _, polled in taken)
+    assert len({pid for pid, _, _ in taken}) == count  # each process ran some
+
+
+def test_deal_gives_a_process_more_when_it_is_free_sooner() -> None:
+    """Units are dealt as processes come free, not in fixed shares: a worker that finishes
+    quickly takes more of them while the build process is on a long one."""
+    taken: list[tuple[int, int, bool]] = []
+    with Workers(2) as pool:
+        pool.deal(uneven_unit, (os.getpid(),), list(range(8)), taken.append)
+    here = os.getpid()
+    ran_here = [unit for pid, unit, _ in taken if pid == here]
+    assert len(ran_here) == 1  # one long unit here; the worker took the other seven
+    assert sorted(unit for _, unit, _ in taken) == list(range(8))
+
+
+def uneven_unit(parent: int, unit: int, poll: object) -> tuple[int, int, bool]:
+    if os.getpid() == parent:  # long here, quick on the worker
+        deadline = time.monotonic() + 0.5
+        while time.monotonic() < deadline:
+            assert callable(poll)
+            poll()
+            time.sleep(0.002)
+    return os.getpid(), unit, callable(poll)
+
+
+def unit_fails_on_a_worker(parent: int, unit: int, poll: object) -> tuple[int, int]:
+    if os.getpid() != parent:
+        raise RuntimeError("only on the worker")
+    return os.getpid(), unit
+
+
+def unit_dies_on_a_worker(parent: int, unit: int, poll: object) -> tuple[int, int]:
+    if os.getpid() != parent:
+        os._exit(3)
+    return os.getpid(), unit
+
+
+@pytest.mark.parametrize("function", [unit_fails_on_a_worker, unit_dies_on_a_worker])
+def test_deal_runs_here_the_units_of_a_failing_worker(function: object) -> None:
+    taken: list[tuple[int, int]] = []
+    with Workers(2) as pool:
+        pool.deal(function, (os.getpid(),), list(range(6)), taken.append)  # type: ignore[arg-type]
+    assert sorted(taken) == [(os.getpid(), unit) for unit in range(6)]
+
+
+def unit_always_fails(unit: int, poll: object) -> None:
+    raise KeyError(f"unit {unit}")
+
+
+def test_deal_raises_here_an_error_every_process_has() -> None:
+    with Workers(2) as pool, pytest.raises(KeyError, match="unit"):
+        pool.deal(unit_always_fails, (), [1, 2, 3], lambda _: None)
 
 
 def test_feed_shares_keep_a_format_together_when_there_are_enough_processes() -> None:
@@ -413,36 +487,24 @@ def test_a_build_that_saves_nothing_leaves_no_shard_it_wrote(site: Site) -> None
     _assert_store_is_the_manifests(site)
 
 
-def test_shards_are_dealt_whole_in_even_rounds(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(feeds.reading, "MAP_ROUND", 100)
+def test_files_are_dealt_by_store_shard_biggest_first() -> None:
     stat = FileStat(1, 2, 3, 4, 5)
     files = [(f"desk/{n:04d}.md", stat) for n in range(1200)]
     wanted = [(relative, "", stat) for relative, _ in files if not relative.endswith("7.md")]
 
-    rounds = feeds.reading._shard_rounds(files, wanted, 2)
+    units = feeds.reading._shard_units(files, wanted)
 
-    dealt = [
-        item[0] for step in rounds for share in step for _, _, items in share for item in items
-    ]
+    dealt = [item[0] for _, _, items in units for item in items]
     assert sorted(dealt) == sorted(relative for relative, _, _ in wanted)
-    biggest = max(len(items) for step in rounds for share in step for _, _, items in share)
-    for step in rounds:
-        assert all(sum(len(u[2]) for u in share) <= 100 + biggest for share in step)
-    for step in rounds:
-        for share in step:
-            for name, whole, items in share:
-                in_files = sum(file_shard(relative) == name for relative, _ in files)
-                assert whole == (in_files == len(items))
-    assert not all(whole for step in rounds for share in step for _, whole, _ in share)
-    all_wanted = feeds.reading._shard_rounds(files, [(r, "", s) for r, s in files], 2)
-    assert all(whole for step in all_wanted for share in step for _, whole, _ in share)
-
-
-def test_the_build_process_can_be_given_a_smaller_share() -> None:
-    costs = [(f"s{n:02d}", 10.0) for n in range(20)]
-    even, less = split(costs, 2), split(costs, 2, first=0.8)
-    assert [len(share) for share in even] == [10, 10]
-    assert len(less[0]) < len(less[1]) and sorted(less[0] + less[1]) == [c for c, _ in costs]
+    assert all(file_shard(item[0]) == name for name, _, items in units for item in items)
+    sizes = [len(items) for _, _, items in units]
+    assert sizes == sorted(sizes, reverse=True)
+    for name, whole, items in units:
+        in_files = sum(file_shard(relative) == name for relative, _ in files)
+        assert whole == (in_files == len(items))
+    assert not all(whole for _, whole, _ in units)
+    everything = feeds.reading._shard_units(files, [(r, "", s) for r, s in files])
+    assert all(whole for _, whole, _ in everything)
 
 
 def test_a_written_shard_is_taken_only_for_the_very_states_in_order() -> None:
