@@ -24,6 +24,7 @@ Fast where it counts (issue 6):
 from __future__ import annotations
 
 import dataclasses
+import gc
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
@@ -236,6 +237,8 @@ def _build_stages(
             resident.keep_cache(config.cache_dir, saved)
             resident.keep_site(config, saved, site)
     added, changed, removed = article_changes(previous_ids, registry, touched)
+    if request.exiting:
+        _leave_to_exit(site, cache, rendered, registry, previous_ids, pages)
     built = report_of(
         summary, request,
         files_total=site.files_total, files_read=site.files_read,
@@ -243,6 +246,16 @@ def _build_stages(
         refused=tuple(rendered.refused), publish=report, blocked=blocked, workers=processes,
     )  # fmt: skip
     return dataclasses.replace(built, added=added, changed=changed, removed=removed)
+
+
+_LEFT_TO_EXIT: list[object] = []
+
+
+def _leave_to_exit(*state: object) -> None:
+    """Keep a build's `state` until the process exits, out of the cycle collector's sight:
+    freed object by object it took a fifth of a second at 100,000 articles (issue 14)."""
+    _LEFT_TO_EXIT.append(state)
+    gc.freeze()
 
 
 def _registry(

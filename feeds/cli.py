@@ -7,6 +7,7 @@ Exit codes: 0 everything published; 1 an article was skipped, a feed not publish
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -176,6 +177,7 @@ def build(
             verbose=verbose,
             as_json=output_format == "json",
             resident=resident,
+            exiting=_ENDS_WITH_COMMAND and not watch,
         )
 
     if not watch:
@@ -220,9 +222,10 @@ def _run_build(
     verbose: bool = False,
     as_json: bool = False,
     resident: Resident | None = None,
+    exiting: bool = False,
 ) -> int:
     """One build as the command line runs it (the clock read here when `now` is None); its
-    exit code."""
+    exit code. `exiting`: the process ends after it (`BuildRequest.exiting`)."""
     moment = now or datetime.now(UTC)
     if not validate:
         click.echo(
@@ -244,6 +247,7 @@ def _run_build(
                 progress=progress,
                 adopt=adopted,
                 accept_new_ids=accept_new_ids,
+                exiting=exiting,
             )
             report = run_build(config, request, resident)
     except LockHeld:
@@ -427,10 +431,34 @@ def serve(config_path: Path, host: str | None, port: int | None, watch: bool) ->
         server.server_close()
 
 
+# Set by `main`, the process's entry point (never by click's test runner): the process ends
+# when the command does, so a one-shot build leaves its state for the exit.
+_ENDS_WITH_COMMAND = False
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the `feeds` command and of `python -m feeds`."""
+    """Entry point of the `feeds` command and of `python -m feeds`. The process ends as soon
+    as the command has: its output flushed, nothing else freed or run (`_exit_now`)."""
+    global _ENDS_WITH_COMMAND
+    _ENDS_WITH_COMMAND = True
     try:
         cli.main(args=argv, prog_name="feeds")
     except PublishError as error:
         click.echo(f"feeds: {error}", err=True)
-        sys.exit(EXIT_PROBLEMS)
+        _exit_now(EXIT_PROBLEMS)
+    except SystemExit as done:
+        if done.code is None or isinstance(done.code, int):
+            _exit_now(done.code or 0)
+        raise
+
+
+def _exit_now(code: int) -> None:
+    """End the process with `code` once stdout and stderr are flushed, without the
+    interpreter's teardown, which freed a whole build's objects one by one (issue 14). Every
+    file the command wrote is closed by then; it starts no threads it leaves running."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`feeds build | head`)
+            code = code or EXIT_PROBLEMS
+    os._exit(code)

@@ -22,7 +22,9 @@ class BuildRequest:
     inside). `strict` publishes nothing when anything is wrong; `dry_run` writes nothing;
     `validate` lints and round-trips every feed written; `workers` caps the processes a big
     build may use (None: $FEEDS_WORKERS, else every CPU; 1: this process only); `adopt`
-    names files in the output folder the build did not write but may replace or remove."""
+    names files in the output folder the build did not write but may replace or remove.
+    `exiting`: the process ends right after the build (the command line's one-shot build),
+    so the build's state is left for the exit instead of being freed object by object."""
 
     now: datetime
     strict: bool = False
@@ -34,6 +36,7 @@ class BuildRequest:
     adopt: tuple[str, ...] = ()  # output paths (relative; "" = all) the build may take over
     accept_new_ids: bool = False  # publish although published articles get new ids
     sources: tuple[RecordSource, ...] = ()  # records besides content_dir's files (issue 18)
+    exiting: bool = False
 
 
 @dataclass(frozen=True, slots=True)
