@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from feeds.categories import make_category, path_key
 from feeds.config import Config
-from feeds.dateformat import rfc3339
+from feeds.dateformat import MAX_YEAR, MIN_YEAR, rfc3339
 from feeds.dates import DateError, parse_date
 from feeds.fieldtext import cut_title, strip_tags
 from feeds.languages import RESERVED, language_tag
@@ -212,8 +212,10 @@ def read_date(record: RecordFields, field: str, tz: ZoneInfo, dayfirst: bool) ->
     try:
         # What every feed writes (RFC 3339 §5.6 / RFC 822 §5 offsets are whole minutes): a
         # local-mean-time offset such as Berlin's +00:53:28 before 1893 is written in UTC,
-        # which can move 1000-01-01 00:10 into the year 999.
-        rfc3339(parsed.instant)
+        # which can move 1000-01-01 00:10 into the year 999. An offset is under a day, so
+        # only a first or last year can move out (speed, issue 14: most dates are not).
+        if not MIN_YEAR < parsed.instant.year < MAX_YEAR:
+            rfc3339(parsed.instant)
     except (ValueError, OverflowError):
         record.fail(
             field,
@@ -265,13 +267,39 @@ def read_categories(record: RecordFields, config: Config) -> tuple[Category, ...
     found: dict[tuple[str, ...], Category] = {}
     for text in texts:
         try:
-            category, notes = make_category(text, config)
+            category, notes = _made_categories.get(text, config)
         except ValueError as error:
             record.fail(field, shorten(text), str(error))
         for note in notes:
             record.warn(field, shorten(text), f"{note}; remove them from the source")
         found.setdefault(path_key(category.names), category)
     return tuple(found[key] for key in sorted(found, key=lambda k: (found[k].slugs, k)))
+
+
+class _MadeCategories:
+    """`make_category`, each text made once for a config (held here, so that it is the very
+    one), up to `KNOWN_UP_TO` texts; a text that raises is made again, to raise again. Speed
+    (issue 14): a site's articles name a few hundred categories."""
+
+    KNOWN_UP_TO = 16384
+
+    def __init__(self) -> None:
+        self.config: Config | None = None
+        self.known: dict[str, tuple[Category, tuple[str, ...]]] = {}
+
+    def get(self, text: str, config: Config) -> tuple[Category, tuple[str, ...]]:
+        if config is not self.config:
+            self.config, self.known = config, {}
+        found = self.known.get(text)
+        if found is None:
+            found = make_category(text, config)
+            if len(self.known) >= self.KNOWN_UP_TO:
+                self.known.clear()
+            self.known[text] = found
+        return found
+
+
+_made_categories = _MadeCategories()
 
 
 def read_tags(record: RecordFields) -> tuple[str, ...]:

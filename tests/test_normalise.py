@@ -915,3 +915,35 @@ def test_any_record_gives_an_article_or_a_content_error(
     assert article.title and article.published.tzinfo is not None
     assert article.link.startswith(("https://", "http://"))
     assert all(w.level is Level.WARNING for w in warnings)
+
+
+# --- texts made once (issue 14): the same result for the same text, every record warned -----
+
+
+def test_a_repeated_category_and_tag_warn_every_record_that_has_them() -> None:
+    config = make_config()
+    for source in ("content/a.md", "content/b.md"):
+        article, problems = normalise(
+            config, source=source, category="Pho\u200bnes", tags=["ba\u200btteries"]
+        )
+        assert article.categories[0].names == ("Phones",)
+        assert article.tags == ("batteries",)
+        assert [(p.source, p.field, p.level) for p in problems] == [
+            (source, "category", Level.WARNING),
+            (source, "tags", Level.WARNING),
+        ]
+
+
+def test_a_category_text_is_read_by_the_config_it_is_read_with() -> None:
+    plain, aliased = make_config(), make_config({"Phones": {"aliases": ["Smartphones"]}})
+    for _ in range(2):
+        assert normalise(plain, category="Smartphones")[0].categories[0].names == ("Smartphones",)
+        assert normalise(aliased, category="Smartphones")[0].categories[0].names == ("Phones",)
+
+
+def test_a_category_text_that_is_refused_is_refused_every_time() -> None:
+    deep = ": ".join(f"level{n}" for n in range(30))
+    for source in ("content/a.md", "content/b.md"):
+        problem = refused(source=source, category=deep)
+        assert (problem.source, problem.field) == (source, "category")
+        assert "levels" in problem.message
