@@ -295,3 +295,19 @@ def test_the_sample_site_and_the_fixtures_read_as_pyyaml_reads_them() -> None:
     taken = [text for text in fronts if _check(text, reader) is not UNSURE]
     assert len(fronts) >= 20
     assert len(taken) >= len(fronts) // 2  # the fast reader is the one mostly used
+
+
+_VALUE_CHARACTERS = list("ab1 ,:#'\"-?[]{}~.@&*!|>%`\\\xa0é0")
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.sampled_from(["[", "{", "", "- ", "'", '"']),
+    st.text(alphabet=_VALUE_CHARACTERS, max_size=14),
+    st.sampled_from(["]", "}", "", "'", '"']),
+    st.sampled_from(["key: ", "tags:\n  - ", "key:\n  sub: "]),
+)
+def test_a_value_of_any_characters_is_read_as_pyyaml_reads_it(
+    opening: str, inner: str, closing: str, lead: str
+) -> None:
+    _check(f"\ntitle: T\n{lead}{opening}{inner}{closing}\n", _reader())
