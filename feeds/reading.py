@@ -152,7 +152,7 @@ def load_files(
             if before is not None and before.matches(stat):
                 loaded.add(relative, before)
                 continue
-            fresh = made.pop(relative, None)  # made where it was read (`_read_shards`)
+            fresh = made.pop(relative, None)  # made where it was read (`_read_unit`)
             if fresh is not None:
                 loaded.files_read += 1
                 loaded.add(relative, fresh)

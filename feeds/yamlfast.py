@@ -12,6 +12,7 @@ loader (`yamlload.SafeLoader`), so a value is what PyYAML gives (YAML 1.1 types,
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
@@ -60,14 +61,15 @@ Resolve = Callable[[str], object]
 class SimpleReader:
     """`reader(text)`: what PyYAML's loader gives for `text`, or `UNSURE`. `loader` is an
     instance of that safe loader, whose resolver and constructors make the plain scalars;
-    each plain scalar's value is made once (they are immutable: text, numbers, dates, null)
-    and looked up after, up to `KNOWN_UP_TO` of them."""
+    each plain scalar's value is made once (they are immutable: text, numbers, dates, null),
+    for up to `KNOWN_UP_TO` of them (a value that cannot be made is tried again each time)."""
 
     KNOWN_UP_TO = 50_000
 
     def __init__(self, loader: ScalarLoader) -> None:
-        self._loader = loader
-        self._known: dict[str, object] = {}
+        self._plain = functools.lru_cache(maxsize=self.KNOWN_UP_TO)(
+            functools.partial(_plain, loader=loader)
+        )
 
     def __call__(self, text: str) -> object:
         if _OTHER_CHARACTERS.search(text):
@@ -76,18 +78,6 @@ class SimpleReader:
             return _document(text.split("\n"), self._plain)
         except Exception:  # _Unsure, or anything unforeseen: PyYAML decides
             return UNSURE
-
-    def _plain(self, value: str) -> object:
-        known = self._known.get(value, _UNKNOWN)
-        if known is _UNKNOWN:
-            known = _plain(value, self._loader)
-            if len(self._known) >= self.KNOWN_UP_TO:
-                self._known.clear()
-            self._known[value] = known
-        return known
-
-
-_UNKNOWN = object()
 
 
 def _document(lines: list[str], plain: Resolve) -> object:
@@ -212,30 +202,23 @@ def _flow(text: str, plain: Resolve) -> object:
 
 
 def _flow_value(scalars: list[object], separators: list[str], close: str) -> object:
-    if (
-        separators[-1] != close
-        or close in separators[:-1]
-        or ({"]", "}"} - {close}) & set(separators)
-    ):
-        raise _Unsure
+    """The list, or the mapping of key, value pairs, when the separators are those of one:
+    `a, b]` or `k: v, k2: w}`."""
     if close == "]":
-        if ": " in separators:
+        if separators != [","] * (len(scalars) - 1) + ["]"]:
             raise _Unsure
         return scalars
-    # pairs: key then ": ", value then "," (or the close)
-    if separators[0::2] != [": "] * (len(separators) // 2) or len(scalars) % 2:
-        raise _Unsure
-    if any(s == ": " for s in separators[1::2]):
+    if len(scalars) % 2 or separators != [": ", ","] * (len(scalars) // 2 - 1) + [": ", "}"]:
         raise _Unsure
     mapping: dict[object, object] = {}
     for key, value in zip(scalars[0::2], scalars[1::2], strict=True):
         if not isinstance(key, str) or key in mapping or len(key) > 128:
-            raise _Unsure
+            raise _Unsure  # keys as `_key` takes them, within libyaml's simple-key length
         mapping[key] = value
     return mapping
 
 
-def _plain(value: str, loader: ScalarLoader) -> object:
+def _plain(value: str, *, loader: ScalarLoader) -> object:
     """A plain scalar as the loader resolves and constructs it."""
     tag = loader.resolve(yaml.ScalarNode, value, (True, False))
     if tag == _STR:
