@@ -177,7 +177,7 @@ def build(
             verbose=verbose,
             as_json=output_format == "json",
             resident=resident,
-            exiting=_ENDS_WITH_COMMAND and not watch,
+            exiting=_ends_with_command() and not watch,
         )
 
     if not watch:
@@ -431,18 +431,21 @@ def serve(config_path: Path, host: str | None, port: int | None, watch: bool) ->
         server.server_close()
 
 
-# Set by `main`, the process's entry point (never by click's test runner): the process ends
-# when the command does, so a one-shot build leaves its state for the exit.
-_ENDS_WITH_COMMAND = False
+# What `main`, the process's entry point, hands its commands (never click's test runner): the
+# process ends when the command does, so a one-shot build leaves its state for the exit.
+_PROCESS_ENDS = "process ends"
+
+
+def _ends_with_command() -> bool:
+    context = click.get_current_context(silent=True)
+    return context is not None and context.find_root().obj == _PROCESS_ENDS
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `feeds` command and of `python -m feeds`. The process ends as soon
     as the command has: its output flushed, nothing else freed or run (`_exit_now`)."""
-    global _ENDS_WITH_COMMAND
-    _ENDS_WITH_COMMAND = True
     try:
-        cli.main(args=argv, prog_name="feeds")
+        cli.main(args=argv, prog_name="feeds", obj=_PROCESS_ENDS)
     except PublishError as error:
         click.echo(f"feeds: {error}", err=True)
         _exit_now(EXIT_PROBLEMS)

@@ -53,6 +53,32 @@ def test_a_usage_error_still_exits_2(tmp_path: Path) -> None:
     assert "not a date" in done.stderr
 
 
+# `feeds build` as the process's entry point runs it, saying when the build leaves its state
+LEAVE_MARKED = """\
+import sys
+import feeds.build
+leave = feeds.build._leave_to_exit
+def marked(*state):
+    sys.stderr.write("state left to the exit\\n")
+    leave(*state)
+feeds.build._leave_to_exit = marked
+from feeds.cli import main
+main(sys.argv[1:])
+"""
+
+
+def test_the_command_line_build_leaves_its_state_to_the_exit(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    config = str(site.root / "config.yaml")
+    done = subprocess.run(
+        [sys.executable, "-c", LEAVE_MARKED, "build", "--now", NOW.isoformat(), "--config", config],
+        capture_output=True, text=True, env=env, check=False, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "state left to the exit" in done.stderr
+
+
 def test_only_a_build_told_the_process_ends_leaves_its_state(tmp_path: Path) -> None:
     site = make_site(tmp_path / "site")
     assert feeds.build._LEFT_TO_EXIT == []
