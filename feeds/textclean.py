@@ -65,15 +65,6 @@ def _codepoints(found: list[str]) -> str:
     return shown + (", ..." if len(distinct) > 5 else "")
 
 
-def clean_text(value: str) -> tuple[str, tuple[str, ...]]:
-    """`_clean_text`, each text cleaned once up to `_CLEANED_UP_TO` texts (speed, issue 14:
-    names, tags and category levels recur across a site's articles)."""
-    return _cleaned(value)
-
-
-_CLEANED_UP_TO = 65536
-
-
 def _clean_text(value: str) -> tuple[str, tuple[str, ...]]:
     """One-line text (a title, a name, a summary) as a feed may carry it, plus what was removed.
 
@@ -98,7 +89,9 @@ def _clean_text(value: str) -> tuple[str, tuple[str, ...]]:
     return text, tuple(warnings)
 
 
-_cleaned = functools.lru_cache(maxsize=_CLEANED_UP_TO)(_clean_text)
+# each text cleaned once, for up to 65,536 texts (speed, issue 14: names, tags and category
+# levels recur across a site's articles)
+clean_text = functools.lru_cache(maxsize=65536)(_clean_text)
 
 
 def xml_safe(value: str) -> tuple[str, int]:
