@@ -6,7 +6,9 @@
 2. The newest article (`corpus.json` names it) gets a new title and is saved, `--saves`
    times; each time the clock starts when the file is closed and stops when every feed file
    that carries the article (found by its link before the first save) has been replaced on
-   disk and holds the new title. The next save waits until the watcher reported its build.
+   disk and holds the new title; a second time is taken when the watcher reports the build
+   ended (its state saved after publishing). The next save waits for that report. The
+   watcher's process tree is sampled for its peak memory (PSS and RSS) all along.
    With `--new N`, N new articles are then written one by one (each a copy of the newest with
    another title, in its folder), each timed until the site feed files hold it.
 3. The watcher is stopped, and the same edit is built by a fresh `feeds build` process, timed
@@ -33,7 +35,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import BENCH, NOW, compile_feeds, load_average, measure
+from run import BENCH, NOW, compile_feeds, load_average, measure, process_tree, pss_kib, rss_kib
 
 _TITLE = re.compile(r"^title: .*$", re.M)
 
@@ -66,11 +68,26 @@ class Watcher:
             start_new_session=True,
         )
         self.builds = 0
+        self.ended: list[float] = []  # perf_counter at each build's summary line
         self.watching = False
         self.failed = 0
         self.lines: list[str] = []
+        self.peak_kib = {"pss": 0, "rss": 0}  # of the whole process tree
         self._changed = threading.Condition()
         threading.Thread(target=self._read, daemon=True).start()
+        threading.Thread(target=self._sample, daemon=True).start()
+
+    def _sample(self) -> None:
+        """The tree's peak: RSS every 20 ms, PSS (the kernel walks every page) every 200 ms."""
+        count = 0
+        while self.process.poll() is None:
+            pids = process_tree(self.process.pid)
+            peak = self.peak_kib
+            peak["rss"] = max(peak["rss"], sum(map(rss_kib, pids)))
+            if count % 10 == 0:
+                peak["pss"] = max(peak["pss"], sum(map(pss_kib, pids)))
+            count += 1
+            time.sleep(0.02)
 
     def _read(self) -> None:
         assert self.process.stdout is not None
@@ -80,6 +97,7 @@ class Watcher:
                 self.watching = self.watching or line.startswith("feeds: watching ")
                 self._changed.notify_all()
                 if " errors, " in line:  # the summary line that ends every build
+                    self.ended.append(time.perf_counter())
                     self.builds += 1
                     self.failed += not line.startswith("feeds: 0 errors")
                     self._changed.notify_all()
@@ -175,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     files = feeds_of(output, link)
     print(f"latency: {article.name} is in {len(files)} feed files; load {load_average()}")
     latencies: list[float] = []
+    to_end: list[float] = []  # from each save to its build's summary line
     added: list[Path] = []  # new articles' files, removed at the end
     ok = True
     watcher = Watcher(feeds, config) if args.saves > 0 else None
@@ -193,9 +212,15 @@ def main(argv: list[str] | None = None) -> int:
                 and watcher.wait_builds(number + 1, args.timeout)
                 and ok
             )
-            print(f"latency: save {number}: {latencies[-1] * 1000:.0f} ms", flush=True)
-            if not seen:
+            if not seen or watcher is None or len(watcher.ended) <= number:
+                print(f"latency: save {number}: not published", flush=True)
                 break
+            to_end.append(watcher.ended[number] - start)
+            print(
+                f"latency: save {number}: {latencies[-1] * 1000:.0f} ms to published, "
+                f"{to_end[-1] * 1000:.0f} ms to the build's end",
+                flush=True,
+            )
             time.sleep(0.2)  # saves apart, as an editor's are
         if ok and watcher is not None:
             ok = add_new(article, original, output, watcher, args, added, len(latencies) + 1)
@@ -223,6 +248,18 @@ def main(argv: list[str] | None = None) -> int:
             f"latency: save to published, {len(latencies)} saves: median "
             f"{statistics.median(latencies) * 1000:.0f} ms (min {min(latencies) * 1000:.0f}, "
             f"max {max(latencies) * 1000:.0f})"
+        )
+    if to_end:
+        print(
+            f"latency: save to the build's end, {len(to_end)} saves: median "
+            f"{statistics.median(to_end) * 1000:.0f} ms (min {min(to_end) * 1000:.0f}, "
+            f"max {max(to_end) * 1000:.0f})"
+        )
+    if watcher is not None:
+        peak = watcher.peak_kib
+        print(
+            f"latency: the watcher's process tree: peak PSS {peak['pss'] // 1024} MiB, "
+            f"RSS {peak['rss'] // 1024} MiB"
         )
     if news:
         print(

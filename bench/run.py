@@ -94,7 +94,7 @@ class Results:
 # --- measuring one process ---------------------------------------------------------------
 
 
-def _tree(pid: int) -> list[int]:
+def process_tree(pid: int) -> list[int]:
     """`pid` and every descendant, through /proc/PID/task/TID/children."""
     found, todo = [], [pid]
     while todo:
@@ -109,7 +109,7 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
-def _rss_kib(pid: int) -> int:
+def rss_kib(pid: int) -> int:
     try:
         with open(f"/proc/{pid}/statm") as handle:
             return int(handle.read().split()[1]) * PAGE // 1024
@@ -117,7 +117,7 @@ def _rss_kib(pid: int) -> int:
         return 0
 
 
-def _pss_kib(pid: int) -> int:
+def pss_kib(pid: int) -> int:
     """The proportional set size (shared pages divided among their processes), or 0."""
     try:
         with open(f"/proc/{pid}/smaps_rollup") as handle:
@@ -151,11 +151,11 @@ def measure(command: list[str], cwd: Path, env: dict[str, str] | None = None) ->
         def sample() -> None:
             count = 0
             while not done.is_set():
-                pids = _tree(process.pid)
-                peak["rss"] = max(peak["rss"], sum(_rss_kib(p) for p in pids))
+                pids = process_tree(process.pid)
+                peak["rss"] = max(peak["rss"], sum(rss_kib(p) for p in pids))
                 peak["procs"] = max(peak["procs"], len(pids))
                 if count % 10 == 0:  # the kernel walks every page for it: less often
-                    peak["pss"] = max(peak["pss"], sum(_pss_kib(p) for p in pids))
+                    peak["pss"] = max(peak["pss"], sum(pss_kib(p) for p in pids))
                 count += 1
                 done.wait(0.01)
 

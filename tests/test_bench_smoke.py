@@ -5,6 +5,7 @@ that `feeds build` publishes with exit 0. No timing here: speed lives in bench/r
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 import re
 import shutil
@@ -340,3 +341,31 @@ def test_measure_sees_the_memory_a_process_tree_touches(tmp_path: Path) -> None:
     assert measured.procs == 2
     assert measured.peak_rss >= 160 << 10  # KiB: 60 + (60 shared + 40)
     assert 100 << 10 <= measured.peak_pss <= measured.peak_rss - (40 << 10)
+
+
+# --- issue 14: bench/latency.py ------------------------------------------------------------
+
+
+@pytest.mark.skipif(not FEEDS.exists(), reason="the feeds command is not installed in this venv")
+def test_latency_times_saves_under_the_watcher_and_a_fresh_rebuild(tmp_path: Path) -> None:
+    """bench/latency.py end to end at 30 articles: every save published and its build's end
+    reported after it, the watcher's memory sampled, a fresh rebuild timed, and the edited
+    article restored byte for byte."""
+    corpus.write_corpus(tmp_path, 30, seed=5, tools=("feeds",))
+    newest = tmp_path / json.loads((tmp_path / "corpus.json").read_text())["newest"]["feeds"]
+    before = newest.read_bytes()
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "latency.py"), "--corpus", str(tmp_path),
+         "--saves", "3", "--fresh", "1", "--timeout", "60"],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    line = r"save (\d): (\d+) ms to published, (\d+) ms to the build's end"
+    saves = re.findall(line, done.stdout)
+    assert [number for number, _, _ in saves] == ["1", "2", "3"], done.stdout
+    assert all(int(published) <= int(ended) for _, published, ended in saves), saves
+    assert re.search(r"save to the build's end, 3 saves: median \d+ ms", done.stdout)
+    peak = re.search(r"watcher's process tree: peak PSS (\d+) MiB, RSS (\d+) MiB", done.stdout)
+    assert peak is not None and 0 < int(peak[1]) <= int(peak[2]), done.stdout
+    assert "one-article rebuild as a fresh process, 1 runs" in done.stdout
+    assert newest.read_bytes() == before
