@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping
+from itertools import chain
+from operator import attrgetter
 from pathlib import Path
 
-from feeds.cache import BuildCache, FeedState, Memo, Summary
+from feeds.cache import BuildCache, FeedState, FileState, Memo, Summary
 from feeds.config import Config
 from feeds.feedfiles import Rendered
 from feeds.idregistry import IDS_FILE, Published, RegistryMemo, save_ids
@@ -79,6 +81,15 @@ def summary_of(
     )
 
 
+def _held(states: Mapping[str, FileState], keys: set[str]) -> set[str]:
+    """Those of the content `keys` that some state holds: one pass in C over every state's
+    keys (a set of all of them took most of a second at a million files, issue 14)."""
+    return keys.intersection(chain.from_iterable(map(_CONTENT_KEYS, states.values())))
+
+
+_CONTENT_KEYS = attrgetter("content_keys")
+
+
 def save_state(
     config: Config,
     cache: BuildCache,
@@ -108,7 +119,7 @@ def save_state(
             state = dataclasses.replace(state, mtime_ns=stat.st_mtime_ns, size=stat.st_size)
         before = cache.feeds.get(path)
         feeds[path] = before if before is not None and before == state else state
-    wanted = {key for file_state in site.states.values() for key in file_state.content_keys}
+    wanted = _held(site.states, {*site.contents.previous, *site.contents.used})
     contents = {key: found for key, found in site.contents.previous.items() if key in wanted}
     for key, found in site.contents.used.items():  # in the order computed: stable shards
         if key in wanted:

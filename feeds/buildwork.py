@@ -16,7 +16,7 @@ from feeds.model import FileStat
 from feeds.ownership import OWNED_NAME
 from feeds.parallel import worker_count
 from feeds.request import BuildReport, BuildRequest, report_of
-from feeds.stattable import digest
+from feeds.stattable import StatTable, digest
 
 Stats = list[tuple[str, FileStat]]
 
@@ -32,7 +32,8 @@ def changed_stats(manifest: Manifest | None, files: Stats) -> int:
         return len(files)
     # in C, not a Python step per file: the manifest's stat of each path against the first
     # four fields of its `FileStat` (`stat_key`)
-    known = map(manifest.stats.get, map(path_of, files))
+    stats = manifest.stats
+    known = map(stats.getter() if isinstance(stats, StatTable) else stats.get, map(path_of, files))
     return sum(map(ne, known, map(_STAT_KEY, map(stat_of, files))))
 
 

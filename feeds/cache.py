@@ -199,6 +199,9 @@ class BuildCache:
     summary: Summary | None = None
     shards: dict[str, Shard] = field(default_factory=dict)  # the store as read, by name
     manifest: Manifest | None = None  # as read, or as saved (`save_cache`)
+    # as saved: the manifest it was saved after and the files whose stats may differ from
+    # that one's (None: not known; `feeds.resident` counts changed stats from them)
+    saved_after: tuple[Manifest, tuple[str, ...]] | None = None
 
     def saved_memo(self) -> dict[bytes, EntryView]:
         """The round-trip memo entries the last build's feed file checks read (`feeds

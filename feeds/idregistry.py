@@ -97,6 +97,10 @@ class RegistryMemo:
     texts: dict[str, tuple[tuple[str, ...], tuple[Published, ...], str]] = dataclasses.field(
         default_factory=dict
     )
+    # the sources of the registry last written, sorted, and where its batches began: the same
+    # while no article comes or goes (sorting a million sources took half a second)
+    sources: list[str] = dataclasses.field(default_factory=list)
+    starts: list[int] = dataclasses.field(default_factory=list)
 
 
 def registry_of(
@@ -275,16 +279,19 @@ def _ids_parts(registry: Mapping[str, Published], memo: RegistryMemo | None) -> 
     comes or goes changes one batch, not every one after it, and a batch whose entries are
     the very ones it was made of is taken as last written. `hash` of a str is fixed within a
     process, which is as long as a memo lives; the text does not depend on the batches."""
-    sources = sorted(registry)
     known: dict[str, tuple[tuple[str, ...], tuple[Published, ...], str]] = {}
-    if memo is not None:
-        known, memo.texts = memo.texts, {}
-    if not sources:
-        return
     if memo is None:  # nothing kept for later: batches of `_BATCH`, found without a pass
+        sources = sorted(registry)
         starts = list(range(0, len(sources), _BATCH))
     else:
-        starts = [i for i, s in enumerate(sources) if i == 0 or hash(s) % _BATCH == 0]
+        known, memo.texts = memo.texts, {}
+        sources, starts = memo.sources, memo.starts
+        if len(sources) != len(registry) or not all(map(registry.__contains__, sources)):
+            sources = memo.sources = sorted(registry)
+            starts = [i for i, s in enumerate(sources) if i == 0 or hash(s) % _BATCH == 0]
+            memo.starts = starts
+    if not sources:
+        return
     for start, end in zip(starts, [*starts[1:], len(sources)], strict=True):
         batch = tuple(sources[start:end])
         entries = tuple(map(registry.__getitem__, batch))  # tuples: JSON arrays

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import zlib
 from array import array
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from operator import itemgetter, methodcaller
 from typing import Any, cast
 
@@ -85,7 +85,17 @@ class StatTable(Mapping[str, Stat | None]):
     def keys(self) -> Any:  # the dict's own view: compared with another dict's in C
         return self._mapping().keys()
 
+    def getter(self) -> Callable[[str], Stat | None]:
+        """The dict's own `get`: a lookup per file in C, not a method call in Python."""
+        return self._mapping().get
+
+    def copy(self) -> dict[str, Stat | None]:
+        """The stats as a new dict (made in C)."""
+        return dict(self._mapping())
+
     def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
         if isinstance(other, StatTable):
             if self._count != other._count:
                 return False

@@ -13,8 +13,10 @@ import operator
 import os
 import secrets
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
+from itertools import chain, compress
+from operator import is_not
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +83,12 @@ def save_cache(
     before = before or BuildCache()
     folder = cache_dir / STORE_DIR
     shards: dict[str, Shard] = {}
-    for name, records in _grouped(cache).items():
+    changes = _file_changes(cache, before)
+    touched = _touched_file_shards(changes)
+    groups = _grouped(cache, touched, before)
+    if touched is not None:  # the other file shards hold the very states they held
+        shards.update((n, s) for n, s in before.shards.items() if _untouched(n, touched))
+    for name, records in groups.items():
         last = before.shards.get(name)
         if last is not None and _same_records(name, records, last.keys, before):
             shards[name] = last
@@ -100,7 +107,9 @@ def save_cache(
             part = dict(records)
         shards[name] = Shard(tuple(part), _write_new(folder, part))
     cache.shards = shards
-    manifest = cache.manifest = _manifest_of(cache)
+    manifest = cache.manifest = _manifest_of(cache, before, changes)
+    if before.manifest is not None and changes is not None and _from_last(before, changes):
+        cache.saved_after = (before.manifest, (*changes.others, *changes.gone))
     if manifest == (before.manifest or _manifest_of(before)):
         return
     _write(cache_dir, CACHE_FILE, manifest_record(manifest))
@@ -118,11 +127,57 @@ def read_back(cache_dir: Path, saved: BuildCache, before: BuildCache) -> BuildCa
     return replace(saved, memo=memo, shards=dict(saved.shards), manifest=manifest)
 
 
-def _grouped(cache: BuildCache) -> dict[str, dict[Any, Any]]:
-    """The store's records by shard (the memo's by key only: values are looked up later)."""
+@dataclass(frozen=True, slots=True)
+class _Changes:
+    """The content files whose states are not `before`'s very objects (changed, new), in
+    the build's order, and those gone, by path: a state made again is a new object, one kept
+    is the same (`reading.load_files`, `sitepatch`)."""
+
+    others: list[str]
+    gone: list[str]
+
+
+def _file_changes(cache: BuildCache, before: BuildCache) -> _Changes | None:
+    """`_Changes` since `before`, found with one identity test per file in C (at a million
+    files, grouping every state by the CRC of its path took a second for an edit of one,
+    issue 14); None when `before`'s shards do not hold exactly its files."""
+    old, new = before.files, cache.files
+    kept = [shard for name, shard in before.shards.items() if name.startswith("files/")]
+    if not old or sum(len(shard.keys) for shard in kept) != len(old):
+        return None
+    others = list(compress(new, map(is_not, new.values(), map(old.get, new))))
+    came = len(others) - sum(map(old.__contains__, others))
+    gone = sorted(old.keys() - new.keys()) if len(new) - came != len(old) else []
+    return _Changes(others, gone)
+
+
+def _touched_file_shards(changes: _Changes | None) -> dict[str, list[str]] | None:
+    """The file shards that may hold other records than before, with those paths."""
+    if changes is None:
+        return None
+    touched: dict[str, list[str]] = {}
+    for relative in chain(changes.others, changes.gone):
+        touched.setdefault(file_shard(relative), []).append(relative)
+    return touched
+
+
+def _untouched(name: str, touched: Mapping[str, list[str]]) -> bool:
+    return name.startswith("files/") and name not in touched
+
+
+def _grouped(
+    cache: BuildCache,
+    touched: Mapping[str, list[str]] | None = None,
+    before: BuildCache | None = None,
+) -> dict[str, dict[Any, Any]]:
+    """The store's records by shard (the memo's by key only: values are looked up later);
+    of the file shards only those `touched` since `before` when given (`_touched_file_shards`)."""
     grouped: dict[str, dict[Any, Any]] = {}
-    for relative, state in cache.files.items():
-        grouped.setdefault(shard_name("files", relative), {})[relative] = state
+    if touched is None:
+        for relative, state in cache.files.items():
+            grouped.setdefault(shard_name("files", relative), {})[relative] = state
+    else:
+        grouped.update(_touched_groups(cache, touched, before or BuildCache()))
     for key, content in cache.contents.items():
         grouped.setdefault(shard_name("contents", key), {})[key] = content
     for memo_key, shard in memo_shards(cache.feed_memo).items():
@@ -130,6 +185,26 @@ def _grouped(cache: BuildCache) -> dict[str, dict[Any, Any]]:
     grouped[FEED_MEMO] = dict(cache.feed_memo)
     grouped[LINT_MEMO] = dict(cache.lint_memo)
     return grouped
+
+
+def _touched_groups(
+    cache: BuildCache, touched: Mapping[str, list[str]], before: BuildCache
+) -> Iterator[tuple[str, dict[str, FileState]]]:
+    """Each touched file shard's records: those it held, in its order, as they are now (gone
+    ones left out), then new files; a shard with new files is put in path order, the order
+    a scan lists them (so a shard whose files a reader wrote whole compares equal)."""
+    files = cache.files
+    shards = before.shards
+    for name, paths in touched.items():
+        last = shards.get(name)
+        held = () if last is None else last.keys
+        records = {key: files[key] for key in held if key in files}
+        came = [relative for relative in paths if relative in files and relative not in records]
+        if came:
+            records.update((relative, files[relative]) for relative in came)
+            records = {key: records[key] for key in sorted(records)}
+        if records:  # a shard whose files all went is no longer in the store
+            yield name, records
 
 
 def _same_records(
@@ -170,15 +245,41 @@ def _same_states(records: Mapping[str, Any], written: WrittenShard) -> bool:
     )
 
 
-def _manifest_of(cache: BuildCache) -> Manifest:
+def _manifest_of(
+    cache: BuildCache, before: BuildCache | None = None, changes: _Changes | None = None
+) -> Manifest:
+    """The manifest of `cache`; its stats made from `before`'s by the `changes` when given."""
     return Manifest(
         reading_key=cache.reading_key,
         render_key=cache.render_key,
-        stats=StatTable({relative: s.stat for relative, s in cache.files.items()}),
+        stats=_stats_of(cache.files, before, changes),
         feeds=cache.feeds,
         summary=cache.summary,
         store={name: shard.file for name, shard in cache.shards.items()},
     )
+
+
+def _from_last(before: BuildCache, changes: _Changes | None) -> bool:
+    """Whether the manifest's stats are made from `before`'s by the `changes` (`_stats_of`)."""
+    last = None if before.manifest is None else before.manifest.stats
+    return changes is not None and last is not None and len(last) == len(before.files)
+
+
+def _stats_of(
+    files: Mapping[str, FileState], before: BuildCache | None, changes: _Changes | None
+) -> StatTable:
+    if before is None or changes is None or not _from_last(before, changes):
+        return StatTable({relative: state.stat for relative, state in files.items()})
+    assert before.manifest is not None
+    last = before.manifest.stats
+    if not changes.gone and not changes.others and isinstance(last, StatTable):
+        return last
+    stats = last.copy() if isinstance(last, StatTable) else dict(last)
+    for relative in changes.gone:
+        del stats[relative]
+    for relative in changes.others:
+        stats[relative] = files[relative].stat
+    return StatTable(stats)
 
 
 def _write_new(folder: Path, value: object) -> str:

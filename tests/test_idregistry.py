@@ -330,6 +330,11 @@ def test_a_resident_writes_the_same_ids_json_encoding_only_the_batches_that_chan
     encoded.clear()
     save_ids(tmp_path, dict(registry), memo)  # the very entries, in another dict
     assert encoded == []
+    for step in range(5):  # one article gone and another come: as many sources, not the same
+        gone = shuffled.choice(sorted(registry))
+        registry[gone.replace(".md", f"-renamed{step}.md")] = registry.pop(gone)
+        save_ids(tmp_path, registry, memo)
+        assert (tmp_path / IDS_FILE).read_bytes() == expected(registry), step
     save_ids(tmp_path, {}, memo)
     assert (tmp_path / IDS_FILE).read_bytes() == b'{"version": 1, "articles": {}}'
 
