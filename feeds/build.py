@@ -453,4 +453,8 @@ def _changed(manifest: Manifest | None, scanned: Scanned, resident: Resident | N
     if scanned.changed is not None:
         return scanned.changed
     counted = None if resident is None else resident.changed_count(manifest, scanned.files())
-    return changed_stats(manifest, scanned.files()) if counted is None else counted
+    if counted is None:
+        counted = changed_stats(manifest, scanned.files())
+    if resident is not None:
+        resident.note_count(manifest, scanned.files(), counted)
+    return counted

@@ -74,6 +74,7 @@ class Resident:
         self._before_touched: Stats | None = None  # the scan's files before it took them
         # a manifest, the scan's files when it was saved, and how many stats differ (below)
         self._counted: tuple[Manifest, Stats, int] | None = None
+        self._noted: tuple[Manifest, Stats, int] | None = None  # the count a build began with
         self._site: tuple[BuildCache, Config, Prepared] | None = None
         self._fingerprints: Fingerprints | None = None
 
@@ -137,10 +138,20 @@ class Resident:
         stamp = _stamp(cache_dir / CACHE_FILE)
         self._cache = None if cache is None or stamp is None else (stamp, cache)
         self._counted = None
+        noted, self._noted = self._noted, None
         scan, manifest = self._scan, None if cache is None else cache.manifest
-        if self._cache is not None and manifest is not None and scan and self._scan_watched:
+        saved = self._cache is not None and self._scan_watched
+        if saved and cache is not None and manifest is not None and scan is not None:
             # counted now, after publishing, not at the start of the next build
-            self._counted = (manifest, scan.files, changed_stats(manifest, scan.files))
+            count = _count_since(noted, cache, scan.files)
+            if count is None:
+                count = changed_stats(manifest, scan.files)
+            self._counted = (manifest, scan.files, count)
+
+    def note_count(self, manifest: Manifest | None, files: Stats, count: int) -> None:
+        """`changed_stats(manifest, files)` as a build began (`keep_cache` counts on from
+        it when the state is saved after that manifest)."""
+        self._noted = None if manifest is None else (manifest, files, count)
 
     def changed_count(self, manifest: Manifest | None, files: Stats) -> int | None:
         """`buildwork.changed_stats(manifest, files)`, from the count kept with the state
@@ -212,6 +223,27 @@ class Resident:
     def keep_ids(self, cache_dir: Path, registry: dict[str, Published] | None) -> None:
         stamp = _stamp(cache_dir / IDS_FILE)
         self._ids = None if registry is None or stamp is None else (stamp, registry)
+
+
+def _count_since(
+    noted: tuple[Manifest, Stats, int] | None, saved: BuildCache, files: Stats
+) -> int | None:
+    """`changed_stats(saved.manifest, files)` from the count `noted` against the manifest
+    the state was saved after, over only the files whose stats may differ between the two
+    (a pass over a million stats took a second after every save); None when not known."""
+    after = saved.saved_after
+    if noted is None or after is None or saved.manifest is None:
+        return None
+    manifest, counted_files, count = noted
+    if after[0] is not manifest or counted_files is not files:
+        return None
+    old, new = manifest.stats, saved.manifest.stats
+    for relative in after[1]:
+        position = _position(files, relative)
+        if position is not None:  # a file the scan did not find is counted in neither
+            key = stat_key(files[position][1])
+            count += (new.get(relative) != key) - (old.get(relative) != key)
+    return count
 
 
 def _came_and_went(

@@ -4,6 +4,7 @@ gives the bytes of a clean build; every other change prepares the site in full."
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -244,3 +245,48 @@ def test_an_edit_of_a_draft_or_a_scheduled_article_is_patched(
     assert [a.title for a in report.scheduled] == [a.title for a in fresh.scheduled]
     again = site.build()
     assert (again.files_read, again.publish.written, again.publish.removed) == (0, (), ())
+
+
+def test_the_count_after_a_save_goes_on_from_the_count_the_build_began_with(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14: after saving, the resident counts the changed stats only over the files the
+    save may have changed (`Resident._count_since`), not in a pass over every stat: through
+    rewordings, an edit planned again, a new file, a deleted one and a touch, each next build
+    starts from what a pass over every stat gives, and the resident made no such pass."""
+    import feeds.resident
+
+    answers: list[tuple[int | None, int]] = []  # (the resident's, a pass over the stats)
+    counted = Resident.changed_count
+
+    def checked(self: Resident, manifest: Manifest | None, files: Stats) -> int | None:
+        answers.append((counted(self, manifest, files), changed_stats(manifest, files)))
+        return answers[-1][0]
+
+    monkeypatch.setattr(Resident, "changed_count", checked)
+    resident = _watched(site)
+    _edit(site, resident, *REWORDINGS[0])
+    assert site.build(resident=resident).complete  # the first watched build that saves
+    passes: list[int] = []
+    monkeypatch.setattr(
+        feeds.resident, "changed_stats", lambda *a: passes.append(1) or changed_stats(*a)
+    )
+    for edit in (REWORDINGS[1], SPELLING_FLIP, REWORDINGS[2]):
+        _edit(site, resident, *edit)
+        assert site.build(resident=resident).complete
+    site.write("phones/new-one.md", "---\ntitle: New One\ndate: 2026-11-20\n---\nWords.\n")
+    resident.changed([site.content / "phones/new-one.md"])
+    assert site.build(resident=resident).complete
+    site.remove("phones/new-one.md")
+    resident.changed([site.content / "phones/new-one.md"])
+    assert site.build(resident=resident).complete
+    touched = site.content / "phones/pocket-review.md"
+    os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns + 10**9))
+    resident.changed([touched])
+    assert site.build(resident=resident).complete
+    assert site.build(resident=resident).complete  # nothing changed
+    known = answers[-7:]
+    assert all(mine is not None for mine, _ in known)
+    assert [mine for mine, _ in known] == [truth for _, truth in known]
+    assert any(truth for _, truth in known)  # an edited file's stat is a change
+    assert passes == []
