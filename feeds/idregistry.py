@@ -13,8 +13,11 @@ import hashlib
 import json
 import operator
 import secrets
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import compress
+from operator import is_not
 from pathlib import Path
 from typing import NamedTuple
 
@@ -97,8 +100,10 @@ class RegistryMemo:
     texts: dict[str, tuple[tuple[str, ...], tuple[Published, ...], str]] = dataclasses.field(
         default_factory=dict
     )
-    # the sources of the registry last written, sorted, and where its batches began: the same
-    # while no article comes or goes (sorting a million sources took half a second)
+    # the registry last written whole (None while one is being written), its sources sorted
+    # and where its batches began: the same while no article comes or goes (sorting a
+    # million sources took half a second)
+    written: Mapping[str, Published] | None = None
     sources: list[str] = dataclasses.field(default_factory=list)
     starts: list[int] = dataclasses.field(default_factory=list)
 
@@ -279,29 +284,51 @@ def _ids_parts(registry: Mapping[str, Published], memo: RegistryMemo | None) -> 
     comes or goes changes one batch, not every one after it, and a batch whose entries are
     the very ones it was made of is taken as last written. `hash` of a str is fixed within a
     process, which is as long as a memo lives; the text does not depend on the batches."""
-    known: dict[str, tuple[tuple[str, ...], tuple[Published, ...], str]] = {}
     if memo is None:  # nothing kept for later: batches of `_BATCH`, found without a pass
-        sources = sorted(registry)
-        starts = list(range(0, len(sources), _BATCH))
-    else:
-        known, memo.texts = memo.texts, {}
-        sources, starts = memo.sources, memo.starts
-        if len(sources) != len(registry) or not all(map(registry.__contains__, sources)):
-            sources = memo.sources = sorted(registry)
-            starts = [i for i, s in enumerate(sources) if i == 0 or hash(s) % _BATCH == 0]
-            memo.starts = starts
-    if not sources:
+        ordered = sorted(registry)
+        for start in range(0, len(ordered), _BATCH):
+            part = ordered[start : start + _BATCH]
+            yield _batch_text(part, tuple(map(registry.__getitem__, part)))
         return
-    for start, end in zip(starts, [*starts[1:], len(sources)], strict=True):
-        batch = tuple(sources[start:end])
-        entries = tuple(map(registry.__getitem__, batch))  # tuples: JSON arrays
-        kept = known.get(batch[0])
-        if kept is None or kept[0] != batch or not all(map(operator.is_, kept[1], entries)):
-            text = json.dumps(dict(zip(batch, entries, strict=True)), ensure_ascii=False)[1:-1]
-            kept = (batch, entries, text)  # [1:-1]: without the braces
-        if memo is not None:
-            memo.texts[batch[0]] = kept
+    known, memo.texts = memo.texts, {}
+    dirty = _dirty_batches(registry, memo)
+    memo.written, sources, starts = None, memo.sources, memo.starts
+    if not sources:
+        memo.written = registry
+        return
+    for number, (start, end) in enumerate(zip(starts, [*starts[1:], len(sources)], strict=True)):
+        kept = known.get(sources[start])
+        if kept is None or dirty is None or number in dirty:
+            batch = tuple(sources[start:end])
+            entries = tuple(map(registry.__getitem__, batch))  # tuples: JSON arrays
+            if kept is None or kept[0] != batch or not all(map(operator.is_, kept[1], entries)):
+                kept = (batch, entries, _batch_text(batch, entries))
+        memo.texts[sources[start]] = kept
         yield kept[2]
+    memo.written = registry
+
+
+def _batch_text(batch: Sequence[str], entries: Sequence[Published]) -> str:
+    # [1:-1]: without the braces
+    return json.dumps(dict(zip(batch, entries, strict=True)), ensure_ascii=False)[1:-1]
+
+
+def _dirty_batches(registry: Mapping[str, Published], memo: RegistryMemo) -> set[int] | None:
+    """The batches (by number) holding an entry that is not the very one `memo.written`
+    held, when the sources are those it had (`memo.sources` and `memo.starts` kept); else
+    None, with them sorted and found again (every batch is then compared entry by entry).
+    A build gives a new registry each time and never changes one it gave; the very mapping
+    given again (changed in place, perhaps) is compared entry by entry."""
+    last = memo.written
+    if last is not None and last is not registry and len(last) == len(registry):
+        changed = list(compress(registry, map(is_not, registry.values(), map(last.get, registry))))
+        if all(map(last.__contains__, changed)):  # none came, so (as many) none went
+            sources, starts = memo.sources, memo.starts
+            return {bisect_right(starts, bisect_left(sources, s)) - 1 for s in changed}
+    if len(memo.sources) != len(registry) or not all(map(registry.__contains__, memo.sources)):
+        memo.sources = sources = sorted(registry)
+        memo.starts = [i for i, s in enumerate(sources) if i == 0 or hash(s) % _BATCH == 0]
+    return None
 
 
 def article_changes(

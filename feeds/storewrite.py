@@ -14,7 +14,7 @@ import os
 import secrets
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from itertools import chain, compress
 from operator import is_not
 from pathlib import Path
@@ -110,7 +110,7 @@ def save_cache(
     manifest = cache.manifest = _manifest_of(cache, before, changes)
     if before.manifest is not None and changes is not None and _from_last(before, changes):
         cache.saved_after = (before.manifest, (*changes.others, *changes.gone))
-    if manifest == (before.manifest or _manifest_of(before)):
+    if _same_manifest(manifest, before.manifest or _manifest_of(before)):
         return
     _write(cache_dir, CACHE_FILE, manifest_record(manifest))
     _remove_leftovers(cache_dir, {shard.file for shard in shards.values()})
@@ -257,6 +257,16 @@ def _manifest_of(
         summary=cache.summary,
         store={name: shard.file for name, shard in cache.shards.items()},
     )
+
+
+def _same_manifest(mine: Manifest, last: Manifest) -> bool:
+    """`mine == last`, the stats compared last: an edit rewrites a shard, so the store's file
+    names differ, and a million stats are not compared to find that out."""
+    others = (getattr(mine, name) == getattr(last, name) for name in _MANIFEST_BUT_STATS)
+    return all(others) and mine.stats == last.stats
+
+
+_MANIFEST_BUT_STATS = tuple(f.name for f in fields(Manifest) if f.name != "stats")
 
 
 def _from_last(before: BuildCache, changes: _Changes | None) -> bool:

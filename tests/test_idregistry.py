@@ -339,6 +339,56 @@ def test_a_resident_writes_the_same_ids_json_encoding_only_the_batches_that_chan
     assert (tmp_path / IDS_FILE).read_bytes() == b'{"version": 1, "articles": {}}'
 
 
+def test_a_resident_given_a_new_registry_each_build_encodes_only_the_changed_batches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As a build gives it: a new registry each time, the unchanged entries the very ones
+    given before. Only the batches holding a changed entry are encoded again (found without
+    comparing every entry), and the bytes are those of one `json.dumps` every time."""
+    import random
+
+    import feeds.idregistry
+
+    encoded: list[int] = []
+    real_dumps = json.dumps
+
+    def expected(registry: dict[str, Published]) -> bytes:
+        articles = {s: list(registry[s]) for s in sorted(registry)}
+        return real_dumps({"version": 1, "articles": articles}, ensure_ascii=False).encode()
+
+    def counted(value: object, **kwargs: object) -> str:
+        encoded.append(1)
+        return real_dumps(value, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(feeds.idregistry.json, "dumps", counted)
+    memo = RegistryMemo()
+    registry = {
+        f"posts/{n:05d}.md": Published(f"tag:x,2026:{n}", f"T {n}", "2026-01-01", f"d{n}")
+        for n in range(20_000)
+    }
+    save_ids(tmp_path, registry, memo)
+    shuffled = random.Random(5)
+    for step in range(40):
+        registry = dict(registry)  # a new mapping, as every build makes
+        sources = sorted(registry)
+        for source in shuffled.sample(sources, k=step % 4):
+            registry[source] = Published(f"tag:x,2026:{step}", f"R {step}", "2026-02-02", "e")
+        if step % 5 == 4:
+            registry[f"posts/{shuffled.randrange(30_000):05d}c.md"] = registry.pop(sources[step])
+        if step % 5 != 4:  # none came or went: found from the entries that are not the same
+            last = memo.written
+            assert last is not None
+            changed = [s for s in sorted(registry) if registry[s] is not last[s]]
+            batches = {max(n for n, at in enumerate(memo.starts) if memo.sources[at] <= s)
+                       for s in changed}  # fmt: skip
+            assert feeds.idregistry._dirty_batches(registry, memo) == batches, step
+        encoded.clear()
+        save_ids(tmp_path, registry, memo)
+        assert (tmp_path / IDS_FILE).read_bytes() == expected(registry), step
+        if step % 5 != 4:  # the changed entries' batches only
+            assert len(encoded) <= step % 4, step
+
+
 def test_digests_made_as_files_are_read_are_those_of_the_published_articles(
     site: Site,
 ) -> None:
