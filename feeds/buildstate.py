@@ -139,7 +139,9 @@ def save_state(
         summary=summary,
     )
     try:
-        save_cache(config.cache_dir, new, cache, site.written)
+        base = site.patched_from  # the paths a patch may have changed, when from `cache`'s
+        changed = base[1] if base is not None and base[0] is cache.files else None
+        save_cache(config.cache_dir, new, cache, site.written, changed)
     except OSError as error:
         return Problem(
             config.display_path(config.cache_dir),

@@ -53,6 +53,9 @@ class Prepared:
     left_out: int = 0
     index: SiteIndex | None = None  # made by the first patch that adds articles
     written: Mapping[str, WrittenShard] = field(default_factory=dict)  # `load_files`
+    # a patched site (`sitepatch`): the states it was patched from and the paths whose states
+    # may not be those very objects (the save then looks at those only)
+    patched_from: tuple[Mapping[str, FileState], tuple[str, ...]] | None = None
 
 
 def prepare(

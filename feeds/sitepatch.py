@@ -100,6 +100,7 @@ def patch_site(
         if grown is None:
             return None
         grown.site.scheduled = edits.scheduled_now(previous.scheduled)
+        grown.site.patched_from = _patched_from(previous, scanned)
         return Patched(grown.site, tuple(grown.swapped), grown.added, grown.removed)
     plan = _swapped_plan(previous.plan, {id(old): new for old, new in swapped})
     if _any_oversized(plan, swapped, contents):
@@ -120,8 +121,18 @@ def patch_site(
         ordered=ordered,
         members=members,
         scheduled=edits.scheduled_now(previous.scheduled),
+        patched_from=_patched_from(previous, scanned),
     )
     return Patched(site, tuple(swapped))
+
+
+def _patched_from(
+    previous: Prepared, scanned: ScanChange
+) -> tuple[Mapping[str, FileState], tuple[str, ...]]:
+    """The states a patch starts from and the paths whose states it may replace: those the
+    scan took again, the new files and the deleted ones (every other is copied as it is)."""
+    touched, came, gone = scanned
+    return previous.states, (*(r for r, _ in touched), *(r for r, _ in came), *gone)
 
 
 @dataclasses.dataclass(slots=True)

@@ -73,17 +73,19 @@ def save_cache(
     cache: BuildCache,
     before: BuildCache | None = None,
     written: Mapping[str, WrittenShard] | None = None,
+    changed: Iterable[str] | None = None,
 ) -> None:
     """Write what changed since `before` (the state this build started from): the shards whose
     records differ, then the manifest when anything in it does; nothing when nothing did.
     `cache.memo` needs to hold only the entries this build read or parsed: the others come
-    from `before`. `written`: shards written while reading, by name. Temporary files of
-    killed builds and shards no manifest names are removed on the way (the caller holds the
-    build lock)."""
+    from `before`. `written`: shards written while reading, by name. `changed`: the only
+    files whose states may not be `before`'s very objects, when the caller knows (a patch).
+    Temporary files of killed builds and shards no manifest names are removed on the way
+    (the caller holds the build lock)."""
     before = before or BuildCache()
     folder = cache_dir / STORE_DIR
     shards: dict[str, Shard] = {}
-    changes = _file_changes(cache, before)
+    changes = _file_changes(cache, before, changed)
     touched = _touched_file_shards(changes)
     groups = _grouped(cache, touched, before)
     if touched is not None:  # the other file shards hold the very states they held
@@ -137,14 +139,21 @@ class _Changes:
     gone: list[str]
 
 
-def _file_changes(cache: BuildCache, before: BuildCache) -> _Changes | None:
-    """`_Changes` since `before`, found with one identity test per file in C (at a million
-    files, grouping every state by the CRC of its path took a second for an edit of one,
-    issue 14); None when `before`'s shards do not hold exactly its files."""
+def _file_changes(
+    cache: BuildCache, before: BuildCache, changed: Iterable[str] | None = None
+) -> _Changes | None:
+    """`_Changes` since `before`: among the `changed` paths when given, else found with one
+    identity test per file in C (at a million files, grouping every state by the CRC of its
+    path took a second for an edit of one, issue 14); None when `before`'s shards do not
+    hold exactly its files."""
     old, new = before.files, cache.files
     kept = [shard for name, shard in before.shards.items() if name.startswith("files/")]
     if not old or sum(len(shard.keys) for shard in kept) != len(old):
         return None
+    if changed is not None:
+        paths = list(dict.fromkeys(changed))
+        others = [r for r in paths if r in new and old.get(r) is not new[r]]
+        return _Changes(others, sorted(r for r in paths if r in old and r not in new))
     others = list(compress(new, map(is_not, new.values(), map(old.get, new))))
     came = len(others) - sum(map(old.__contains__, others))
     gone = sorted(old.keys() - new.keys()) if len(new) - came != len(old) else []

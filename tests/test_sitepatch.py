@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import cast
 
 import pytest
 from sites import NOW, CleanOutput, Site, assert_same_output, clean_report, snapshot
@@ -290,3 +291,42 @@ def test_the_count_after_a_save_goes_on_from_the_count_the_build_began_with(
     assert [mine for mine, _ in known] == [truth for _, truth in known]
     assert any(truth for _, truth in known)  # an edited file's stat is a change
     assert passes == []
+
+
+def test_a_patched_build_saves_what_it_patched_and_says_which_files_those_are(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14: a patched build tells the save which files it may have changed (the save
+    looks at those only); what the next fresh process reads from the store is every state
+    the resident keeps, through rewordings, a replanned edit, a new file and a deleted one."""
+    import feeds.buildstate
+    from feeds.cache import load_manifest, load_store
+
+    told: list[list[str] | None] = []
+    real = feeds.buildstate.save_cache
+
+    def noted(*given: object, **named: object) -> None:
+        changed = given[4] if len(given) > 4 else None
+        told.append(None if changed is None else sorted(cast("list[str]", changed)))
+        real(*given, **named)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(feeds.buildstate, "save_cache", noted)
+    resident = _watched(site)
+    cache_dir = site.root / ".feeds"
+    new = "phones/new-two.md"
+    for step in range(5):
+        if step < 3:
+            _edit(site, resident, *(REWORDINGS[0], SPELLING_FLIP, REWORDINGS[1])[step])
+        elif step == 3:
+            site.write(new, "---\ntitle: New Two\ndate: 2026-11-20\ncategory: Phones\n---\nA.\n")
+            resident.changed([site.content / new])
+        else:
+            site.remove(new)
+            resident.changed([site.content / new])
+        assert site.build(resident=resident).complete
+        kept = resident.cache(cache_dir)
+        assert kept is not None
+        assert load_store(cache_dir, load_manifest(cache_dir)).files == kept.files, step
+    # rewordings and the new file were patched (the respelling and the deletion prepared
+    # in full, which finds the changed states itself)
+    assert told[-5:] == [[REWORDINGS[0][0]], None, [REWORDINGS[1][0]], [new], None]

@@ -29,12 +29,28 @@ def _state(number: int, version: int) -> FileState:
     )
 
 
-def _saved(folder: Path, files: dict[str, FileState], before: BuildCache | None) -> BuildCache:
+def _saved(
+    folder: Path,
+    files: dict[str, FileState],
+    before: BuildCache | None,
+    changed: list[str] | None = None,
+) -> BuildCache:
     """Save `files` after `before` (the state the build started from) and read it back as a
-    resident keeps it."""
+    resident keeps it; `changed` as a patch names the files it may have changed."""
     cache = BuildCache(reading_key="r", render_key="k", files=dict(files))
-    save_cache(folder, cache, before)
+    save_cache(folder, cache, before, changed=changed)
     return read_back(folder, cache, before or BuildCache())
+
+
+def _named(rng: random.Random, files: dict[str, FileState], last: BuildCache) -> list[str]:
+    """What a patch names: every file whose state is not `last`'s very one or is gone, with
+    some that did not change and some that never were (a patch may name more)."""
+    old = last.files
+    named = [r for r, s in files.items() if old.get(r) is not s]
+    named += [r for r in old if r not in files]
+    named += [*rng.sample(sorted(files), k=min(3, len(files))), "never/was.md"]
+    rng.shuffle(named)
+    return named
 
 
 def _on_disk(folder: Path) -> tuple[dict[str, FileState], dict[str, object]]:
@@ -76,7 +92,7 @@ def test_each_save_reads_back_as_saved_and_as_a_save_from_scratch_would(
         files = _edits(rng, files, step)
         before_mine = _saved(mine, files, before_mine)
         with monkeypatch.context() as patched:  # every shard grouped again, as before issue 14
-            patched.setattr(feeds.storewrite, "_file_changes", lambda cache, before: None)
+            patched.setattr(feeds.storewrite, "_file_changes", lambda *given: None)
             before_scratch = _saved(scratch, files, before_scratch)
         expected_stats = {
             relative: None
@@ -91,6 +107,23 @@ def test_each_save_reads_back_as_saved_and_as_a_save_from_scratch_would(
         assert dict(before_mine.manifest.stats) == expected_stats  # type: ignore[union-attr]
         assert before_mine.files == files
         assert len(_store_files(mine)) == len(_store_files(scratch)), (seed, step)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_save_told_the_changed_files_saves_what_a_save_finding_them_does(
+    tmp_path: Path, seed: int
+) -> None:
+    rng = random.Random(100 + seed)
+    files = {f"cat{n % 9}/article-{n}.md": _state(n, 0) for n in range(400)}
+    told, found = _saved(tmp_path / "told", files, None), _saved(tmp_path / "found", files, None)
+    for step in range(1, 11):
+        files = _edits(rng, files, step)
+        told = _saved(tmp_path / "told", files, told, _named(rng, files, told))
+        found = _saved(tmp_path / "found", files, found)
+        assert _on_disk(tmp_path / "told") == _on_disk(tmp_path / "found"), (seed, step)
+        assert _on_disk(tmp_path / "told")[0] == files
+        assert told.saved_after is not None and found.saved_after is not None
+        assert set(told.saved_after[1]) == set(found.saved_after[1]), (seed, step)
 
 
 def test_an_edit_writes_one_file_shard_and_keeps_every_other(tmp_path: Path) -> None:
