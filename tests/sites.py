@@ -626,3 +626,21 @@ def feed_findings(findings: list[Finding]) -> list[Finding]:
     """`validate_site`'s findings about the published files, without the content problems it
     repeats from the build (`ContentProblem`, `KeptLastGood`)."""
     return [f for f in findings if f.rule not in ("ContentProblem", "KeptLastGood")]
+
+
+def resident_counts(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int | None, int]]:
+    """Each build's changed-stat count as a resident gives it (None: not known) beside a pass
+    over every stat (`buildwork.changed_stats`), as the builds ask for them (issue 14)."""
+    from feeds.buildwork import Stats, changed_stats
+    from feeds.cache import Manifest
+    from feeds.resident import Resident
+
+    answers: list[tuple[int | None, int]] = []
+    counted = Resident.changed_count
+
+    def checked(self: Resident, manifest: Manifest | None, files: Stats) -> int | None:
+        answers.append((counted(self, manifest, files), changed_stats(manifest, files)))
+        return answers[-1][0]
+
+    monkeypatch.setattr(Resident, "changed_count", checked)
+    return answers

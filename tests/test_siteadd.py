@@ -10,7 +10,15 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sites import NOW, CleanOutput, Site, assert_same_output, clean_build, snapshot
+from sites import (
+    NOW,
+    CleanOutput,
+    Site,
+    assert_same_output,
+    clean_build,
+    resident_counts,
+    snapshot,
+)
 from test_sitepatch import _watched
 
 import feeds.build
@@ -309,17 +317,7 @@ def test_the_resident_counts_changed_stats_with_new_files_as_a_pass_over_them_do
 ) -> None:
     """New files move the scan's positions: the count kept with the state saved, the stats
     taken again and the new files must still give what a pass over every stat gives."""
-    from feeds.buildwork import Stats, changed_stats
-    from feeds.cache import Manifest
-
-    answers: list[tuple[int | None, int]] = []  # (the resident's, a pass over the stats)
-    counted = Resident.changed_count
-
-    def checked(self: Resident, manifest: Manifest | None, files: Stats) -> int | None:
-        answers.append((counted(self, manifest, files), changed_stats(manifest, files)))
-        return answers[-1][0]
-
-    monkeypatch.setattr(Resident, "changed_count", checked)
+    answers = resident_counts(monkeypatch)  # (the resident's, a pass over the stats)
     resident = _watched(site)
     chip = "computing/chip-news.md"
     for number, relative in enumerate(["aaa.md", "phones/0.md", "science/zzz.md", chip]):

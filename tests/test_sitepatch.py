@@ -10,7 +10,15 @@ from pathlib import Path
 from typing import cast
 
 import pytest
-from sites import NOW, CleanOutput, Site, assert_same_output, clean_report, snapshot
+from sites import (
+    NOW,
+    CleanOutput,
+    Site,
+    assert_same_output,
+    clean_report,
+    resident_counts,
+    snapshot,
+)
 
 import feeds.build
 from feeds.buildwork import Stats, changed_stats
@@ -119,14 +127,7 @@ def test_the_resident_counts_the_changed_stats_as_a_pass_over_them_does(
 ) -> None:
     """The count the no-change and pool checks start from: kept by the resident from the
     last build (counted after publishing) and the stats its scan took again since."""
-    answers: list[tuple[int | None, int]] = []  # (the resident's, a pass over the stats)
-    counted = Resident.changed_count
-
-    def checked(self: Resident, manifest: Manifest | None, files: Stats) -> int | None:
-        answers.append((counted(self, manifest, files), changed_stats(manifest, files)))
-        return answers[-1][0]
-
-    monkeypatch.setattr(Resident, "changed_count", checked)
+    answers = resident_counts(monkeypatch)  # (the resident's, a pass over the stats)
     passes: list[int] = []
     monkeypatch.setattr(
         feeds.build, "changed_stats", lambda *a: passes.append(1) or changed_stats(*a)
@@ -143,7 +144,6 @@ def test_the_resident_counts_the_changed_stats_as_a_pass_over_them_does(
 
 
 def test_changed_stats_counts_each_file_whose_stat_is_not_the_trusted_one() -> None:
-    from feeds.cache import Manifest
     from feeds.model import FileStat
 
     manifest = Manifest(
@@ -257,14 +257,7 @@ def test_the_count_after_a_save_goes_on_from_the_count_the_build_began_with(
     starts from what a pass over every stat gives, and the resident made no such pass."""
     import feeds.resident
 
-    answers: list[tuple[int | None, int]] = []  # (the resident's, a pass over the stats)
-    counted = Resident.changed_count
-
-    def checked(self: Resident, manifest: Manifest | None, files: Stats) -> int | None:
-        answers.append((counted(self, manifest, files), changed_stats(manifest, files)))
-        return answers[-1][0]
-
-    monkeypatch.setattr(Resident, "changed_count", checked)
+    answers = resident_counts(monkeypatch)  # (the resident's, a pass over the stats)
     resident = _watched(site)
     _edit(site, resident, *REWORDINGS[0])
     assert site.build(resident=resident).complete  # the first watched build that saves
