@@ -8,6 +8,8 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain, filterfalse
+from operator import attrgetter
 from pathlib import Path
 
 from feeds.cache import BuildCache, FileState
@@ -58,6 +60,9 @@ class Prepared:
     patched_from: tuple[Mapping[str, FileState], tuple[str, ...]] | None = None
 
 
+_GOOD, _DRAFT, _PUBLISHED = attrgetter("good"), attrgetter("draft"), attrgetter("published")
+
+
 def prepare(
     config: Config,
     cache: BuildCache,
@@ -86,7 +91,7 @@ def prepare(
     bodies = RecordBodies() if record_bodies is None else record_bodies
     load_records(config, cache, sources, loaded, bodies)
     states, problems = loaded.states, loaded.problems
-    everything = [a for state in states.values() for a in state.good]
+    everything = list(chain.from_iterable(map(_GOOD, states.values())))  # in C
     if not everything and not any(p.level is Level.ERROR for p in problems):
         discard_written(config.cache_dir, loaded.written)
         raise BuildError(
@@ -95,7 +100,7 @@ def prepare(
         )
     # Drafts and scheduled articles take no part in resolution, so neither can block (by a
     # duplicate id or a slug clash) an article that is already published.
-    live = [a for a in everything if not a.draft]
+    live = list(filterfalse(_DRAFT, everything))
     due = [a for a in live if a.published <= now and (a.expires is None or now < a.expires)]
     # An expired article (issue 18, `expires`) is out from its expiry on: that instant is
     # when the published set changes, like a scheduled article's date.
@@ -116,12 +121,12 @@ def prepare(
         states=states,
         problems=problems,
         kept=loaded.kept,
-        drafts=sum(a.draft for a in everything),
+        drafts=sum(map(_DRAFT, everything)),
         published=len(kept),
         scheduled=tuple(a for a in live if a.published > now),
         files_total=loaded.files_total,
         files_read=loaded.files_read,
-        latest=max([*(a.published for a in due), *expired], default=None),
+        latest=max([*map(_PUBLISHED, due), *expired], default=None),
         next_expiry=min((a.expires for a in due if a.expires is not None), default=None),
         articles=kept,
         ordered=ordered if kept is published else None,
