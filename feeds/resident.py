@@ -198,9 +198,10 @@ class Resident:
     def keep_site(self, config: Config, cache: BuildCache | None, site: Prepared) -> None:
         """The site a build prepared and the state it saved, read back (None: it saved none,
         and nothing is kept). The build leaves the site as `prepare` gave it, but for the
-        shards written while reading: they are the saved state's now, never a later build's."""
-        if site.written:
-            site = dataclasses.replace(site, written={})
+        shards written while reading: they are the saved state's now, never a later build's,
+        and what it was patched from (the states before it: kept, they would stay alive)."""
+        if site.written or site.patched_from is not None:
+            site = dataclasses.replace(site, written={}, patched_from=None)
         self._site = None if cache is None else (cache, config, site)
 
     def fingerprints(

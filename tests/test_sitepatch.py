@@ -323,3 +323,14 @@ def test_a_patched_build_saves_what_it_patched_and_says_which_files_those_are(
     # rewordings and the new file were patched (the respelling and the deletion prepared
     # in full, which finds the changed states itself)
     assert told[-5:] == [[REWORDINGS[0][0]], None, [REWORDINGS[1][0]], [new], None]
+
+
+def test_the_site_a_resident_keeps_holds_nothing_of_the_one_before(site: Site) -> None:
+    """A patched site names the states it was patched from for the save; the resident keeps
+    the site without them, or every build would keep the last one's states alive."""
+    resident = _watched(site)
+    _edit(site, resident, *REWORDINGS[1])
+    assert site.build(resident=resident).complete
+    kept = resident.last_site(site.config(), resident.cache(site.root / ".feeds"))  # type: ignore[arg-type]
+    assert kept is not None
+    assert kept[0].patched_from is None
