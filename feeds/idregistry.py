@@ -97,7 +97,7 @@ class RegistryMemo:
     # `save_ids`' text of each batch of entries as last written, by its first source: its
     # sources, the very entries and their JSON (a batch whose entries are the same objects
     # is not encoded again)
-    texts: dict[str, tuple[tuple[str, ...], tuple[Published, ...], str]] = dataclasses.field(
+    texts: dict[str, tuple[tuple[str, ...], tuple[Published, ...], bytes]] = dataclasses.field(
         default_factory=dict
     )
     # the registry last written whole (None while one is being written), its sources sorted
@@ -260,7 +260,7 @@ def save_ids(
     """Write the registry atomically; an unchanged one is not touched. Raises `OSError`.
     Written in chunks (at a million articles the text is a quarter of a GiB); with a `memo`
     (a resident's), only the batches with a changed entry are encoded again."""
-    chunks = _ids_chunks(part.encode() for part in _ids_parts(registry, memo))
+    chunks = _ids_chunks(_ids_parts(registry, memo))
     temp = cache_dir / f".cache-{IDS_FILE}.{secrets.token_hex(6)}.tmp"  # see cache.TEMP_PREFIX
     write_file_atomically(cache_dir / IDS_FILE, chunks, temp)
 
@@ -280,7 +280,7 @@ def _ids_chunks(parts: Iterator[bytes]) -> Iterator[bytes]:
     yield b"}}"
 
 
-def _ids_parts(registry: Mapping[str, Published], memo: RegistryMemo | None) -> Iterator[str]:
+def _ids_parts(registry: Mapping[str, Published], memo: RegistryMemo | None) -> Iterator[bytes]:
     """The articles mapping's text, about `_BATCH` entries at a time (one C call each). With
     a `memo` (a resident's) a batch begins where a source's hash says, so an article that
     comes or goes changes one batch, not every one after it, and a batch whose entries are
@@ -310,9 +310,10 @@ def _ids_parts(registry: Mapping[str, Published], memo: RegistryMemo | None) -> 
     memo.written = registry
 
 
-def _batch_text(batch: Sequence[str], entries: Sequence[Published]) -> str:
-    # [1:-1]: without the braces
-    return json.dumps(dict(zip(batch, entries, strict=True)), ensure_ascii=False)[1:-1]
+def _batch_text(batch: Sequence[str], entries: Sequence[Published]) -> bytes:
+    """The batch's part of the articles mapping, UTF-8, without the braces (`[1:-1]`): kept
+    encoded, so a batch taken as last written is not encoded again either."""
+    return json.dumps(dict(zip(batch, entries, strict=True)), ensure_ascii=False)[1:-1].encode()
 
 
 def _dirty_batches(registry: Mapping[str, Published], memo: RegistryMemo) -> set[int] | None:
