@@ -95,7 +95,7 @@ class RegistryMemo:
 
     entries: dict[int, tuple[Article, str, Published]] = dataclasses.field(default_factory=dict)
     # `save_ids`' text of each batch of entries as last written, by its first source: its
-    # sources, the very entries and their JSON (a batch whose entries are the same objects
+    # sources, the very entries and their JSON in UTF-8 (a batch whose entries are the same objects
     # is not encoded again)
     texts: dict[str, tuple[tuple[str, ...], tuple[Published, ...], bytes]] = dataclasses.field(
         default_factory=dict
