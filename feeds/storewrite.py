@@ -36,7 +36,7 @@ from feeds.cache import (
     shard_name,
 )
 from feeds.codec import dump, dumps
-from feeds.stattable import StatTable
+from feeds.stattable import Stat, StatTable
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,10 +86,12 @@ def save_cache(
     folder = cache_dir / STORE_DIR
     shards: dict[str, Shard] = {}
     changes = _file_changes(cache, before, changed)
-    touched = _touched_file_shards(changes)
+    touched = None if changes is None else _touched_file_shards(changes)
     groups = _grouped(cache, touched, before)
     if touched is not None:  # the other file shards hold the very states they held
-        shards.update((n, s) for n, s in before.shards.items() if _untouched(n, touched))
+        shards.update(
+            (n, s) for n, s in before.shards.items() if n.startswith("files/") and n not in touched
+        )
     for name, records in groups.items():
         last = before.shards.get(name)
         if last is not None and _same_records(name, records, last.keys, before):
@@ -109,8 +111,9 @@ def save_cache(
             part = dict(records)
         shards[name] = Shard(tuple(part), _write_new(folder, part))
     cache.shards = shards
-    manifest = cache.manifest = _manifest_of(cache, before, changes)
-    if before.manifest is not None and changes is not None and _from_last(before, changes):
+    base = _base_stats(before, changes)
+    manifest = cache.manifest = _manifest_of(cache, base, changes)
+    if base is not None and changes is not None and before.manifest is not None:
         cache.saved_after = (before.manifest, (*changes.others, *changes.gone))
     if _same_manifest(manifest, before.manifest or _manifest_of(before)):
         return
@@ -127,6 +130,9 @@ def read_back(cache_dir: Path, saved: BuildCache, before: BuildCache) -> BuildCa
     entries = {key: view for key in where if (view := known.get(key)) is not None}
     memo = Memo(entries, folder=cache_dir / STORE_DIR, files=manifest.store, where=where)
     return replace(saved, memo=memo, shards=dict(saved.shards), manifest=manifest)
+
+
+_Stats = Mapping[str, Stat | None]  # a manifest's stats, by path
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,18 +166,12 @@ def _file_changes(
     return _Changes(others, gone)
 
 
-def _touched_file_shards(changes: _Changes | None) -> dict[str, list[str]] | None:
+def _touched_file_shards(changes: _Changes) -> dict[str, list[str]]:
     """The file shards that may hold other records than before, with those paths."""
-    if changes is None:
-        return None
     touched: dict[str, list[str]] = {}
     for relative in chain(changes.others, changes.gone):
         touched.setdefault(file_shard(relative), []).append(relative)
     return touched
-
-
-def _untouched(name: str, touched: Mapping[str, list[str]]) -> bool:
-    return name.startswith("files/") and name not in touched
 
 
 def _grouped(
@@ -255,13 +255,13 @@ def _same_states(records: Mapping[str, Any], written: WrittenShard) -> bool:
 
 
 def _manifest_of(
-    cache: BuildCache, before: BuildCache | None = None, changes: _Changes | None = None
+    cache: BuildCache, base: _Stats | None = None, changes: _Changes | None = None
 ) -> Manifest:
-    """The manifest of `cache`; its stats made from `before`'s by the `changes` when given."""
+    """The manifest of `cache`; its stats the `base` ones with the `changes` when given."""
     return Manifest(
         reading_key=cache.reading_key,
         render_key=cache.render_key,
-        stats=_stats_of(cache.files, before, changes),
+        stats=_stats_of(cache.files, base, changes),
         feeds=cache.feeds,
         summary=cache.summary,
         store={name: shard.file for name, shard in cache.shards.items()},
@@ -278,22 +278,23 @@ def _same_manifest(mine: Manifest, last: Manifest) -> bool:
 _MANIFEST_BUT_STATS = tuple(f.name for f in fields(Manifest) if f.name != "stats")
 
 
-def _from_last(before: BuildCache, changes: _Changes | None) -> bool:
-    """Whether the manifest's stats are made from `before`'s by the `changes` (`_stats_of`)."""
+def _base_stats(before: BuildCache, changes: _Changes | None) -> _Stats | None:
+    """`before`'s manifest stats when this save's are those with the `changes` (they hold
+    exactly `before`'s files); else None, and the stats are made from every state."""
     last = None if before.manifest is None else before.manifest.stats
-    return changes is not None and last is not None and len(last) == len(before.files)
+    if changes is None or last is None or len(last) != len(before.files):
+        return None
+    return last
 
 
 def _stats_of(
-    files: Mapping[str, FileState], before: BuildCache | None, changes: _Changes | None
+    files: Mapping[str, FileState], base: _Stats | None, changes: _Changes | None
 ) -> StatTable:
-    if before is None or changes is None or not _from_last(before, changes):
+    if base is None or changes is None:
         return StatTable({relative: state.stat for relative, state in files.items()})
-    assert before.manifest is not None
-    last = before.manifest.stats
-    if not changes.gone and not changes.others and isinstance(last, StatTable):
-        return last
-    stats = last.copy() if isinstance(last, StatTable) else dict(last)
+    if not changes.gone and not changes.others and isinstance(base, StatTable):
+        return base
+    stats = base.copy() if isinstance(base, StatTable) else dict(base)
     for relative in changes.gone:
         del stats[relative]
     for relative in changes.others:
