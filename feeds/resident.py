@@ -72,9 +72,9 @@ class Resident:
         self._touched_before: list[FileStat] = []  # the stats they had before, in turn
         self._gone: Stats = []  # the article files it found deleted, with their last stats
         self._before_touched: Stats | None = None  # the scan's files before it took them
-        # a manifest, the scan's files when it was saved, and how many stats differ (below)
+        # a manifest, the scan's files, and how many stats differ: counted after a save (for
+        # the next build), and given by the build that began from them (`note_count`)
         self._counted: tuple[Manifest, Stats, int] | None = None
-        self._noted: tuple[Manifest, Stats, int] | None = None  # the count a build began with
         self._site: tuple[BuildCache, Config, Prepared] | None = None
         self._fingerprints: Fingerprints | None = None
 
@@ -137,8 +137,7 @@ class Resident:
         """The state a build saved (as read back), or None when it saved nothing."""
         stamp = _stamp(cache_dir / CACHE_FILE)
         self._cache = None if cache is None or stamp is None else (stamp, cache)
-        self._counted = None
-        noted, self._noted = self._noted, None
+        noted, self._counted = self._counted, None
         scan, manifest = self._scan, None if cache is None else cache.manifest
         saved = self._cache is not None and self._scan_watched
         if saved and cache is not None and manifest is not None and scan is not None:
@@ -149,9 +148,10 @@ class Resident:
             self._counted = (manifest, scan.files, count)
 
     def note_count(self, manifest: Manifest | None, files: Stats, count: int) -> None:
-        """`changed_stats(manifest, files)` as a build began (`keep_cache` counts on from
-        it when the state is saved after that manifest)."""
-        self._noted = None if manifest is None else (manifest, files, count)
+        """`changed_stats(manifest, files)` as a build began: `keep_cache` counts on from it
+        when the state is saved after that manifest, and so does `changed_count` when the
+        build saved nothing."""
+        self._counted = None if manifest is None else (manifest, files, count)
 
     def changed_count(self, manifest: Manifest | None, files: Stats) -> int | None:
         """`buildwork.changed_stats(manifest, files)`, from the count kept with the state
