@@ -212,10 +212,13 @@ def main(argv: list[str] | None = None) -> int:
                 and watcher.wait_builds(number + 1, args.timeout)
                 and ok
             )
-            if not seen or watcher is None or len(watcher.ended) <= number:
+            # the first build to end after the save (the last save's had ended before it: the
+            # loop waited for it); another one a save may start ends later still
+            ended = [t for t in watcher.ended if t > start] if watcher else []
+            if not seen or not ended:
                 print(f"latency: save {number}: not published", flush=True)
                 break
-            to_end.append(watcher.ended[number] - start)
+            to_end.append(ended[0] - start)
             print(
                 f"latency: save {number}: {latencies[-1] * 1000:.0f} ms to published, "
                 f"{to_end[-1] * 1000:.0f} ms to the build's end",
