@@ -39,20 +39,29 @@ def emails_carried(found: tuple[Pair, ...], want: tuple[Pair, ...]) -> bool:
     return True
 
 
-def addresses_taken(found: tuple[Pair, ...], want: tuple[Pair, ...]) -> bool:
-    """Whether `found` is `want` as feedparser 6 reads RSS `dc:creator` names: one in which
-    its address pattern finds an email address (a name such as `jane@example.org`) comes
-    back as that address and the rest of the name, as a single RSS author does."""
-    if len(found) != len(want):
-        return False
-    for (name, email), (want_name, want_email) in zip(found, want, strict=True):
-        if (name, email) == (want_name, want_email):
-            continue
-        if want_email is not None or email is None or email not in want_name:
-            return False
-        if name.strip() not in want_name:
-            return False
-    return True
+def _address_taken(found: Pair, want: Pair) -> bool:
+    """feedparser 6 reads an RSS `dc:creator` name in which its address pattern finds an
+    email address (`jane@example.org`) as that address and the rest of the name, as it
+    does a single RSS author."""
+    (name, email), (want_name, want_email) = found, want
+    return (
+        want_email is None
+        and email is not None
+        and email in want_name
+        and name.strip() in want_name
+    )
+
+
+def rss_creators_altered(
+    found: tuple[Pair, ...], want: tuple[Pair, ...], quirked: tuple[Pair, ...]
+) -> bool:
+    """Whether the RSS authors after the first (`dc:creator`, never an email) are `want`'s,
+    each as written, with feedparser's text quirk or with an address taken out; the first
+    (`<author>`, `email (name)` split by a pattern) may come back in any form."""
+    return len(found) == len(want) and all(
+        pair in (wanted, quirk) or _address_taken(pair, wanted) or _address_taken(pair, quirk)
+        for pair, wanted, quirk in zip(found[1:], want[1:], quirked[1:], strict=True)
+    )
 
 
 class Where(Protocol):
@@ -75,7 +84,7 @@ def compare_byline(
     """Several authors: every author element, in order, as a reader lists them; in JSON Feed
     also 1.0 `author` as the first. A difference feedparser's heuristics explain (`quirk`
     on the text, the carried email, RSS `email (name)` split by a pattern, an address found
-    in a `dc:creator` name) is `altered`."""
+    in a `dc:creator` name, alone or together) is `altered`."""
     want = byline_read(authors, fmt)
     lead = view.author if fmt == "json" else want[0]
     if view.authors == want and lead == want[0]:
@@ -84,12 +93,7 @@ def compare_byline(
     heuristic = where.quirks and (
         view.authors == quirked
         or emails_carried(view.authors, want)
-        or (
-            fmt == "rss"
-            and len(view.authors) == len(want)
-            and view.authors[1:] in (want[1:], quirked[1:])
-        )
-        or (fmt == "rss" and addresses_taken(view.authors, want))
+        or (fmt == "rss" and rss_creators_altered(view.authors, want, quirked))
     )
     (where.altered if heuristic else where.differs)(
         "authors",
