@@ -8,7 +8,7 @@ the report (the feeds are published; the message says what is at risk), never ra
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from itertools import chain
 from operator import attrgetter
 from pathlib import Path
@@ -39,13 +39,18 @@ def record_owned(
 
 
 def record_ids(
-    config: Config, registry: Mapping[str, Published], memo: RegistryMemo | None = None
+    config: Config,
+    registry: Mapping[str, Published],
+    memo: RegistryMemo | None = None,
+    previous: Mapping[str, Published] | None = None,
+    touched: Iterable[str] | None = None,
 ) -> list[Problem]:
     """Remember the id of every article published; a failure is an error. `memo`: a
-    resident's, which keeps the text of what it wrote last."""
+    resident's, which keeps the text of what it wrote last; `previous`: the registry on
+    disk, `touched`: the only sources whose entries may differ from it (`save_ids`)."""
     return _saved(
         config, config.cache_dir / IDS_FILE,
-        lambda: save_ids(config.cache_dir, registry, memo),
+        lambda: save_ids(config.cache_dir, registry, memo, previous, touched),
         "the next build cannot check that published ids stay",
     )  # fmt: skip
 

@@ -21,6 +21,7 @@ from operator import is_not
 from pathlib import Path
 from typing import NamedTuple
 
+from feeds.idjournal import append_changes, base_generation, clear_journal, journal_of, read_changes
 from feeds.model import Article
 from feeds.publish import write_file_atomically
 
@@ -199,8 +200,9 @@ def registry_swapped(
 
 
 def load_ids(cache_dir: Path) -> dict[str, Published] | None:
-    """The registry the last build saved; None when there is none (a first build, a deleted
-    cache) or it cannot be read: nothing to compare with, the build records afresh."""
+    """The registry the last build saved (ids.json with its journal applied, `idjournal`);
+    None when there is none (a first build, a deleted cache) or it cannot be read: nothing
+    to compare with, the build records afresh."""
     try:
         data = json.loads((cache_dir / IDS_FILE).read_bytes())
     except (OSError, ValueError):
@@ -211,10 +213,21 @@ def load_ids(cache_dir: Path) -> dict[str, Published] | None:
     if not isinstance(entries, dict):
         return None
     registry: dict[str, Published] = {}
+    _take(registry, entries)
+    generation = data.get("generation")
+    if type(generation) is int and generation > 0:
+        for changes in read_changes(cache_dir, generation):
+            for source in [s for s, e in changes.items() if e is None]:
+                registry.pop(source, None)
+            _take(registry, changes)
+    return registry
+
+
+def _take(registry: dict[str, Published], entries: Mapping[str, object]) -> None:
+    """Each entry of the right shape into `registry` (one of another shape is dropped)."""
     for source, entry in entries.items():  # a step in C per field, not a generator
         if isinstance(entry, list) and len(entry) in (3, 4) and all(map(isinstance, entry, _STR)):
             registry[source] = _entry(entry) if len(entry) == 4 else Published(*entry)
-    return registry
 
 
 def new_ids(previous: Mapping[str, Published], articles: Iterable[Article]) -> list[NewId]:
@@ -255,23 +268,54 @@ def describe(changes: list[NewId], shown: int = 5) -> str:
 
 
 def save_ids(
-    cache_dir: Path, registry: Mapping[str, Published], memo: RegistryMemo | None = None
+    cache_dir: Path,
+    registry: Mapping[str, Published],
+    memo: RegistryMemo | None = None,
+    previous: Mapping[str, Published] | None = None,
+    touched: Iterable[str] | None = None,
 ) -> None:
-    """Write the registry atomically; an unchanged one is not touched. Raises `OSError`.
-    Written in chunks (at a million articles the text is a quarter of a GiB); with a `memo`
-    (a resident's), only the batches with a changed entry are encoded again."""
-    chunks = _ids_chunks(_ids_parts(registry, memo))
+    """Save the registry; an unchanged one is not touched. Raises `OSError`. Given the
+    registry on disk (`previous`, as `load_ids` read it) only the entries that differ go,
+    as the next journal file (`idjournal`; `touched`: the only sources that may differ);
+    else, or when the journal is full, ids.json is written whole and atomically, in chunks
+    (at a million articles the text is a quarter of a GiB); with a `memo` (a resident's),
+    only the batches with an entry changed since it was last written are encoded again."""
+    if previous is not None:
+        changes = _changes(previous, registry, touched)
+        if not changes:
+            return
+        generation = base_generation(cache_dir, IDS_FILE)
+        if generation is not None:
+            base_size = (cache_dir / IDS_FILE).stat().st_size
+            if append_changes(cache_dir, generation, changes, base_size):
+                return
+    last = max(base_generation(cache_dir, IDS_FILE) or 0, journal_of(cache_dir).newest_generation())
+    chunks = _ids_chunks(_ids_parts(registry, memo), last + 1)
     temp = cache_dir / f".cache-{IDS_FILE}.{secrets.token_hex(6)}.tmp"  # see cache.TEMP_PREFIX
     write_file_atomically(cache_dir / IDS_FILE, chunks, temp)
+    clear_journal(cache_dir)  # stale now: another generation
+
+
+def _changes(
+    previous: Mapping[str, Published],
+    registry: Mapping[str, Published],
+    touched: Iterable[str] | None,
+) -> dict[str, Published | None]:
+    """The entries of `registry` that differ from `previous`'s, by source; None: gone."""
+    if touched is None:  # entries that are `previous`'s very objects are the same (in C)
+        touched = [*compress(registry, map(is_not, registry.values(), map(previous.get, registry)))]
+        touched.extend(previous.keys() - registry.keys())
+    return {s: e for s in touched if (e := registry.get(s)) != previous.get(s)}
 
 
 _BATCH = 2_000  # entries encoded at a time
 
 
-def _ids_chunks(parts: Iterator[bytes]) -> Iterator[bytes]:
-    """The bytes `json.dumps` gives for `{"version": 1, "articles": {...}}` (its default
-    separators), from the parts of the articles mapping (`"source": [...]`, several each)."""
-    yield f'{{"version": {_VERSION}, "articles": {{'.encode()
+def _ids_chunks(parts: Iterator[bytes], generation: int) -> Iterator[bytes]:
+    """The bytes `json.dumps` gives for `{"version": 1, "generation": G, "articles": {...}}`
+    (its default separators), from the parts of the articles mapping (`"source": [...]`,
+    several each)."""
+    yield f'{{"version": {_VERSION}, "generation": {generation}, "articles": {{'.encode()
     first = next(parts, None)
     if first is not None:
         yield first

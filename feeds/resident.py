@@ -29,6 +29,7 @@ from feeds.cache import CACHE_FILE, BuildCache, Manifest, stat_key
 from feeds.config import Config
 from feeds.contentbytes import FOLDER_FLAGS
 from feeds.contentfiles import Skipped, is_article_name, is_excluded
+from feeds.idjournal import JOURNAL_DIR
 from feeds.idregistry import IDS_FILE, Published, RegistryMemo
 from feeds.keys import Fingerprints
 from feeds.model import Article, FileStat
@@ -65,7 +66,7 @@ class Resident:
         self._scan_watched = False  # and was already watching when `_scan` began
         self._changed: set[str] = set()  # absolute paths reported since the last scan
         self._cache: tuple[FileStamp, BuildCache] | None = None
-        self._ids: tuple[FileStamp, dict[str, Published]] | None = None
+        self._ids: tuple[tuple[FileStamp, FileStamp], dict[str, Published]] | None = None
         self.registry = RegistryMemo()  # for `registry_of` and `save_ids`
         self._touched: Stats | None = None  # the files the last scan took again, if it did
         self._came: Stats = []  # and the new article files it found (not excluded)
@@ -129,7 +130,8 @@ class Resident:
 
     def ids(self, cache_dir: Path) -> dict[str, Published] | None:
         """The registry the last build saved while ids.json is still that one, or None."""
-        return _still(self._ids, cache_dir / IDS_FILE)
+        kept = self._ids
+        return kept[1] if kept is not None and _ids_stamp(cache_dir) == kept[0] else None
 
     # -- what a build leaves -----------------------------------------------------------------
 
@@ -222,8 +224,8 @@ class Resident:
         return kept
 
     def keep_ids(self, cache_dir: Path, registry: dict[str, Published] | None) -> None:
-        stamp = _stamp(cache_dir / IDS_FILE)
-        self._ids = None if registry is None or stamp is None else (stamp, registry)
+        stamp = _ids_stamp(cache_dir)
+        self._ids = None if registry is None or stamp[0] is None else (stamp, registry)
 
 
 def _count_since(
@@ -293,6 +295,11 @@ def _holds(files: Stats, folder: str) -> bool:
 def _still(kept: tuple[FileStamp, T] | None, path: Path) -> T | None:
     """What was kept of the file at `path` while the file has the stamp it had then."""
     return kept[1] if kept is not None and _stamp(path) == kept[0] else None
+
+
+def _ids_stamp(cache_dir: Path) -> tuple[FileStamp, FileStamp]:
+    """ids.json's stamp and its journal folder's (a file added to it or removed changes it)."""
+    return _stamp(cache_dir / IDS_FILE), _stamp(cache_dir / JOURNAL_DIR)
 
 
 def _stamp(path: Path) -> FileStamp:

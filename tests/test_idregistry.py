@@ -268,6 +268,7 @@ def test_ids_json_is_written_in_chunks_as_json_dumps_writes_it(tmp_path: Path) -
     expected = json.dumps(
         {
             "version": 1,
+            "generation": 1,
             "articles": {
                 s: [e.id, e.title, e.published, e.digest] for s, e in sorted(registry.items())
             },
@@ -276,8 +277,8 @@ def test_ids_json_is_written_in_chunks_as_json_dumps_writes_it(tmp_path: Path) -
     ).encode()
     save_ids(tmp_path, registry)
     assert (tmp_path / IDS_FILE).read_bytes() == expected
-    save_ids(tmp_path, {})
-    assert (tmp_path / IDS_FILE).read_bytes() == b'{"version": 1, "articles": {}}'
+    save_ids(tmp_path, {})  # written whole again: the next generation
+    assert (tmp_path / IDS_FILE).read_bytes() == b'{"version": 1, "generation": 2, "articles": {}}'
     save_ids(tmp_path, dict(list(registry.items())[:1]))
     assert json.loads((tmp_path / IDS_FILE).read_bytes())["articles"] == {
         "posts/04500-caf\u00e9.md": ["tag:x,2026:4500", 'T "4500"\n', "2026-01-01", "d"]
@@ -293,9 +294,12 @@ def test_a_resident_writes_the_same_ids_json_encoding_only_the_batches_that_chan
 
     import feeds.idregistry
 
+    saves = iter(range(1, 1000))  # each save without the registry on disk: a generation
+
     def expected(registry: dict[str, Published]) -> bytes:
         articles = {s: list(registry[s]) for s in sorted(registry)}
-        return json.dumps({"version": 1, "articles": articles}, ensure_ascii=False).encode()
+        whole = {"version": 1, "generation": next(saves), "articles": articles}
+        return real_dumps(whole, ensure_ascii=False).encode()
 
     def entry(n: int, title: str = "T") -> Published:
         return Published(f"tag:x,2026:{n}", f"{title} \u00e9 {n}", "2026-01-01", f"d{n}")
@@ -330,13 +334,14 @@ def test_a_resident_writes_the_same_ids_json_encoding_only_the_batches_that_chan
     encoded.clear()
     save_ids(tmp_path, dict(registry), memo)  # the very entries, in another dict
     assert encoded == []
+    assert (tmp_path / IDS_FILE).read_bytes() == expected(registry)
     for step in range(5):  # one article gone and another come: as many sources, not the same
         gone = shuffled.choice(sorted(registry))
         registry[gone.replace(".md", f"-renamed{step}.md")] = registry.pop(gone)
         save_ids(tmp_path, registry, memo)
         assert (tmp_path / IDS_FILE).read_bytes() == expected(registry), step
     save_ids(tmp_path, {}, memo)
-    assert (tmp_path / IDS_FILE).read_bytes() == b'{"version": 1, "articles": {}}'
+    assert (tmp_path / IDS_FILE).read_bytes() == expected({})
 
 
 def test_a_resident_given_a_new_registry_each_build_encodes_only_the_changed_batches(
@@ -352,9 +357,12 @@ def test_a_resident_given_a_new_registry_each_build_encodes_only_the_changed_bat
     encoded: list[int] = []
     real_dumps = json.dumps
 
+    saves = iter(range(1, 1000))  # each save without the registry on disk: a generation
+
     def expected(registry: dict[str, Published]) -> bytes:
         articles = {s: list(registry[s]) for s in sorted(registry)}
-        return real_dumps({"version": 1, "articles": articles}, ensure_ascii=False).encode()
+        whole = {"version": 1, "generation": next(saves), "articles": articles}
+        return real_dumps(whole, ensure_ascii=False).encode()
 
     def counted(value: object, **kwargs: object) -> str:
         encoded.append(1)
@@ -367,6 +375,7 @@ def test_a_resident_given_a_new_registry_each_build_encodes_only_the_changed_bat
         for n in range(20_000)
     }
     save_ids(tmp_path, registry, memo)
+    assert (tmp_path / IDS_FILE).read_bytes() == expected(registry)
     shuffled = random.Random(5)
     for step in range(40):
         registry = dict(registry)  # a new mapping, as every build makes

@@ -5,7 +5,6 @@ and nothing left for a fresh process to do."""
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from sites import (
 from test_sitepatch import _watched
 
 import feeds.build
+from feeds.idregistry import load_ids
 from feeds.resident import Resident
 
 
@@ -37,11 +37,12 @@ def _add(site: Site, resident: Resident, files: dict[str, str]) -> feeds.build.B
 
 
 def _ids(root: Path) -> object:
-    return json.loads((root / ".feeds" / "ids.json").read_text(encoding="utf-8"))
+    """The registry saved in `root` (ids.json and its journal) as the next build reads it."""
+    return load_ids(root / ".feeds")
 
 
 def _clean_ids(site: Site, root: Path) -> object:
-    """The ids.json a fresh process saves for the site's content (built in `root`)."""
+    """The registry a fresh process saves for the site's content (built in `root`)."""
     clean_build(site, root)
     return _ids(root)
 
