@@ -52,6 +52,14 @@ def test_a_table_comes_back_from_its_pickle_with_every_stat_and_the_racy_one() -
     assert loaded(StatTable({})) == StatTable({}) and len(loaded(StatTable({}))) == 0
 
 
+def test_racy_stats_anywhere_come_back_racy_and_only_they() -> None:
+    stats: dict[str, Stat | None] = {f"a/{n}.md": (n, n, n, n) for n in range(10)}
+    for racy in ([0], [9], [0, 1, 5, 9], list(range(10))):
+        given = {p: None if n in racy else s for n, (p, s) in enumerate(stats.items())}
+        back = loaded(StatTable(dict(given)))
+        assert dict(back) == given and list(back) == list(given), racy
+
+
 def test_a_loaded_table_tells_its_length_and_digest_without_unpacking(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
