@@ -47,9 +47,12 @@ class Journal(NamedTuple):
 
 
 def _folder(cache_dir: Path) -> Path | None:
-    """The journal folder; None when it is a link (never followed out of the cache)."""
+    """The journal folder; None when it is a link (never followed out of the cache) or
+    something else than a folder (then ids.json is written whole, as with no journal)."""
     folder = cache_dir / JOURNAL_DIR
-    return None if folder.is_symlink() else folder
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        return None
+    return folder
 
 
 def journal_of(cache_dir: Path) -> Journal:

@@ -10,8 +10,11 @@ import random
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import feeds.idjournal
+import feeds.idregistry
 from feeds.idjournal import JOURNAL_DIR, MAX_FILES
 from feeds.idregistry import IDS_FILE, Published, RegistryMemo, load_ids, save_ids
 from feeds.resident import Resident
@@ -164,7 +167,8 @@ def test_a_journal_file_that_cannot_be_read_is_left_out_and_the_others_applied(
     folder = tmp_path / JOURNAL_DIR
     (folder / ".1.3.0123456789ab.tmp").write_bytes(b'{"version": 1, "gener')  # a killed build
     (folder / "1.9.json").write_bytes(b"\xff not json")
-    (folder / "1.10.json").write_text(json.dumps({"version": 1, "generation": 7, "changes": {}}))
+    elsewhere = {"version": 1, "generation": 7, "changes": {"a.md": None}}  # says another
+    (folder / "1.10.json").write_text(json.dumps(elsewhere))
     (folder / "1.11.json").write_text(
         json.dumps({"version": 1, "generation": 1, "changes": {"c.md": [1, 2], "d.md": "x"}})
     )
@@ -228,3 +232,82 @@ def test_a_journal_folder_that_is_a_link_is_never_followed(tmp_path: Path) -> No
     save_ids(cache, changed, previous=registry)  # nor written into: ids.json written whole
     assert sorted(os.listdir(elsewhere)) == ["1.1.json"]
     assert load_ids(cache) == changed
+
+
+def test_a_file_where_the_journal_folder_goes_means_ids_json_written_whole(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / JOURNAL_DIR).write_text("not a folder")
+    registry = _site(a=_entry(1))
+    save_ids(tmp_path, registry)
+    changed = {**registry, "a.md": _entry(1, "Changed")}
+    save_ids(tmp_path, changed, previous=registry)  # saved, not refused
+    assert (tmp_path / IDS_FILE).read_bytes() == _whole(changed, 2)
+    assert (tmp_path / JOURNAL_DIR).read_text() == "not a folder"
+    assert load_ids(tmp_path) == changed
+
+
+# -- property: any sequence of builds leaves the registry the last saved one -------------------
+
+_STEPS = st.lists(
+    st.tuples(
+        st.sampled_from(["journal", "whole", "killed", "refused", "lost base", "not cleared"]),
+        st.lists(st.tuples(st.integers(0, 59), st.integers(0, 3)), min_size=0, max_size=6),
+    ),
+    max_size=25,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(steps=_STEPS)
+def test_property_any_sequence_of_builds_reads_back_as_the_last_saved_registry(
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    steps: list[tuple[str, list[tuple[int, int]]]],
+) -> None:
+    """A model: the registry the last successful save was given. Saves that know the one on
+    disk, saves that do not, builds killed before their save or before the journal was
+    cleared, saves refused by the disk, and an ids.json lost (the journal left behind); the
+    journal folds after 3 files here."""
+    monkeypatch.setattr(feeds.idjournal, "MAX_FILES", 3)
+    cache = tmp_path_factory.mktemp("cache")
+    model: dict[str, Published] | None = None
+    registry = _site()
+    for kind, edits in steps:
+        registry = dict(registry)
+        for slot, what in edits:  # 0: reworded, 1: gone, 2-3: a new or same entry
+            source = f"s/{slot}.md"
+            if what == 1:
+                registry.pop(source, None)
+            else:
+                registry[source] = _entry(slot, "T" if what > 1 else f"R{len(steps)}")
+        if kind == "killed":
+            continue
+        if kind == "lost base":
+            (cache / IDS_FILE).unlink(missing_ok=True)
+            model = None
+            continue
+        on_disk = load_ids(cache)
+        assert on_disk == model
+        previous = on_disk if kind in ("journal", "refused") else None
+        if kind == "refused":
+            with monkeypatch.context() as refusing:
+                refusing.setattr(feeds.idjournal, "write_file_atomically", _refuse)
+                refusing.setattr(feeds.idregistry, "write_file_atomically", _refuse)
+                with pytest.raises(OSError):
+                    save_ids(cache, registry, previous=previous)
+                    if previous == registry:  # nothing to write: nothing refused
+                        raise OSError("unchanged")
+            continue
+        with monkeypatch.context() as killed:
+            if kind == "not cleared":  # killed between writing ids.json whole and clearing
+                killed.setattr(feeds.idregistry, "clear_journal", lambda _: None)
+            save_ids(cache, registry, previous=previous)
+        model = dict(registry)
+    assert load_ids(cache) == model
+
+
+def _refuse(*_: object, **__: object) -> bool:
+    raise OSError(28, "No space left on device")
