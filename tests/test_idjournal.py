@@ -12,6 +12,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sites import CHANGES, Site, clean_build, make_site
+from test_incremental import NEW_IDS
+from test_resident import _reported, _tree
 
 import feeds.idjournal
 import feeds.idregistry
@@ -311,3 +314,48 @@ def test_property_any_sequence_of_builds_reads_back_as_the_last_saved_registry(
 
 def _refuse(*_: object, **__: object) -> bool:
     raise OSError(28, "No space left on device")
+
+
+# -- end to end: every kind of change, as a fresh process and under a resident ----------------
+
+
+@pytest.mark.parametrize("resident", [False, True], ids=["fresh", "resident"])
+@pytest.mark.parametrize("name", sorted(CHANGES))
+def test_every_change_saved_in_the_journal_reads_back_as_a_clean_builds_registry(
+    name: str, resident: bool, site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the fixture site is small: a journal as big as ids.json is allowed, so one is written
+    monkeypatch.setattr(feeds.idjournal, "MAX_SHARE", 1)
+    kept = Resident() if resident else None
+    site.build(resident=kept)
+    cache = site.root / ".feeds"
+    base = (cache / IDS_FILE).read_bytes()
+    whole = make_site(tmp_path / "whole")  # the same site and change, saved whole each time
+    whole.build()
+    if kept is not None:
+        kept.watching()
+        site.build(resident=kept)
+    before, first = _tree(site), load_ids(cache)
+    CHANGES[name](site, monkeypatch)
+    CHANGES[name](whole, monkeypatch)
+    if kept is not None:
+        kept.changed(_reported(before, _tree(site)))
+    report = site.build(resident=kept, accept_new_ids=name in NEW_IDS)
+    with monkeypatch.context() as no_journal:
+        no_journal.setattr(feeds.idjournal, "MAX_FILES", 0)
+        expected = whole.build(accept_new_ids=name in NEW_IDS)
+    journal = _journal(cache)  # some changes build once in between
+    if (cache / IDS_FILE).read_bytes() == base:  # saved in the journal, or nothing to save
+        assert journal == [f"1.{n}.json" for n in range(1, len(journal) + 1)], name
+        assert bool(journal) or load_ids(cache) == first, name
+    else:  # more changed than ids.json holds: written whole, the next generation
+        assert (cache / IDS_FILE).read_bytes().startswith(b'{"version": 1, "generation": 2, ')
+        assert journal == [], name
+    clean = tmp_path / "clean"
+    clean_build(site, clean)
+    assert load_ids(cache) == load_ids(clean / ".feeds"), name
+    assert (report.added, report.changed, report.removed) == (
+        expected.added,
+        expected.changed,
+        expected.removed,
+    ), name
