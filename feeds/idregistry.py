@@ -280,16 +280,16 @@ def save_ids(
     else, or when the journal is full, ids.json is written whole and atomically, in chunks
     (at a million articles the text is a quarter of a GiB); with a `memo` (a resident's),
     only the batches with an entry changed since it was last written are encoded again."""
+    generation = base_generation(cache_dir, IDS_FILE)  # None: no base, or an older feeds'
     if previous is not None:
         changes = _changes(previous, registry, touched)
         if not changes:
             return
-        generation = base_generation(cache_dir, IDS_FILE)
         if generation is not None:
             base_size = (cache_dir / IDS_FILE).stat().st_size
             if append_changes(cache_dir, generation, changes, base_size):
                 return
-    last = max(base_generation(cache_dir, IDS_FILE) or 0, journal_of(cache_dir).newest_generation())
+    last = max(generation or 0, journal_of(cache_dir).newest_generation())
     chunks = _ids_chunks(_ids_parts(registry, memo), last + 1)
     temp = cache_dir / f".cache-{IDS_FILE}.{secrets.token_hex(6)}.tmp"  # see cache.TEMP_PREFIX
     write_file_atomically(cache_dir / IDS_FILE, chunks, temp)

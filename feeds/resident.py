@@ -129,7 +129,8 @@ class Resident:
         return _still(self._cache, cache_dir / CACHE_FILE)
 
     def ids(self, cache_dir: Path) -> dict[str, Published] | None:
-        """The registry the last build saved while ids.json is still that one, or None."""
+        """The registry the last build saved while ids.json and its journal folder are still
+        those it left, or None."""
         kept = self._ids
         return kept[1] if kept is not None and _ids_stamp(cache_dir) == kept[0] else None
 
