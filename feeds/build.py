@@ -220,8 +220,7 @@ def _build_stages(
     summary = summary_of(site, rendered, pages, summary_problems)
     if not hold:
         problems.extend(record_owned(config, planned, report, owned.before))
-        memo = None if resident is None else resident.registry
-        ids_problems = record_ids(config, registry, memo, previous_ids, touched)
+        ids_problems = record_ids(config, registry, previous_ids, touched)
         problems.extend(ids_problems)
         if resident is not None:
             resident.keep_ids(config.cache_dir, None if ids_problems else registry)

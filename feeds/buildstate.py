@@ -16,7 +16,7 @@ from pathlib import Path
 from feeds.cache import BuildCache, FeedState, FileState, Memo, Summary
 from feeds.config import Config
 from feeds.feedfiles import Rendered
-from feeds.idregistry import IDS_FILE, Published, RegistryMemo, save_ids
+from feeds.idregistry import IDS_FILE, Published, save_ids
 from feeds.keys import reading_key, render_key
 from feeds.model import Problem
 from feeds.ownership import OWNED_NAME, owned_after, write_owned
@@ -41,16 +41,14 @@ def record_owned(
 def record_ids(
     config: Config,
     registry: Mapping[str, Published],
-    memo: RegistryMemo | None = None,
     previous: Mapping[str, Published] | None = None,
     touched: Iterable[str] | None = None,
 ) -> list[Problem]:
-    """Remember the id of every article published; a failure is an error. `memo`: a
-    resident's, which keeps the text of what it wrote last; `previous`: the registry on
-    disk, `touched`: the only sources whose entries may differ from it (`save_ids`)."""
+    """Remember the id of every article published; a failure is an error. `previous`: the
+    registry on disk, `touched`: the only sources whose entries may differ (`save_ids`)."""
     return _saved(
         config, config.cache_dir / IDS_FILE,
-        lambda: save_ids(config.cache_dir, registry, memo, previous, touched),
+        lambda: save_ids(config.cache_dir, registry, previous, touched),
         "the next build cannot check that published ids stay",
     )  # fmt: skip
 

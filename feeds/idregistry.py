@@ -13,8 +13,7 @@ import hashlib
 import json
 import operator
 import secrets
-from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import compress
 from operator import is_not
@@ -95,18 +94,6 @@ class RegistryMemo:
     same body key is not digested again."""
 
     entries: dict[int, tuple[Article, str, Published]] = dataclasses.field(default_factory=dict)
-    # `save_ids`' text of each batch of entries as last written, by its first source: its
-    # sources, the very entries and their JSON in UTF-8 (a batch whose entries are the same objects
-    # is not encoded again)
-    texts: dict[str, tuple[tuple[str, ...], tuple[Published, ...], bytes]] = dataclasses.field(
-        default_factory=dict
-    )
-    # the registry last written whole (None while one is being written), its sources sorted
-    # and where its batches began: the same while no article comes or goes (sorting a
-    # million sources took half a second)
-    written: Mapping[str, Published] | None = None
-    sources: list[str] = dataclasses.field(default_factory=list)
-    starts: list[int] = dataclasses.field(default_factory=list)
 
 
 def registry_of(
@@ -270,7 +257,6 @@ def describe(changes: list[NewId], shown: int = 5) -> str:
 def save_ids(
     cache_dir: Path,
     registry: Mapping[str, Published],
-    memo: RegistryMemo | None = None,
     previous: Mapping[str, Published] | None = None,
     touched: Iterable[str] | None = None,
 ) -> None:
@@ -278,8 +264,7 @@ def save_ids(
     registry on disk (`previous`, as `load_ids` read it) only the entries that differ go,
     as the next journal file (`idjournal`; `touched`: the only sources that may differ);
     else, or when the journal is full, ids.json is written whole and atomically, in chunks
-    (at a million articles the text is a quarter of a GiB); with a `memo` (a resident's),
-    only the batches with an entry changed since it was last written are encoded again."""
+    (at a million articles the text is a quarter of a GiB)."""
     generation = base_generation(cache_dir, IDS_FILE)  # None: no base, or an older feeds'
     if previous is not None:
         changes = _changes(previous, registry, touched)
@@ -290,7 +275,7 @@ def save_ids(
             if append_changes(cache_dir, generation, changes, base_size):
                 return
     last = max(generation or 0, journal_of(cache_dir).newest_generation())
-    chunks = _ids_chunks(_ids_parts(registry, memo), last + 1)
+    chunks = _ids_chunks(_ids_parts(registry), last + 1)
     temp = cache_dir / f".cache-{IDS_FILE}.{secrets.token_hex(6)}.tmp"  # see cache.TEMP_PREFIX
     write_file_atomically(cache_dir / IDS_FILE, chunks, temp)
     clear_journal(cache_dir)  # stale now: another generation
@@ -324,58 +309,13 @@ def _ids_chunks(parts: Iterator[bytes], generation: int) -> Iterator[bytes]:
     yield b"}}"
 
 
-def _ids_parts(registry: Mapping[str, Published], memo: RegistryMemo | None) -> Iterator[bytes]:
-    """The articles mapping's text, about `_BATCH` entries at a time (one C call each). With
-    a `memo` (a resident's) a batch begins where a source's hash says, so an article that
-    comes or goes changes one batch, not every one after it, and a batch whose entries are
-    the very ones it was made of is taken as last written. `hash` of a str is fixed within a
-    process, which is as long as a memo lives; the text does not depend on the batches."""
-    if memo is None:  # nothing kept for later: batches of `_BATCH`, found without a pass
-        ordered = sorted(registry)
-        for start in range(0, len(ordered), _BATCH):
-            part = ordered[start : start + _BATCH]
-            yield _batch_text(part, tuple(map(registry.__getitem__, part)))
-        return
-    known, memo.texts = memo.texts, {}
-    dirty = _dirty_batches(registry, memo)
-    memo.written, sources, starts = None, memo.sources, memo.starts
-    if not sources:
-        memo.written = registry
-        return
-    for number, (start, end) in enumerate(zip(starts, [*starts[1:], len(sources)], strict=True)):
-        kept = known.get(sources[start])
-        if kept is None or dirty is None or number in dirty:
-            batch = tuple(sources[start:end])
-            entries = tuple(map(registry.__getitem__, batch))  # tuples: JSON arrays
-            if kept is None or kept[0] != batch or not all(map(operator.is_, kept[1], entries)):
-                kept = (batch, entries, _batch_text(batch, entries))
-        memo.texts[sources[start]] = kept
-        yield kept[2]
-    memo.written = registry
-
-
-def _batch_text(batch: Sequence[str], entries: Sequence[Published]) -> bytes:
-    """The batch's part of the articles mapping, UTF-8, without the braces (`[1:-1]`): kept
-    encoded, so a batch taken as last written is not encoded again either."""
-    return json.dumps(dict(zip(batch, entries, strict=True)), ensure_ascii=False)[1:-1].encode()
-
-
-def _dirty_batches(registry: Mapping[str, Published], memo: RegistryMemo) -> set[int] | None:
-    """The batches (by number) holding an entry that is not the very one `memo.written`
-    held, when the sources are those it had (`memo.sources` and `memo.starts` kept); else
-    None, with them sorted and found again (every batch is then compared entry by entry).
-    A build gives a new registry each time and never changes one it gave; the very mapping
-    given again (changed in place, perhaps) is compared entry by entry."""
-    last = memo.written
-    if last is not None and last is not registry and len(last) == len(registry):
-        changed = list(compress(registry, map(is_not, registry.values(), map(last.get, registry))))
-        if all(map(last.__contains__, changed)):  # none came, so (as many) none went
-            sources, starts = memo.sources, memo.starts
-            return {bisect_right(starts, bisect_left(sources, s)) - 1 for s in changed}
-    if len(memo.sources) != len(registry) or not all(map(registry.__contains__, memo.sources)):
-        memo.sources = sources = sorted(registry)
-        memo.starts = [i for i, s in enumerate(sources) if i == 0 or hash(s) % _BATCH == 0]
-    return None
+def _ids_parts(registry: Mapping[str, Published]) -> Iterator[bytes]:
+    """The articles mapping's text, UTF-8, `_BATCH` entries at a time (one C call each)."""
+    ordered = sorted(registry)
+    for start in range(0, len(ordered), _BATCH):
+        batch = ordered[start : start + _BATCH]
+        part = dict(zip(batch, map(registry.__getitem__, batch), strict=True))  # tuples: arrays
+        yield json.dumps(part, ensure_ascii=False)[1:-1].encode()  # [1:-1]: without the braces
 
 
 def article_changes(

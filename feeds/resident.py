@@ -67,7 +67,7 @@ class Resident:
         self._changed: set[str] = set()  # absolute paths reported since the last scan
         self._cache: tuple[FileStamp, BuildCache] | None = None
         self._ids: tuple[tuple[FileStamp, FileStamp], dict[str, Published]] | None = None
-        self.registry = RegistryMemo()  # for `registry_of` and `save_ids`
+        self.registry = RegistryMemo()  # for `registry_of` and `registry_swapped`
         self._touched: Stats | None = None  # the files the last scan took again, if it did
         self._came: Stats = []  # and the new article files it found (not excluded)
         self._touched_before: list[FileStat] = []  # the stats they had before, in turn

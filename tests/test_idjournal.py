@@ -19,7 +19,7 @@ from test_resident import _reported, _tree
 import feeds.idjournal
 import feeds.idregistry
 from feeds.idjournal import JOURNAL_DIR, MAX_FILES
-from feeds.idregistry import IDS_FILE, Published, RegistryMemo, load_ids, save_ids
+from feeds.idregistry import IDS_FILE, Published, load_ids, save_ids
 from feeds.resident import Resident
 
 
@@ -104,26 +104,25 @@ def test_touched_names_the_only_sources_looked_at(tmp_path: Path) -> None:
 
 def test_a_full_journal_is_folded_into_a_base_written_whole(tmp_path: Path) -> None:
     registry = {f"posts/{n:05d}.md": _entry(n) for n in range(20_000)}
-    memo = RegistryMemo()
-    save_ids(tmp_path, registry, memo)
+    save_ids(tmp_path, registry)
     base = (tmp_path / IDS_FILE).read_bytes()
     rng = random.Random(5)
     for step in range(1, MAX_FILES + 1):
         previous = registry
         registry = dict(registry)
         _edit(registry, rng, step)
-        save_ids(tmp_path, registry, memo, previous)
+        save_ids(tmp_path, registry, previous)
     assert len(_journal(tmp_path)) == MAX_FILES
     assert (tmp_path / IDS_FILE).read_bytes() == base
     previous = registry
     registry = dict(registry)
     registry["posts/00007.md"] = _entry(7, "Folded")
-    save_ids(tmp_path, registry, memo, previous)  # one more: written whole, a new generation
+    save_ids(tmp_path, registry, previous)  # one more: written whole, a new generation
     assert (tmp_path / IDS_FILE).read_bytes() == _whole(registry, 2)
     assert _journal(tmp_path) == []
     assert load_ids(tmp_path) == registry
     previous, registry = registry, {**registry, "posts/00008.md": _entry(8, "After")}
-    save_ids(tmp_path, registry, memo, previous)
+    save_ids(tmp_path, registry, previous)
     assert _journal(tmp_path) == ["2.1.json"]
     assert load_ids(tmp_path) == registry
 
@@ -331,19 +330,24 @@ def test_every_change_saved_in_the_journal_reads_back_as_a_clean_builds_registry
     cache = site.root / ".feeds"
     base = (cache / IDS_FILE).read_bytes()
     whole = make_site(tmp_path / "whole")  # the same site and change, saved whole each time
-    whole.build()
+    with monkeypatch.context() as saved_whole:
+        saved_whole.setattr(feeds.idjournal, "MAX_FILES", 0)
+        whole.build()
     if kept is not None:
         kept.watching()
         site.build(resident=kept)
     before, first = _tree(site), load_ids(cache)
     CHANGES[name](site, monkeypatch)
-    CHANGES[name](whole, monkeypatch)
+    with monkeypatch.context() as saved_whole:
+        saved_whole.setattr(feeds.idjournal, "MAX_FILES", 0)
+        CHANGES[name](whole, monkeypatch)  # some build in between
     if kept is not None:
         kept.changed(_reported(before, _tree(site)))
     report = site.build(resident=kept, accept_new_ids=name in NEW_IDS)
-    with monkeypatch.context() as no_journal:
-        no_journal.setattr(feeds.idjournal, "MAX_FILES", 0)
+    with monkeypatch.context() as saved_whole:
+        saved_whole.setattr(feeds.idjournal, "MAX_FILES", 0)
         expected = whole.build(accept_new_ids=name in NEW_IDS)
+    assert _journal(whole.root / ".feeds") == []
     journal = _journal(cache)  # some changes build once in between
     if (cache / IDS_FILE).read_bytes() == base:  # saved in the journal, or nothing to save
         assert journal == [f"1.{n}.json" for n in range(1, len(journal) + 1)], name

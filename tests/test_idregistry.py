@@ -11,7 +11,6 @@ import json
 from pathlib import Path
 
 import feedparser
-import pytest
 from click.testing import CliRunner
 from factories import make_article
 from sites import NOW, SITE_URL, Site, snapshot
@@ -285,119 +284,6 @@ def test_ids_json_is_written_in_chunks_as_json_dumps_writes_it(tmp_path: Path) -
     }
 
 
-def test_a_resident_writes_the_same_ids_json_encoding_only_the_batches_that_changed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """With a memo (a resident's), `save_ids` encodes again only the batches holding a new,
-    changed or removed entry; the bytes are those of one `json.dumps` every time."""
-    import random
-
-    import feeds.idregistry
-
-    saves = iter(range(1, 1000))  # each save without the registry on disk: a generation
-
-    def expected(registry: dict[str, Published]) -> bytes:
-        articles = {s: list(registry[s]) for s in sorted(registry)}
-        whole = {"version": 1, "generation": next(saves), "articles": articles}
-        return real_dumps(whole, ensure_ascii=False).encode()
-
-    def entry(n: int, title: str = "T") -> Published:
-        return Published(f"tag:x,2026:{n}", f"{title} \u00e9 {n}", "2026-01-01", f"d{n}")
-
-    encoded: list[int] = []
-    real_dumps = json.dumps
-
-    def counted(value: object, **kwargs: object) -> str:
-        encoded.append(1)
-        return real_dumps(value, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(feeds.idregistry.json, "dumps", counted)
-    memo = RegistryMemo()
-    registry = {f"posts/{n:05d}.md": entry(n) for n in range(20_000)}
-    save_ids(tmp_path, registry, memo)
-    assert (tmp_path / IDS_FILE).read_bytes() == expected(registry)
-    batches = len(encoded)
-    assert batches > 3
-    shuffled = random.Random(14)
-    for step in range(30):
-        encoded.clear()
-        source = shuffled.choice(sorted(registry))
-        if step % 3 == 0:
-            registry[source] = entry(step, "Reworded")
-        elif step % 3 == 1:
-            del registry[source]
-        else:
-            registry[f"posts/{shuffled.randrange(30_000):05d}b.md"] = entry(step, "New")
-        save_ids(tmp_path, registry, memo)
-        assert (tmp_path / IDS_FILE).read_bytes() == expected(registry)
-        assert len(encoded) <= 2, step  # the batch that changed (two when one begins anew)
-    encoded.clear()
-    save_ids(tmp_path, dict(registry), memo)  # the very entries, in another dict
-    assert encoded == []
-    assert (tmp_path / IDS_FILE).read_bytes() == expected(registry)
-    for step in range(5):  # one article gone and another come: as many sources, not the same
-        gone = shuffled.choice(sorted(registry))
-        registry[gone.replace(".md", f"-renamed{step}.md")] = registry.pop(gone)
-        save_ids(tmp_path, registry, memo)
-        assert (tmp_path / IDS_FILE).read_bytes() == expected(registry), step
-    save_ids(tmp_path, {}, memo)
-    assert (tmp_path / IDS_FILE).read_bytes() == expected({})
-
-
-def test_a_resident_given_a_new_registry_each_build_encodes_only_the_changed_batches(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """As a build gives it: a new registry each time, the unchanged entries the very ones
-    given before. Only the batches holding a changed entry are encoded again (found without
-    comparing every entry), and the bytes are those of one `json.dumps` every time."""
-    import random
-
-    import feeds.idregistry
-
-    encoded: list[int] = []
-    real_dumps = json.dumps
-
-    saves = iter(range(1, 1000))  # each save without the registry on disk: a generation
-
-    def expected(registry: dict[str, Published]) -> bytes:
-        articles = {s: list(registry[s]) for s in sorted(registry)}
-        whole = {"version": 1, "generation": next(saves), "articles": articles}
-        return real_dumps(whole, ensure_ascii=False).encode()
-
-    def counted(value: object, **kwargs: object) -> str:
-        encoded.append(1)
-        return real_dumps(value, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(feeds.idregistry.json, "dumps", counted)
-    memo = RegistryMemo()
-    registry = {
-        f"posts/{n:05d}.md": Published(f"tag:x,2026:{n}", f"T {n}", "2026-01-01", f"d{n}")
-        for n in range(20_000)
-    }
-    save_ids(tmp_path, registry, memo)
-    assert (tmp_path / IDS_FILE).read_bytes() == expected(registry)
-    shuffled = random.Random(5)
-    for step in range(40):
-        registry = dict(registry)  # a new mapping, as every build makes
-        sources = sorted(registry)
-        for source in shuffled.sample(sources, k=step % 4):
-            registry[source] = Published(f"tag:x,2026:{step}", f"R {step}", "2026-02-02", "e")
-        if step % 5 == 4:
-            registry[f"posts/{shuffled.randrange(30_000):05d}c.md"] = registry.pop(sources[step])
-        if step % 5 != 4:  # none came or went: found from the entries that are not the same
-            last = memo.written
-            assert last is not None
-            changed = [s for s in sorted(registry) if registry[s] is not last[s]]
-            batches = {max(n for n, at in enumerate(memo.starts) if memo.sources[at] <= s)
-                       for s in changed}  # fmt: skip
-            assert feeds.idregistry._dirty_batches(registry, memo) == batches, step
-        encoded.clear()
-        save_ids(tmp_path, registry, memo)
-        assert (tmp_path / IDS_FILE).read_bytes() == expected(registry), step
-        if step % 5 != 4:  # the changed entries' batches only
-            assert len(encoded) <= step % 4, step
-
-
 def test_digests_made_as_files_are_read_are_those_of_the_published_articles(
     site: Site,
 ) -> None:
@@ -431,7 +317,7 @@ def test_digests_made_as_files_are_read_are_those_of_the_published_articles(
 def test_a_registry_made_with_and_without_a_memo_is_the_same() -> None:
     """A fresh process has no memo; a watcher has one. Both give each source its id, title,
     publication time and digest, from any iterable."""
-    from feeds.idregistry import RegistryMemo, registry_of
+    from feeds.idregistry import registry_of
 
     articles = [make_article(f"post-{n}", title=f"Post {n}", source=f"c/{n}.md") for n in (3, 1, 2)]
 
